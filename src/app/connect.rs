@@ -1,0 +1,56 @@
+//! Building a `CloudHandle` for an environment: the simulated account in demo mode,
+//! AWS otherwise, with the command line's overrides applied.
+
+use std::sync::Arc;
+
+use crate::cloud::CloudHandle;
+use crate::cloud::aws::{self, AwsSettings};
+use crate::cloud::sim::{self, SimWorld};
+use crate::config::Environment;
+
+/// Makes the cloud for an environment (called at start and on `:env`).
+pub trait Connector: Send + Sync {
+    fn connect(&self, env: &Environment) -> CloudHandle;
+}
+
+/// The built-in simulated account.
+pub struct SimConnector {
+    pub world: Arc<SimWorld>,
+    pub read_only: bool,
+}
+
+impl Connector for SimConnector {
+    fn connect(&self, env: &Environment) -> CloudHandle {
+        sim::handle(self.world.clone(), &env.name, self.read_only)
+    }
+}
+
+/// Real AWS; `--profile`, `--region` and `--endpoint-url` beat the environment's values.
+#[derive(Debug, Clone, Default)]
+pub struct AwsConnector {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+    pub read_only: bool,
+}
+
+impl AwsConnector {
+    /// The SDK settings for `env` after overrides.
+    pub fn settings(&self, env: &Environment) -> AwsSettings {
+        AwsSettings {
+            region: self.region.clone().unwrap_or_else(|| env.region.clone()),
+            profile: self.profile.clone().or_else(|| env.profile.clone()),
+            endpoint_url: self
+                .endpoint_url
+                .clone()
+                .or_else(|| env.endpoint_url.clone()),
+            ..Default::default()
+        }
+    }
+}
+
+impl Connector for AwsConnector {
+    fn connect(&self, env: &Environment) -> CloudHandle {
+        aws::handle(self.settings(env), self.read_only)
+    }
+}

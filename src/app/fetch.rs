@@ -1,0 +1,112 @@
+//! Runs fetches as tokio tasks: at most one in flight per source, with one queued
+//! behind it; results come back over a channel tagged with the environment
+//! generation so that answers for a previous environment are dropped.
+
+use std::collections::HashSet;
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::source::{Fetched, Source};
+use crate::cloud::CloudHandle;
+use crate::config::Environment;
+
+/// A finished fetch on its way back to the loop.
+#[derive(Debug)]
+pub struct FetchDone {
+    pub generation: u64,
+    pub fetched: Fetched,
+}
+
+/// Schedules fetches against the current environment's cloud.
+pub struct Fetcher {
+    cloud: CloudHandle,
+    env: Environment,
+    generation: u64,
+    tx: UnboundedSender<FetchDone>,
+    in_flight: HashSet<Source>,
+    queued: HashSet<Source>,
+}
+
+impl Fetcher {
+    /// A fetcher sending results to `tx`.
+    pub fn new(cloud: CloudHandle, env: Environment, tx: UnboundedSender<FetchDone>) -> Fetcher {
+        Fetcher {
+            cloud,
+            env,
+            generation: 0,
+            tx,
+            in_flight: HashSet::new(),
+            queued: HashSet::new(),
+        }
+    }
+
+    /// The current generation; results of older ones are stale.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Point at another environment; everything in flight becomes stale.
+    pub fn switch(&mut self, cloud: CloudHandle, env: Environment) {
+        self.cloud = cloud;
+        self.env = env;
+        self.generation += 1;
+        self.in_flight.clear();
+        self.queued.clear();
+    }
+
+    /// Fetch `source` now, or once the fetch in flight for it finishes.
+    pub fn request(&mut self, source: Source) {
+        if self.in_flight.contains(&source) {
+            self.queued.insert(source);
+        } else {
+            self.spawn(source);
+        }
+    }
+
+    /// Note that a fetch finished; starts the queued one, if any.
+    /// Returns false for a stale result (another environment's), which must be dropped.
+    pub fn finished(&mut self, done: &FetchDone) -> bool {
+        if done.generation != self.generation {
+            return false;
+        }
+        let source = done.fetched.source();
+        self.in_flight.remove(&source);
+        if self.queued.remove(&source) {
+            self.spawn(source);
+        }
+        true
+    }
+
+    /// Number of fetches in flight.
+    pub fn in_flight(&self) -> usize {
+        self.in_flight.len()
+    }
+
+    fn spawn(&mut self, source: Source) {
+        self.in_flight.insert(source.clone());
+        let read = self.cloud.read.clone();
+        let cluster = self.env.cluster.clone();
+        let tx = self.tx.clone();
+        let generation = self.generation;
+        tokio::spawn(async move {
+            let fetched = match source {
+                Source::Identity => Fetched::Identity(read.caller_identity().await),
+                Source::EcsServices => Fetched::EcsServices(read.list_services(&cluster).await),
+                Source::EcsTasks => Fetched::EcsTasks(read.list_tasks(&cluster).await),
+                Source::ServiceDeployments(service) => {
+                    let r = read.list_service_deployments(&cluster, &service).await;
+                    Fetched::ServiceDeployments(service, r)
+                }
+                Source::TaskDefinition(arn) => {
+                    let r = read.describe_task_definition(&arn).await;
+                    Fetched::TaskDefinition(arn, r)
+                }
+            };
+            // The loop may have exited; nothing to do then.
+            let _ = tx.send(FetchDone {
+                generation,
+                fetched,
+            });
+        });
+    }
+}

@@ -1,0 +1,64 @@
+//! Every key binding, as listed by the `?` help popup. `update.rs` implements them;
+//! a test keeps the two in step.
+
+/// One help entry.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub keys: &'static str,
+    pub what: &'static str,
+}
+
+/// A titled group of bindings.
+#[derive(Debug, Clone, Copy)]
+pub struct BindingGroup {
+    pub title: &'static str,
+    pub bindings: &'static [Binding],
+}
+
+const fn b(keys: &'static str, what: &'static str) -> Binding {
+    Binding { keys, what }
+}
+
+/// All bindings, grouped as the help popup shows them.
+pub const GROUPS: &[BindingGroup] = &[
+    BindingGroup {
+        title: "Global",
+        bindings: &[
+            b("?", "help (this list)"),
+            b(":", "command palette (env, theme, pane, refresh, quit)"),
+            b("q  ctrl-c", "quit"),
+            b("1", "ECS pane"),
+            b("r", "refresh the pane now"),
+            b("esc", "close popup / clear filter"),
+        ],
+    },
+    BindingGroup {
+        title: "Lists",
+        bindings: &[
+            b("j k  ↓ ↑", "move selection"),
+            b("g G  home end", "first / last"),
+            b("pgdn pgup  ctrl-d ctrl-u", "page down / up"),
+            b("tab  shift-tab", "next / previous section"),
+            b("/", "filter the focused list (enter keeps, esc clears)"),
+        ],
+    },
+    BindingGroup {
+        title: "ECS pane",
+        bindings: &[
+            b("enter", "on a service: show its tasks"),
+            b("a", "tasks: this service's / whole cluster"),
+        ],
+    },
+    BindingGroup {
+        title: "Command palette",
+        bindings: &[
+            b(":env NAME", "switch environment"),
+            b(":theme NAME", "switch colour theme"),
+            b(":ecs", "open a pane by name"),
+            b(":refresh", "refresh now"),
+            b(":help", "help"),
+            b(":quit", "quit"),
+            b("tab", "complete"),
+        ],
+    },
+];

@@ -1,0 +1,16 @@
+//! Application state, the reducer that changes it, and the loop that drives it.
+
+pub mod connect;
+pub mod ecs_state;
+pub mod fetch;
+pub mod keys;
+pub mod list;
+pub mod loadable;
+pub mod palette;
+pub mod pane;
+pub mod run;
+pub mod source;
+pub mod state;
+pub mod update;
+
+pub use state::{AppState, Mode};

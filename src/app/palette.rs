@@ -1,0 +1,84 @@
+//! The `:` command palette: parsing commands and suggesting completions.
+
+use super::pane::Pane;
+
+/// A command typed in the palette.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaletteCommand {
+    Env(String),
+    Theme(String),
+    Pane(Pane),
+    Refresh,
+    Help,
+    Quit,
+}
+
+/// Parse a palette line. Errors are shown in the status line.
+pub fn parse(line: &str) -> Result<PaletteCommand, String> {
+    let mut words = line.split_whitespace();
+    let Some(head) = words.next() else {
+        return Err("empty command".into());
+    };
+    let arg = words.next();
+    match (head, arg) {
+        ("env" | "e", Some(name)) => Ok(PaletteCommand::Env(name.to_string())),
+        ("env" | "e", None) => Err("usage: env NAME".into()),
+        ("theme", Some(name)) => Ok(PaletteCommand::Theme(name.to_string())),
+        ("theme", None) => Err("usage: theme NAME".into()),
+        ("refresh" | "r", None) => Ok(PaletteCommand::Refresh),
+        ("help" | "h", None) => Ok(PaletteCommand::Help),
+        ("quit" | "q" | "q!", None) => Ok(PaletteCommand::Quit),
+        (name, None) => Pane::from_name(name)
+            .map(PaletteCommand::Pane)
+            .ok_or_else(|| format!("unknown command {name:?} (try :help)")),
+        (name, Some(_)) => Err(format!("unknown command {name:?} (try :help)")),
+    }
+}
+
+/// Completions for a partial line, given the environment and theme names.
+pub fn suggestions(line: &str, envs: &[String], themes: &[String]) -> Vec<String> {
+    let trimmed = line.trim_start();
+    if let Some(rest) = trimmed.strip_prefix("env ") {
+        return prefixed(envs, rest.trim(), "env ");
+    }
+    if let Some(rest) = trimmed.strip_prefix("theme ") {
+        return prefixed(themes, rest.trim(), "theme ");
+    }
+    let mut all: Vec<String> = ["env ", "theme ", "refresh", "help", "quit"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    all.extend(Pane::ALL.iter().map(|p| p.name().to_string()));
+    all.into_iter().filter(|c| c.starts_with(trimmed)).collect()
+}
+
+fn prefixed(options: &[String], partial: &str, head: &str) -> Vec<String> {
+    options
+        .iter()
+        .filter(|o| o.starts_with(partial))
+        .map(|o| format!("{head}{o}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_commands() {
+        assert_eq!(parse("env prod"), Ok(PaletteCommand::Env("prod".into())));
+        assert_eq!(parse(" quit "), Ok(PaletteCommand::Quit));
+        assert_eq!(parse("ecs"), Ok(PaletteCommand::Pane(Pane::Ecs)));
+        assert!(parse("env").is_err());
+        assert!(parse("bogus").is_err());
+        assert!(parse("").is_err());
+    }
+
+    #[test]
+    fn suggests_completions() {
+        let envs = vec!["dev".to_string(), "prod".to_string()];
+        assert_eq!(suggestions("env p", &envs, &[]), vec!["env prod"]);
+        assert!(suggestions("e", &envs, &[]).contains(&"env ".to_string()));
+        assert!(suggestions("ec", &envs, &[]).contains(&"ecs".to_string()));
+    }
+}

@@ -1,0 +1,103 @@
+//! The whole console state. The UI draws from it; only `update` changes it.
+
+use std::collections::HashMap;
+
+use super::ecs_state::EcsState;
+use super::loadable::Loadable;
+use super::pane::Pane;
+use super::source::Source;
+use crate::cloud::{CallerIdentity, Epoch};
+use crate::config::{Config, Environment};
+use crate::ui::theme::{Level, Theme};
+
+/// What the keyboard is talking to.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Mode {
+    #[default]
+    Normal,
+    /// Typing a `/` filter for the focused list.
+    Filter,
+    /// Typing a `:` command.
+    Palette,
+    /// The `?` help popup.
+    Help,
+}
+
+/// How often each source refreshes, in seconds.
+pub const ECS_REFRESH_SECONDS: i64 = 15;
+/// Identity is re-checked rarely (credentials can expire).
+pub const IDENTITY_REFRESH_SECONDS: i64 = 300;
+/// Back-off before retrying a failed source.
+pub const RETRY_SECONDS: i64 = 30;
+
+/// The console's state.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub config: Config,
+    pub env: Environment,
+    pub demo: bool,
+    pub read_only: bool,
+    pub theme: Theme,
+    pub no_color: bool,
+    /// Wall-clock (or simulated) time of the last tick.
+    pub now: Epoch,
+    pub pane: Pane,
+    pub mode: Mode,
+    pub identity: Loadable<CallerIdentity>,
+    pub ecs: EcsState,
+    /// Text being typed in the palette.
+    pub palette_input: String,
+    pub help_scroll: u16,
+    /// One-line message in the footer.
+    pub status: Option<(String, Level)>,
+    /// When each source was last requested (for schedules and back-off).
+    pub last_requested: HashMap<Source, Epoch>,
+    pub quit: bool,
+}
+
+impl AppState {
+    /// A fresh state for `env` of `config`.
+    pub fn new(config: Config, env: Environment, theme: Theme, now: Epoch) -> AppState {
+        AppState {
+            config,
+            env,
+            demo: false,
+            read_only: false,
+            theme,
+            no_color: false,
+            now,
+            pane: Pane::Ecs,
+            mode: Mode::Normal,
+            identity: Loadable::default(),
+            ecs: EcsState::default(),
+            palette_input: String::new(),
+            help_scroll: 0,
+            status: None,
+            last_requested: HashMap::new(),
+            quit: false,
+        }
+    }
+
+    /// Forget everything fetched (after switching environment).
+    pub fn clear_data(&mut self) {
+        self.identity = Loadable::default();
+        self.ecs = EcsState::default();
+        self.last_requested.clear();
+    }
+
+    /// Age in seconds of the oldest data the current pane shows.
+    pub fn pane_data_age(&self) -> Option<i64> {
+        match self.pane {
+            Pane::Ecs => {
+                let a = self.ecs.services.age(self.now);
+                let b = self.ecs.tasks.age(self.now);
+                a.max(b)
+            }
+        }
+    }
+
+    /// True when the current environment needs typed confirmation for writes.
+    pub fn protected(&self) -> bool {
+        self.env.protected
+    }
+}

@@ -1,0 +1,464 @@
+//! The reducer: applies one event to the state and returns the effects to run.
+//!
+//! It never does I/O; the event loop (`run.rs`) performs the effects (fetches,
+//! environment and theme switches), so tests can drive the console key by key.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::ecs_state::EcsFocus;
+use super::palette::{self, PaletteCommand};
+use super::pane::Pane;
+use super::source::{Fetched, Source};
+use super::state::{AppState, ECS_REFRESH_SECONDS, IDENTITY_REFRESH_SECONDS, Mode, RETRY_SECONDS};
+use crate::cloud::{CloudError, Epoch};
+use crate::ui::theme::Level;
+
+/// Something that happened.
+#[derive(Debug, Clone)]
+pub enum Event {
+    Key(KeyEvent),
+    /// A second passed; `now` is the current time.
+    Tick(Epoch),
+    /// A fetch finished.
+    Fetched(Fetched),
+    /// The terminal changed size (only a redraw is needed).
+    Resize,
+}
+
+/// Something the event loop must do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Fetch(Source),
+    /// The state already points at the new environment; rebuild the cloud for it.
+    SwitchEnv(String),
+    SetTheme(String),
+    Quit,
+}
+
+/// Rows a page key moves.
+const PAGE: isize = 10;
+
+/// Apply `event`, returning the effects to run (fetches that became due included).
+pub fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    match event {
+        Event::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key, &mut effects),
+        Event::Key(_) | Event::Resize => {}
+        Event::Tick(now) => state.now = now,
+        Event::Fetched(f) => on_fetched(state, f),
+    }
+    if !state.quit {
+        effects.extend(due_fetches(state, false));
+    }
+    effects
+}
+
+fn on_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>) {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && key.code == KeyCode::Char('c') {
+        quit(state, effects);
+        return;
+    }
+    match state.mode {
+        Mode::Help => on_help_key(state, key),
+        Mode::Filter => on_filter_key(state, key),
+        Mode::Palette => on_palette_key(state, key, effects),
+        Mode::Normal => on_normal_key(state, key, ctrl, effects),
+    }
+}
+
+fn quit(state: &mut AppState, effects: &mut Vec<Effect>) {
+    state.quit = true;
+    effects.push(Effect::Quit);
+}
+
+fn on_help_key(state: &mut AppState, key: KeyEvent) {
+    match key.code {
+        KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter => {
+            state.mode = Mode::Normal;
+            state.help_scroll = 0;
+        }
+        KeyCode::Char('j') | KeyCode::Down => {
+            state.help_scroll = state.help_scroll.saturating_add(1)
+        }
+        KeyCode::Char('k') | KeyCode::Up => state.help_scroll = state.help_scroll.saturating_sub(1),
+        _ => {}
+    }
+}
+
+fn on_filter_key(state: &mut AppState, key: KeyEvent) {
+    let list = state.ecs.focused_list();
+    match key.code {
+        KeyCode::Enter => state.mode = Mode::Normal,
+        KeyCode::Esc => {
+            list.filter.clear();
+            list.cursor = 0;
+            state.mode = Mode::Normal;
+        }
+        KeyCode::Backspace => {
+            list.filter.pop();
+            list.cursor = 0;
+        }
+        KeyCode::Char(c) if !c.is_control() => {
+            list.filter.push(c);
+            list.cursor = 0;
+        }
+        _ => {}
+    }
+}
+
+fn on_palette_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>) {
+    match key.code {
+        KeyCode::Esc => state.mode = Mode::Normal,
+        KeyCode::Backspace => {
+            if state.palette_input.pop().is_none() {
+                state.mode = Mode::Normal;
+            }
+        }
+        KeyCode::Tab => {
+            let envs = state.config.environment_names();
+            let themes = crate::ui::theme::theme_names();
+            if let Some(first) = palette::suggestions(&state.palette_input, &envs, &themes)
+                .into_iter()
+                .next()
+            {
+                state.palette_input = first;
+            }
+        }
+        KeyCode::Enter => {
+            state.mode = Mode::Normal;
+            let line = std::mem::take(&mut state.palette_input);
+            match palette::parse(&line) {
+                Ok(cmd) => run_command(state, cmd, effects),
+                Err(e) => state.status = Some((e, Level::Warning)),
+            }
+        }
+        KeyCode::Char(c) if !c.is_control() => state.palette_input.push(c),
+        _ => {}
+    }
+}
+
+fn run_command(state: &mut AppState, cmd: PaletteCommand, effects: &mut Vec<Effect>) {
+    match cmd {
+        PaletteCommand::Env(name) => switch_env(state, &name, effects),
+        PaletteCommand::Theme(name) => effects.push(Effect::SetTheme(name)),
+        PaletteCommand::Pane(p) => state.pane = p,
+        PaletteCommand::Refresh => effects.extend(due_fetches(state, true)),
+        PaletteCommand::Help => state.mode = Mode::Help,
+        PaletteCommand::Quit => quit(state, effects),
+    }
+}
+
+/// Point the state at environment `name` (if it exists) and ask the loop to reconnect.
+pub fn switch_env(state: &mut AppState, name: &str, effects: &mut Vec<Effect>) {
+    match state.config.environment(name) {
+        Some(env) if env.name == state.env.name => {
+            state.status = Some((format!("already on {name}"), Level::Ok));
+        }
+        Some(env) => {
+            state.env = env.clone();
+            state.clear_data();
+            state.status = Some((format!("switched to {name}"), Level::Ok));
+            effects.push(Effect::SwitchEnv(name.to_string()));
+        }
+        None => {
+            state.status = Some((
+                format!(
+                    "unknown environment {name:?}; known: {}",
+                    state.config.environment_names().join(", ")
+                ),
+                Level::Warning,
+            ));
+        }
+    }
+}
+
+fn on_normal_key(state: &mut AppState, key: KeyEvent, ctrl: bool, effects: &mut Vec<Effect>) {
+    let len = state.ecs.focused_len();
+    let before = state.ecs.selected_service().map(|s| s.name.clone());
+    match key.code {
+        KeyCode::Char('q') => quit(state, effects),
+        KeyCode::Char('?') => state.mode = Mode::Help,
+        KeyCode::Char(':') => {
+            state.palette_input.clear();
+            state.mode = Mode::Palette;
+        }
+        KeyCode::Char('/') => state.mode = Mode::Filter,
+        KeyCode::Char('1') => state.pane = Pane::Ecs,
+        KeyCode::Char('r') => {
+            effects.extend(due_fetches(state, true));
+            state.status = Some(("refreshing".into(), Level::Ok));
+        }
+        KeyCode::Esc => {
+            let list = state.ecs.focused_list();
+            list.filter.clear();
+            state.status = None;
+        }
+        KeyCode::Char('d') if ctrl => state.ecs.focused_list().step(PAGE, len),
+        KeyCode::Char('u') if ctrl => state.ecs.focused_list().step(-PAGE, len),
+        KeyCode::Char('j') | KeyCode::Down => state.ecs.focused_list().step(1, len),
+        KeyCode::Char('k') | KeyCode::Up => state.ecs.focused_list().step(-1, len),
+        KeyCode::Char('g') | KeyCode::Home => state.ecs.focused_list().cursor = 0,
+        KeyCode::Char('G') | KeyCode::End => {
+            state.ecs.focused_list().cursor = len.saturating_sub(1)
+        }
+        KeyCode::PageDown => state.ecs.focused_list().step(PAGE, len),
+        KeyCode::PageUp => state.ecs.focused_list().step(-PAGE, len),
+        KeyCode::Tab => state.ecs.focus = state.ecs.focus.next(),
+        KeyCode::BackTab => state.ecs.focus = state.ecs.focus.prev(),
+        KeyCode::Enter if state.ecs.focus == EcsFocus::Services => {
+            state.ecs.focus = EcsFocus::Tasks;
+            state.ecs.task_list.cursor = 0;
+        }
+        KeyCode::Char('a') => {
+            state.ecs.all_tasks = !state.ecs.all_tasks;
+            state.ecs.task_list.cursor = 0;
+        }
+        _ => {}
+    }
+    let after = state.ecs.selected_service().map(|s| s.name.clone());
+    if before != after {
+        state.ecs.task_list.cursor = 0;
+        state.ecs.event_list.cursor = 0;
+    }
+}
+
+fn on_fetched(state: &mut AppState, fetched: Fetched) {
+    let now = state.now;
+    match fetched {
+        Fetched::Identity(r) => state.identity.set(r, now),
+        Fetched::EcsServices(r) => {
+            state.ecs.services.set(r, now);
+            let n = state.ecs.visible_services().len();
+            state.ecs.service_list.clamp(n);
+        }
+        Fetched::EcsTasks(r) => {
+            state.ecs.tasks.set(r, now);
+            let n = state.ecs.visible_tasks().len();
+            state.ecs.task_list.clamp(n);
+        }
+        Fetched::ServiceDeployments(service, r) => {
+            state
+                .ecs
+                .deployments
+                .entry(service)
+                .or_default()
+                .set(r, now);
+        }
+        Fetched::TaskDefinition(arn, r) => {
+            state
+                .ecs
+                .task_definitions
+                .entry(arn)
+                .or_default()
+                .set(r, now);
+        }
+    }
+}
+
+/// Sources that should be fetched now (all of the pane's when `force`).
+pub fn due_fetches(state: &mut AppState, force: bool) -> Vec<Effect> {
+    let now = state.now;
+    let mut due: Vec<Source> = Vec::new();
+    let last = |s: &Source| state.last_requested.get(s).copied();
+    let is_due = |s: &Source, failed: bool, interval: i64| -> bool {
+        match last(s) {
+            None => true,
+            Some(t) => {
+                now - t
+                    >= if failed {
+                        interval.max(RETRY_SECONDS)
+                    } else {
+                        interval
+                    }
+            }
+        }
+    };
+    if force
+        || is_due(
+            &Source::Identity,
+            state.identity.error.is_some(),
+            IDENTITY_REFRESH_SECONDS,
+        )
+    {
+        due.push(Source::Identity);
+    }
+    match state.pane {
+        Pane::Ecs => {
+            let ecs = &state.ecs;
+            for (source, failed) in [
+                (Source::EcsServices, ecs.services.error.is_some()),
+                (Source::EcsTasks, ecs.tasks.error.is_some()),
+            ] {
+                if force || is_due(&source, failed, ECS_REFRESH_SECONDS) {
+                    due.push(source);
+                }
+            }
+            if let Some(service) = ecs.selected_service() {
+                let history = ecs.deployments.get(&service.name);
+                let unsupported =
+                    history.is_some_and(|h| matches!(h.error, Some(CloudError::Unsupported(_))));
+                let source = Source::ServiceDeployments(service.name.clone());
+                if !unsupported
+                    && (force || is_due(&source, history.is_some_and(|h| h.error.is_some()), 60))
+                {
+                    due.push(source);
+                }
+                for d in &service.deployments {
+                    let source = Source::TaskDefinition(d.task_definition.clone());
+                    let known = ecs.task_definitions.get(&d.task_definition);
+                    let failed = known.is_some_and(|k| k.error.is_some());
+                    let fetched = known.is_some_and(|k| k.data.is_some());
+                    if !d.task_definition.is_empty()
+                        && !fetched
+                        && is_due(&source, failed, RETRY_SECONDS)
+                    {
+                        due.push(source);
+                    }
+                }
+            }
+        }
+    }
+    due.into_iter()
+        .map(|s| {
+            state.last_requested.insert(s.clone(), now);
+            mark_loading(state, &s);
+            Effect::Fetch(s)
+        })
+        .collect()
+}
+
+fn mark_loading(state: &mut AppState, source: &Source) {
+    match source {
+        Source::Identity => state.identity.loading = true,
+        Source::EcsServices => state.ecs.services.loading = true,
+        Source::EcsTasks => state.ecs.tasks.loading = true,
+        Source::ServiceDeployments(s) => {
+            state.ecs.deployments.entry(s.clone()).or_default().loading = true;
+        }
+        Source::TaskDefinition(a) => {
+            state
+                .ecs
+                .task_definitions
+                .entry(a.clone())
+                .or_default()
+                .loading = true;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::keys::GROUPS;
+    use crate::config::Config;
+    use crate::ui::theme::Theme;
+
+    fn state() -> AppState {
+        let config = Config::default();
+        let env = config.environment("dev").cloned().expect("dev");
+        AppState::new(config, env, Theme::default_theme(), 1000)
+    }
+
+    fn press(s: &mut AppState, c: KeyCode) -> Vec<Effect> {
+        update(s, Event::Key(KeyEvent::new(c, KeyModifiers::NONE)))
+    }
+
+    #[test]
+    fn every_handled_key_is_in_help() {
+        let help: String = GROUPS
+            .iter()
+            .flat_map(|g| g.bindings.iter().map(|b| format!(" {} ", b.keys)))
+            .collect();
+        for k in [
+            "q", "?", ":", "/", "1", "r", "j", "k", "g", "G", "a", "tab", "enter", "esc",
+        ] {
+            assert!(
+                help.contains(&format!(" {k} ")) || help.contains(&format!(" {k}  ")),
+                "{k} missing from help"
+            );
+        }
+    }
+
+    #[test]
+    fn first_update_fetches_identity_and_pane_sources_once() {
+        let mut s = state();
+        let effects = update(&mut s, Event::Tick(1000));
+        assert!(effects.contains(&Effect::Fetch(Source::Identity)));
+        assert!(effects.contains(&Effect::Fetch(Source::EcsServices)));
+        assert!(effects.contains(&Effect::Fetch(Source::EcsTasks)));
+        // Nothing new is due a second later.
+        assert!(update(&mut s, Event::Tick(1001)).is_empty());
+        // The schedule comes round again.
+        let later = update(&mut s, Event::Tick(1000 + ECS_REFRESH_SECONDS));
+        assert!(later.contains(&Effect::Fetch(Source::EcsServices)));
+    }
+
+    #[test]
+    fn r_refreshes_now() {
+        let mut s = state();
+        update(&mut s, Event::Tick(1000));
+        let effects = press(&mut s, KeyCode::Char('r'));
+        assert!(effects.contains(&Effect::Fetch(Source::EcsServices)));
+    }
+
+    #[test]
+    fn palette_switches_environment_and_clears_data() {
+        let mut s = state();
+        update(&mut s, Event::Fetched(Fetched::EcsServices(Ok(vec![]))));
+        press(&mut s, KeyCode::Char(':'));
+        for c in "env prod".chars() {
+            press(&mut s, KeyCode::Char(c));
+        }
+        let effects = press(&mut s, KeyCode::Enter);
+        assert_eq!(effects.first(), Some(&Effect::SwitchEnv("prod".into())));
+        assert_eq!(s.env.name, "prod");
+        assert!(s.ecs.services.data.is_none());
+        assert!(effects.contains(&Effect::Fetch(Source::EcsServices)));
+    }
+
+    #[test]
+    fn unknown_environment_is_a_status_message() {
+        let mut s = state();
+        let mut effects = Vec::new();
+        switch_env(&mut s, "qa", &mut effects);
+        assert!(effects.is_empty());
+        assert!(
+            s.status
+                .as_ref()
+                .is_some_and(|(m, _)| m.contains("unknown environment"))
+        );
+    }
+
+    #[test]
+    fn q_and_ctrl_c_quit() {
+        let mut s = state();
+        assert!(press(&mut s, KeyCode::Char('q')).contains(&Effect::Quit));
+        let mut s = state();
+        s.mode = Mode::Palette;
+        let e = update(
+            &mut s,
+            Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+        );
+        assert!(e.contains(&Effect::Quit));
+    }
+
+    #[test]
+    fn unsupported_deployment_history_is_not_refetched() {
+        let mut s = state();
+        let svc = crate::cloud::EcsService {
+            name: "web".into(),
+            ..Default::default()
+        };
+        update(&mut s, Event::Fetched(Fetched::EcsServices(Ok(vec![svc]))));
+        update(
+            &mut s,
+            Event::Fetched(Fetched::ServiceDeployments(
+                "web".into(),
+                Err(CloudError::Unsupported("ListServiceDeployments".into())),
+            )),
+        );
+        let effects = update(&mut s, Event::Tick(100_000));
+        assert!(!effects.contains(&Effect::Fetch(Source::ServiceDeployments("web".into()))));
+    }
+}

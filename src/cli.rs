@@ -1,0 +1,87 @@
+//! Command-line interface (clap derive). Global flags work with every subcommand.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// A terminal console for operating an AWS platform during incidents.
+#[derive(Debug, Parser)]
+#[command(name = "opsdeck", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Flags accepted before or after any subcommand.
+#[derive(Debug, Clone, Default, Args)]
+pub struct GlobalArgs {
+    /// Open on the built-in simulated account (no AWS credentials needed).
+    #[arg(long, global = true)]
+    pub demo: bool,
+    /// Environment to open (dev, staging, prod, or one from the config).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub env: Option<String>,
+    /// Config file (default: $OPSDECK_CONFIG, then ~/.config/opsdeck/config.toml).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// AWS profile, overriding the environment's.
+    #[arg(long, global = true, value_name = "P")]
+    pub profile: Option<String>,
+    /// AWS region, overriding the environment's.
+    #[arg(long, global = true, value_name = "R")]
+    pub region: Option<String>,
+    /// Endpoint URL for every AWS service (emulators); AWS_ENDPOINT_URL_<SERVICE> still wins.
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Refuse every write in the cloud layer, before any request leaves.
+    #[arg(long = "read-only", visible_alias = "readonly", global = true)]
+    pub read_only: bool,
+    /// Colour theme (default, high-contrast, solarized-dark, or a user theme).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub theme: Option<String>,
+}
+
+/// Subcommands; without one, opsdeck opens the console.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print shell completions.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Validate or print config files.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+/// `opsdeck config …`
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Validate a config file (default: the one opsdeck would load) and print its environments.
+    Check {
+        /// The file to check.
+        path: Option<PathBuf>,
+    },
+    /// Print a commented example config.
+    Example,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_flags_after_subcommand() {
+        let cli = Cli::parse_from(["opsdeck", "config", "check", "--readonly", "--env", "prod"]);
+        assert!(cli.global.read_only);
+        assert_eq!(cli.global.env.as_deref(), Some("prod"));
+    }
+}

@@ -1,0 +1,58 @@
+//! The one error type that crosses the cloud boundary.
+//!
+//! SDK errors are mapped into these variants in `cloud::aws::error_map` by their
+//! typed shape and HTTP status; the UI only ever sees a `CloudError`.
+
+use thiserror::Error;
+
+/// What went wrong talking to the cloud, in terms an operator can act on.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum CloudError {
+    /// The caller is not allowed to perform the operation (HTTP 403 or an AccessDenied code).
+    #[error("access denied: {0}")]
+    AccessDenied(String),
+    /// The service throttled the request (HTTP 429 or a throttling code).
+    #[error("throttled: {0}")]
+    Throttled(String),
+    /// The credentials have expired or are missing; re-login (e.g. `aws sso login`).
+    #[error("credentials expired or missing: {0}")]
+    ExpiredCredentials(String),
+    /// The named resource does not exist.
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// The endpoint does not implement this operation (e.g. an emulator).
+    #[error("not supported by this endpoint: {0}")]
+    Unsupported(String),
+    /// The request never got a response: DNS, connect, TLS or timeout.
+    #[error("network: {0}")]
+    Network(String),
+    /// The request was refused before it left the process because the console is read-only.
+    #[error("refused: opsdeck is in read-only mode")]
+    ReadOnly,
+    /// The service rejected the request as invalid.
+    #[error("invalid request: {0}")]
+    Invalid(String),
+    /// Any other service-side failure.
+    #[error("service error: {0}")]
+    Service(String),
+}
+
+impl CloudError {
+    /// A short label for the error's kind, for compact widgets.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            CloudError::AccessDenied(_) => "AccessDenied",
+            CloudError::Throttled(_) => "Throttled",
+            CloudError::ExpiredCredentials(_) => "ExpiredCredentials",
+            CloudError::NotFound(_) => "NotFound",
+            CloudError::Unsupported(_) => "Unsupported",
+            CloudError::Network(_) => "Network",
+            CloudError::ReadOnly => "ReadOnly",
+            CloudError::Invalid(_) => "Invalid",
+            CloudError::Service(_) => "ServiceError",
+        }
+    }
+}
+
+/// Result alias used by every cloud trait method.
+pub type CloudResult<T> = Result<T, CloudError>;

@@ -1,0 +1,91 @@
+//! The cloud boundary: traits, domain types and errors.
+//!
+//! This module tree is the only code that names `aws_sdk_*` (in `aws/`). Reading and
+//! acting are separate traits: a read-only console is built with no acting
+//! implementation at all, so a write cannot leave the process by construction.
+
+pub mod aws;
+pub mod error;
+pub mod sim;
+pub mod types;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+pub use error::{CloudError, CloudResult};
+pub use types::*;
+
+/// Who am I (STS).
+#[async_trait]
+pub trait IdentityRead: Send + Sync {
+    /// `sts:GetCallerIdentity`.
+    async fn caller_identity(&self) -> CloudResult<CallerIdentity>;
+}
+
+/// Read access to ECS.
+#[async_trait]
+pub trait EcsRead: Send + Sync {
+    /// `ListServices` + `DescribeServices` (in batches of 10) for one cluster.
+    async fn list_services(&self, cluster: &str) -> CloudResult<Vec<EcsService>>;
+    /// `ListTasks` (running, then recently stopped) + `DescribeTasks` for one cluster.
+    async fn list_tasks(&self, cluster: &str) -> CloudResult<Vec<EcsTask>>;
+    /// `DescribeTaskDefinition` by ARN or `family:revision`.
+    async fn describe_task_definition(&self, task_definition: &str) -> CloudResult<TaskDefinition>;
+    /// `ListServiceDeployments`; `CloudError::Unsupported` where the endpoint lacks it.
+    async fn list_service_deployments(
+        &self,
+        cluster: &str,
+        service: &str,
+    ) -> CloudResult<Vec<ServiceDeploymentRecord>>;
+}
+
+/// Everything the console reads.
+pub trait CloudRead: IdentityRead + EcsRead {}
+impl<T: IdentityRead + EcsRead> CloudRead for T {}
+
+/// A change to an ECS service (`UpdateService`). Unset fields are left as they are.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ServiceUpdate {
+    pub task_definition: Option<String>,
+    pub desired_count: Option<i32>,
+    pub force_new_deployment: bool,
+}
+
+/// What a write returned: enough to audit it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct WriteReceipt {
+    pub request_id: Option<String>,
+    pub summary: String,
+}
+
+/// The writes runbooks perform. Absent in read-only mode.
+#[async_trait]
+pub trait CloudAct: Send + Sync {
+    /// `ecs:UpdateService`.
+    async fn update_service(
+        &self,
+        cluster: &str,
+        service: &str,
+        update: &ServiceUpdate,
+    ) -> CloudResult<WriteReceipt>;
+}
+
+/// The cloud as the app holds it: always a reader, an actor only when writes are allowed.
+#[derive(Clone)]
+pub struct CloudHandle {
+    pub read: Arc<dyn CloudRead>,
+    pub act: Option<Arc<dyn CloudAct>>,
+}
+
+impl CloudHandle {
+    /// The acting side, or `CloudError::ReadOnly` when the console was built without one.
+    pub fn actor(&self) -> CloudResult<&Arc<dyn CloudAct>> {
+        self.act.as_ref().ok_or(CloudError::ReadOnly)
+    }
+
+    /// True when no write can be made.
+    pub fn is_read_only(&self) -> bool {
+        self.act.is_none()
+    }
+}

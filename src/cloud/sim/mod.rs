@@ -1,0 +1,220 @@
+//! The deterministic simulated account behind `--demo`, drills and UI tests.
+//!
+//! A [`SimWorld`] (seed + [`SimClock`] + writes + injected failures) is shared by one
+//! [`SimCloud`] per environment (dev, staging, prod). Every answer is a pure function of
+//! the seed, the environment, the simulated time and the writes applied through
+//! `CloudAct`. Prod plays an incident relative to the world's start:
+//!
+//! | minute | prod `cloudplatform-prod-ecs-service` |
+//! |---|---|
+//! | 0–2 | steady on `cloudplatform-prod-fastapi:41` (v1.8.3), 3 healthy tasks |
+//! | 2 | deployment of `:42` (v1.9.0) starts: PRIMARY IN_PROGRESS, `:41` ACTIVE |
+//! | 2–12 | `:42` tasks go PROVISIONING → PENDING → RUNNING (UNHEALTHY), exit with "Essential container in task exited"; failed count rises |
+//! | 12 | circuit breaker: `:42` rollout FAILED, rollback deployment to `:41` starts |
+//! | 15 | rollback COMPLETED; steady again on `:41` (3 tasks) |
+//!
+//! Dev and staging stay calm; staging is on `:42` (COMPLETED) after `:41` was rolled back
+//! four days ago, so "current revision − 1" is not its last good revision (`:40`).
+
+mod act;
+mod clock;
+mod ecs;
+mod events;
+mod profile;
+mod rng;
+mod source;
+mod taskdefs;
+mod tasks;
+mod timeline;
+mod world;
+
+#[cfg(test)]
+mod tests;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+pub use clock::{SimClock, wall_clock_now};
+pub use profile::{ENVIRONMENTS, PROJECT, REGION};
+pub use source::SimSource;
+pub use timeline::{CIRCUIT_BREAKER_AFTER, DEPLOY_SETTLE, ROLLBACK_SETTLE};
+pub use world::SimWorld;
+
+use self::ecs::ServiceView;
+use self::profile::EnvProfile;
+use self::timeline::Ctx;
+use crate::cloud::{
+    CallerIdentity, CloudAct, CloudError, CloudHandle, CloudResult, EcsRead, EcsService, EcsTask,
+    IdentityRead, ServiceDeploymentRecord, ServiceUpdate, TaskDefinition, WriteReceipt,
+};
+
+/// Minute marks of prod's incident, in seconds after the world's start.
+pub mod incident {
+    /// The `:42` deployment starts.
+    pub const DEPLOY_STARTS: i64 = 2 * 60;
+    /// The circuit breaker fails it and the rollback starts.
+    pub const CIRCUIT_BREAKER: i64 = DEPLOY_STARTS + super::CIRCUIT_BREAKER_AFTER;
+    /// The rollback completes; the service is steady again.
+    pub const STEADY_AGAIN: i64 = CIRCUIT_BREAKER + super::ROLLBACK_SETTLE;
+}
+
+/// One environment of the simulated account.
+pub struct SimCloud {
+    world: Arc<SimWorld>,
+    profile: EnvProfile,
+}
+
+impl SimCloud {
+    /// The environment `env` of `world` (unknown names get a calm dev-like account).
+    pub fn new(world: Arc<SimWorld>, env: &str) -> Self {
+        Self {
+            world,
+            profile: EnvProfile::for_env(env),
+        }
+    }
+
+    /// The console's cloud for `env`: a reader, plus an actor unless `read_only`.
+    pub fn handle(world: Arc<SimWorld>, env: &str, read_only: bool) -> CloudHandle {
+        handle(world, env, read_only)
+    }
+
+    /// The environment's name.
+    pub fn env(&self) -> &str {
+        &self.profile.name
+    }
+
+    /// The environment's 12-digit account id.
+    pub fn account(&self) -> &str {
+        &self.profile.account
+    }
+
+    /// `cloudplatform-<env>-ecs-cluster`.
+    pub fn cluster(&self) -> String {
+        self.profile.cluster()
+    }
+
+    /// The service names, FastAPI service first.
+    pub fn service_names(&self) -> Vec<String> {
+        self.profile
+            .services
+            .iter()
+            .map(|s| s.name.clone())
+            .collect()
+    }
+
+    /// The shared world.
+    pub fn world(&self) -> &Arc<SimWorld> {
+        &self.world
+    }
+
+    fn ctx(&self) -> Ctx<'_> {
+        Ctx {
+            seed: self.world.seed(),
+            start: self.world.start(),
+            profile: &self.profile,
+        }
+    }
+
+    fn check_cluster(&self, cluster: &str) -> CloudResult<()> {
+        if self.profile.is_cluster(cluster) {
+            Ok(())
+        } else {
+            Err(CloudError::NotFound(format!("cluster {cluster}")))
+        }
+    }
+}
+
+/// The console's cloud for `env` of `world`: always a reader, an actor only when
+/// `read_only` is false (read-only has no acting object at all).
+pub fn handle(world: Arc<SimWorld>, env: &str, read_only: bool) -> CloudHandle {
+    let cloud = Arc::new(SimCloud::new(world, env));
+    let act: Option<Arc<dyn CloudAct>> = if read_only { None } else { Some(cloud.clone()) };
+    CloudHandle { read: cloud, act }
+}
+
+#[async_trait]
+impl IdentityRead for SimCloud {
+    async fn caller_identity(&self) -> CloudResult<CallerIdentity> {
+        self.world.check(SimSource::Identity)?;
+        Ok(CallerIdentity {
+            account: self.profile.account.clone(),
+            arn: self.profile.caller_arn(),
+            user_id: self.profile.caller_user_id(),
+        })
+    }
+}
+
+#[async_trait]
+impl EcsRead for SimCloud {
+    async fn list_services(&self, cluster: &str) -> CloudResult<Vec<EcsService>> {
+        self.world.check(SimSource::EcsServices)?;
+        self.check_cluster(cluster)?;
+        let (now, ops) = self.world.snapshot(&self.profile.name);
+        let mut services: Vec<EcsService> = self
+            .profile
+            .services
+            .iter()
+            .filter_map(|spec| ServiceView::new(self.ctx(), spec, &ops, now))
+            .map(|view| view.service())
+            .collect();
+        services.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(services)
+    }
+
+    async fn list_tasks(&self, cluster: &str) -> CloudResult<Vec<EcsTask>> {
+        self.world.check(SimSource::EcsTasks)?;
+        self.check_cluster(cluster)?;
+        let (now, ops) = self.world.snapshot(&self.profile.name);
+        let mut tasks: Vec<_> = self
+            .profile
+            .services
+            .iter()
+            .filter_map(|spec| ServiceView::new(self.ctx(), spec, &ops, now))
+            .flat_map(|view| view.tasks())
+            .collect();
+        tasks.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(tasks.into_iter().map(|(_, task)| task).collect())
+    }
+
+    async fn describe_task_definition(&self, task_definition: &str) -> CloudResult<TaskDefinition> {
+        self.world.check(SimSource::TaskDefinitions)?;
+        let (family, revision) = taskdefs::lookup(&self.profile, task_definition)
+            .ok_or_else(|| CloudError::NotFound(format!("task definition {task_definition}")))?;
+        Ok(taskdefs::describe(
+            &self.profile,
+            family,
+            revision,
+            self.world.start(),
+        ))
+    }
+
+    async fn list_service_deployments(
+        &self,
+        cluster: &str,
+        service: &str,
+    ) -> CloudResult<Vec<ServiceDeploymentRecord>> {
+        self.world.check(SimSource::ServiceDeployments)?;
+        self.check_cluster(cluster)?;
+        let spec = self
+            .profile
+            .service(service)
+            .ok_or_else(|| CloudError::NotFound(format!("service {service}")))?;
+        let (now, ops) = self.world.snapshot(&self.profile.name);
+        ServiceView::new(self.ctx(), spec, &ops, now)
+            .map(|view| view.records())
+            .ok_or_else(|| CloudError::NotFound(format!("service {service}")))
+    }
+}
+
+#[async_trait]
+impl CloudAct for SimCloud {
+    async fn update_service(
+        &self,
+        cluster: &str,
+        service: &str,
+        update: &ServiceUpdate,
+    ) -> CloudResult<WriteReceipt> {
+        act::update_service(&self.world, &self.profile, cluster, service, update)
+    }
+}

@@ -1,0 +1,196 @@
+//! The shared simulated world: seed, clock, the writes applied through `CloudAct`, and the
+//! failures tests inject. Everything else is derived from these on each call.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use super::clock::SimClock;
+use super::rng;
+use super::source::SimSource;
+use super::timeline::{Change, WriteOp};
+use crate::cloud::error::{CloudError, CloudResult};
+use crate::cloud::types::Epoch;
+
+/// The mutable part of the world, behind one lock (never held across `.await`).
+#[derive(Debug)]
+struct State {
+    clock: SimClock,
+    ops: Vec<WriteOp>,
+    writes: Vec<String>,
+    failures: BTreeMap<SimSource, CloudError>,
+}
+
+/// One deterministic simulated AWS estate (dev, staging, prod), shared by every
+/// `SimCloud`.
+#[derive(Debug)]
+pub struct SimWorld {
+    seed: u64,
+    start: Epoch,
+    state: Mutex<State>,
+}
+
+impl SimWorld {
+    /// A world for `seed` whose incident starts at the clock's start instant.
+    pub fn new(seed: u64, clock: SimClock) -> Arc<Self> {
+        Arc::new(Self {
+            seed,
+            start: clock.start(),
+            state: Mutex::new(State {
+                clock,
+                ops: Vec::new(),
+                writes: Vec::new(),
+                failures: BTreeMap::new(),
+            }),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The seed everything random is drawn from.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The incident start instant (the clock's start when the world was created).
+    pub fn start(&self) -> Epoch {
+        self.start
+    }
+
+    /// Simulated time now.
+    pub fn now(&self) -> Epoch {
+        self.lock().clock.now()
+    }
+
+    /// Seconds since the world's start (negative if the clock was set before it).
+    pub fn elapsed(&self) -> i64 {
+        self.now() - self.start
+    }
+
+    /// The current clock.
+    pub fn clock(&self) -> SimClock {
+        self.lock().clock
+    }
+
+    /// Replaces the clock (the incident start stays where it was).
+    pub fn set_clock(&self, clock: SimClock) {
+        self.lock().clock = clock;
+    }
+
+    /// Stops time at `t`.
+    pub fn set_time(&self, t: Epoch) {
+        self.set_clock(SimClock::Fixed(t));
+    }
+
+    /// Stops time `secs` after the world's start.
+    pub fn set_elapsed(&self, secs: i64) {
+        self.set_time(self.start.saturating_add(secs));
+    }
+
+    /// Moves the clock by `secs` simulated seconds (a live clock keeps running).
+    pub fn advance(&self, secs: i64) {
+        let mut state = self.lock();
+        state.clock = state.clock.shifted(secs);
+    }
+
+    /// Every write applied so far, oldest first, e.g.
+    /// `prod UpdateService cloudplatform-prod-ecs-cluster/cloudplatform-prod-ecs-service taskDefinition=cloudplatform-prod-fastapi:41`.
+    pub fn writes(&self) -> Vec<String> {
+        self.lock().writes.clone()
+    }
+
+    /// Makes every call to `source` fail with `err` until healed.
+    pub fn fail(&self, source: SimSource, err: CloudError) {
+        self.lock().failures.insert(source, err);
+    }
+
+    /// Lets `source` answer again.
+    pub fn heal(&self, source: SimSource) {
+        self.lock().failures.remove(&source);
+    }
+
+    /// The injected error for `source`, if any.
+    pub(crate) fn check(&self, source: SimSource) -> CloudResult<()> {
+        match self.lock().failures.get(&source) {
+            Some(err) => Err(err.clone()),
+            None => Ok(()),
+        }
+    }
+
+    /// The time now and the writes applied to `env`, copied out of the lock.
+    pub(crate) fn snapshot(&self, env: &str) -> (Epoch, Vec<WriteOp>) {
+        let state = self.lock();
+        let ops = state.ops.iter().filter(|o| o.env == env).cloned().collect();
+        (state.clock.now(), ops)
+    }
+
+    /// Records a write at the current time; returns its deterministic request id.
+    pub(crate) fn record(
+        &self,
+        env: &str,
+        service: &str,
+        change: Option<Change>,
+        line: String,
+    ) -> String {
+        let mut state = self.lock();
+        let seq = state.writes.len() as u64;
+        let at = state.clock.now();
+        if let Some(change) = change {
+            state.ops.push(WriteOp {
+                seq,
+                at,
+                env: env.to_string(),
+                service: service.to_string(),
+                change,
+            });
+        }
+        state.writes.push(line);
+        rng::rng(self.seed, &["request", &seq.to_string()]).uuid()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clock_moves_but_start_stays() {
+        let w = SimWorld::new(1, SimClock::Fixed(1_000));
+        assert_eq!((w.start(), w.now()), (1_000, 1_000));
+        w.advance(90);
+        assert_eq!((w.start(), w.now(), w.elapsed()), (1_000, 1_090, 90));
+        w.set_elapsed(600);
+        assert_eq!(w.now(), 1_600);
+        w.set_time(5);
+        assert_eq!(w.elapsed(), -995);
+    }
+
+    #[test]
+    fn failures_are_injected_and_healed() {
+        let w = SimWorld::new(1, SimClock::Fixed(0));
+        assert!(w.check(SimSource::EcsTasks).is_ok());
+        w.fail(
+            SimSource::EcsTasks,
+            CloudError::Throttled("Rate exceeded".into()),
+        );
+        assert_eq!(
+            w.check(SimSource::EcsTasks),
+            Err(CloudError::Throttled("Rate exceeded".into()))
+        );
+        assert!(w.check(SimSource::Identity).is_ok());
+        w.heal(SimSource::EcsTasks);
+        assert!(w.check(SimSource::EcsTasks).is_ok());
+    }
+
+    #[test]
+    fn request_ids_are_deterministic() {
+        let a = SimWorld::new(3, SimClock::Fixed(0));
+        let b = SimWorld::new(3, SimClock::Fixed(0));
+        let ra = a.record("dev", "svc", None, "x".into());
+        let rb = b.record("dev", "svc", None, "x".into());
+        assert_eq!(ra, rb);
+        assert_ne!(ra, a.record("dev", "svc", None, "y".into()));
+        assert_eq!(a.writes(), vec!["x".to_string(), "y".to_string()]);
+    }
+}

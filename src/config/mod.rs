@@ -1,0 +1,375 @@
+//! The config file: where it is found, what it holds, and the defaults that fill it in.
+//!
+//! Keys are a public contract (see README). Every resource key is optional and
+//! defaults from the seed's naming convention (Appendix A) and its log-group and
+//! secret conventions (§3.3, §5.5).
+
+pub mod error;
+pub mod example;
+pub mod thresholds;
+pub mod values;
+
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+pub use error::FileError;
+use thresholds::ThresholdOverrides;
+pub use thresholds::Thresholds;
+use values::{Arn, EndpointUrl, Region, ResourceName, SecurityGroupId, Usd};
+
+/// The default project name (seed Appendix A).
+pub const DEFAULT_PROJECT: &str = "cloudplatform";
+/// The environments opsdeck knows without a config file, in display order.
+pub const DEFAULT_ENVIRONMENTS: [&str; 3] = ["dev", "staging", "prod"];
+
+/// The file as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    project: Option<ResourceName>,
+    default_environment: Option<String>,
+    refresh_seconds: Option<u64>,
+    theme: Option<String>,
+    #[serde(default)]
+    environments: IndexMap<String, EnvFile>,
+    #[serde(default)]
+    thresholds: ThresholdOverrides,
+}
+
+/// One `[environments.NAME]` table as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EnvFile {
+    region: Option<Region>,
+    profile: Option<String>,
+    endpoint_url: Option<EndpointUrl>,
+    protected: Option<bool>,
+    account_id: Option<String>,
+    cluster: Option<ResourceName>,
+    service: Option<ResourceName>,
+    load_balancer: Option<ResourceName>,
+    target_group: Option<ResourceName>,
+    db_instance: Option<ResourceName>,
+    cache_replication_group: Option<ResourceName>,
+    log_groups: Option<Vec<ResourceName>>,
+    secrets: Option<Vec<ResourceName>>,
+    alert_topic_arn: Option<Arn>,
+    quarantine_security_group: Option<SecurityGroupId>,
+    break_glass_role_arn: Option<Arn>,
+    mfa_serial: Option<Arn>,
+    monthly_budget_usd: Option<Usd>,
+    min_tasks: Option<u32>,
+}
+
+/// One environment with every default filled in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Environment {
+    pub name: String,
+    pub region: String,
+    pub profile: Option<String>,
+    pub endpoint_url: Option<String>,
+    /// Writes need the environment name typed to confirm.
+    pub protected: bool,
+    /// Expected account id, when the config pins one.
+    pub account_id: Option<String>,
+    pub cluster: String,
+    pub service: String,
+    pub load_balancer: Option<String>,
+    pub target_group: Option<String>,
+    pub db_instance: String,
+    pub cache_replication_group: String,
+    pub log_groups: Vec<String>,
+    pub secrets: Vec<String>,
+    pub alert_topic_arn: Option<String>,
+    pub quarantine_security_group: Option<String>,
+    pub break_glass_role_arn: Option<String>,
+    pub mfa_serial: Option<String>,
+    pub monthly_budget_usd: Option<f64>,
+    /// Fewest running tasks allowed (seed: prod ≥ 3).
+    pub min_tasks: u32,
+}
+
+impl Environment {
+    /// An environment with only the seed's defaults.
+    pub fn with_defaults(project: &str, name: &str) -> Environment {
+        Environment::resolve(project, name, &EnvFile::default())
+    }
+
+    fn resolve(project: &str, name: &str, f: &EnvFile) -> Environment {
+        let named = |o: &Option<ResourceName>, suffix: &str| {
+            o.as_ref()
+                .map_or_else(|| format!("{project}-{name}-{suffix}"), |r| r.0.clone())
+        };
+        let list = |o: &Option<Vec<ResourceName>>, default: Vec<String>| {
+            o.as_ref()
+                .map_or(default, |v| v.iter().map(|r| r.0.clone()).collect())
+        };
+        Environment {
+            name: name.to_string(),
+            region: f
+                .region
+                .as_ref()
+                .map_or_else(|| "us-east-1".to_string(), |r| r.0.clone()),
+            profile: f.profile.clone(),
+            endpoint_url: f.endpoint_url.as_ref().map(|e| e.0.clone()),
+            protected: f.protected.unwrap_or(name == "prod"),
+            account_id: f.account_id.clone(),
+            cluster: named(&f.cluster, "ecs-cluster"),
+            service: named(&f.service, "ecs-service"),
+            load_balancer: f.load_balancer.as_ref().map(|r| r.0.clone()),
+            target_group: f.target_group.as_ref().map(|r| r.0.clone()),
+            db_instance: named(&f.db_instance, "rds-postgres"),
+            cache_replication_group: named(&f.cache_replication_group, "redis"),
+            log_groups: list(&f.log_groups, vec![format!("/ecs/{name}/fastapi")]),
+            secrets: list(&f.secrets, default_secrets(name)),
+            alert_topic_arn: f.alert_topic_arn.as_ref().map(|a| a.0.clone()),
+            quarantine_security_group: f.quarantine_security_group.as_ref().map(|s| s.0.clone()),
+            break_glass_role_arn: f.break_glass_role_arn.as_ref().map(|a| a.0.clone()),
+            mfa_serial: f.mfa_serial.as_ref().map(|a| a.0.clone()),
+            monthly_budget_usd: f
+                .monthly_budget_usd
+                .map(|u| u.0)
+                .or_else(|| default_budget(name)),
+            min_tasks: f.min_tasks.unwrap_or(if name == "prod" { 3 } else { 1 }),
+        }
+    }
+}
+
+/// The seed's secret hierarchy (§5.5.1) for one environment.
+pub fn default_secrets(env: &str) -> Vec<String> {
+    [
+        "database/credentials",
+        "redis/auth-token",
+        "app/jwt-secret",
+        "app/external-api-keys",
+        "monitoring/slack-webhook",
+    ]
+    .iter()
+    .map(|s| format!("/{env}/{s}"))
+    .collect()
+}
+
+/// The top of the seed's monthly cost range per environment (§11.1).
+pub fn default_budget(env: &str) -> Option<f64> {
+    match env {
+        "dev" => Some(120.0),
+        "staging" => Some(200.0),
+        "prod" => Some(600.0),
+        _ => None,
+    }
+}
+
+/// The whole configuration, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub project: String,
+    /// Environments in file order (or dev, staging, prod without a file).
+    pub environments: Vec<Environment>,
+    pub default_environment: String,
+    pub refresh_seconds: u64,
+    pub theme: Option<String>,
+    pub thresholds: Thresholds,
+    /// The file this came from, if any.
+    pub source: Option<PathBuf>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            project: DEFAULT_PROJECT.to_string(),
+            environments: DEFAULT_ENVIRONMENTS
+                .iter()
+                .map(|n| Environment::with_defaults(DEFAULT_PROJECT, n))
+                .collect(),
+            default_environment: "dev".to_string(),
+            refresh_seconds: 60,
+            theme: None,
+            thresholds: Thresholds::default(),
+            source: None,
+        }
+    }
+}
+
+impl Config {
+    /// Parse and validate config text; errors name `path`, line and column.
+    pub fn parse(path: &Path, text: &str) -> Result<Config, FileError> {
+        let file: ConfigFile =
+            toml::from_str(text).map_err(|e| FileError::from_toml(path, text, &e))?;
+        let at_key =
+            |needle: &str, msg: String| FileError::at_offset(path, text, locate(text, needle), msg);
+        let project = file
+            .project
+            .as_ref()
+            .map_or_else(|| DEFAULT_PROJECT.to_string(), |p| p.0.clone());
+        for name in file.environments.keys() {
+            if name.is_empty()
+                || !name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            {
+                return Err(at_key(
+                    name,
+                    format!(
+                        "invalid environment name {name:?}: use lowercase letters, digits and '-'"
+                    ),
+                ));
+            }
+        }
+        let environments: Vec<Environment> = if file.environments.is_empty() {
+            Config::default().environments
+        } else {
+            file.environments
+                .iter()
+                .map(|(name, f)| Environment::resolve(&project, name, f))
+                .collect()
+        };
+        let default_environment = match &file.default_environment {
+            Some(d) if environments.iter().any(|e| &e.name == d) => d.clone(),
+            Some(d) => {
+                return Err(at_key(
+                    "default_environment",
+                    format!("default_environment {d:?} is not one of the environments"),
+                ));
+            }
+            None => environments
+                .iter()
+                .find(|e| e.name == "dev")
+                .unwrap_or(&environments[0])
+                .name
+                .clone(),
+        };
+        let refresh_seconds = file.refresh_seconds.unwrap_or(60);
+        if !(5..=3600).contains(&refresh_seconds) {
+            return Err(at_key(
+                "refresh_seconds",
+                format!("refresh_seconds {refresh_seconds} out of range 5..=3600"),
+            ));
+        }
+        Ok(Config {
+            project,
+            environments,
+            default_environment,
+            refresh_seconds,
+            theme: file.theme,
+            thresholds: file.thresholds.resolve(),
+            source: Some(path.to_path_buf()),
+        })
+    }
+
+    /// Read and parse a config file.
+    pub fn load_file(path: &Path) -> Result<Config, FileError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| FileError::whole(path, format!("cannot read config: {e}")))?;
+        Config::parse(path, &text)
+    }
+
+    /// Find the config: `--config`, else `$OPSDECK_CONFIG`, else the XDG config dir.
+    /// A named file must exist; the XDG default may be absent (built-in defaults apply).
+    pub fn discover(explicit: Option<&Path>) -> Result<Config, FileError> {
+        if let Some(p) = explicit {
+            return Config::load_file(p);
+        }
+        if let Some(p) = std::env::var_os("OPSDECK_CONFIG").filter(|v| !v.is_empty()) {
+            return Config::load_file(Path::new(&p));
+        }
+        match default_config_path() {
+            Some(p) if p.exists() => Config::load_file(&p),
+            _ => Ok(Config::default()),
+        }
+    }
+
+    /// The environment called `name`.
+    pub fn environment(&self, name: &str) -> Option<&Environment> {
+        self.environments.iter().find(|e| e.name == name)
+    }
+
+    /// Names of all environments, in order.
+    pub fn environment_names(&self) -> Vec<String> {
+        self.environments.iter().map(|e| e.name.clone()).collect()
+    }
+}
+
+/// Byte offset of the first occurrence of `needle` outside comments (0 if absent).
+fn locate(text: &str, needle: &str) -> usize {
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let code = line.split('#').next().unwrap_or("");
+        if let Some(i) = code.find(needle).filter(|_| !needle.is_empty()) {
+            return line_start + i;
+        }
+        line_start += line.len();
+    }
+    0
+}
+
+/// `$XDG_CONFIG_HOME/opsdeck/config.toml` (or the platform equivalent).
+pub fn default_config_path() -> Option<PathBuf> {
+    dirs::config_dir().map(|d| d.join("opsdeck").join("config.toml"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, FileError> {
+        Config::parse(Path::new("t.toml"), text)
+    }
+
+    #[test]
+    fn empty_file_gives_three_default_environments() {
+        let c = parse("").unwrap();
+        assert_eq!(c.environment_names(), vec!["dev", "staging", "prod"]);
+        let prod = c.environment("prod").unwrap();
+        assert!(prod.protected);
+        assert_eq!(prod.cluster, "cloudplatform-prod-ecs-cluster");
+        assert_eq!(prod.log_groups, vec!["/ecs/prod/fastapi"]);
+        assert_eq!(prod.secrets[0], "/prod/database/credentials");
+        assert_eq!(prod.monthly_budget_usd, Some(600.0));
+        assert_eq!(prod.min_tasks, 3);
+        assert!(!c.environment("dev").unwrap().protected);
+    }
+
+    #[test]
+    fn project_changes_default_names() {
+        let c = parse("project = \"shop\"\n[environments.qa]\n").unwrap();
+        let qa = c.environment("qa").unwrap();
+        assert_eq!(qa.service, "shop-qa-ecs-service");
+        assert_eq!(qa.db_instance, "shop-qa-rds-postgres");
+        assert_eq!(c.default_environment, "qa");
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_column() {
+        let e = parse("[environments.prod]\nregion = \"us-east-1\"\nclustr = \"x\"\n").unwrap_err();
+        assert_eq!((e.line, e.column), (3, 1), "{e}");
+        assert!(e.message.contains("clustr"), "{e}");
+    }
+
+    #[test]
+    fn bad_value_points_at_the_value() {
+        let e = parse("[environments.prod]\nregion = \"nowhere\"\n").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+        assert!(e.message.contains("invalid region"), "{e}");
+    }
+
+    #[test]
+    fn wrong_type_is_reported() {
+        let e = parse("[environments.prod]\nprotected = \"yes\"\n").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+    }
+
+    #[test]
+    fn thresholds_override_defaults() {
+        let c = parse("[thresholds]\nrds_free_storage_gb = 10\n").unwrap();
+        assert_eq!(c.thresholds.rds_free_storage_gb, 10.0);
+        assert_eq!(c.thresholds.alb_p99_latency_seconds, 2.0);
+    }
+
+    #[test]
+    fn the_example_is_valid() {
+        let c = parse(example::EXAMPLE).unwrap();
+        assert_eq!(c.environment_names(), vec!["dev", "staging", "prod"]);
+    }
+}

@@ -1,0 +1,13 @@
+//! opsdeck: a terminal console for operating an AWS platform during incidents.
+//!
+//! The binary (`main.rs`) is a thin shell over this library so that integration
+//! tests can drive the same code: `cloud` is the boundary to AWS (or the simulated
+//! account), `app` holds state and the event loop, `ui` draws frames from state.
+
+pub mod app;
+pub mod cli;
+pub mod cloud;
+pub mod config;
+pub mod logging;
+pub mod terminal;
+pub mod ui;

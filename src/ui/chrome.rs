@@ -1,0 +1,168 @@
+//! The chrome around every pane: the environment frame, header, tabs and footer.
+//! A protected environment (prod) gets a thick frame in its colour and a
+//! PRODUCTION badge, so it cannot be mistaken for another.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Paragraph};
+
+use crate::app::loadable::format_age;
+use crate::app::pane::Pane;
+use crate::app::{AppState, Mode};
+use crate::ui::theme::Level;
+
+/// Draw the outer frame (protected environments only) and return the area inside it.
+pub fn draw_frame(frame: &mut Frame, area: Rect, state: &AppState) -> Rect {
+    if !state.protected() {
+        return area;
+    }
+    let color = state.theme.env_color(&state.env.name);
+    let title = Line::from(Span::styled(
+        format!(
+            " {} · PROTECTED · writes need typed confirmation ",
+            env_label(state)
+        ),
+        Style::default().fg(color).add_modifier(Modifier::BOLD),
+    ));
+    let block = Block::bordered()
+        .border_type(BorderType::Thick)
+        .border_style(Style::default().fg(color))
+        .title(title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    inner
+}
+
+/// "PRODUCTION" for prod, otherwise the upper-cased environment name.
+pub fn env_label(state: &AppState) -> String {
+    match state.env.name.as_str() {
+        "prod" | "production" => "PRODUCTION".to_string(),
+        other => other.to_uppercase(),
+    }
+}
+
+/// Environment badge, account, region, identity, data age, mode flags.
+pub fn draw_header(frame: &mut Frame, area: Rect, state: &AppState) {
+    let theme = &state.theme;
+    let env_color = theme.env_color(&state.env.name);
+    let badge = Style::default()
+        .fg(theme.header_fg)
+        .bg(env_color)
+        .add_modifier(Modifier::BOLD | Modifier::REVERSED);
+    let sep = Span::styled(" │ ", theme.dim());
+    let mut spans = vec![
+        Span::styled(
+            " opsdeck ",
+            Style::default()
+                .fg(theme.accent)
+                .add_modifier(Modifier::BOLD),
+        ),
+        Span::styled(format!(" {} ", env_label(state)), badge),
+    ];
+    let identity = &state.identity;
+    let (account, who) = match (&identity.data, &identity.error) {
+        (Some(id), _) => (id.account.clone(), id.short_name().to_string()),
+        (None, Some(e)) => ("?".to_string(), format!("⚠ {}", e.kind())),
+        (None, None) => ("…".to_string(), "…".to_string()),
+    };
+    let age = state.pane_data_age().map_or_else(
+        || "loading".to_string(),
+        |a| format!("data {}", format_age(a)),
+    );
+    spans.push(Span::styled(format!(" {age}"), theme.dim()));
+    spans.push(sep.clone());
+    spans.push(Span::styled(format!("acct {account}"), theme.text()));
+    if let (Some(expected), Some(id)) = (&state.env.account_id, &identity.data)
+        && expected != &id.account
+    {
+        spans.push(Span::styled(
+            format!(" ≠ {expected}!"),
+            theme.level(Level::Critical),
+        ));
+    }
+    spans.push(sep.clone());
+    spans.push(Span::styled(state.env.region.clone(), theme.text()));
+    spans.push(sep.clone());
+    let who_style = if identity.error.is_some() {
+        theme.level(Level::Warning)
+    } else {
+        theme.text()
+    };
+    spans.push(Span::styled(who, who_style));
+    if state.read_only {
+        spans.push(sep.clone());
+        spans.push(Span::styled(
+            "READ-ONLY",
+            theme.level(Level::Ok).add_modifier(Modifier::BOLD),
+        ));
+    }
+    if state.demo {
+        spans.push(sep);
+        spans.push(Span::styled(
+            "DEMO (simulated account)",
+            theme.level(Level::Warning),
+        ));
+    }
+    let style = Style::default().bg(theme.header_bg).fg(theme.header_fg);
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(style), area);
+}
+
+/// Pane tabs with their number keys.
+pub fn draw_tabs(frame: &mut Frame, area: Rect, state: &AppState) {
+    let theme = &state.theme;
+    let mut spans = Vec::new();
+    for (i, pane) in Pane::ALL.iter().enumerate() {
+        let label = format!(" {} {} ", i + 1, pane.title());
+        let style = if *pane == state.pane {
+            theme.selected()
+        } else {
+            theme.dim()
+        };
+        spans.push(Span::styled(label, style));
+        spans.push(Span::raw(" "));
+    }
+    spans.push(Span::styled(
+        format!("cluster {}", state.env.cluster),
+        theme.dim(),
+    ));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Key hints, the filter or palette being typed, or the last status message.
+pub fn draw_footer(frame: &mut Frame, area: Rect, state: &AppState) {
+    let theme = &state.theme;
+    let line = match state.mode {
+        Mode::Filter => {
+            let filter = match state.pane {
+                Pane::Ecs => {
+                    let ecs = &state.ecs;
+                    match ecs.focus {
+                        crate::app::ecs_state::EcsFocus::Services => &ecs.service_list.filter,
+                        crate::app::ecs_state::EcsFocus::Tasks => &ecs.task_list.filter,
+                        crate::app::ecs_state::EcsFocus::Events => &ecs.event_list.filter,
+                    }
+                }
+            };
+            Line::from(vec![
+                Span::styled("/", Style::default().fg(theme.accent)),
+                Span::styled(format!("{filter}█"), theme.text()),
+                Span::styled("   enter keep · esc clear", theme.dim()),
+            ])
+        }
+        Mode::Palette => Line::from(vec![
+            Span::styled(":", Style::default().fg(theme.accent)),
+            Span::styled(format!("{}█", state.palette_input), theme.text()),
+            Span::styled("   tab complete · enter run · esc cancel", theme.dim()),
+        ]),
+        Mode::Normal | Mode::Help => match &state.status {
+            Some((msg, level)) => Line::from(Span::styled(msg.clone(), theme.level(*level))),
+            None => Line::from(Span::styled(
+                "? help  : command  / filter  tab section  enter open  r refresh  q quit",
+                theme.dim(),
+            )),
+        },
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}

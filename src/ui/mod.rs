@@ -1,0 +1,70 @@
+//! Drawing: one frame from one `AppState`, nothing else. No I/O happens here.
+
+pub mod chrome;
+pub mod panes;
+pub mod popups;
+pub mod theme;
+pub mod widgets;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use crate::app::pane::Pane;
+use crate::app::{AppState, Mode};
+
+/// Smallest terminal the full console is laid out for.
+pub const MIN_WIDTH: u16 = 40;
+/// Smallest terminal height the full console is laid out for.
+pub const MIN_HEIGHT: u16 = 10;
+
+/// Draw the whole console.
+pub fn draw(frame: &mut Frame, state: &AppState) {
+    let area = frame.area();
+    frame.render_widget(Block::default().style(state.theme.text()), area);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        draw_too_small(frame, area, state);
+        return;
+    }
+    let inner = chrome::draw_frame(frame, area, state);
+    let [header, tabs, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    chrome::draw_header(frame, header, state);
+    chrome::draw_tabs(frame, tabs, state);
+    match state.pane {
+        Pane::Ecs => panes::ecs::draw(frame, body, state),
+    }
+    chrome::draw_footer(frame, footer, state);
+    match state.mode {
+        Mode::Help => popups::draw_help(frame, body, state),
+        Mode::Palette => popups::draw_palette(frame, body, state),
+        Mode::Normal | Mode::Filter => {}
+    }
+}
+
+/// A terminal too small for the layout still says where you are.
+fn draw_too_small(frame: &mut Frame, area: Rect, state: &AppState) {
+    let env = state.env.name.to_uppercase();
+    let badge = Style::default()
+        .fg(state.theme.header_fg)
+        .bg(state.theme.env_color(&state.env.name))
+        .add_modifier(Modifier::BOLD | Modifier::REVERSED);
+    let lines = vec![
+        Line::from(Span::styled(format!(" {env} "), badge)),
+        Line::from(format!("{}x{} too small", area.width, area.height)),
+        Line::from(format!("need {MIN_WIDTH}x{MIN_HEIGHT}; q quits")),
+    ];
+    frame.render_widget(
+        Paragraph::new(lines)
+            .style(state.theme.text())
+            .wrap(Wrap { trim: true }),
+        area,
+    );
+}

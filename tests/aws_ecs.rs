@@ -1,0 +1,560 @@
+//! `cloud::aws` against moto (ECS reads, STS, UpdateService, error mapping) and, for what
+//! moto lacks (ListServiceDeployments, AccessDenied, throttling), against `aws-smithy-mocks`.
+
+mod support;
+
+use aws_sdk_ec2::types::AttributeBooleanValue;
+use aws_sdk_ecs::types::{
+    AwsVpcConfiguration, Compatibility, ContainerDefinition, LaunchType, NetworkConfiguration,
+    NetworkMode, Secret,
+};
+use opsdeck::cloud::aws::{AwsClients, AwsCloud, handle};
+use opsdeck::cloud::{CloudAct, CloudError, EcsRead, IdentityRead, ServiceUpdate};
+use support::moto;
+
+const SECRET_ARN: &str = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-password-AbCdEf";
+
+/// What [`seed`] created.
+struct Seeded {
+    cluster: String,
+    service: String,
+    family: String,
+}
+
+/// A VPC (DNS hostnames on), subnet and security group; a cluster, a task definition with
+/// container-level memory and a secret, a service, and two RUNNING tasks started "by" it.
+async fn seed(prefix: &str) -> Seeded {
+    let config = moto::sdk_config().await;
+    let ec2 = aws_sdk_ec2::Client::new(&config);
+    let ecs = aws_sdk_ecs::Client::new(&config);
+    let name = moto::unique(prefix);
+
+    let vpc = ec2
+        .create_vpc()
+        .cidr_block("10.0.0.0/16")
+        .send()
+        .await
+        .expect("CreateVpc");
+    let vpc_id = vpc
+        .vpc()
+        .and_then(|v| v.vpc_id())
+        .expect("vpc id")
+        .to_owned();
+    ec2.modify_vpc_attribute()
+        .vpc_id(&vpc_id)
+        .enable_dns_hostnames(AttributeBooleanValue::builder().value(true).build())
+        .send()
+        .await
+        .expect("ModifyVpcAttribute");
+    let subnet = ec2
+        .create_subnet()
+        .vpc_id(&vpc_id)
+        .cidr_block("10.0.1.0/24")
+        .availability_zone("us-east-1a")
+        .send()
+        .await
+        .expect("CreateSubnet");
+    let subnet_id = subnet
+        .subnet()
+        .and_then(|s| s.subnet_id())
+        .expect("subnet id")
+        .to_owned();
+    let sg = ec2
+        .create_security_group()
+        .group_name(&name)
+        .description("opsdeck test")
+        .vpc_id(&vpc_id)
+        .send()
+        .await
+        .expect("CreateSecurityGroup");
+    let sg_id = sg.group_id().expect("sg id").to_owned();
+
+    let cluster = format!("{name}-cluster");
+    let service = format!("{name}-web");
+    let family = format!("{name}-web");
+    ecs.create_cluster()
+        .cluster_name(&cluster)
+        .send()
+        .await
+        .expect("CreateCluster");
+    ecs.register_task_definition()
+        .family(&family)
+        .network_mode(NetworkMode::Awsvpc)
+        .requires_compatibilities(Compatibility::Fargate)
+        .cpu("256")
+        .memory("512")
+        .container_definitions(
+            ContainerDefinition::builder()
+                .name("app")
+                .image("nginx:1.27")
+                .memory(512)
+                .essential(true)
+                .secrets(
+                    Secret::builder()
+                        .name("DB_PASSWORD")
+                        .value_from(SECRET_ARN)
+                        .build()
+                        .expect("secret"),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .expect("RegisterTaskDefinition");
+    let network = NetworkConfiguration::builder()
+        .awsvpc_configuration(
+            AwsVpcConfiguration::builder()
+                .subnets(&subnet_id)
+                .security_groups(&sg_id)
+                .build()
+                .expect("awsvpc"),
+        )
+        .build();
+    ecs.create_service()
+        .cluster(&cluster)
+        .service_name(&service)
+        .task_definition(&family)
+        .desired_count(2)
+        .launch_type(LaunchType::Fargate)
+        .network_configuration(network.clone())
+        .send()
+        .await
+        .expect("CreateService");
+    let run = ecs
+        .run_task()
+        .cluster(&cluster)
+        .task_definition(&family)
+        .count(2)
+        .launch_type(LaunchType::Fargate)
+        .network_configuration(network)
+        .started_by(format!("ecs-svc/{service}"))
+        .group(format!("service:{service}"))
+        .send()
+        .await
+        .expect("RunTask");
+    assert_eq!(
+        run.tasks().len(),
+        2,
+        "RunTask failures: {:?}",
+        run.failures()
+    );
+    Seeded {
+        cluster,
+        service,
+        family,
+    }
+}
+
+async fn moto_cloud() -> AwsCloud {
+    AwsCloud::from_clients(AwsClients::from_sdk_config(&moto::sdk_config().await, None))
+}
+
+#[tokio::test]
+async fn list_services_reports_counts_and_deployment() {
+    let seeded = seed("svc").await;
+    let cloud = moto_cloud().await;
+    let services = cloud
+        .list_services(&seeded.cluster)
+        .await
+        .expect("list_services");
+    assert_eq!(services.len(), 1, "{services:?}");
+    let s = &services[0];
+    assert_eq!(s.name, seeded.service);
+    assert_eq!(s.status, "ACTIVE");
+    assert_eq!(s.desired, 2);
+    assert!(s.running >= 0 && s.pending >= 0);
+    assert!(
+        s.task_definition.ends_with(&format!("{}:1", seeded.family)),
+        "{}",
+        s.task_definition
+    );
+    let primary = s.primary_deployment().expect("a PRIMARY deployment");
+    assert_eq!(primary.task_definition, s.task_definition);
+    assert_eq!(primary.desired, 2);
+    assert!(primary.rollout_state.is_some(), "{primary:?}");
+    assert!(primary.created_at.is_some(), "{primary:?}");
+    // moto 5.2.5 sends no service-level createdAt; the mapping tolerates that.
+}
+
+#[tokio::test]
+async fn list_tasks_reports_running_tasks_with_network_details() {
+    let seeded = seed("tasks").await;
+    let cloud = moto_cloud().await;
+    let tasks = cloud.list_tasks(&seeded.cluster).await.expect("list_tasks");
+    assert_eq!(tasks.len(), 2, "{tasks:?}");
+    for t in &tasks {
+        assert_eq!(t.last_status, "RUNNING", "{t:?}");
+        assert_eq!(t.task_definition(), format!("{}:1", seeded.family));
+        assert!(
+            t.eni_id.as_deref().is_some_and(|e| e.starts_with("eni-")),
+            "{t:?}"
+        );
+        assert!(
+            t.private_ip
+                .as_deref()
+                .is_some_and(|ip| ip.parse::<std::net::Ipv4Addr>().is_ok()),
+            "{t:?}"
+        );
+        // moto 5.2.5 sends no availabilityZone/startedAt for tasks: covered by the mocked test.
+        assert_eq!(t.service_name(), Some(seeded.service.as_str()));
+    }
+}
+
+#[tokio::test]
+async fn describe_task_definition_returns_secret_references() {
+    let seeded = seed("taskdef").await;
+    let cloud = moto_cloud().await;
+    let td = cloud
+        .describe_task_definition(&format!("{}:1", seeded.family))
+        .await
+        .expect("describe_task_definition");
+    assert_eq!(td.family, seeded.family);
+    assert_eq!(td.revision, 1);
+    assert_eq!(td.containers.len(), 1);
+    assert_eq!(td.containers[0].image, "nginx:1.27");
+    assert_eq!(td.containers[0].secret_refs, vec![SECRET_ARN.to_owned()]);
+}
+
+#[tokio::test]
+async fn list_service_deployments_is_unsupported_on_moto() {
+    let seeded = seed("deploys").await;
+    let cloud = moto_cloud().await;
+    let result = cloud
+        .list_service_deployments(&seeded.cluster, &seeded.service)
+        .await;
+    assert!(
+        matches!(result, Err(CloudError::Unsupported(_))),
+        "{result:?}"
+    );
+}
+
+#[tokio::test]
+async fn caller_identity_is_motos_account_through_the_lazy_loader() {
+    // `handle` builds its clients on first use from `AwsSettings` (static test credentials).
+    let cloud = handle(moto::aws_settings(), true);
+    let me = cloud.read.caller_identity().await.expect("caller_identity");
+    assert_eq!(me.account, moto::ACCOUNT_ID);
+    assert!(me.arn.starts_with("arn:aws:"), "{me:?}");
+}
+
+#[tokio::test]
+async fn update_service_changes_desired_count() {
+    let seeded = seed("update").await;
+    let cloud = handle(moto::aws_settings(), false);
+    let actor = cloud.actor().expect("writable handle");
+    let receipt = actor
+        .update_service(
+            &seeded.cluster,
+            &seeded.service,
+            &ServiceUpdate {
+                desired_count: Some(5),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("update_service");
+    assert!(receipt.summary.contains("desiredCount=5"), "{receipt:?}");
+    assert!(receipt.summary.contains(&seeded.service), "{receipt:?}");
+
+    let ecs = aws_sdk_ecs::Client::new(&moto::sdk_config().await);
+    let described = ecs
+        .describe_services()
+        .cluster(&seeded.cluster)
+        .services(&seeded.service)
+        .send()
+        .await
+        .expect("DescribeServices");
+    assert_eq!(described.services()[0].desired_count(), 5);
+}
+
+#[tokio::test]
+async fn nonexistent_cluster_is_an_error_not_a_panic() {
+    let cloud = moto_cloud().await;
+    let missing = moto::unique("missing");
+    let result = cloud.list_tasks(&missing).await;
+    assert!(matches!(result, Err(CloudError::NotFound(_))), "{result:?}");
+    let result = cloud
+        .describe_task_definition(&format!("{missing}:1"))
+        .await;
+    assert!(result.is_err(), "{result:?}");
+}
+
+#[test]
+fn read_only_handle_has_no_actor() {
+    let cloud = handle(moto::aws_settings(), true);
+    assert!(cloud.act.is_none());
+    assert_eq!(cloud.actor().err(), Some(CloudError::ReadOnly));
+}
+
+/// Clients backed by `aws-smithy-mocks` (no `test-util` feature needed).
+mod mocked {
+    use aws_credential_types::Credentials;
+    use aws_credential_types::provider::{ProvideCredentials, error::CredentialsError, future};
+    use aws_sdk_ecs::Client;
+    use aws_sdk_ecs::types::{ServiceDeploymentBrief, ServiceDeploymentStatus, ServiceRevision};
+    use aws_smithy_mocks::{
+        MockResponseInterceptor, Rule, RuleMode, create_mock_http_client, mock,
+    };
+    use aws_smithy_types::DateTime;
+    use aws_types::region::Region;
+    use opsdeck::cloud::aws::config::retry_config;
+    use opsdeck::cloud::aws::{AwsClients, AwsCloud};
+    use opsdeck::cloud::{CloudError, EcsRead};
+
+    use aws_config::BehaviorVersion;
+
+    fn cloud(rules: &[&Rule]) -> AwsCloud {
+        let mut interceptor = MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny);
+        for rule in rules {
+            interceptor = interceptor.with_rule(rule);
+        }
+        let ecs = aws_sdk_ecs::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("a", "b", None, None, "test"))
+            .http_client(create_mock_http_client())
+            .retry_config(retry_config())
+            .interceptor(interceptor)
+            .build();
+        let sts = aws_sdk_sts::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("a", "b", None, None, "test"))
+            .http_client(create_mock_http_client())
+            .build();
+        AwsCloud::from_clients(AwsClients {
+            ecs: Client::from_conf(ecs),
+            sts: aws_sdk_sts::Client::from_conf(sts),
+        })
+    }
+
+    const REVISION: &str = "arn:aws:ecs:us-east-1:1:service-revision/prod/web/111";
+
+    #[tokio::test]
+    async fn list_service_deployments_maps_and_resolves_task_definitions() {
+        let list = mock!(Client::list_service_deployments)
+            .match_requests(|r| r.cluster() == Some("prod") && r.service() == Some("web"))
+            .then_output(|| {
+                aws_sdk_ecs::operation::list_service_deployments::ListServiceDeploymentsOutput::builder()
+                    .service_deployments(
+                        ServiceDeploymentBrief::builder()
+                            .service_deployment_arn("arn:aws:ecs:us-east-1:1:service-deployment/prod/web/d1")
+                            .status(ServiceDeploymentStatus::RollbackSuccessful)
+                            .target_service_revision_arn(REVISION)
+                            .started_at(DateTime::from_secs(100))
+                            .finished_at(DateTime::from_secs(200))
+                            .build(),
+                    )
+                    .service_deployments(
+                        ServiceDeploymentBrief::builder()
+                            .service_deployment_arn("arn:aws:ecs:us-east-1:1:service-deployment/prod/web/d0")
+                            .status(ServiceDeploymentStatus::Successful)
+                            .created_at(DateTime::from_secs(50))
+                            .build(),
+                    )
+                    .build()
+            });
+        let revisions = mock!(Client::describe_service_revisions)
+            .match_requests(|r| r.service_revision_arns() == [REVISION.to_owned()])
+            .then_output(|| {
+                aws_sdk_ecs::operation::describe_service_revisions::DescribeServiceRevisionsOutput::builder()
+                    .service_revisions(
+                        ServiceRevision::builder()
+                            .service_revision_arn(REVISION)
+                            .task_definition("arn:aws:ecs:us-east-1:1:task-definition/web:42")
+                            .build(),
+                    )
+                    .build()
+            });
+        let cloud = cloud(&[&list, &revisions]);
+        let records = cloud
+            .list_service_deployments("prod", "web")
+            .await
+            .expect("mapped");
+        assert_eq!(records.len(), 2);
+        assert_eq!(records[0].status, "ROLLBACK_SUCCESSFUL");
+        assert_eq!(
+            records[0].target_task_definition.as_deref(),
+            Some("arn:aws:ecs:us-east-1:1:task-definition/web:42")
+        );
+        assert_eq!(records[0].started_at, Some(100));
+        assert_eq!(records[0].finished_at, Some(200));
+        assert_eq!(records[1].status, "SUCCESSFUL");
+        assert_eq!(records[1].target_task_definition, None);
+        assert_eq!(records[1].started_at, Some(50));
+        assert_eq!(list.num_calls(), 1);
+        assert_eq!(revisions.num_calls(), 1);
+    }
+
+    #[tokio::test]
+    async fn list_tasks_pages_running_and_takes_one_stopped_page() {
+        use aws_sdk_ecs::operation::describe_tasks::DescribeTasksOutput;
+        use aws_sdk_ecs::operation::list_tasks::ListTasksOutput;
+        use aws_sdk_ecs::types::{Attachment, DesiredStatus, HealthStatus, KeyValuePair, Task};
+
+        let running = |token: Option<&'static str>| {
+            mock!(Client::list_tasks).match_requests(move |r| {
+                r.cluster() == Some("prod")
+                    && r.desired_status() == Some(&DesiredStatus::Running)
+                    && r.next_token() == token
+            })
+        };
+        let page1 = running(None).then_output(|| {
+            ListTasksOutput::builder()
+                .task_arns("t1")
+                .next_token("p2")
+                .build()
+        });
+        let page2 =
+            running(Some("p2")).then_output(|| ListTasksOutput::builder().task_arns("t2").build());
+        let stopped = mock!(Client::list_tasks)
+            .match_requests(|r| r.desired_status() == Some(&DesiredStatus::Stopped))
+            .then_output(|| {
+                // A next token that must not be followed: only recent stopped tasks.
+                ListTasksOutput::builder()
+                    .task_arns("t3")
+                    .task_arns("t1")
+                    .next_token("older")
+                    .build()
+            });
+        let describe = mock!(Client::describe_tasks)
+            .match_requests(|r| r.cluster() == Some("prod") && r.tasks() == ["t1", "t2", "t3"])
+            .then_output(|| {
+                let kv = |n: &str, v: &str| KeyValuePair::builder().name(n).value(v).build();
+                DescribeTasksOutput::builder()
+                    .tasks(
+                        Task::builder()
+                            .task_arn("arn:aws:ecs:us-east-1:1:task/prod/t1")
+                            .last_status("RUNNING")
+                            .availability_zone("us-east-1b")
+                            .health_status(HealthStatus::Unhealthy)
+                            .started_at(DateTime::from_secs(1_700_000_000))
+                            .attachments(
+                                Attachment::builder()
+                                    .r#type("ElasticNetworkInterface")
+                                    .details(kv("networkInterfaceId", "eni-1"))
+                                    .details(kv("privateIPv4Address", "10.0.1.7"))
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                    .tasks(
+                        Task::builder()
+                            .task_arn("arn:aws:ecs:us-east-1:1:task/prod/t3")
+                            .last_status("STOPPED")
+                            .stopped_reason("Essential container in task exited")
+                            .build(),
+                    )
+                    .build()
+            });
+        let cloud = cloud(&[&page1, &page2, &stopped, &describe]);
+        let tasks = cloud.list_tasks("prod").await.expect("list_tasks");
+        assert_eq!(stopped.num_calls(), 1);
+        assert_eq!(describe.num_calls(), 1);
+        assert_eq!(tasks.len(), 2);
+        let t1 = &tasks[0];
+        assert_eq!(t1.availability_zone.as_deref(), Some("us-east-1b"));
+        assert_eq!(t1.health.as_deref(), Some("UNHEALTHY"));
+        assert_eq!(t1.started_at, Some(1_700_000_000));
+        assert_eq!(t1.eni_id.as_deref(), Some("eni-1"));
+        assert_eq!(t1.private_ip.as_deref(), Some("10.0.1.7"));
+        assert_eq!(
+            tasks[1].stopped_reason.as_deref(),
+            Some("Essential container in task exited")
+        );
+    }
+
+    #[tokio::test]
+    async fn http_403_is_access_denied() {
+        let rule = mock!(Client::list_services)
+            .sequence()
+            .http_status(
+                403,
+                Some(r#"{"__type":"AccessDeniedException","message":"not authorized to perform ecs:ListServices"}"#.into()),
+            )
+            .build();
+        let result = cloud(&[&rule]).list_services("prod").await;
+        match result {
+            Err(CloudError::AccessDenied(msg)) => assert!(msg.contains("ListServices"), "{msg}"),
+            other => panic!("expected AccessDenied, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn throttling_is_retried_once_then_reported() {
+        let throttled = r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#;
+        let rule = mock!(Client::list_tasks)
+            .sequence()
+            .http_status(400, Some(throttled.into()))
+            .times(3)
+            .build();
+        let result = cloud(&[&rule]).list_tasks("prod").await;
+        assert!(
+            matches!(result, Err(CloudError::Throttled(_))),
+            "{result:?}"
+        );
+        assert_eq!(
+            rule.num_calls(),
+            2,
+            "standard retries with at most 2 attempts"
+        );
+    }
+
+    #[tokio::test]
+    async fn html_500_without_error_code_is_unsupported() {
+        let rule = mock!(Client::list_service_deployments)
+            .sequence()
+            .http_status(
+                500,
+                Some("<html><body>Internal Server Error</body></html>".into()),
+            )
+            .times(2) // a 500 is retried once
+            .build();
+        let result = cloud(&[&rule])
+            .list_service_deployments("prod", "web")
+            .await;
+        assert_eq!(
+            result,
+            Err(CloudError::Unsupported("ListServiceDeployments".into()))
+        );
+    }
+
+    #[derive(Debug)]
+    struct NoCredentials;
+    impl ProvideCredentials for NoCredentials {
+        fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+        where
+            Self: 'a,
+        {
+            future::ProvideCredentials::ready(Err(CredentialsError::not_loaded(
+                "no providers in chain provided credentials",
+            )))
+        }
+    }
+
+    #[tokio::test]
+    async fn missing_credentials_say_how_to_log_in() {
+        let ecs = aws_sdk_ecs::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(NoCredentials)
+            .http_client(create_mock_http_client())
+            .build();
+        let sts = aws_sdk_sts::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(NoCredentials)
+            .http_client(create_mock_http_client())
+            .build();
+        let cloud = AwsCloud::from_clients(AwsClients {
+            ecs: Client::from_conf(ecs),
+            sts: aws_sdk_sts::Client::from_conf(sts),
+        });
+        match cloud.list_services("prod").await {
+            Err(CloudError::ExpiredCredentials(msg)) => {
+                assert!(msg.contains("aws sso login"), "{msg}")
+            }
+            other => panic!("expected ExpiredCredentials, got {other:?}"),
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! Shared helpers for integration tests (`mod support;`): the moto harness.
+
+#![allow(dead_code)]
+
+pub mod moto;
