@@ -9,7 +9,7 @@ use aws_sdk_ecs::types::{
     NetworkMode, Secret,
 };
 use opsdeck::cloud::aws::{AwsClients, AwsCloud, handle};
-use opsdeck::cloud::{CloudAct, CloudError, EcsRead, IdentityRead, ServiceUpdate};
+use opsdeck::cloud::{CloudError, EcsRead, ServiceUpdate};
 use support::moto;
 
 const SECRET_ARN: &str = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-password-AbCdEf";
@@ -255,6 +255,10 @@ async fn update_service_changes_desired_count() {
         .expect("update_service");
     assert!(receipt.summary.contains("desiredCount=5"), "{receipt:?}");
     assert!(receipt.summary.contains(&seeded.service), "{receipt:?}");
+    assert!(
+        receipt.request_id.is_some(),
+        "moto sends x-amzn-requestid: {receipt:?}"
+    );
 
     let ecs = aws_sdk_ecs::Client::new(&moto::sdk_config().await);
     let described = ecs

@@ -2,105 +2,14 @@
 //! time: the ECS pane, header and help at 80x24, 200x60 and a tiny 20x5, plus
 //! colour assertions for what must stand out (prod frame, failures).
 
-use std::sync::Arc;
+mod ui_support;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use opsdeck::app::source::{Fetched, Source};
-use opsdeck::app::update::{Effect, Event, update};
-use opsdeck::app::{AppState, Mode};
-use opsdeck::cloud::sim::{self, SimClock, SimSource, SimWorld};
-use opsdeck::cloud::{CloudError, CloudHandle};
-use opsdeck::config::Config;
-use opsdeck::ui;
+use crossterm::event::KeyCode;
+use opsdeck::app::Mode;
+use opsdeck::cloud::CloudError;
+use opsdeck::cloud::sim::SimSource;
 use opsdeck::ui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
-
-/// 2026-09-01T00:00:00Z: the simulated incident starts here.
-const T0: i64 = 1_788_220_800;
-
-async fn fetch(cloud: &CloudHandle, cluster: &str, source: Source) -> Fetched {
-    let r = &cloud.read;
-    match source {
-        Source::Identity => Fetched::Identity(r.caller_identity().await),
-        Source::EcsServices => Fetched::EcsServices(r.list_services(cluster).await),
-        Source::EcsTasks => Fetched::EcsTasks(r.list_tasks(cluster).await),
-        Source::ServiceDeployments(s) => {
-            let x = r.list_service_deployments(cluster, &s).await;
-            Fetched::ServiceDeployments(s, x)
-        }
-        Source::TaskDefinition(a) => {
-            let x = r.describe_task_definition(&a).await;
-            Fetched::TaskDefinition(a, x)
-        }
-    }
-}
-
-/// Run the reducer's fetches against the sim until nothing more is due.
-async fn settle(state: &mut AppState, cloud: &CloudHandle, mut effects: Vec<Effect>) {
-    for _ in 0..10 {
-        let fetches: Vec<Source> = effects
-            .drain(..)
-            .filter_map(|e| match e {
-                Effect::Fetch(s) => Some(s),
-                _ => None,
-            })
-            .collect();
-        if fetches.is_empty() {
-            return;
-        }
-        for s in fetches {
-            let f = fetch(cloud, &state.env.cluster.clone(), s).await;
-            effects.extend(update(state, Event::Fetched(f)));
-        }
-    }
-}
-
-async fn console(env: &str, minutes: i64, tweak: impl Fn(&SimWorld)) -> AppState {
-    let world = SimWorld::new(42, SimClock::Fixed(T0));
-    world.set_clock(SimClock::Fixed(T0 + minutes * 60));
-    tweak(&world);
-    let config = Config::default();
-    let environment = config.environment(env).expect("env").clone();
-    let mut state = AppState::new(
-        config,
-        environment,
-        Theme::default_theme(),
-        T0 + minutes * 60,
-    );
-    state.demo = true;
-    let cloud = sim::handle(Arc::clone(&world), env, false);
-    let effects = update(&mut state, Event::Tick(T0 + minutes * 60));
-    settle(&mut state, &cloud, effects).await;
-    // Ages in snapshots: data fetched 5 s ago.
-    update(&mut state, Event::Tick(T0 + minutes * 60 + 5));
-    state
-}
-
-fn render(state: &AppState, w: u16, h: u16) -> Buffer {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    terminal.draw(|f| ui::draw(f, state)).expect("draw");
-    terminal.backend().buffer().clone()
-}
-
-fn text(buffer: &Buffer) -> String {
-    let area = buffer.area;
-    let mut out = String::new();
-    for y in 0..area.height {
-        let mut line = String::new();
-        for x in 0..area.width {
-            line.push_str(buffer[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
-fn key(state: &mut AppState, code: KeyCode) {
-    update(state, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-}
+use ui_support::{console, key, render, text};
 
 #[tokio::test]
 async fn ecs_prod_steady_at_three_sizes() {

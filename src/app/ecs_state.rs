@@ -3,9 +3,16 @@
 
 use std::collections::HashMap;
 
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
 use super::list::ListState;
 use super::loadable::Loadable;
-use crate::cloud::{EcsService, EcsTask, ServiceDeploymentRecord, ServiceEvent, TaskDefinition};
+use super::schedule::Schedule;
+use super::source::{Fetched, Source};
+use super::state::{ECS_REFRESH_SECONDS, RETRY_SECONDS};
+use crate::cloud::{
+    CloudError, EcsService, EcsTask, Epoch, ServiceDeploymentRecord, ServiceEvent, TaskDefinition,
+};
 
 /// Which section of the ECS pane has the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -140,5 +147,110 @@ impl EcsState {
             EcsFocus::Tasks => self.visible_tasks().len(),
             EcsFocus::Events => self.visible_events().len(),
         }
+    }
+}
+
+impl EcsState {
+    /// Handle a pane key (global keys are handled before this).
+    pub fn on_key(&mut self, key: KeyEvent) {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let len = self.focused_len();
+        let before = self.selected_service().map(|s| s.name.clone());
+        match key.code {
+            KeyCode::Tab => self.focus = self.focus.next(),
+            KeyCode::BackTab => self.focus = self.focus.prev(),
+            KeyCode::Enter if self.focus == EcsFocus::Services => {
+                self.focus = EcsFocus::Tasks;
+                self.task_list.cursor = 0;
+            }
+            KeyCode::Char('a') => {
+                self.all_tasks = !self.all_tasks;
+                self.task_list.cursor = 0;
+            }
+            _ => {
+                self.focused_list().on_key(key.code, ctrl, len);
+            }
+        }
+        let after = self.selected_service().map(|s| s.name.clone());
+        if before != after {
+            self.task_list.cursor = 0;
+            self.event_list.cursor = 0;
+        }
+    }
+
+    /// Store a fetch result that belongs to this pane.
+    pub fn apply(&mut self, fetched: Fetched, now: Epoch) {
+        match fetched {
+            Fetched::EcsServices(r) => {
+                self.services.set(r, now);
+                let n = self.visible_services().len();
+                self.service_list.clamp(n);
+            }
+            Fetched::EcsTasks(r) => {
+                self.tasks.set(r, now);
+                let n = self.visible_tasks().len();
+                self.task_list.clamp(n);
+            }
+            Fetched::ServiceDeployments(service, r) => {
+                self.deployments.entry(service).or_default().set(r, now);
+            }
+            Fetched::TaskDefinition(arn, r) => {
+                self.task_definitions.entry(arn).or_default().set(r, now);
+            }
+            Fetched::Identity(_) => {}
+        }
+    }
+
+    /// Mark a source of this pane as being fetched.
+    pub fn mark_loading(&mut self, source: &Source) {
+        match source {
+            Source::EcsServices => self.services.loading = true,
+            Source::EcsTasks => self.tasks.loading = true,
+            Source::ServiceDeployments(s) => {
+                self.deployments.entry(s.clone()).or_default().loading = true;
+            }
+            Source::TaskDefinition(a) => {
+                self.task_definitions.entry(a.clone()).or_default().loading = true;
+            }
+            Source::Identity => {}
+        }
+    }
+
+    /// This pane's sources that are due under `schedule`.
+    pub fn due(&self, schedule: &Schedule) -> Vec<Source> {
+        let mut due = Vec::new();
+        for (source, failed) in [
+            (Source::EcsServices, self.services.error.is_some()),
+            (Source::EcsTasks, self.tasks.error.is_some()),
+        ] {
+            if schedule.is_due(&source, failed, ECS_REFRESH_SECONDS) {
+                due.push(source);
+            }
+        }
+        let Some(service) = self.selected_service() else {
+            return due;
+        };
+        let history = self.deployments.get(&service.name);
+        let unsupported =
+            history.is_some_and(|h| matches!(h.error, Some(CloudError::Unsupported(_))));
+        let source = Source::ServiceDeployments(service.name.clone());
+        if !unsupported && schedule.is_due(&source, history.is_some_and(|h| h.error.is_some()), 60)
+        {
+            due.push(source);
+        }
+        for d in &service.deployments {
+            let known = self.task_definitions.get(&d.task_definition);
+            let fetched = known.is_some_and(|k| k.data.is_some());
+            let failed = known.is_some_and(|k| k.error.is_some());
+            let source = Source::TaskDefinition(d.task_definition.clone());
+            // Task definitions never change: fetch each once, retrying failures.
+            if !d.task_definition.is_empty()
+                && !fetched
+                && schedule.is_due_ignoring_force(&source, failed, RETRY_SECONDS)
+            {
+                due.push(source);
+            }
+        }
+        due
     }
 }

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::source::{Fetched, Source};
-use crate::cloud::CloudHandle;
+use crate::cloud::{CloudHandle, CloudRead};
 use crate::config::Environment;
 
 /// A finished fetch on its way back to the loop.
@@ -85,28 +85,34 @@ impl Fetcher {
     fn spawn(&mut self, source: Source) {
         self.in_flight.insert(source.clone());
         let read = self.cloud.read.clone();
-        let cluster = self.env.cluster.clone();
+        let env = self.env.clone();
         let tx = self.tx.clone();
         let generation = self.generation;
         tokio::spawn(async move {
-            let fetched = match source {
-                Source::Identity => Fetched::Identity(read.caller_identity().await),
-                Source::EcsServices => Fetched::EcsServices(read.list_services(&cluster).await),
-                Source::EcsTasks => Fetched::EcsTasks(read.list_tasks(&cluster).await),
-                Source::ServiceDeployments(service) => {
-                    let r = read.list_service_deployments(&cluster, &service).await;
-                    Fetched::ServiceDeployments(service, r)
-                }
-                Source::TaskDefinition(arn) => {
-                    let r = read.describe_task_definition(&arn).await;
-                    Fetched::TaskDefinition(arn, r)
-                }
-            };
+            let fetched = run_fetch(read.as_ref(), &env, source).await;
             // The loop may have exited; nothing to do then.
             let _ = tx.send(FetchDone {
                 generation,
                 fetched,
             });
         });
+    }
+}
+
+/// Fetch one source from `read` for `env`. The one place a `Source` becomes cloud calls.
+pub async fn run_fetch(read: &dyn CloudRead, env: &Environment, source: Source) -> Fetched {
+    let cluster = env.cluster.as_str();
+    match source {
+        Source::Identity => Fetched::Identity(read.caller_identity().await),
+        Source::EcsServices => Fetched::EcsServices(read.list_services(cluster).await),
+        Source::EcsTasks => Fetched::EcsTasks(read.list_tasks(cluster).await),
+        Source::ServiceDeployments(service) => {
+            let r = read.list_service_deployments(cluster, &service).await;
+            Fetched::ServiceDeployments(service, r)
+        }
+        Source::TaskDefinition(arn) => {
+            let r = read.describe_task_definition(&arn).await;
+            Fetched::TaskDefinition(arn, r)
+        }
     }
 }

@@ -1,4 +1,9 @@
-//! Cursor and text filter of one list.
+//! Cursor and text filter of one list, and the movement keys every list shares.
+
+use crossterm::event::KeyCode;
+
+/// Rows a page key moves.
+pub const PAGE: isize = 10;
 
 /// Cursor position and `/` filter of a list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -27,6 +32,22 @@ impl ListState {
         let max = len - 1;
         let next = self.cursor.min(max) as isize + delta;
         self.cursor = next.clamp(0, max as isize) as usize;
+    }
+
+    /// Apply a movement key (j/k/arrows, g/G/home/end, page keys); false if not one.
+    pub fn on_key(&mut self, code: KeyCode, ctrl: bool, len: usize) -> bool {
+        match code {
+            KeyCode::Char('d') if ctrl => self.step(PAGE, len),
+            KeyCode::Char('u') if ctrl => self.step(-PAGE, len),
+            KeyCode::Char('j') | KeyCode::Down => self.step(1, len),
+            KeyCode::Char('k') | KeyCode::Up => self.step(-1, len),
+            KeyCode::Char('g') | KeyCode::Home => self.cursor = 0,
+            KeyCode::Char('G') | KeyCode::End => self.cursor = len.saturating_sub(1),
+            KeyCode::PageDown => self.step(PAGE, len),
+            KeyCode::PageUp => self.step(-PAGE, len),
+            _ => return false,
+        }
+        true
     }
 
     /// Keep the cursor inside a list that may have shrunk.

@@ -9,6 +9,7 @@ pub mod loadable;
 pub mod palette;
 pub mod pane;
 pub mod run;
+pub mod schedule;
 pub mod source;
 pub mod state;
 pub mod update;

@@ -1,5 +1,6 @@
 //! The data sources the console fetches, and what a finished fetch carries back.
 
+use super::pane::Pane;
 use crate::cloud::{
     CallerIdentity, CloudResult, EcsService, EcsTask, ServiceDeploymentRecord, TaskDefinition,
 };
@@ -14,6 +15,19 @@ pub enum Source {
     ServiceDeployments(String),
     /// `DescribeTaskDefinition` for one ARN.
     TaskDefinition(String),
+}
+
+impl Source {
+    /// The pane whose state holds this source's data (None: the chrome's).
+    pub fn pane(&self) -> Option<Pane> {
+        match self {
+            Source::Identity => None,
+            Source::EcsServices
+            | Source::EcsTasks
+            | Source::ServiceDeployments(_)
+            | Source::TaskDefinition(_) => Some(Pane::Ecs),
+        }
+    }
 }
 
 /// A finished fetch's result.

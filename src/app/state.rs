@@ -96,6 +96,13 @@ impl AppState {
         }
     }
 
+    /// The list the `/` filter and movement keys act on, if the pane has one.
+    pub fn focused_list(&mut self) -> Option<&mut super::list::ListState> {
+        match self.pane {
+            Pane::Ecs => Some(self.ecs.focused_list()),
+        }
+    }
+
     /// True when the current environment needs typed confirmation for writes.
     pub fn protected(&self) -> bool {
         self.env.protected

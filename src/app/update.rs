@@ -5,12 +5,12 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::ecs_state::EcsFocus;
 use super::palette::{self, PaletteCommand};
 use super::pane::Pane;
+use super::schedule::Schedule;
 use super::source::{Fetched, Source};
-use super::state::{AppState, ECS_REFRESH_SECONDS, IDENTITY_REFRESH_SECONDS, Mode, RETRY_SECONDS};
-use crate::cloud::{CloudError, Epoch};
+use super::state::{AppState, IDENTITY_REFRESH_SECONDS, Mode};
+use crate::cloud::Epoch;
 use crate::ui::theme::Level;
 
 /// Something that happened.
@@ -35,9 +35,6 @@ pub enum Effect {
     Quit,
 }
 
-/// Rows a page key moves.
-const PAGE: isize = 10;
-
 /// Apply `event`, returning the effects to run (fetches that became due included).
 pub fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
     let mut effects = Vec::new();
@@ -54,8 +51,7 @@ pub fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
 }
 
 fn on_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>) {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    if ctrl && key.code == KeyCode::Char('c') {
+    if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
         quit(state, effects);
         return;
     }
@@ -63,7 +59,7 @@ fn on_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>) {
         Mode::Help => on_help_key(state, key),
         Mode::Filter => on_filter_key(state, key),
         Mode::Palette => on_palette_key(state, key, effects),
-        Mode::Normal => on_normal_key(state, key, ctrl, effects),
+        Mode::Normal => on_normal_key(state, key, effects),
     }
 }
 
@@ -87,7 +83,10 @@ fn on_help_key(state: &mut AppState, key: KeyEvent) {
 }
 
 fn on_filter_key(state: &mut AppState, key: KeyEvent) {
-    let list = state.ecs.focused_list();
+    let Some(list) = state.focused_list() else {
+        state.mode = Mode::Normal;
+        return;
+    };
     match key.code {
         KeyCode::Enter => state.mode = Mode::Normal,
         KeyCode::Esc => {
@@ -173,9 +172,7 @@ pub fn switch_env(state: &mut AppState, name: &str, effects: &mut Vec<Effect>) {
     }
 }
 
-fn on_normal_key(state: &mut AppState, key: KeyEvent, ctrl: bool, effects: &mut Vec<Effect>) {
-    let len = state.ecs.focused_len();
-    let before = state.ecs.selected_service().map(|s| s.name.clone());
+fn on_normal_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>) {
     match key.code {
         KeyCode::Char('q') => quit(state, effects),
         KeyCode::Char('?') => state.mode = Mode::Help,
@@ -183,174 +180,73 @@ fn on_normal_key(state: &mut AppState, key: KeyEvent, ctrl: bool, effects: &mut 
             state.palette_input.clear();
             state.mode = Mode::Palette;
         }
-        KeyCode::Char('/') => state.mode = Mode::Filter,
-        KeyCode::Char('1') => state.pane = Pane::Ecs,
+        KeyCode::Char('/') if state.focused_list().is_some() => state.mode = Mode::Filter,
+        KeyCode::Char(c @ '1'..='9') => {
+            if let Some(p) = Pane::ALL.get(c as usize - '1' as usize) {
+                state.pane = *p;
+            }
+        }
         KeyCode::Char('r') => {
             effects.extend(due_fetches(state, true));
             state.status = Some(("refreshing".into(), Level::Ok));
         }
         KeyCode::Esc => {
-            let list = state.ecs.focused_list();
-            list.filter.clear();
+            if let Some(list) = state.focused_list() {
+                list.filter.clear();
+            }
             state.status = None;
         }
-        KeyCode::Char('d') if ctrl => state.ecs.focused_list().step(PAGE, len),
-        KeyCode::Char('u') if ctrl => state.ecs.focused_list().step(-PAGE, len),
-        KeyCode::Char('j') | KeyCode::Down => state.ecs.focused_list().step(1, len),
-        KeyCode::Char('k') | KeyCode::Up => state.ecs.focused_list().step(-1, len),
-        KeyCode::Char('g') | KeyCode::Home => state.ecs.focused_list().cursor = 0,
-        KeyCode::Char('G') | KeyCode::End => {
-            state.ecs.focused_list().cursor = len.saturating_sub(1)
-        }
-        KeyCode::PageDown => state.ecs.focused_list().step(PAGE, len),
-        KeyCode::PageUp => state.ecs.focused_list().step(-PAGE, len),
-        KeyCode::Tab => state.ecs.focus = state.ecs.focus.next(),
-        KeyCode::BackTab => state.ecs.focus = state.ecs.focus.prev(),
-        KeyCode::Enter if state.ecs.focus == EcsFocus::Services => {
-            state.ecs.focus = EcsFocus::Tasks;
-            state.ecs.task_list.cursor = 0;
-        }
-        KeyCode::Char('a') => {
-            state.ecs.all_tasks = !state.ecs.all_tasks;
-            state.ecs.task_list.cursor = 0;
-        }
-        _ => {}
-    }
-    let after = state.ecs.selected_service().map(|s| s.name.clone());
-    if before != after {
-        state.ecs.task_list.cursor = 0;
-        state.ecs.event_list.cursor = 0;
+        _ => match state.pane {
+            Pane::Ecs => state.ecs.on_key(key),
+        },
     }
 }
 
 fn on_fetched(state: &mut AppState, fetched: Fetched) {
     let now = state.now;
-    match fetched {
-        Fetched::Identity(r) => state.identity.set(r, now),
-        Fetched::EcsServices(r) => {
-            state.ecs.services.set(r, now);
-            let n = state.ecs.visible_services().len();
-            state.ecs.service_list.clamp(n);
-        }
-        Fetched::EcsTasks(r) => {
-            state.ecs.tasks.set(r, now);
-            let n = state.ecs.visible_tasks().len();
-            state.ecs.task_list.clamp(n);
-        }
-        Fetched::ServiceDeployments(service, r) => {
-            state
-                .ecs
-                .deployments
-                .entry(service)
-                .or_default()
-                .set(r, now);
-        }
-        Fetched::TaskDefinition(arn, r) => {
-            state
-                .ecs
-                .task_definitions
-                .entry(arn)
-                .or_default()
-                .set(r, now);
-        }
+    match (fetched.source().pane(), fetched) {
+        (_, Fetched::Identity(r)) => state.identity.set(r, now),
+        (Some(Pane::Ecs), f) => state.ecs.apply(f, now),
+        (None, _) => {}
     }
 }
 
 /// Sources that should be fetched now (all of the pane's when `force`).
 pub fn due_fetches(state: &mut AppState, force: bool) -> Vec<Effect> {
-    let now = state.now;
-    let mut due: Vec<Source> = Vec::new();
-    let last = |s: &Source| state.last_requested.get(s).copied();
-    let is_due = |s: &Source, failed: bool, interval: i64| -> bool {
-        match last(s) {
-            None => true,
-            Some(t) => {
-                now - t
-                    >= if failed {
-                        interval.max(RETRY_SECONDS)
-                    } else {
-                        interval
-                    }
-            }
-        }
+    let schedule = Schedule {
+        now: state.now,
+        last_requested: &state.last_requested,
+        force,
     };
-    if force
-        || is_due(
-            &Source::Identity,
-            state.identity.error.is_some(),
-            IDENTITY_REFRESH_SECONDS,
-        )
-    {
+    let mut due = Vec::new();
+    if schedule.is_due(
+        &Source::Identity,
+        state.identity.error.is_some(),
+        IDENTITY_REFRESH_SECONDS,
+    ) {
         due.push(Source::Identity);
     }
     match state.pane {
-        Pane::Ecs => {
-            let ecs = &state.ecs;
-            for (source, failed) in [
-                (Source::EcsServices, ecs.services.error.is_some()),
-                (Source::EcsTasks, ecs.tasks.error.is_some()),
-            ] {
-                if force || is_due(&source, failed, ECS_REFRESH_SECONDS) {
-                    due.push(source);
-                }
-            }
-            if let Some(service) = ecs.selected_service() {
-                let history = ecs.deployments.get(&service.name);
-                let unsupported =
-                    history.is_some_and(|h| matches!(h.error, Some(CloudError::Unsupported(_))));
-                let source = Source::ServiceDeployments(service.name.clone());
-                if !unsupported
-                    && (force || is_due(&source, history.is_some_and(|h| h.error.is_some()), 60))
-                {
-                    due.push(source);
-                }
-                for d in &service.deployments {
-                    let source = Source::TaskDefinition(d.task_definition.clone());
-                    let known = ecs.task_definitions.get(&d.task_definition);
-                    let failed = known.is_some_and(|k| k.error.is_some());
-                    let fetched = known.is_some_and(|k| k.data.is_some());
-                    if !d.task_definition.is_empty()
-                        && !fetched
-                        && is_due(&source, failed, RETRY_SECONDS)
-                    {
-                        due.push(source);
-                    }
-                }
-            }
-        }
+        Pane::Ecs => due.extend(state.ecs.due(&schedule)),
     }
+    let now = state.now;
     due.into_iter()
         .map(|s| {
             state.last_requested.insert(s.clone(), now);
-            mark_loading(state, &s);
+            match s.pane() {
+                None => state.identity.loading = true,
+                Some(Pane::Ecs) => state.ecs.mark_loading(&s),
+            }
             Effect::Fetch(s)
         })
         .collect()
-}
-
-fn mark_loading(state: &mut AppState, source: &Source) {
-    match source {
-        Source::Identity => state.identity.loading = true,
-        Source::EcsServices => state.ecs.services.loading = true,
-        Source::EcsTasks => state.ecs.tasks.loading = true,
-        Source::ServiceDeployments(s) => {
-            state.ecs.deployments.entry(s.clone()).or_default().loading = true;
-        }
-        Source::TaskDefinition(a) => {
-            state
-                .ecs
-                .task_definitions
-                .entry(a.clone())
-                .or_default()
-                .loading = true;
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::app::keys::GROUPS;
+    use crate::cloud::CloudError;
     use crate::config::Config;
     use crate::ui::theme::Theme;
 
@@ -390,7 +286,10 @@ mod tests {
         // Nothing new is due a second later.
         assert!(update(&mut s, Event::Tick(1001)).is_empty());
         // The schedule comes round again.
-        let later = update(&mut s, Event::Tick(1000 + ECS_REFRESH_SECONDS));
+        let later = update(
+            &mut s,
+            Event::Tick(1000 + crate::app::state::ECS_REFRESH_SECONDS),
+        );
         assert!(later.contains(&Effect::Fetch(Source::EcsServices)));
     }
 

@@ -36,7 +36,7 @@ pub fn service(s: &sdk::Service) -> EcsService {
         })
         .collect();
     // Newest first; stable so equal timestamps keep the service's own order.
-    events.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    events.sort_by_key(|e| std::cmp::Reverse(e.created_at));
     EcsService {
         name: owned(s.service_name()),
         arn: owned(s.service_arn()),
