@@ -7,6 +7,7 @@
 pub mod app;
 pub mod cli;
 pub mod cloud;
+pub mod commands;
 pub mod config;
 pub mod logging;
 pub mod terminal;

@@ -2,23 +2,16 @@
 
 use std::io::Write;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use clap::{CommandFactory, Parser};
 
 use opsdeck::app::AppState;
-use opsdeck::app::connect::{AwsConnector, Connector, SimConnector};
 use opsdeck::app::run::{run, wall_clock};
 use opsdeck::cli::{Cli, Command, ConfigCommand, GlobalArgs};
-use opsdeck::cloud::sim::{SimClock, SimWorld};
-use opsdeck::config::{Config, Environment, FileError};
+use opsdeck::commands::context::{Context, EXIT_ERROR};
+use opsdeck::config::{Config, FileError};
 use opsdeck::ui::theme::Theme;
 use opsdeck::{logging, terminal};
-
-/// Exit code for bad input (config, theme, arguments) and errors.
-const EXIT_ERROR: u8 = 2;
-/// Seed of the simulated account in demo mode.
-const DEMO_SEED: u64 = 42;
 
 fn main() -> ExitCode {
     disable_imds_unless_on_aws();
@@ -89,73 +82,46 @@ fn config_check(path: Option<&std::path::Path>) -> ExitCode {
     }
 }
 
-/// Load config, pick the environment and theme; errors are for stderr and exit code 2.
-fn prepare(global: &GlobalArgs) -> Result<(Config, Environment, Theme, bool), FileError> {
-    let config = Config::discover(global.config.as_deref())?;
+/// The theme the flags and config ask for, with `NO_COLOR` applied.
+fn theme(global: &GlobalArgs, context: &Context) -> Result<(Theme, bool), FileError> {
     let name = global
-        .env
-        .clone()
-        .unwrap_or_else(|| config.default_environment.clone());
-    let env = config.environment(&name).cloned().ok_or_else(|| {
-        FileError::whole(
-            config
-                .source
-                .as_deref()
-                .unwrap_or(std::path::Path::new("config")),
-            format!(
-                "unknown environment {name:?}; known: {}",
-                config.environment_names().join(", ")
-            ),
-        )
-    })?;
-    let theme_name = global
         .theme
         .clone()
-        .or_else(|| config.theme.clone())
+        .or_else(|| context.config.theme.clone())
         .unwrap_or_else(|| "default".to_string());
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let theme = Theme::load(&theme_name)?;
-    let theme = if no_color {
-        theme.without_color()
-    } else {
-        theme
-    };
-    Ok((config, env, theme, no_color))
+    let theme = Theme::load(&name)?;
+    Ok((
+        if no_color {
+            theme.without_color()
+        } else {
+            theme
+        },
+        no_color,
+    ))
 }
 
 fn console(global: &GlobalArgs) -> ExitCode {
-    let (config, env, theme, no_color) = match prepare(global) {
-        Ok(p) => p,
+    let context = match Context::load(global) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let (theme, no_color) = match theme(global, &context) {
+        Ok(t) => t,
         Err(e) => return fail(e),
     };
     let log_path = logging::init();
-    tracing::info!(env = %env.name, demo = global.demo, read_only = global.read_only, "starting");
-    let now = wall_clock();
-    let mut state = AppState::new(config, env, theme, now);
+    tracing::info!(env = %context.env.name, demo = global.demo, read_only = global.read_only, "starting");
+    let Context {
+        config,
+        env,
+        connector,
+        ..
+    } = context;
+    let mut state = AppState::new(config, env, theme, wall_clock());
     state.demo = global.demo;
     state.read_only = global.read_only;
     state.no_color = no_color;
-    let connector: Box<dyn Connector> = if global.demo {
-        let world = SimWorld::new(
-            DEMO_SEED,
-            SimClock::Live {
-                start: now,
-                started: std::time::Instant::now(),
-                speed: 1.0,
-            },
-        );
-        Box::new(SimConnector {
-            world: Arc::clone(&world),
-            read_only: global.read_only,
-        })
-    } else {
-        Box::new(AwsConnector {
-            profile: global.profile.clone(),
-            region: global.region.clone(),
-            endpoint_url: global.endpoint_url.clone(),
-            read_only: global.read_only,
-        })
-    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -329,6 +329,7 @@ mod mocked {
         AwsCloud::from_clients(AwsClients {
             ecs: Client::from_conf(ecs),
             sts: aws_sdk_sts::Client::from_conf(sts),
+            ..AwsClients::unreachable()
         })
     }
 
@@ -553,6 +554,7 @@ mod mocked {
         let cloud = AwsCloud::from_clients(AwsClients {
             ecs: Client::from_conf(ecs),
             sts: aws_sdk_sts::Client::from_conf(sts),
+            ..AwsClients::unreachable()
         });
         match cloud.list_services("prod").await {
             Err(CloudError::ExpiredCredentials(msg)) => {

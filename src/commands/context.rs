@@ -1,0 +1,74 @@
+//! What every command needs: the config, the chosen environment, and a cloud for it.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::app::connect::{AwsConnector, Connector, SimConnector};
+use crate::cli::GlobalArgs;
+use crate::cloud::CloudHandle;
+use crate::cloud::sim::{SimClock, SimWorld};
+use crate::config::{Config, Environment, FileError};
+
+/// Seed of the simulated account in demo mode.
+pub const DEMO_SEED: u64 = 42;
+/// Exit code for errors (bad input, failed calls).
+pub const EXIT_ERROR: u8 = 2;
+
+/// Config, environment and the connector the flags ask for.
+pub struct Context {
+    pub config: Config,
+    pub env: Environment,
+    pub connector: Box<dyn Connector>,
+    pub read_only: bool,
+    pub demo: bool,
+}
+
+impl Context {
+    /// Load the config and pick the environment (`--env`, else the config's default).
+    pub fn load(global: &GlobalArgs) -> Result<Context, FileError> {
+        let config = Config::discover(global.config.as_deref())?;
+        let name = global
+            .env
+            .clone()
+            .unwrap_or_else(|| config.default_environment.clone());
+        let env = config.environment(&name).cloned().ok_or_else(|| {
+            FileError::whole(
+                config.source.as_deref().unwrap_or(Path::new("config")),
+                format!(
+                    "unknown environment {name:?}; known: {}",
+                    config.environment_names().join(", ")
+                ),
+            )
+        })?;
+        Ok(Context {
+            config,
+            env,
+            connector: connector(global),
+            read_only: global.read_only,
+            demo: global.demo,
+        })
+    }
+
+    /// The cloud for the chosen environment.
+    pub fn cloud(&self) -> CloudHandle {
+        self.connector.connect(&self.env)
+    }
+}
+
+/// The simulated account for `--demo`, else AWS with the flags' overrides.
+pub fn connector(global: &GlobalArgs) -> Box<dyn Connector> {
+    if global.demo {
+        let world = SimWorld::new(DEMO_SEED, SimClock::live(1.0));
+        Box::new(SimConnector {
+            world: Arc::clone(&world),
+            read_only: global.read_only,
+        })
+    } else {
+        Box::new(AwsConnector {
+            profile: global.profile.clone(),
+            region: global.region.clone(),
+            endpoint_url: global.endpoint_url.clone(),
+            read_only: global.read_only,
+        })
+    }
+}

@@ -1,0 +1,4 @@
+//! Subcommands that work without the UI (`opsdeck config …`, and one file per command).
+//! Each takes the parsed global flags and returns the process exit code.
+
+pub mod context;
