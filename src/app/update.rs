@@ -109,11 +109,7 @@ fn on_filter_key(state: &mut AppState, key: KeyEvent) {
 fn on_palette_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>) {
     match key.code {
         KeyCode::Esc => state.mode = Mode::Normal,
-        KeyCode::Backspace => {
-            if state.palette_input.pop().is_none() {
-                state.mode = Mode::Normal;
-            }
-        }
+        KeyCode::Backspace if state.palette_input.pop().is_none() => state.mode = Mode::Normal,
         KeyCode::Tab => {
             let envs = state.config.environment_names();
             let themes = crate::ui::theme::theme_names();
