@@ -5,7 +5,9 @@
 //! implementation at all, so a write cannot leave the process by construction.
 
 pub mod aws;
+pub mod cost;
 pub mod error;
+pub mod metrics;
 pub mod sim;
 pub mod types;
 
@@ -13,7 +15,9 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+pub use cost::*;
 pub use error::{CloudError, CloudResult};
+pub use metrics::*;
 pub use types::*;
 
 /// Who am I (STS).
@@ -41,8 +45,8 @@ pub trait EcsRead: Send + Sync {
 }
 
 /// Everything the console reads.
-pub trait CloudRead: IdentityRead + EcsRead {}
-impl<T: IdentityRead + EcsRead> CloudRead for T {}
+pub trait CloudRead: IdentityRead + EcsRead + CostRead + MetricsRead {}
+impl<T: IdentityRead + EcsRead + CostRead + MetricsRead> CloudRead for T {}
 
 /// A change to an ECS service (`UpdateService`). Unset fields are left as they are.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

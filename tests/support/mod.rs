@@ -1,5 +1,6 @@
-//! Shared helpers for integration tests (`mod support;`): the moto harness.
+//! Shared helpers for integration tests (`mod support;`): the moto harness and seeding.
 
 #![allow(dead_code)]
 
+pub mod ecs_seed;
 pub mod moto;

@@ -7,9 +7,13 @@
 mod clients;
 pub mod config;
 mod convert;
+mod cost;
 mod ecs;
 mod ecs_map;
+mod elbv2;
 pub mod error_map;
+mod insights;
+mod metrics;
 mod sts;
 
 use std::sync::Arc;
@@ -95,6 +99,61 @@ impl EcsRead for AwsCloud {
         service: &str,
     ) -> CloudResult<Vec<ServiceDeploymentRecord>> {
         ecs::list_service_deployments(&self.clients().await.ecs, cluster, service).await
+    }
+}
+
+#[async_trait]
+impl crate::cloud::CostRead for AwsCloud {
+    async fn cost_and_usage(
+        &self,
+        request: &crate::cloud::CostUsageRequest,
+    ) -> CloudResult<crate::cloud::CostUsage> {
+        cost::cost_and_usage(&self.clients().await.costexplorer, request).await
+    }
+
+    async fn cost_forecast(
+        &self,
+        request: &crate::cloud::CostForecastRequest,
+    ) -> CloudResult<crate::cloud::CostForecast> {
+        cost::cost_forecast(&self.clients().await.costexplorer, request).await
+    }
+
+    async fn cost_anomalies(
+        &self,
+        request: &crate::cloud::CostAnomalyRequest,
+    ) -> CloudResult<crate::cloud::CostAnomalies> {
+        cost::cost_anomalies(&self.clients().await.costexplorer, request).await
+    }
+}
+
+#[async_trait]
+impl crate::cloud::MetricsRead for AwsCloud {
+    fn metrics_now(&self) -> crate::cloud::Epoch {
+        crate::cloud::sim::wall_clock_now()
+    }
+
+    async fn get_metric_data(
+        &self,
+        request: &crate::cloud::MetricDataRequest,
+    ) -> CloudResult<crate::cloud::MetricData> {
+        metrics::get_metric_data(&self.clients().await.cloudwatch, request).await
+    }
+
+    async fn describe_alarms(&self, prefix: &str) -> CloudResult<Vec<crate::cloud::Alarm>> {
+        metrics::describe_alarms(&self.clients().await.cloudwatch, prefix).await
+    }
+
+    async fn recent_errors(
+        &self,
+        log_groups: &[String],
+        start: crate::cloud::Epoch,
+        end: crate::cloud::Epoch,
+    ) -> CloudResult<Vec<crate::cloud::LogRow>> {
+        insights::recent_errors(&self.clients().await.logs, log_groups, start, end).await
+    }
+
+    async fn find_load_balancer(&self, name: &str) -> CloudResult<Option<String>> {
+        elbv2::find_load_balancer(&self.clients().await.elbv2, name).await
     }
 }
 

@@ -18,8 +18,11 @@
 
 mod act;
 mod clock;
+mod cost;
 mod ecs;
 mod events;
+mod metric_expr;
+mod metrics;
 mod profile;
 mod rng;
 mod source;
@@ -204,6 +207,104 @@ impl EcsRead for SimCloud {
         ServiceView::new(self.ctx(), spec, &ops, now)
             .map(|view| view.records())
             .ok_or_else(|| CloudError::NotFound(format!("service {service}")))
+    }
+}
+
+#[async_trait]
+impl crate::cloud::CostRead for SimCloud {
+    async fn cost_and_usage(
+        &self,
+        request: &crate::cloud::CostUsageRequest,
+    ) -> CloudResult<crate::cloud::CostUsage> {
+        self.world.check(SimSource::CostUsage)?;
+        let now = self.world.now();
+        Ok(cost::usage(self.world.seed(), &self.profile, now, request))
+    }
+
+    async fn cost_forecast(
+        &self,
+        request: &crate::cloud::CostForecastRequest,
+    ) -> CloudResult<crate::cloud::CostForecast> {
+        self.world.check(SimSource::CostForecast)?;
+        let now = self.world.now();
+        Ok(cost::forecast(
+            self.world.seed(),
+            &self.profile,
+            now,
+            request,
+        ))
+    }
+
+    async fn cost_anomalies(
+        &self,
+        request: &crate::cloud::CostAnomalyRequest,
+    ) -> CloudResult<crate::cloud::CostAnomalies> {
+        self.world.check(SimSource::CostAnomalies)?;
+        let now = self.world.now();
+        Ok(cost::anomalies(
+            self.world.seed(),
+            &self.profile,
+            now,
+            request,
+        ))
+    }
+}
+
+#[async_trait]
+impl crate::cloud::MetricsRead for SimCloud {
+    fn metrics_now(&self) -> crate::cloud::Epoch {
+        self.world.now()
+    }
+
+    async fn get_metric_data(
+        &self,
+        request: &crate::cloud::MetricDataRequest,
+    ) -> CloudResult<crate::cloud::MetricData> {
+        self.world.check(SimSource::Metrics)?;
+        Ok(metrics::get_metric_data(
+            self.world.seed(),
+            self.world.start(),
+            &self.profile,
+            request,
+        ))
+    }
+
+    async fn describe_alarms(&self, prefix: &str) -> CloudResult<Vec<crate::cloud::Alarm>> {
+        self.world.check(SimSource::Alarms)?;
+        let mut alarms = metrics::alarms(
+            self.world.seed(),
+            self.world.start(),
+            &self.profile,
+            self.world.now(),
+        );
+        alarms.retain(|a| a.name.starts_with(prefix));
+        Ok(alarms)
+    }
+
+    async fn recent_errors(
+        &self,
+        log_groups: &[String],
+        start: crate::cloud::Epoch,
+        end: crate::cloud::Epoch,
+    ) -> CloudResult<Vec<crate::cloud::LogRow>> {
+        self.world.check(SimSource::RecentErrors)?;
+        Ok(metrics::recent_errors(
+            self.world.seed(),
+            self.world.start(),
+            &self.profile,
+            log_groups,
+            start,
+            end,
+        ))
+    }
+
+    async fn find_load_balancer(&self, name: &str) -> CloudResult<Option<String>> {
+        self.world.check(SimSource::LoadBalancers)?;
+        Ok(metrics::find_load_balancer(
+            self.world.seed(),
+            &self.profile,
+            name,
+        ))
     }
 }
 

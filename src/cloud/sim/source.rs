@@ -15,4 +15,18 @@ pub enum SimSource {
     ServiceDeployments,
     /// `UpdateService` (the acting side).
     EcsWrites,
+    /// CloudWatch `GetMetricData`.
+    Metrics,
+    /// CloudWatch `DescribeAlarms`.
+    Alarms,
+    /// The Logs Insights recent-errors query.
+    RecentErrors,
+    /// ELBv2 `DescribeLoadBalancers`.
+    LoadBalancers,
+    /// Cost Explorer `GetCostAndUsage`.
+    CostUsage,
+    /// Cost Explorer `GetCostForecast`.
+    CostForecast,
+    /// Cost Explorer `GetAnomalies`.
+    CostAnomalies,
 }

@@ -1,0 +1,420 @@
+//! Simulated CloudWatch: metric values, alarms, recent errors and the ALB lookup, as pure
+//! functions of the seed, the environment and the time. Prod's series tell the incident's
+//! story (see `sim/mod.rs`): 5xx, p99 and unhealthy hosts rise from 2:30 after the `:42`
+//! deploy, stay up while tasks crash-loop, and recover once the rollback settles (15:00).
+//! Staging's database is short of storage, so its DB verdict shows.
+
+use super::metric_expr::{self, Resolve};
+use super::profile::{EnvProfile, PROJECT, REGION};
+use super::rng;
+use crate::cloud::{
+    Alarm, AlarmState, Epoch, LogRow, MetricData, MetricDataRequest, MetricSeries, QueryKind,
+};
+
+/// At most this many points per series (CloudWatch's per-call limit is far higher).
+const MAX_POINTS: i64 = 2_000;
+
+/// How bad prod is `e` seconds after the world's start: 0 calm … 1 at the worst.
+pub fn badness(env: &str, e: i64) -> f64 {
+    if env != "prod" {
+        return 0.0;
+    }
+    let ramp = |from: i64, to: i64| ((e - from) as f64 / (to - from) as f64).clamp(0.0, 1.0);
+    // Errors start 30 s after the deploy begins, peak by 4:00, fall from the circuit
+    // breaker (12:00) to steady (15:00).
+    ramp(150, 240) * (1.0 - ramp(720, 900))
+}
+
+/// Which environment-scaled figures a profile has.
+struct Scale {
+    rpm: f64,
+    db_free_gb: f64,
+    has_replica: bool,
+}
+
+fn scale(env: &str) -> Scale {
+    match env {
+        "prod" => Scale {
+            rpm: 1200.0,
+            db_free_gb: 62.0,
+            has_replica: true,
+        },
+        "staging" => Scale {
+            rpm: 150.0,
+            db_free_gb: 3.1,
+            has_replica: false,
+        },
+        _ => Scale {
+            rpm: 20.0,
+            db_free_gb: 14.0,
+            has_replica: false,
+        },
+    }
+}
+
+/// ±`frac` deterministic jitter for one metric at one instant.
+fn jitter(seed: u64, env: &str, metric: &str, t: Epoch, frac: f64) -> f64 {
+    let mut r = rng::rng(seed, &[env, metric, &t.to_string()]);
+    let u = r.below(10_001) as f64 / 10_000.0;
+    1.0 + frac * (2.0 * u - 1.0)
+}
+
+/// The value of `metric` (its stat chosen for the dashboard) over the period starting at `t`.
+pub fn value(
+    seed: u64,
+    world_start: Epoch,
+    env: &str,
+    metric: &str,
+    dims: &[(String, String)],
+    t: Epoch,
+    period: i32,
+) -> Option<f64> {
+    let e = t - world_start;
+    let bad = badness(env, e);
+    let s = scale(env);
+    let minutes = f64::from(period.max(60)) / 60.0;
+    let j = |frac: f64| jitter(seed, env, metric, t, frac);
+    let v = match metric {
+        "RequestCount" => s.rpm * minutes * j(0.06),
+        "HTTPCode_Target_5XX_Count" => (0.4 + 160.0 * bad) * minutes * j(0.2),
+        "HTTPCode_Target_4XX_Count" => s.rpm * 0.007 * minutes * j(0.3),
+        "TargetResponseTime" => (0.05 + 0.4 * bad) * j(0.1),
+        "HealthyHostCount" => {
+            if env == "prod" {
+                3.0
+            } else {
+                1.0
+            }
+        }
+        "UnHealthyHostCount" => (2.0 * bad).round(),
+        "CPUUtilization" if is_ecs(dims) => (34.0 + 52.0 * bad) * j(0.05),
+        "MemoryUtilization" => (56.0 + 18.0 * bad) * j(0.03),
+        "CPUUtilization" if is_rds(dims) => (22.0 + 10.0 * bad) * j(0.08),
+        "CPUUtilization" => 11.0 * j(0.1),
+        "DatabaseConnections" => (38.0 + 55.0 * bad) * j(0.05),
+        "FreeStorageSpace" => (s.db_free_gb - e.max(0) as f64 * 1e-6) * 1e9,
+        "ReadLatency" => (0.0021 + 0.006 * bad) * j(0.1),
+        "WriteLatency" => (0.0034 + 0.004 * bad) * j(0.1),
+        "FreeableMemory" => 1.6e9 * j(0.02),
+        "CacheHits" => s.rpm * 4.0 * minutes * j(0.05),
+        "CacheMisses" => s.rpm * (0.25 + 0.4 * bad) * minutes * j(0.1),
+        "DatabaseMemoryUsagePercentage" => 41.0 * j(0.02),
+        "CurrConnections" => (s.rpm / 10.0 + 20.0) * j(0.05),
+        "ReplicationLag" if s.has_replica => 0.04 * j(0.5),
+        _ => return None,
+    };
+    Some(v)
+}
+
+fn dim<'a>(dims: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    dims.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+fn is_ecs(dims: &[(String, String)]) -> bool {
+    dim(dims, "ServiceName").is_some()
+}
+
+fn is_rds(dims: &[(String, String)]) -> bool {
+    dim(dims, "DBInstanceIdentifier").is_some()
+}
+
+/// Percentile statistics of `TargetResponseTime` scale the mean.
+fn stat_factor(metric: &str, stat: &str) -> f64 {
+    if metric != "TargetResponseTime" {
+        return 1.0;
+    }
+    match stat {
+        "p50" => 0.8,
+        "p90" => 2.5,
+        "p99" => 7.0,
+        "Maximum" => 9.0,
+        _ => 1.0,
+    }
+}
+
+/// The simulated answer to `request`.
+pub fn get_metric_data(
+    seed: u64,
+    world_start: Epoch,
+    profile: &EnvProfile,
+    request: &MetricDataRequest,
+) -> MetricData {
+    let env = profile.name.as_str();
+    let period = request.period.max(60);
+    let step = i64::from(period);
+    let first = request.start.div_euclid(step) * step;
+    let count = ((request.end - first) / step).clamp(0, MAX_POINTS);
+    let times: Vec<Epoch> = (0..count).map(|k| first + k * step).collect();
+    let at = |t: Epoch| At {
+        seed,
+        world_start,
+        env,
+        t,
+        period,
+        request,
+    };
+    let series = request
+        .queries
+        .iter()
+        .filter(|q| q.return_data)
+        .map(|q| MetricSeries {
+            id: q.id.clone(),
+            label: q.label.clone(),
+            points: times
+                .iter()
+                .filter_map(|&t| at(t).id(&q.id).map(|v| (t, v)))
+                .collect(),
+            status: "Complete".into(),
+            messages: Vec::new(),
+        })
+        .collect();
+    MetricData {
+        series,
+        start: request.start,
+        end: request.end,
+        period: request.period,
+    }
+}
+
+/// The request's queries resolved at one instant.
+struct At<'a> {
+    seed: u64,
+    world_start: Epoch,
+    env: &'a str,
+    t: Epoch,
+    period: i32,
+    request: &'a MetricDataRequest,
+}
+
+impl Resolve for At<'_> {
+    fn id(&self, id: &str) -> Option<f64> {
+        let q = self.request.queries.iter().find(|q| q.id == id)?;
+        match &q.kind {
+            QueryKind::Metric(m) => value(
+                self.seed,
+                self.world_start,
+                self.env,
+                &m.metric_name,
+                &m.dimensions,
+                self.t,
+                self.period,
+            )
+            .map(|v| v * stat_factor(&m.metric_name, &m.stat)),
+            QueryKind::Expression(e) => metric_expr::eval(e, self),
+        }
+    }
+
+    fn metric(&self, name: &str) -> Option<f64> {
+        value(
+            self.seed,
+            self.world_start,
+            self.env,
+            name,
+            &[],
+            self.t,
+            self.period,
+        )
+    }
+}
+
+/// The environment's ALB ARN when `name` is its `{project}-{env}-alb`.
+pub fn find_load_balancer(seed: u64, profile: &EnvProfile, name: &str) -> Option<String> {
+    let expected = format!("{PROJECT}-{}-alb", profile.name);
+    (name == expected).then(|| {
+        let id = rng::rng(seed, &[&profile.name, "alb"]).hex(16);
+        format!(
+            "arn:aws:elasticloadbalancing:{REGION}:{}:loadbalancer/app/{name}/{id}",
+            profile.account
+        )
+    })
+}
+
+/// The environment's alarms at `now`, ALARM first.
+pub fn alarms(seed: u64, world_start: Epoch, profile: &EnvProfile, now: Epoch) -> Vec<Alarm> {
+    let env = profile.name.as_str();
+    let v = |metric: &str, dims: &[(String, String)]| {
+        value(seed, world_start, env, metric, dims, now - 60, 60).unwrap_or(0.0)
+    };
+    let ecs = [("ServiceName".to_string(), String::new())];
+    let rds = [("DBInstanceIdentifier".to_string(), String::new())];
+    let defs: [(&str, &str, &str, f64, bool); 6] = [
+        (
+            "alb-5xx-errors",
+            "AWS/ApplicationELB",
+            "HTTPCode_Target_5XX_Count",
+            10.0,
+            v("HTTPCode_Target_5XX_Count", &[]) > 10.0,
+        ),
+        (
+            "alb-p99-latency",
+            "AWS/ApplicationELB",
+            "TargetResponseTime",
+            2.0,
+            v("TargetResponseTime", &[]) * 7.0 > 2.0,
+        ),
+        (
+            "alb-unhealthy-hosts",
+            "AWS/ApplicationELB",
+            "UnHealthyHostCount",
+            0.0,
+            v("UnHealthyHostCount", &[]) > 0.0,
+        ),
+        (
+            "ecs-cpu-high",
+            "AWS/ECS",
+            "CPUUtilization",
+            80.0,
+            v("CPUUtilization", &ecs) > 80.0,
+        ),
+        (
+            "rds-cpu-high",
+            "AWS/RDS",
+            "CPUUtilization",
+            80.0,
+            v("CPUUtilization", &rds) > 80.0,
+        ),
+        (
+            "rds-free-storage-low",
+            "AWS/RDS",
+            "FreeStorageSpace",
+            5e9,
+            v("FreeStorageSpace", &[]) < 5e9,
+        ),
+    ];
+    let mut out: Vec<Alarm> = defs
+        .iter()
+        .map(|(name, ns, metric, threshold, firing)| Alarm {
+            name: format!("{PROJECT}-{env}-{name}"),
+            state: if *firing {
+                AlarmState::Alarm
+            } else {
+                AlarmState::Ok
+            },
+            reason: if *firing {
+                format!("Threshold Crossed: 1 datapoint was beyond the threshold ({threshold}).")
+            } else {
+                format!("Threshold Crossed: no datapoint was beyond the threshold ({threshold}).")
+            },
+            namespace: Some((*ns).to_string()),
+            metric_name: Some((*metric).to_string()),
+            threshold: Some(*threshold),
+            updated_at: Some(now - 60),
+        })
+        .collect();
+    out.sort_by(|a, b| a.state.cmp(&b.state).then_with(|| a.name.cmp(&b.name)));
+    out
+}
+
+const INCIDENT_ERRORS: [&str; 4] = [
+    "ERROR app.main: GET /api/v1/orders 500 KeyError: 'FEATURE_FLAGS_URL' (v1.9.0)",
+    "ERROR app.main: POST /api/v1/checkout 500 KeyError: 'FEATURE_FLAGS_URL' (v1.9.0)",
+    "ERROR uvicorn.error: Application startup failed. Exiting.",
+    "ERROR app.db: connection pool exhausted (size=20) waiting for a connection",
+];
+const CALM_ERRORS: [&str; 2] = [
+    "ERROR app.cache: redis timeout after 500ms on GET session:*; falling back to the database",
+    "ERROR app.main: GET /api/v1/reports 504 upstream timed out",
+];
+
+/// The seed's recent-errors query over the environment's log groups in `[start, end]`:
+/// up to 20 rows, newest first.
+pub fn recent_errors(
+    seed: u64,
+    world_start: Epoch,
+    profile: &EnvProfile,
+    log_groups: &[String],
+    start: Epoch,
+    end: Epoch,
+) -> Vec<LogRow> {
+    let env = profile.name.as_str();
+    let Some(group) = log_groups.first() else {
+        return Vec::new();
+    };
+    let mut rows = Vec::new();
+    // Calm background: one error roughly every 40 minutes.
+    let calm_step = 2_400;
+    let mut t = end.div_euclid(calm_step) * calm_step;
+    while t >= start && rows.len() < 40 {
+        let k = rng::key(seed, &[env, "calm", &t.to_string()]);
+        rows.push((t - (k % 600) as i64, CALM_ERRORS[(k % 2) as usize]));
+        t -= calm_step;
+    }
+    if env == "prod" {
+        let mut t = world_start + 150;
+        while t < world_start + 900 {
+            if t >= start && t <= end && badness(env, t - world_start) > 0.05 {
+                let k = rng::key(seed, &[env, "incident", &t.to_string()]);
+                rows.push((t, INCIDENT_ERRORS[(k % 4) as usize]));
+            }
+            t += 7;
+        }
+    }
+    rows.retain(|(t, _)| *t >= start && *t <= end);
+    rows.sort_by(|a, b| b.0.cmp(&a.0));
+    rows.truncate(20);
+    rows.into_iter()
+        .map(|(t, m)| LogRow {
+            timestamp: insights_time(t),
+            message: m.to_string(),
+            log_stream: Some(format!(
+                "{}/{}",
+                group.trim_start_matches('/'),
+                rng::rng(seed, &[env, "stream"]).hex(32)
+            )),
+        })
+        .collect()
+}
+
+/// `2026-09-01 00:03:12.000`, as Logs Insights prints `@timestamp`.
+fn insights_time(t: Epoch) -> String {
+    let fmt =
+        time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second].000");
+    time::OffsetDateTime::from_unix_timestamp(t)
+        .ok()
+        .and_then(|d| d.format(&fmt).ok())
+        .unwrap_or_else(|| t.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prod_badness_follows_the_incident() {
+        assert_eq!(badness("prod", 60), 0.0);
+        assert_eq!(badness("prod", 149), 0.0);
+        assert!(badness("prod", 200) > 0.3);
+        assert_eq!(badness("prod", 400), 1.0);
+        assert!(badness("prod", 800) > 0.0 && badness("prod", 800) < 1.0);
+        assert_eq!(badness("prod", 900), 0.0);
+        assert_eq!(badness("staging", 400), 0.0);
+    }
+
+    #[test]
+    fn staging_is_short_of_storage() {
+        let v = value(1, 0, "staging", "FreeStorageSpace", &[], 60, 60).unwrap_or(0.0);
+        assert!(v < 5e9 && v > 3e9, "{v}");
+    }
+
+    #[test]
+    fn alb_lookup_by_convention() {
+        let p = EnvProfile::for_env("prod");
+        let arn = find_load_balancer(1, &p, "cloudplatform-prod-alb").unwrap_or_default();
+        assert!(
+            arn.contains(":loadbalancer/app/cloudplatform-prod-alb/"),
+            "{arn}"
+        );
+        assert_eq!(find_load_balancer(1, &p, "other"), None);
+    }
+
+    #[test]
+    fn errors_are_newest_first_and_bounded() {
+        let p = EnvProfile::for_env("prod");
+        let rows = recent_errors(1, 0, &p, &["/ecs/prod/fastapi".into()], -3600, 600);
+        assert_eq!(rows.len(), 20);
+        assert!(rows.windows(2).all(|w| w[0].timestamp >= w[1].timestamp));
+        assert!(recent_errors(1, 0, &p, &[], 0, 600).is_empty());
+    }
+}

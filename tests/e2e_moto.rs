@@ -1,0 +1,65 @@
+//! End-to-end against the emulator: seed a cluster in moto, write a config whose
+//! environment points at it (`endpoint_url`), run the real binary in a pseudo-terminal
+//! and see the seeded service and its tasks on screen.
+
+mod pty_support;
+mod support;
+
+use std::time::Duration;
+
+use pty_support::Pty;
+use support::ecs_seed::seed;
+use support::moto;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn console_shows_seeded_services_and_tasks_from_moto() {
+    let seeded = seed("e2e").await;
+    let home = tempfile::tempdir().expect("tempdir");
+    let config = home.path().join("opsdeck.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[environments.emu]\nregion = \"us-east-1\"\nendpoint_url = \"{}\"\ncluster = \"{}\"\nservice = \"{}\"\n",
+            moto::endpoint(),
+            seeded.cluster,
+            seeded.service
+        ),
+    )
+    .expect("write config");
+    let envs = [
+        ("AWS_ACCESS_KEY_ID", moto::ACCESS_KEY.to_string()),
+        ("AWS_SECRET_ACCESS_KEY", moto::SECRET_KEY.to_string()),
+        (
+            "AWS_CONFIG_FILE",
+            home.path().join("none").display().to_string(),
+        ),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            home.path().join("none").display().to_string(),
+        ),
+        ("AWS_PROFILE", String::new()),
+        ("AWS_ENDPOINT_URL", String::new()),
+    ];
+    let args = [
+        "--config",
+        config.to_str().expect("utf-8"),
+        "--env",
+        "emu",
+        "--read-only",
+    ];
+    let mut p = Pty::spawn(&args, home.path(), &envs, 200, 50);
+    p.wait_all(
+        &[
+            "EMU",
+            moto::ACCOUNT_ID,
+            seeded.service.as_str(),
+            "RUNNING",
+            "READ-ONLY",
+        ],
+        Duration::from_secs(60),
+    );
+    p.send("q");
+    let ok = p.exited_ok();
+    let (status, _) = p.finish();
+    assert_eq!(status, ok);
+}

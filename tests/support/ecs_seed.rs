@@ -1,0 +1,145 @@
+//! Seeds moto with an ECS service the way the platform runs one: a VPC with DNS
+//! hostnames, a subnet and security group, a cluster, a Fargate task definition with a
+//! secret reference, a service, and two RUNNING tasks started by it (testing.md recipe).
+
+use aws_sdk_ec2::types::AttributeBooleanValue;
+use aws_sdk_ecs::types::{
+    AwsVpcConfiguration, Compatibility, ContainerDefinition, LaunchType, NetworkConfiguration,
+    NetworkMode, Secret,
+};
+
+use super::moto;
+
+pub const SECRET_ARN: &str =
+    "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-password-AbCdEf";
+
+/// What [`seed`] created.
+pub struct Seeded {
+    pub cluster: String,
+    pub service: String,
+    pub family: String,
+}
+
+/// A VPC (DNS hostnames on), subnet and security group; a cluster, a task definition with
+/// container-level memory and a secret, a service, and two RUNNING tasks started "by" it.
+pub async fn seed(prefix: &str) -> Seeded {
+    let config = moto::sdk_config().await;
+    let ec2 = aws_sdk_ec2::Client::new(&config);
+    let ecs = aws_sdk_ecs::Client::new(&config);
+    let name = moto::unique(prefix);
+
+    let vpc = ec2
+        .create_vpc()
+        .cidr_block("10.0.0.0/16")
+        .send()
+        .await
+        .expect("CreateVpc");
+    let vpc_id = vpc
+        .vpc()
+        .and_then(|v| v.vpc_id())
+        .expect("vpc id")
+        .to_owned();
+    ec2.modify_vpc_attribute()
+        .vpc_id(&vpc_id)
+        .enable_dns_hostnames(AttributeBooleanValue::builder().value(true).build())
+        .send()
+        .await
+        .expect("ModifyVpcAttribute");
+    let subnet = ec2
+        .create_subnet()
+        .vpc_id(&vpc_id)
+        .cidr_block("10.0.1.0/24")
+        .availability_zone("us-east-1a")
+        .send()
+        .await
+        .expect("CreateSubnet");
+    let subnet_id = subnet
+        .subnet()
+        .and_then(|s| s.subnet_id())
+        .expect("subnet id")
+        .to_owned();
+    let sg = ec2
+        .create_security_group()
+        .group_name(&name)
+        .description("opsdeck test")
+        .vpc_id(&vpc_id)
+        .send()
+        .await
+        .expect("CreateSecurityGroup");
+    let sg_id = sg.group_id().expect("sg id").to_owned();
+
+    let cluster = format!("{name}-cluster");
+    let service = format!("{name}-web");
+    let family = format!("{name}-web");
+    ecs.create_cluster()
+        .cluster_name(&cluster)
+        .send()
+        .await
+        .expect("CreateCluster");
+    ecs.register_task_definition()
+        .family(&family)
+        .network_mode(NetworkMode::Awsvpc)
+        .requires_compatibilities(Compatibility::Fargate)
+        .cpu("256")
+        .memory("512")
+        .container_definitions(
+            ContainerDefinition::builder()
+                .name("app")
+                .image("nginx:1.27")
+                .memory(512)
+                .essential(true)
+                .secrets(
+                    Secret::builder()
+                        .name("DB_PASSWORD")
+                        .value_from(SECRET_ARN)
+                        .build()
+                        .expect("secret"),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .expect("RegisterTaskDefinition");
+    let network = NetworkConfiguration::builder()
+        .awsvpc_configuration(
+            AwsVpcConfiguration::builder()
+                .subnets(&subnet_id)
+                .security_groups(&sg_id)
+                .build()
+                .expect("awsvpc"),
+        )
+        .build();
+    ecs.create_service()
+        .cluster(&cluster)
+        .service_name(&service)
+        .task_definition(&family)
+        .desired_count(2)
+        .launch_type(LaunchType::Fargate)
+        .network_configuration(network.clone())
+        .send()
+        .await
+        .expect("CreateService");
+    let run = ecs
+        .run_task()
+        .cluster(&cluster)
+        .task_definition(&family)
+        .count(2)
+        .launch_type(LaunchType::Fargate)
+        .network_configuration(network)
+        .started_by(format!("ecs-svc/{service}"))
+        .group(format!("service:{service}"))
+        .send()
+        .await
+        .expect("RunTask");
+    assert_eq!(
+        run.tasks().len(),
+        2,
+        "RunTask failures: {:?}",
+        run.failures()
+    );
+    Seeded {
+        cluster,
+        service,
+        family,
+    }
+}
