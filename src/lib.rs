@@ -9,6 +9,7 @@ pub mod cli;
 pub mod cloud;
 pub mod commands;
 pub mod config;
+pub mod cost_cache;
 pub mod logging;
 pub mod terminal;
 pub mod ui;

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use super::dashboard_query::{DashboardTargets, dashboard_request};
 use super::source::{Fetched, Source};
 use crate::cloud::{CloudHandle, CloudRead};
 use crate::config::Environment;
@@ -113,6 +114,27 @@ pub async fn run_fetch(read: &dyn CloudRead, env: &Environment, source: Source) 
         Source::TaskDefinition(arn) => {
             let r = read.describe_task_definition(&arn).await;
             Fetched::TaskDefinition(arn, r)
+        }
+        Source::DashboardMetrics(key) => {
+            let targets = DashboardTargets::for_env(env, key.load_balancer.clone());
+            let request = dashboard_request(&targets, key.range, read.metrics_now());
+            Fetched::DashboardMetrics(key, read.get_metric_data(&request).await)
+        }
+        Source::DashboardAlarms(prefix) => {
+            let r = read.describe_alarms(&prefix).await;
+            Fetched::DashboardAlarms(prefix, r)
+        }
+        Source::DashboardErrors(window) => {
+            let end = read.metrics_now();
+            let r = read
+                .recent_errors(&env.log_groups, end.saturating_sub(window), end)
+                .await;
+            Fetched::DashboardErrors(window, r)
+        }
+        Source::DashboardServices => Fetched::DashboardServices(read.list_services(cluster).await),
+        Source::DashboardLoadBalancer(name) => {
+            let r = read.find_load_balancer(&name).await;
+            Fetched::DashboardLoadBalancer(name, r)
         }
     }
 }

@@ -1,6 +1,9 @@
 //! Application state, the reducer that changes it, and the loop that drives it.
 
 pub mod connect;
+pub mod dashboard_query;
+pub mod dashboard_state;
+pub mod dashboard_verdict;
 pub mod ecs_state;
 pub mod fetch;
 pub mod keys;

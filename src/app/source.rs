@@ -1,5 +1,6 @@
 //! The data sources the console fetches, and what a finished fetch carries back.
 
+use super::dashboard_state::MetricsKey;
 use super::pane::Pane;
 use crate::cloud::{
     CallerIdentity, CloudResult, EcsService, EcsTask, ServiceDeploymentRecord, TaskDefinition,
@@ -15,6 +16,16 @@ pub enum Source {
     ServiceDeployments(String),
     /// `DescribeTaskDefinition` for one ARN.
     TaskDefinition(String),
+    /// The dashboard's one `GetMetricData` request.
+    DashboardMetrics(MetricsKey),
+    /// `DescribeAlarms` with this name prefix.
+    DashboardAlarms(String),
+    /// The recent-errors Logs Insights query over the last this many seconds.
+    DashboardErrors(i64),
+    /// The environment's ECS service (running/desired, deployment).
+    DashboardServices,
+    /// `DescribeLoadBalancers` by this name.
+    DashboardLoadBalancer(String),
 }
 
 impl Source {
@@ -26,6 +37,11 @@ impl Source {
             | Source::EcsTasks
             | Source::ServiceDeployments(_)
             | Source::TaskDefinition(_) => Some(Pane::Ecs),
+            Source::DashboardMetrics(_)
+            | Source::DashboardAlarms(_)
+            | Source::DashboardErrors(_)
+            | Source::DashboardServices
+            | Source::DashboardLoadBalancer(_) => Some(Pane::Dashboard),
         }
     }
 }
@@ -38,6 +54,11 @@ pub enum Fetched {
     EcsTasks(CloudResult<Vec<EcsTask>>),
     ServiceDeployments(String, CloudResult<Vec<ServiceDeploymentRecord>>),
     TaskDefinition(String, CloudResult<TaskDefinition>),
+    DashboardMetrics(MetricsKey, CloudResult<crate::cloud::MetricData>),
+    DashboardAlarms(String, CloudResult<Vec<crate::cloud::Alarm>>),
+    DashboardErrors(i64, CloudResult<Vec<crate::cloud::LogRow>>),
+    DashboardServices(CloudResult<Vec<EcsService>>),
+    DashboardLoadBalancer(String, CloudResult<Option<String>>),
 }
 
 impl Fetched {
@@ -49,6 +70,11 @@ impl Fetched {
             Fetched::EcsTasks(_) => Source::EcsTasks,
             Fetched::ServiceDeployments(s, _) => Source::ServiceDeployments(s.clone()),
             Fetched::TaskDefinition(a, _) => Source::TaskDefinition(a.clone()),
+            Fetched::DashboardMetrics(k, _) => Source::DashboardMetrics(k.clone()),
+            Fetched::DashboardAlarms(p, _) => Source::DashboardAlarms(p.clone()),
+            Fetched::DashboardErrors(s, _) => Source::DashboardErrors(*s),
+            Fetched::DashboardServices(_) => Source::DashboardServices,
+            Fetched::DashboardLoadBalancer(n, _) => Source::DashboardLoadBalancer(n.clone()),
         }
     }
 }

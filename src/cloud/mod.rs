@@ -8,6 +8,10 @@ pub mod aws;
 pub mod cost;
 pub mod error;
 pub mod metrics;
+pub mod ops;
+pub mod security;
+pub mod security_filter;
+pub mod security_score;
 pub mod sim;
 pub mod types;
 
@@ -18,6 +22,8 @@ use async_trait::async_trait;
 pub use cost::*;
 pub use error::{CloudError, CloudResult};
 pub use metrics::*;
+pub use ops::*;
+pub use security::*;
 pub use types::*;
 
 /// Who am I (STS).
@@ -45,8 +51,8 @@ pub trait EcsRead: Send + Sync {
 }
 
 /// Everything the console reads.
-pub trait CloudRead: IdentityRead + EcsRead + CostRead + MetricsRead {}
-impl<T: IdentityRead + EcsRead + CostRead + MetricsRead> CloudRead for T {}
+pub trait CloudRead: IdentityRead + EcsRead + CostRead + MetricsRead + SecurityRead + OpsRead {}
+impl<T: IdentityRead + EcsRead + CostRead + MetricsRead + SecurityRead + OpsRead> CloudRead for T {}
 
 /// A change to an ECS service (`UpdateService`). Unset fields are left as they are.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -65,7 +71,7 @@ pub struct WriteReceipt {
 
 /// The writes runbooks perform. Absent in read-only mode.
 #[async_trait]
-pub trait CloudAct: Send + Sync {
+pub trait CloudAct: SecurityAct + OpsAct + Send + Sync {
     /// `ecs:UpdateService`.
     async fn update_service(
         &self,

@@ -56,15 +56,17 @@ impl Severity {
     pub fn from_label(label: &str) -> Severity {
         Severity::ALL
             .into_iter()
-            .find(|s| s.label().eq_ignore_ascii_case(label) || s.short().eq_ignore_ascii_case(label))
+            .find(|s| {
+                s.label().eq_ignore_ascii_case(label) || s.short().eq_ignore_ascii_case(label)
+            })
             .unwrap_or(Severity::Informational)
     }
 
     /// Parses a label strictly (for command-line flags).
     pub fn parse(label: &str) -> Option<Severity> {
-        Severity::ALL
-            .into_iter()
-            .find(|s| s.label().eq_ignore_ascii_case(label) || s.short().eq_ignore_ascii_case(label))
+        Severity::ALL.into_iter().find(|s| {
+            s.label().eq_ignore_ascii_case(label) || s.short().eq_ignore_ascii_case(label)
+        })
     }
 
     /// GuardDuty's numeric severity: 9–10 critical, 7–8.9 high, 4–6.9 medium, 1–3.9 low.
@@ -327,7 +329,10 @@ pub enum ThreatResource {
     /// An ECS cluster without a task.
     EcsCluster { cluster: String },
     /// An IAM access key.
-    AccessKey { access_key_id: String, user_name: String },
+    AccessKey {
+        access_key_id: String,
+        user_name: String,
+    },
     /// One or more S3 buckets.
     S3Bucket { name: String },
     /// An EC2 instance.

@@ -255,7 +255,10 @@ mod tests {
                 c(FilterField::ComplianceStatus, Comparison::Equals, "FAILED"),
             ]
         );
-        assert_eq!(f.describe(), "sev ≥HIGH · NEW|NOTIFIED · any record state · GuardDuty · AwsEcsTask");
+        assert_eq!(
+            f.describe(),
+            "sev ≥HIGH · NEW|NOTIFIED · any record state · GuardDuty · AwsEcsTask"
+        );
     }
 
     #[test]

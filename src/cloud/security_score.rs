@@ -138,7 +138,8 @@ pub fn is_open(f: &Finding) -> bool {
 mod tests {
     use super::*;
 
-    const FSBP: &str = "arn:aws:securityhub:us-east-1::standards/aws-foundational-security-best-practices/v/1.0.0";
+    const FSBP: &str =
+        "arn:aws:securityhub:us-east-1::standards/aws-foundational-security-best-practices/v/1.0.0";
     const FSBP_ID: &str = "standards/aws-foundational-security-best-practices/v/1.0.0";
 
     fn control(id: &str, status: &str) -> Finding {
@@ -158,15 +159,16 @@ mod tests {
                 ..Default::default()
             },
             EnabledStandard {
-                standards_arn: "arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0"
-                    .into(),
+                standards_arn:
+                    "arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0".into(),
                 ..Default::default()
             },
         ];
         let mut cis = control("1.1", "FAILED");
         cis.standards.clear();
         cis.control_id = None;
-        cis.generator_id = "arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0/rule/1.1".into();
+        cis.generator_id =
+            "arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0/rule/1.1".into();
         let findings = vec![
             control("EC2.19", "FAILED"),
             control("EC2.19", "PASSED"),

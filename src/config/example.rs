@@ -40,6 +40,7 @@ secrets = ["/prod/database/credentials", "/prod/redis/auth-token"]
 # break_glass_role_arn = "arn:aws:iam::123456789012:role/break-glass-admin"
 # mfa_serial = "arn:aws:iam::123456789012:mfa/oncall"
 monthly_budget_usd = 600
+cost_filter = "tag"                # Cost Explorer: the Environment tag, or "account" (linked account)
 min_tasks = 3                      # scale refuses to go below this (seed: prod >= 3)
 
 [thresholds]                       # overrides of the seed's alarm thresholds (§10.1)

@@ -61,6 +61,7 @@ struct EnvFile {
     mfa_serial: Option<Arn>,
     monthly_budget_usd: Option<Usd>,
     min_tasks: Option<u32>,
+    cost_filter: Option<CostFilterKind>,
 }
 
 /// One environment with every default filled in.
@@ -89,6 +90,18 @@ pub struct Environment {
     pub monthly_budget_usd: Option<f64>,
     /// Fewest running tasks allowed (seed: prod ≥ 3).
     pub min_tasks: u32,
+    /// How Cost Explorer picks this environment's costs (default: the `Environment` tag).
+    pub cost_filter: CostFilterKind,
+}
+
+/// `cost_filter = "tag" | "account"`: the seed's `Environment` cost-allocation tag (shared
+/// accounts) or the environment's linked account (`account_id`, else the caller's account).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CostFilterKind {
+    #[default]
+    Tag,
+    Account,
 }
 
 impl Environment {
@@ -133,6 +146,7 @@ impl Environment {
                 .map(|u| u.0)
                 .or_else(|| default_budget(name)),
             min_tasks: f.min_tasks.unwrap_or(if name == "prod" { 3 } else { 1 }),
+            cost_filter: f.cost_filter.unwrap_or_default(),
         }
     }
 }
@@ -365,6 +379,16 @@ mod tests {
         let c = parse("[thresholds]\nrds_free_storage_gb = 10\n").unwrap();
         assert_eq!(c.thresholds.rds_free_storage_gb, 10.0);
         assert_eq!(c.thresholds.alb_p99_latency_seconds, 2.0);
+    }
+
+    #[test]
+    fn cost_filter_is_tag_or_account() {
+        let c = parse("[environments.prod]\ncost_filter = \"account\"\n[environments.dev]\n").unwrap();
+        assert_eq!(c.environment("prod").unwrap().cost_filter, CostFilterKind::Account);
+        assert_eq!(c.environment("dev").unwrap().cost_filter, CostFilterKind::Tag);
+        let e = parse("[environments.prod]\ncost_filter = \"owner\"\n").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+        assert!(e.message.contains("owner"), "{e}");
     }
 
     #[test]

@@ -11,7 +11,9 @@ use aws_sdk_guardduty::types::{
 use super::convert::{opt, owned};
 use super::error_map::map_sdk_error;
 use super::securityhub_map::iso_epoch;
-use crate::cloud::{CloudError, CloudResult, Detector, ThreatFinding, ThreatResource, WriteReceipt};
+use crate::cloud::{
+    CloudError, CloudResult, Detector, ThreatFinding, ThreatResource, WriteReceipt,
+};
 
 /// `ListFindings` returns at most 50 ids per page; `GetFindings` takes at most 50.
 const PAGE_SIZE: i32 = 50;
@@ -50,7 +52,10 @@ pub async fn detectors(client: &Client) -> CloudResult<Vec<Detector>> {
             .await
             .map_err(|e| map_sdk_error("GetDetector", e))?;
         detectors.push(Detector {
-            status: d.status().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            status: d
+                .status()
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
             finding_publishing_frequency: d
                 .finding_publishing_frequency()
                 .map(|f| f.as_str().to_owned()),
@@ -71,7 +76,10 @@ fn severity_desc() -> SortCriteria {
 /// Findings of `detector_id` that are not archived, most severe first.
 pub async fn findings(client: &Client, detector_id: &str) -> CloudResult<Vec<ThreatFinding>> {
     let not_archived = FindingCriteria::builder()
-        .criterion("service.archived", Condition::builder().equals("false").build())
+        .criterion(
+            "service.archived",
+            Condition::builder().equals("false").build(),
+        )
         .build();
     let mut ids: Vec<String> = Vec::new();
     let mut token: Option<String> = None;
@@ -116,7 +124,9 @@ pub async fn archive(
     finding_ids: &[String],
 ) -> CloudResult<WriteReceipt> {
     if finding_ids.is_empty() {
-        return Err(CloudError::Invalid("ArchiveFindings: no findings selected".into()));
+        return Err(CloudError::Invalid(
+            "ArchiveFindings: no findings selected".into(),
+        ));
     }
     let mut request_ids = Vec::new();
     for batch in finding_ids.chunks(PAGE_SIZE as usize) {

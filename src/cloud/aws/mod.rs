@@ -14,6 +14,10 @@ mod elbv2;
 pub mod error_map;
 mod insights;
 mod metrics;
+mod guardduty;
+mod securityhub;
+mod securityhub_map;
+mod ops;
 mod sts;
 
 use std::sync::Arc;
@@ -158,6 +162,59 @@ impl crate::cloud::MetricsRead for AwsCloud {
 }
 
 #[async_trait]
+impl crate::cloud::SecurityRead for AwsCloud {
+    async fn security_findings(
+        &self,
+        filters: &crate::cloud::security_filter::FindingFilters,
+    ) -> CloudResult<Vec<crate::cloud::Finding>> {
+        securityhub::get_findings(&self.clients().await.securityhub, filters).await
+    }
+
+    async fn enabled_standards(&self) -> CloudResult<Vec<crate::cloud::EnabledStandard>> {
+        securityhub::enabled_standards(&self.clients().await.securityhub).await
+    }
+
+    async fn guardduty_detectors(&self) -> CloudResult<Vec<crate::cloud::Detector>> {
+        guardduty::detectors(&self.clients().await.guardduty).await
+    }
+
+    async fn guardduty_findings(
+        &self,
+        detector_id: &str,
+    ) -> CloudResult<Vec<crate::cloud::ThreatFinding>> {
+        guardduty::findings(&self.clients().await.guardduty, detector_id).await
+    }
+}
+
+#[async_trait]
+impl crate::cloud::SecurityAct for AwsCloud {
+    async fn update_findings_workflow(
+        &self,
+        findings: &[crate::cloud::FindingRef],
+        status: crate::cloud::WorkflowStatus,
+        note: &str,
+        updated_by: &str,
+    ) -> CloudResult<WriteReceipt> {
+        securityhub::update_workflow(
+            &self.clients().await.securityhub,
+            findings,
+            status,
+            note,
+            updated_by,
+        )
+        .await
+    }
+
+    async fn archive_guardduty_findings(
+        &self,
+        detector_id: &str,
+        finding_ids: &[String],
+    ) -> CloudResult<WriteReceipt> {
+        guardduty::archive(&self.clients().await.guardduty, detector_id, finding_ids).await
+    }
+}
+
+#[async_trait]
 impl CloudAct for AwsCloud {
     async fn update_service(
         &self,
@@ -180,5 +237,43 @@ mod tests {
         assert!(h.is_read_only());
         let h = handle(AwsSettings::new("us-east-1"), false);
         assert!(h.act.is_some());
+    }
+}
+
+#[async_trait]
+impl crate::cloud::OpsRead for AwsCloud {
+    async fn list_task_definitions(&self, family: &str) -> CloudResult<Vec<String>> {
+        ops::list_task_definitions(self.clients().await, family).await
+    }
+
+    async fn scalable_target(
+        &self,
+        cluster: &str,
+        service: &str,
+    ) -> CloudResult<Option<crate::cloud::ScalableTarget>> {
+        ops::scalable_target(self.clients().await, cluster, service).await
+    }
+
+    async fn target_health(
+        &self,
+        target_group_arn: &str,
+    ) -> CloudResult<Vec<crate::cloud::TargetHealth>> {
+        ops::target_health(self.clients().await, target_group_arn).await
+    }
+}
+
+#[async_trait]
+impl crate::cloud::OpsAct for AwsCloud {
+    async fn stop_service_deployment(&self, deployment_arn: &str) -> CloudResult<WriteReceipt> {
+        ops::stop_service_deployment(self.clients().await, deployment_arn).await
+    }
+
+    async fn register_task_definition_with_image(
+        &self,
+        base: &str,
+        container: &str,
+        image: &str,
+    ) -> CloudResult<crate::cloud::RegisteredTaskDefinition> {
+        ops::register_with_image(self.clients().await, base, container, image).await
     }
 }

@@ -65,7 +65,9 @@ pub fn finding(f: &AwsSecurityFinding) -> Finding {
     let severity = f
         .severity()
         .and_then(|s| s.label())
-        .map_or(Severity::Informational, |l| Severity::from_label(l.as_str()));
+        .map_or(Severity::Informational, |l| {
+            Severity::from_label(l.as_str())
+        });
     let compliance = f.compliance();
     let recommendation = f.remediation().and_then(|r| r.recommendation());
     let generator_id = owned(f.generator_id());
@@ -94,7 +96,9 @@ pub fn finding(f: &AwsSecurityFinding) -> Finding {
         workflow: f
             .workflow()
             .and_then(|w| w.status())
-            .map_or(WorkflowStatus::New, |s| WorkflowStatus::from_api(s.as_str())),
+            .map_or(WorkflowStatus::New, |s| {
+                WorkflowStatus::from_api(s.as_str())
+            }),
         record_state: f
             .record_state()
             .map_or(RecordState::Active, |r| RecordState::from_api(r.as_str())),

@@ -17,6 +17,7 @@
 //! four days ago, so "current revision − 1" is not its last good revision (`:40`).
 
 mod act;
+mod ops;
 mod clock;
 mod cost;
 mod ecs;
@@ -25,6 +26,8 @@ mod metric_expr;
 mod metrics;
 mod profile;
 mod rng;
+mod security;
+mod security_ledger;
 mod source;
 mod taskdefs;
 mod tasks;
@@ -305,6 +308,98 @@ impl crate::cloud::MetricsRead for SimCloud {
             &self.profile,
             name,
         ))
+    }
+}
+
+impl SimCloud {
+    fn security_view<'a>(&'a self, ledger: &'a security_ledger::Ledger) -> security::SecurityView<'a> {
+        security::SecurityView {
+            ctx: self.ctx(),
+            now: self.world.now(),
+            ledger,
+        }
+    }
+}
+
+#[async_trait]
+impl crate::cloud::SecurityRead for SimCloud {
+    async fn security_findings(
+        &self,
+        filters: &crate::cloud::security_filter::FindingFilters,
+    ) -> CloudResult<Vec<crate::cloud::Finding>> {
+        self.world.check(SimSource::SecurityFindings)?;
+        let ledger = self.world.security_ledger();
+        let mut findings = self.security_view(&ledger).findings();
+        findings.retain(|f| filters.matches(f));
+        Ok(findings)
+    }
+
+    async fn enabled_standards(&self) -> CloudResult<Vec<crate::cloud::EnabledStandard>> {
+        self.world.check(SimSource::SecurityStandards)?;
+        let ledger = self.world.security_ledger();
+        Ok(self.security_view(&ledger).standards())
+    }
+
+    async fn guardduty_detectors(&self) -> CloudResult<Vec<crate::cloud::Detector>> {
+        self.world.check(SimSource::GuardDuty)?;
+        let ledger = self.world.security_ledger();
+        Ok(vec![self.security_view(&ledger).detector()])
+    }
+
+    async fn guardduty_findings(
+        &self,
+        detector_id: &str,
+    ) -> CloudResult<Vec<crate::cloud::ThreatFinding>> {
+        self.world.check(SimSource::GuardDuty)?;
+        let ledger = self.world.security_ledger();
+        let view = self.security_view(&ledger);
+        if view.detector().id != detector_id {
+            return Err(CloudError::NotFound(format!("detector {detector_id}")));
+        }
+        let mut threats = view.threats();
+        threats.retain(|t| !t.archived);
+        Ok(threats)
+    }
+}
+
+#[async_trait]
+impl crate::cloud::SecurityAct for SimCloud {
+    async fn update_findings_workflow(
+        &self,
+        findings: &[crate::cloud::FindingRef],
+        status: crate::cloud::WorkflowStatus,
+        note: &str,
+        updated_by: &str,
+    ) -> CloudResult<WriteReceipt> {
+        let ledger = self.world.security_ledger();
+        let known = self.security_view(&ledger).findings();
+        security_ledger::update_workflow(
+            &self.world,
+            &self.profile.name,
+            &known,
+            findings,
+            status,
+            note,
+            updated_by,
+        )
+    }
+
+    async fn archive_guardduty_findings(
+        &self,
+        detector_id: &str,
+        finding_ids: &[String],
+    ) -> CloudResult<WriteReceipt> {
+        let ledger = self.world.security_ledger();
+        let view = self.security_view(&ledger);
+        let known: Vec<String> = view.threats().into_iter().map(|t| t.id).collect();
+        security_ledger::archive(
+            &self.world,
+            &self.profile.name,
+            detector_id,
+            &view.detector().id,
+            &known,
+            finding_ids,
+        )
     }
 }
 

@@ -29,4 +29,12 @@ pub enum SimSource {
     CostForecast,
     /// Cost Explorer `GetAnomalies`.
     CostAnomalies,
+    /// Security Hub `GetFindings`.
+    SecurityFindings,
+    /// Security Hub `GetEnabledStandards`.
+    SecurityStandards,
+    /// GuardDuty detectors and findings.
+    GuardDuty,
+    /// `BatchUpdateFindings` / `ArchiveFindings` (the acting side).
+    SecurityWrites,
 }

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::clock::SimClock;
 use super::rng;
+use super::security_ledger::Ledger;
 use super::source::SimSource;
 use super::timeline::{Change, WriteOp};
 use crate::cloud::error::{CloudError, CloudResult};
@@ -18,6 +19,7 @@ struct State {
     ops: Vec<WriteOp>,
     writes: Vec<String>,
     failures: BTreeMap<SimSource, CloudError>,
+    security: Ledger,
 }
 
 /// One deterministic simulated AWS estate (dev, staging, prod), shared by every
@@ -40,6 +42,7 @@ impl SimWorld {
                 ops: Vec::new(),
                 writes: Vec::new(),
                 failures: BTreeMap::new(),
+                security: Ledger::default(),
             }),
         })
     }
@@ -116,6 +119,16 @@ impl SimWorld {
             Some(err) => Err(err.clone()),
             None => Ok(()),
         }
+    }
+
+    /// The Security Hub / GuardDuty triage writes, copied out of the lock.
+    pub(crate) fn security_ledger(&self) -> Ledger {
+        self.lock().security.clone()
+    }
+
+    /// Changes the triage writes under the lock.
+    pub(crate) fn update_security(&self, f: impl FnOnce(&mut Ledger)) {
+        f(&mut self.lock().security);
     }
 
     /// The time now and the writes applied to `env`, copied out of the lock.

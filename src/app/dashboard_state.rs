@@ -1,0 +1,251 @@
+//! State of the dashboard pane: the selected time range and one `Loadable` per source
+//! (metrics, alarms, recent errors, the ECS service, the ALB lookup), and which sources
+//! are due on the configured refresh schedule.
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::dashboard_query::{AlbLookup, ERRORS_MAX_WINDOW, TimeRange, alb_lookup};
+use super::loadable::Loadable;
+use super::schedule::Schedule;
+use super::source::{Fetched, Source};
+use super::state::RETRY_SECONDS;
+use crate::cloud::{Alarm, EcsService, Epoch, LogRow, MetricData, alb_dimension};
+use crate::config::Environment;
+
+/// What one metrics fetch is for: the range and the resolved ALB dimension.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MetricsKey {
+    pub range: TimeRange,
+    pub load_balancer: Option<String>,
+}
+
+/// Everything the dashboard shows.
+#[derive(Debug, Clone, Default)]
+pub struct DashboardState {
+    pub range: TimeRange,
+    pub metrics: Loadable<MetricData>,
+    /// The key of the data in `metrics`.
+    pub metrics_key: Option<MetricsKey>,
+    pub alarms: Loadable<Vec<Alarm>>,
+    pub errors: Loadable<Vec<LogRow>>,
+    pub services: Loadable<Vec<EcsService>>,
+    /// `DescribeLoadBalancers`: the ALB's ARN, `None` when no such ALB exists.
+    pub load_balancer: Loadable<Option<String>>,
+}
+
+impl DashboardState {
+    /// The environment's ECS service (the one the config names).
+    pub fn service<'a>(&'a self, env: &Environment) -> Option<&'a EcsService> {
+        self.services
+            .data
+            .as_deref()
+            .and_then(|all| all.iter().find(|s| s.name == env.service))
+    }
+
+    /// The ALB dimension to chart, once known; `Err` says why there is none yet.
+    pub fn alb(&self, env: &Environment, project: &str) -> Result<String, String> {
+        match alb_lookup(env, project) {
+            AlbLookup::Known(d) => Ok(d),
+            AlbLookup::ByName(name) => match (&self.load_balancer.data, &self.load_balancer.error) {
+                (Some(Some(arn)), _) => alb_dimension(arn)
+                    .ok_or_else(|| format!("{name}: unexpected ARN {arn}; set load_balancer in config")),
+                (Some(None), _) => Err(format!(
+                    "no load balancer named {name}; set load_balancer in config"
+                )),
+                (None, Some(e)) => Err(format!(
+                    "DescribeLoadBalancers {name}: {e}; set load_balancer in config"
+                )),
+                (None, None) => Err(format!("looking up load balancer {name}…")),
+            },
+        }
+    }
+
+    /// Handle a pane key: `t` / `T` pick a longer / shorter time range.
+    pub fn on_key(&mut self, key: KeyEvent) {
+        match key.code {
+            KeyCode::Char('t') => self.range = self.range.next(),
+            KeyCode::Char('T') => self.range = self.range.prev(),
+            _ => {}
+        }
+    }
+
+    /// Store a fetch result that belongs to this pane.
+    pub fn apply(&mut self, fetched: Fetched, now: Epoch) {
+        match fetched {
+            Fetched::DashboardMetrics(key, r) => {
+                // A range the user has left since: keep what is shown.
+                if key.range == self.range {
+                    if r.is_ok() {
+                        self.metrics_key = Some(key);
+                    }
+                    self.metrics.set(r, now);
+                }
+            }
+            Fetched::DashboardAlarms(_, r) => self.alarms.set(r, now),
+            Fetched::DashboardErrors(_, r) => self.errors.set(r, now),
+            Fetched::DashboardServices(r) => self.services.set(r, now),
+            Fetched::DashboardLoadBalancer(_, r) => self.load_balancer.set(r, now),
+            _ => {}
+        }
+    }
+
+    /// Mark a source of this pane as being fetched.
+    pub fn mark_loading(&mut self, source: &Source) {
+        match source {
+            Source::DashboardMetrics(_) => self.metrics.loading = true,
+            Source::DashboardAlarms(_) => self.alarms.loading = true,
+            Source::DashboardErrors(_) => self.errors.loading = true,
+            Source::DashboardServices => self.services.loading = true,
+            Source::DashboardLoadBalancer(_) => self.load_balancer.loading = true,
+            _ => {}
+        }
+    }
+
+    /// This pane's sources that are due under `schedule`, refreshing every `refresh` seconds.
+    pub fn due(
+        &self,
+        schedule: &Schedule,
+        env: &Environment,
+        project: &str,
+        refresh: i64,
+    ) -> Vec<Source> {
+        let refresh = refresh.max(10);
+        let mut due = Vec::new();
+        let lookup = alb_lookup(env, project);
+        if let AlbLookup::ByName(name) = &lookup {
+            let source = Source::DashboardLoadBalancer(name.clone());
+            let failed = self.load_balancer.error.is_some();
+            // The ALB does not move: look it up once, retry failures, again on `r`.
+            if (self.load_balancer.data.is_none() || schedule.force)
+                && schedule.is_due(&source, failed, RETRY_SECONDS)
+            {
+                due.push(source);
+            }
+        }
+        let waiting_for_alb = matches!(lookup, AlbLookup::ByName(_))
+            && self.load_balancer.data.is_none()
+            && self.load_balancer.error.is_none();
+        if !waiting_for_alb {
+            let key = MetricsKey {
+                range: self.range,
+                load_balancer: self.alb(env, project).ok(),
+            };
+            let source = Source::DashboardMetrics(key);
+            if schedule.is_due(&source, self.metrics.error.is_some(), refresh) {
+                due.push(source);
+            }
+        }
+        let prefix = alarm_prefix(env, project);
+        for (source, failed) in [
+            (
+                Source::DashboardAlarms(prefix),
+                self.alarms.error.is_some(),
+            ),
+            (
+                Source::DashboardErrors(self.range.seconds().min(ERRORS_MAX_WINDOW)),
+                self.errors.error.is_some(),
+            ),
+            (Source::DashboardServices, self.services.error.is_some()),
+        ] {
+            if schedule.is_due(&source, failed, refresh) {
+                due.push(source);
+            }
+        }
+        due
+    }
+}
+
+/// Alarms of an environment are named `{project}-{env}-…`.
+pub fn alarm_prefix(env: &Environment, project: &str) -> String {
+    format!("{project}-{}-", env.name)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::cloud::CloudError;
+    use crate::config::Config;
+    use crossterm::event::KeyModifiers;
+
+    fn prod() -> Environment {
+        Config::default().environment("prod").cloned().expect("prod")
+    }
+
+    fn due(d: &DashboardState, last: &HashMap<Source, Epoch>, now: Epoch) -> Vec<Source> {
+        let s = Schedule {
+            now,
+            last_requested: last,
+            force: false,
+        };
+        d.due(&s, &prod(), "cloudplatform", 60)
+    }
+
+    #[test]
+    fn metrics_wait_for_the_alb_lookup_then_refresh_on_schedule() {
+        let mut d = DashboardState::default();
+        let mut last = HashMap::new();
+        let first = due(&d, &last, 1000);
+        assert!(first.contains(&Source::DashboardLoadBalancer("cloudplatform-prod-alb".into())));
+        assert!(!first.iter().any(|s| matches!(s, Source::DashboardMetrics(_))));
+        for s in &first {
+            last.insert(s.clone(), 1000);
+        }
+        d.apply(
+            Fetched::DashboardLoadBalancer(
+                "cloudplatform-prod-alb".into(),
+                Ok(Some("arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/x/1".into())),
+            ),
+            1001,
+        );
+        let next = due(&d, &last, 1001);
+        let key = MetricsKey {
+            range: TimeRange::H1,
+            load_balancer: Some("app/x/1".into()),
+        };
+        assert_eq!(next, vec![Source::DashboardMetrics(key.clone())]);
+        last.insert(Source::DashboardMetrics(key.clone()), 1001);
+        assert!(due(&d, &last, 1030).is_empty(), "no overlap before the period");
+        assert!(due(&d, &last, 1061).contains(&Source::DashboardMetrics(key)));
+    }
+
+    #[test]
+    fn a_missing_alb_still_charts_the_other_tiers() {
+        let mut d = DashboardState::default();
+        d.apply(
+            Fetched::DashboardLoadBalancer("cloudplatform-prod-alb".into(), Ok(None)),
+            1,
+        );
+        let err = d.alb(&prod(), "cloudplatform").unwrap_err();
+        assert!(err.contains("set load_balancer in config"), "{err}");
+        let next = due(&d, &HashMap::new(), 2);
+        assert!(next.contains(&Source::DashboardMetrics(MetricsKey {
+            range: TimeRange::H1,
+            load_balancer: None
+        })));
+        d.apply(
+            Fetched::DashboardLoadBalancer(
+                "x".into(),
+                Err(CloudError::AccessDenied("elasticloadbalancing".into())),
+            ),
+            3,
+        );
+        assert!(d.alb(&prod(), "cloudplatform").is_err());
+    }
+
+    #[test]
+    fn t_cycles_the_range_and_stale_ranges_are_dropped() {
+        let mut d = DashboardState::default();
+        d.on_key(KeyEvent::new(KeyCode::Char('t'), KeyModifiers::NONE));
+        assert_eq!(d.range, TimeRange::H3);
+        d.on_key(KeyEvent::new(KeyCode::Char('T'), KeyModifiers::SHIFT));
+        assert_eq!(d.range, TimeRange::H1);
+        let stale = MetricsKey {
+            range: TimeRange::D7,
+            load_balancer: None,
+        };
+        d.apply(Fetched::DashboardMetrics(stale, Ok(MetricData::default())), 5);
+        assert!(d.metrics.data.is_none());
+    }
+}
