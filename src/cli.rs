@@ -54,6 +54,33 @@ pub enum Command {
     /// Validate or print config files.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Daily security posture review: open Security Hub and GuardDuty findings by severity,
+    /// standard scores, new since yesterday. Exits 1 when findings at or above --fail-on are open.
+    Posture {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Exit 1 when open findings of this severity or worse exist (critical, high, medium, low).
+        #[arg(long, value_name = "SEVERITY", value_parser = crate::commands::posture::parse_severity)]
+        fail_on: Option<crate::cloud::Severity>,
+    },
+    /// Cost of an environment: month to date, trend, forecast vs budget, anomalies
+    /// (cached on disk; prints the paid Cost Explorer requests made).
+    Cost {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Amortized instead of unblended cost.
+        #[arg(long)]
+        amortized: bool,
+    },
+    /// The dashboard without a UI: a verdict per tier, latest values, alarms, recent
+    /// errors. Exit code 0 healthy, 1 degraded, 2 on error.
+    Snapshot {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// `opsdeck config …`

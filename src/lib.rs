@@ -5,11 +5,13 @@
 //! account), `app` holds state and the event loop, `ui` draws frames from state.
 
 pub mod app;
+pub mod audit;
 pub mod cli;
 pub mod cloud;
 pub mod commands;
 pub mod config;
 pub mod cost_cache;
 pub mod logging;
+pub mod runbook;
 pub mod terminal;
 pub mod ui;

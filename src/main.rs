@@ -33,6 +33,13 @@ fn main() -> ExitCode {
         Some(Command::Config(ConfigCommand::Check { path })) => {
             config_check(path.as_deref().or(cli.global.config.as_deref()))
         }
+        Some(Command::Snapshot { json }) => opsdeck::commands::snapshot::run(&cli.global, json),
+        Some(Command::Cost { json, amortized }) => {
+            opsdeck::commands::cost::run(&cli.global, json, amortized)
+        }
+        Some(Command::Posture { json, fail_on }) => {
+            opsdeck::commands::posture::run(&cli.global, json, fail_on)
+        }
         None => console(&cli.global),
     }
 }

@@ -3,10 +3,10 @@
 //! tiers (ALB, ECS, RDS, Redis), p50/p99 as percentile stats, and metric math for the
 //! derived series (5xx %, cache hit ratio, healthy hosts without a target group).
 
+use crate::cloud::Epoch;
 use crate::cloud::{
     MetricDataRequest, MetricQuery, MetricStat, QueryKind, alb_dimension, target_group_dimension,
 };
-use crate::cloud::Epoch;
 use crate::config::Environment;
 
 /// Query ids: the keys the pane and the verdicts read series by.
@@ -76,7 +76,8 @@ impl TimeRange {
     pub fn period(self) -> i32 {
         match self {
             TimeRange::M15 | TimeRange::H1 | TimeRange::H3 => 60,
-            TimeRange::H12 | TimeRange::H24 => 300,
+            TimeRange::H12 => 300,
+            TimeRange::H24 => 600,
             TimeRange::D7 => 3_600,
         }
     }
@@ -136,10 +137,7 @@ impl DashboardTargets {
     pub fn for_env(env: &Environment, load_balancer: Option<String>) -> DashboardTargets {
         DashboardTargets {
             load_balancer,
-            target_group: env
-                .target_group
-                .as_deref()
-                .and_then(target_group_dimension),
+            target_group: env.target_group.as_deref().and_then(target_group_dimension),
             cluster: env.cluster.clone(),
             service: env.service.clone(),
             db_instance: env.db_instance.clone(),
@@ -170,7 +168,14 @@ pub fn alb_lookup(env: &Environment, project: &str) -> AlbLookup {
     }
 }
 
-fn metric(id: &str, label: &str, ns: &str, name: &str, dims: &[(&str, &str)], stat: &str) -> MetricQuery {
+fn metric(
+    id: &str,
+    label: &str,
+    ns: &str,
+    name: &str,
+    dims: &[(&str, &str)],
+    stat: &str,
+) -> MetricQuery {
     MetricQuery {
         id: id.to_string(),
         label: label.to_string(),
@@ -206,8 +211,22 @@ pub fn dashboard_queries(t: &DashboardTargets) -> Vec<MetricQuery> {
         q.push(metric(REQUESTS, "Requests", alb, "RequestCount", &d, "Sum"));
         q.push(metric(P50, "p50", alb, "TargetResponseTime", &d, "p50"));
         q.push(metric(P99, "p99", alb, "TargetResponseTime", &d, "p99"));
-        q.push(metric(E5XX, "5xx", alb, "HTTPCode_Target_5XX_Count", &d, "Sum"));
-        q.push(metric(E4XX, "4xx", alb, "HTTPCode_Target_4XX_Count", &d, "Sum"));
+        q.push(metric(
+            E5XX,
+            "5xx",
+            alb,
+            "HTTPCode_Target_5XX_Count",
+            &d,
+            "Sum",
+        ));
+        q.push(metric(
+            E4XX,
+            "4xx",
+            alb,
+            "HTTPCode_Target_4XX_Count",
+            &d,
+            "Sum",
+        ));
         q.push(expr(
             E5XX_PCT,
             "5xx %",
@@ -216,8 +235,22 @@ pub fn dashboard_queries(t: &DashboardTargets) -> Vec<MetricQuery> {
         match t.target_group.as_deref() {
             Some(tg) => {
                 let d = [("TargetGroup", tg), ("LoadBalancer", lb)];
-                q.push(metric(HEALTHY, "Healthy", alb, "HealthyHostCount", &d, "Minimum"));
-                q.push(metric(UNHEALTHY, "Unhealthy", alb, "UnHealthyHostCount", &d, "Maximum"));
+                q.push(metric(
+                    HEALTHY,
+                    "Healthy",
+                    alb,
+                    "HealthyHostCount",
+                    &d,
+                    "Minimum",
+                ));
+                q.push(metric(
+                    UNHEALTHY,
+                    "Unhealthy",
+                    alb,
+                    "UnHealthyHostCount",
+                    &d,
+                    "Maximum",
+                ));
             }
             None => {
                 let search = |name: &str, stat: &str| {
@@ -225,8 +258,16 @@ pub fn dashboard_queries(t: &DashboardTargets) -> Vec<MetricQuery> {
                         "SUM(SEARCH('{{AWS/ApplicationELB,LoadBalancer,TargetGroup}} MetricName=\"{name}\" LoadBalancer=\"{lb}\"', '{stat}'))"
                     )
                 };
-                q.push(expr(HEALTHY, "Healthy", search("HealthyHostCount", "Minimum")));
-                q.push(expr(UNHEALTHY, "Unhealthy", search("UnHealthyHostCount", "Maximum")));
+                q.push(expr(
+                    HEALTHY,
+                    "Healthy",
+                    search("HealthyHostCount", "Minimum"),
+                ));
+                q.push(expr(
+                    UNHEALTHY,
+                    "Unhealthy",
+                    search("UnHealthyHostCount", "Maximum"),
+                ));
             }
         }
     }
@@ -234,29 +275,120 @@ pub fn dashboard_queries(t: &DashboardTargets) -> Vec<MetricQuery> {
         ("ClusterName", t.cluster.as_str()),
         ("ServiceName", t.service.as_str()),
     ];
-    q.push(metric(ECS_CPU, "CPU %", "AWS/ECS", "CPUUtilization", &ecs, "Average"));
-    q.push(metric(ECS_MEM, "Memory %", "AWS/ECS", "MemoryUtilization", &ecs, "Average"));
+    q.push(metric(
+        ECS_CPU,
+        "CPU %",
+        "AWS/ECS",
+        "CPUUtilization",
+        &ecs,
+        "Average",
+    ));
+    q.push(metric(
+        ECS_MEM,
+        "Memory %",
+        "AWS/ECS",
+        "MemoryUtilization",
+        &ecs,
+        "Average",
+    ));
     let rds = [("DBInstanceIdentifier", t.db_instance.as_str())];
-    q.push(metric(RDS_CONN, "Connections", "AWS/RDS", "DatabaseConnections", &rds, "Maximum"));
-    q.push(metric(RDS_CPU, "CPU %", "AWS/RDS", "CPUUtilization", &rds, "Average"));
-    q.push(metric(RDS_FREE, "Free storage", "AWS/RDS", "FreeStorageSpace", &rds, "Minimum"));
-    q.push(metric(RDS_READ, "Read latency", "AWS/RDS", "ReadLatency", &rds, "Average"));
-    q.push(metric(RDS_WRITE, "Write latency", "AWS/RDS", "WriteLatency", &rds, "Average"));
-    q.push(metric(RDS_MEM, "Freeable memory", "AWS/RDS", "FreeableMemory", &rds, "Minimum"));
+    q.push(metric(
+        RDS_CONN,
+        "Connections",
+        "AWS/RDS",
+        "DatabaseConnections",
+        &rds,
+        "Maximum",
+    ));
+    q.push(metric(
+        RDS_CPU,
+        "CPU %",
+        "AWS/RDS",
+        "CPUUtilization",
+        &rds,
+        "Average",
+    ));
+    q.push(metric(
+        RDS_FREE,
+        "Free storage",
+        "AWS/RDS",
+        "FreeStorageSpace",
+        &rds,
+        "Minimum",
+    ));
+    q.push(metric(
+        RDS_READ,
+        "Read latency",
+        "AWS/RDS",
+        "ReadLatency",
+        &rds,
+        "Average",
+    ));
+    q.push(metric(
+        RDS_WRITE,
+        "Write latency",
+        "AWS/RDS",
+        "WriteLatency",
+        &rds,
+        "Average",
+    ));
+    q.push(metric(
+        RDS_MEM,
+        "Freeable memory",
+        "AWS/RDS",
+        "FreeableMemory",
+        &rds,
+        "Minimum",
+    ));
     let ec = "AWS/ElastiCache";
     let node = [("CacheClusterId", t.cache_primary.as_str())];
     q.push(metric(REDIS_HITS, "Hits", ec, "CacheHits", &node, "Sum"));
-    q.push(metric(REDIS_MISSES, "Misses", ec, "CacheMisses", &node, "Sum"));
+    q.push(metric(
+        REDIS_MISSES,
+        "Misses",
+        ec,
+        "CacheMisses",
+        &node,
+        "Sum",
+    ));
     q.push(expr(
         REDIS_HIT_RATIO,
         "Hit ratio %",
         format!("IF(({REDIS_HITS} + {REDIS_MISSES}) > 0, 100 * {REDIS_HITS} / ({REDIS_HITS} + {REDIS_MISSES}), 100)"),
     ));
-    q.push(metric(REDIS_MEM, "Memory %", ec, "DatabaseMemoryUsagePercentage", &node, "Average"));
-    q.push(metric(REDIS_CONN, "Connections", ec, "CurrConnections", &node, "Maximum"));
-    q.push(metric(REDIS_CPU, "CPU %", ec, "CPUUtilization", &node, "Average"));
+    q.push(metric(
+        REDIS_MEM,
+        "Memory %",
+        ec,
+        "DatabaseMemoryUsagePercentage",
+        &node,
+        "Average",
+    ));
+    q.push(metric(
+        REDIS_CONN,
+        "Connections",
+        ec,
+        "CurrConnections",
+        &node,
+        "Maximum",
+    ));
+    q.push(metric(
+        REDIS_CPU,
+        "CPU %",
+        ec,
+        "CPUUtilization",
+        &node,
+        "Average",
+    ));
     let replica = [("CacheClusterId", t.cache_replica.as_str())];
-    q.push(metric(REDIS_LAG, "Replication lag", ec, "ReplicationLag", &replica, "Maximum"));
+    q.push(metric(
+        REDIS_LAG,
+        "Replication lag",
+        ec,
+        "ReplicationLag",
+        &replica,
+        "Maximum",
+    ));
     q
 }
 
@@ -294,25 +426,42 @@ mod tests {
         assert_eq!(r.end - r.start, 3_600);
         assert!(r.queries.len() <= MAX_METRIC_QUERIES);
         let ids: Vec<&str> = r.queries.iter().map(|q| q.id.as_str()).collect();
-        for id in [ids::P99, ids::E5XX_PCT, ids::ECS_CPU, ids::RDS_FREE, ids::REDIS_HIT_RATIO] {
+        for id in [
+            ids::P99,
+            ids::E5XX_PCT,
+            ids::ECS_CPU,
+            ids::RDS_FREE,
+            ids::REDIS_HIT_RATIO,
+        ] {
             assert!(ids.contains(&id), "{id} missing");
         }
         let mut unique = ids.clone();
         unique.sort();
         unique.dedup();
         assert_eq!(unique.len(), ids.len(), "ids are unique");
-        assert!(ids.iter().all(|i| i.chars().next().is_some_and(|c| c.is_ascii_lowercase())));
+        assert!(
+            ids.iter()
+                .all(|i| i.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
+        );
     }
 
     #[test]
     fn percentiles_and_metric_math() {
         let r = dashboard_request(&targets(Some("app/a/1")), TimeRange::M15, 0);
-        let find = |id: &str| r.queries.iter().find(|q| q.id == id).map(|q| q.kind.clone());
+        let find = |id: &str| {
+            r.queries
+                .iter()
+                .find(|q| q.id == id)
+                .map(|q| q.kind.clone())
+        };
         match find(ids::P99) {
             Some(QueryKind::Metric(m)) => {
                 assert_eq!(m.stat, "p99");
                 assert_eq!(m.metric_name, "TargetResponseTime");
-                assert_eq!(m.dimensions, vec![("LoadBalancer".into(), "app/a/1".into())]);
+                assert_eq!(
+                    m.dimensions,
+                    vec![("LoadBalancer".into(), "app/a/1".into())]
+                );
             }
             other => panic!("{other:?}"),
         }
@@ -321,7 +470,9 @@ mod tests {
             other => panic!("{other:?}"),
         }
         match find(ids::HEALTHY) {
-            Some(QueryKind::Expression(e)) => assert!(e.contains("SEARCH(") && e.contains("app/a/1")),
+            Some(QueryKind::Expression(e)) => {
+                assert!(e.contains("SEARCH(") && e.contains("app/a/1"))
+            }
             other => panic!("{other:?}"),
         }
         match find(ids::REDIS_HIT_RATIO) {
@@ -333,7 +484,11 @@ mod tests {
     #[test]
     fn no_alb_means_no_request_tier() {
         let r = dashboard_request(&targets(None), TimeRange::D7, 0);
-        assert!(r.queries.iter().all(|q| q.id != ids::REQUESTS && q.id != ids::E5XX_PCT));
+        assert!(
+            r.queries
+                .iter()
+                .all(|q| q.id != ids::REQUESTS && q.id != ids::E5XX_PCT)
+        );
         assert_eq!(r.period, 3_600);
         assert!(r.queries.iter().any(|q| q.id == ids::RDS_FREE));
     }
@@ -359,7 +514,10 @@ mod tests {
         );
         env.load_balancer =
             Some("arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/web/abc".into());
-        assert_eq!(alb_lookup(&env, "p"), AlbLookup::Known("app/web/abc".into()));
+        assert_eq!(
+            alb_lookup(&env, "p"),
+            AlbLookup::Known("app/web/abc".into())
+        );
         env.load_balancer = Some("my-alb".into());
         assert_eq!(alb_lookup(&env, "p"), AlbLookup::ByName("my-alb".into()));
     }

@@ -46,17 +46,20 @@ impl DashboardState {
     pub fn alb(&self, env: &Environment, project: &str) -> Result<String, String> {
         match alb_lookup(env, project) {
             AlbLookup::Known(d) => Ok(d),
-            AlbLookup::ByName(name) => match (&self.load_balancer.data, &self.load_balancer.error) {
-                (Some(Some(arn)), _) => alb_dimension(arn)
-                    .ok_or_else(|| format!("{name}: unexpected ARN {arn}; set load_balancer in config")),
-                (Some(None), _) => Err(format!(
-                    "no load balancer named {name}; set load_balancer in config"
-                )),
-                (None, Some(e)) => Err(format!(
-                    "DescribeLoadBalancers {name}: {e}; set load_balancer in config"
-                )),
-                (None, None) => Err(format!("looking up load balancer {name}…")),
-            },
+            AlbLookup::ByName(name) => {
+                match (&self.load_balancer.data, &self.load_balancer.error) {
+                    (Some(Some(arn)), _) => alb_dimension(arn).ok_or_else(|| {
+                        format!("{name}: unexpected ARN {arn}; set load_balancer in config")
+                    }),
+                    (Some(None), _) => Err(format!(
+                        "no load balancer named {name}; set load_balancer in config"
+                    )),
+                    (None, Some(e)) => Err(format!(
+                        "DescribeLoadBalancers {name}: {e}; set load_balancer in config"
+                    )),
+                    (None, None) => Err(format!("looking up load balancer {name}…")),
+                }
+            }
         }
     }
 
@@ -137,10 +140,7 @@ impl DashboardState {
         }
         let prefix = alarm_prefix(env, project);
         for (source, failed) in [
-            (
-                Source::DashboardAlarms(prefix),
-                self.alarms.error.is_some(),
-            ),
+            (Source::DashboardAlarms(prefix), self.alarms.error.is_some()),
             (
                 Source::DashboardErrors(self.range.seconds().min(ERRORS_MAX_WINDOW)),
                 self.errors.error.is_some(),
@@ -170,7 +170,10 @@ mod tests {
     use crossterm::event::KeyModifiers;
 
     fn prod() -> Environment {
-        Config::default().environment("prod").cloned().expect("prod")
+        Config::default()
+            .environment("prod")
+            .cloned()
+            .expect("prod")
     }
 
     fn due(d: &DashboardState, last: &HashMap<Source, Epoch>, now: Epoch) -> Vec<Source> {
@@ -187,15 +190,23 @@ mod tests {
         let mut d = DashboardState::default();
         let mut last = HashMap::new();
         let first = due(&d, &last, 1000);
-        assert!(first.contains(&Source::DashboardLoadBalancer("cloudplatform-prod-alb".into())));
-        assert!(!first.iter().any(|s| matches!(s, Source::DashboardMetrics(_))));
+        assert!(first.contains(&Source::DashboardLoadBalancer(
+            "cloudplatform-prod-alb".into()
+        )));
+        assert!(
+            !first
+                .iter()
+                .any(|s| matches!(s, Source::DashboardMetrics(_)))
+        );
         for s in &first {
             last.insert(s.clone(), 1000);
         }
         d.apply(
             Fetched::DashboardLoadBalancer(
                 "cloudplatform-prod-alb".into(),
-                Ok(Some("arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/x/1".into())),
+                Ok(Some(
+                    "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/x/1".into(),
+                )),
             ),
             1001,
         );
@@ -206,7 +217,10 @@ mod tests {
         };
         assert_eq!(next, vec![Source::DashboardMetrics(key.clone())]);
         last.insert(Source::DashboardMetrics(key.clone()), 1001);
-        assert!(due(&d, &last, 1030).is_empty(), "no overlap before the period");
+        assert!(
+            due(&d, &last, 1030).is_empty(),
+            "no overlap before the period"
+        );
         assert!(due(&d, &last, 1061).contains(&Source::DashboardMetrics(key)));
     }
 
@@ -245,7 +259,10 @@ mod tests {
             range: TimeRange::D7,
             load_balancer: None,
         };
-        d.apply(Fetched::DashboardMetrics(stale, Ok(MetricData::default())), 5);
+        d.apply(
+            Fetched::DashboardMetrics(stale, Ok(MetricData::default())),
+            5,
+        );
         assert!(d.metrics.data.is_none());
     }
 }

@@ -109,22 +109,166 @@ fn rules(t: &Thresholds) -> Vec<Rule> {
         scale,
     };
     vec![
-        r(ids::P99, Tier::Requests, "p99 latency", Above, t.alb_p99_latency_seconds, Critical, 0, Seconds),
-        r(ids::E5XX, Tier::Requests, "5xx", Above, t.alb_5xx_per_minute, Critical, 0, PerMinute),
-        r(ids::UNHEALTHY, Tier::Requests, "UnHealthyHostCount", Above, 0.0, Critical, 0, Unit("")),
-        r(ids::E4XX, Tier::Requests, "4xx", Above, t.alb_4xx_per_minute, Warning, 0, PerMinute),
-        r(ids::ECS_CPU, Tier::Compute, "CPU", Above, t.ecs_cpu_percent, Warning, 300, Unit("%")),
-        r(ids::ECS_MEM, Tier::Compute, "Memory", Above, t.ecs_memory_percent, Warning, 300, Unit("%")),
-        r(ids::RDS_FREE, Tier::Database, "FreeStorageSpace", Below, t.rds_free_storage_gb * 1e9, Critical, 0, Bytes(1e9, "GB")),
-        r(ids::RDS_CPU, Tier::Database, "CPU", Above, t.rds_cpu_percent, Warning, 600, Unit("%")),
-        r(ids::RDS_READ, Tier::Database, "ReadLatency", Above, t.rds_read_latency_ms / 1e3, Warning, 0, Millis),
-        r(ids::RDS_WRITE, Tier::Database, "WriteLatency", Above, t.rds_write_latency_ms / 1e3, Warning, 0, Millis),
-        r(ids::RDS_MEM, Tier::Database, "FreeableMemory", Below, t.rds_freeable_memory_mb * 1e6, Warning, 0, Bytes(1e6, "MB")),
-        r(ids::REDIS_HIT_RATIO, Tier::Cache, "hit ratio", Below, t.redis_hit_rate_percent, Warning, 0, Unit("%")),
-        r(ids::REDIS_MEM, Tier::Cache, "Memory", Above, t.redis_memory_percent, Warning, 0, Unit("%")),
-        r(ids::REDIS_CPU, Tier::Cache, "CPU", Above, t.redis_cpu_percent, Warning, 0, Unit("%")),
-        r(ids::REDIS_CONN, Tier::Cache, "CurrConnections", Above, t.redis_connections, Warning, 0, Unit("")),
-        r(ids::REDIS_LAG, Tier::Cache, "ReplicationLag", Above, t.redis_replication_lag_seconds, Warning, 0, Seconds),
+        r(
+            ids::P99,
+            Tier::Requests,
+            "p99 latency",
+            Above,
+            t.alb_p99_latency_seconds,
+            Critical,
+            0,
+            Seconds,
+        ),
+        r(
+            ids::E5XX,
+            Tier::Requests,
+            "5xx",
+            Above,
+            t.alb_5xx_per_minute,
+            Critical,
+            0,
+            PerMinute,
+        ),
+        r(
+            ids::UNHEALTHY,
+            Tier::Requests,
+            "UnHealthyHostCount",
+            Above,
+            0.0,
+            Critical,
+            0,
+            Unit(""),
+        ),
+        r(
+            ids::E4XX,
+            Tier::Requests,
+            "4xx",
+            Above,
+            t.alb_4xx_per_minute,
+            Warning,
+            0,
+            PerMinute,
+        ),
+        r(
+            ids::ECS_CPU,
+            Tier::Compute,
+            "CPU",
+            Above,
+            t.ecs_cpu_percent,
+            Warning,
+            300,
+            Unit("%"),
+        ),
+        r(
+            ids::ECS_MEM,
+            Tier::Compute,
+            "Memory",
+            Above,
+            t.ecs_memory_percent,
+            Warning,
+            300,
+            Unit("%"),
+        ),
+        r(
+            ids::RDS_FREE,
+            Tier::Database,
+            "FreeStorageSpace",
+            Below,
+            t.rds_free_storage_gb * 1e9,
+            Critical,
+            0,
+            Bytes(1e9, "GB"),
+        ),
+        r(
+            ids::RDS_CPU,
+            Tier::Database,
+            "CPU",
+            Above,
+            t.rds_cpu_percent,
+            Warning,
+            600,
+            Unit("%"),
+        ),
+        r(
+            ids::RDS_READ,
+            Tier::Database,
+            "ReadLatency",
+            Above,
+            t.rds_read_latency_ms / 1e3,
+            Warning,
+            0,
+            Millis,
+        ),
+        r(
+            ids::RDS_WRITE,
+            Tier::Database,
+            "WriteLatency",
+            Above,
+            t.rds_write_latency_ms / 1e3,
+            Warning,
+            0,
+            Millis,
+        ),
+        r(
+            ids::RDS_MEM,
+            Tier::Database,
+            "FreeableMemory",
+            Below,
+            t.rds_freeable_memory_mb * 1e6,
+            Warning,
+            0,
+            Bytes(1e6, "MB"),
+        ),
+        r(
+            ids::REDIS_HIT_RATIO,
+            Tier::Cache,
+            "hit ratio",
+            Below,
+            t.redis_hit_rate_percent,
+            Warning,
+            0,
+            Unit("%"),
+        ),
+        r(
+            ids::REDIS_MEM,
+            Tier::Cache,
+            "Memory",
+            Above,
+            t.redis_memory_percent,
+            Warning,
+            0,
+            Unit("%"),
+        ),
+        r(
+            ids::REDIS_CPU,
+            Tier::Cache,
+            "CPU",
+            Above,
+            t.redis_cpu_percent,
+            Warning,
+            0,
+            Unit("%"),
+        ),
+        r(
+            ids::REDIS_CONN,
+            Tier::Cache,
+            "CurrConnections",
+            Above,
+            t.redis_connections,
+            Warning,
+            0,
+            Unit(""),
+        ),
+        r(
+            ids::REDIS_LAG,
+            Tier::Cache,
+            "ReplicationLag",
+            Above,
+            t.redis_replication_lag_seconds,
+            Warning,
+            0,
+            Seconds,
+        ),
     ]
 }
 
@@ -224,7 +368,10 @@ pub fn findings(
     let mut out = Vec::new();
     if let Some(data) = data {
         for rule in rules(t) {
-            let Some(v) = data.get(rule.id).and_then(|s| rule_value(&rule, s, data.period)) else {
+            let Some(v) = data
+                .get(rule.id)
+                .and_then(|s| rule_value(&rule, s, data.period))
+            else {
                 continue;
             };
             if breached(&rule, v) {
@@ -311,10 +458,16 @@ pub fn verdicts(
                     format!(
                         "{}: {}",
                         tier.short(),
-                        findings.iter().map(|f| f.text.as_str()).collect::<Vec<_>>().join("; ")
+                        findings
+                            .iter()
+                            .map(|f| f.text.as_str())
+                            .collect::<Vec<_>>()
+                            .join("; ")
                     ),
                 ),
-                None if has_data(tier, data, service) => (Level::Ok, format!("{}: OK", tier.short())),
+                None if has_data(tier, data, service) => {
+                    (Level::Ok, format!("{}: OK", tier.short()))
+                }
                 None => (Level::Unknown, format!("{}: no data", tier.short())),
             };
             TierVerdict {
@@ -373,16 +526,22 @@ mod tests {
     fn healthy_tiers_say_ok_and_missing_ones_no_data() {
         let d = data(
             60,
-            &[(ids::REQUESTS, &[1000.0]), (ids::P99, &[0.3]), (ids::E5XX, &[2.0])],
+            &[
+                (ids::REQUESTS, &[1000.0]),
+                (ids::P99, &[0.3]),
+                (ids::E5XX, &[2.0]),
+            ],
         );
         let v = verdicts(Some(&d), None, &Thresholds::default(), 1);
         assert_eq!(v[0].line, "ALB: OK");
         assert_eq!(v[0].level, Level::Ok);
         assert_eq!(v[3].line, "Cache: no data");
         assert_eq!(v[3].level, Level::Unknown);
-        assert!(verdicts(None, None, &Thresholds::default(), 1)
-            .iter()
-            .all(|t| t.level == Level::Unknown));
+        assert!(
+            verdicts(None, None, &Thresholds::default(), 1)
+                .iter()
+                .all(|t| t.level == Level::Unknown)
+        );
     }
 
     #[test]
@@ -414,7 +573,10 @@ mod tests {
         let d = data(60, &[(ids::RDS_FREE, &[3.1e9])]);
         assert!(findings(Some(&d), None, &t, 1).is_empty());
         assert_eq!(level_of(&d, ids::RDS_FREE, &t), Level::Ok);
-        assert_eq!(level_of(&d, ids::RDS_FREE, &Thresholds::default()), Level::Critical);
+        assert_eq!(
+            level_of(&d, ids::RDS_FREE, &Thresholds::default()),
+            Level::Critical
+        );
         assert_eq!(level_of(&d, ids::P99, &t), Level::Unknown);
     }
 
@@ -433,11 +595,19 @@ mod tests {
     fn worst_finding_first_and_unhealthy_hosts_are_critical() {
         let d = data(
             60,
-            &[(ids::E4XX, &[500.0]), (ids::UNHEALTHY, &[2.0]), (ids::P99, &[3.2])],
+            &[
+                (ids::E4XX, &[500.0]),
+                (ids::UNHEALTHY, &[2.0]),
+                (ids::P99, &[3.2]),
+            ],
         );
         let v = verdicts(Some(&d), None, &Thresholds::default(), 1);
         assert_eq!(v[0].level, Level::Critical);
-        assert!(v[0].line.starts_with("ALB: p99 latency 3.2 s > 2 s"), "{}", v[0].line);
+        assert!(
+            v[0].line.starts_with("ALB: p99 latency 3.2 s > 2 s"),
+            "{}",
+            v[0].line
+        );
         assert!(v[0].line.contains("4xx 500/min > 100/min"), "{}", v[0].line);
     }
 

@@ -197,7 +197,7 @@ impl EcsState {
             Fetched::TaskDefinition(arn, r) => {
                 self.task_definitions.entry(arn).or_default().set(r, now);
             }
-            Fetched::Identity(_) => {}
+            _ => {}
         }
     }
 
@@ -212,7 +212,7 @@ impl EcsState {
             Source::TaskDefinition(a) => {
                 self.task_definitions.entry(a.clone()).or_default().loading = true;
             }
-            Source::Identity => {}
+            _ => {}
         }
     }
 

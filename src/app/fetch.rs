@@ -83,6 +83,21 @@ impl Fetcher {
         self.in_flight.len()
     }
 
+    /// Perform a confirmed Security triage write through the acting side; its answer
+    /// comes back as `Fetched::SecurityWritten`.
+    pub fn perform_security_write(&mut self, write: super::security_triage::SecurityWrite) {
+        let cloud = self.cloud.clone();
+        let tx = self.tx.clone();
+        let generation = self.generation;
+        tokio::spawn(async move {
+            let r = super::security_fetch::perform(&cloud, &write).await;
+            let _ = tx.send(FetchDone {
+                generation,
+                fetched: Fetched::SecurityWritten(r),
+            });
+        });
+    }
+
     fn spawn(&mut self, source: Source) {
         self.in_flight.insert(source.clone());
         let read = self.cloud.read.clone();
@@ -105,6 +120,16 @@ pub async fn run_fetch(read: &dyn CloudRead, env: &Environment, source: Source) 
     let cluster = env.cluster.as_str();
     match source {
         Source::Identity => Fetched::Identity(read.caller_identity().await),
+        s @ (Source::SecurityFindings(_)
+        | Source::SecurityCompliance
+        | Source::SecurityDetectors
+        | Source::GuardDutyFindings(_)
+        | Source::SecurityWrite) => match super::security_fetch::fetch(read, &s).await {
+            Some(f) => f,
+            None => Fetched::SecurityWritten(Err(crate::cloud::CloudError::Invalid(
+                "a write is not a fetch".into(),
+            ))),
+        },
         Source::EcsServices => Fetched::EcsServices(read.list_services(cluster).await),
         Source::EcsTasks => Fetched::EcsTasks(read.list_tasks(cluster).await),
         Source::ServiceDeployments(service) => {
@@ -114,6 +139,12 @@ pub async fn run_fetch(read: &dyn CloudRead, env: &Environment, source: Source) 
         Source::TaskDefinition(arn) => {
             let r = read.describe_task_definition(&arn).await;
             Fetched::TaskDefinition(arn, r)
+        }
+        Source::Cost(fetch) => {
+            let cache = crate::cost_cache::CostCache::default_location();
+            let now = super::run::wall_clock();
+            let r = super::cost_fetch::run(read, cache.as_ref(), &env.name, &fetch, now).await;
+            Fetched::Cost(fetch, r)
         }
         Source::DashboardMetrics(key) => {
             let targets = DashboardTargets::for_env(env, key.load_balancer.clone());

@@ -27,7 +27,9 @@ pub const GROUPS: &[BindingGroup] = &[
             b("?", "help (this list)"),
             b(":", "command palette (env, theme, pane, refresh, quit)"),
             b("q  ctrl-c", "quit"),
-            b("1", "ECS pane"),
+            b("1", "Dashboard pane"),
+            b("2", "ECS pane"),
+            b("3", "Cost pane"),
             b("r", "refresh the pane now"),
             b("esc", "close popup / clear filter"),
         ],
@@ -47,6 +49,17 @@ pub const GROUPS: &[BindingGroup] = &[
         bindings: &[
             b("enter", "on a service: show its tasks"),
             b("a", "tasks: this service's / whole cluster"),
+        ],
+    },
+    BindingGroup {
+        title: "Dashboard pane",
+        bindings: &[b("t  T", "time range: longer / shorter (15m 1h 3h 12h 24h 7d)")],
+    },
+    BindingGroup {
+        title: "Cost pane",
+        bindings: &[
+            b("m", "unblended / amortized cost"),
+            b("y  n", "allow paid Cost Explorer requests / not now"),
         ],
     },
     BindingGroup {

@@ -1,6 +1,10 @@
 //! Application state, the reducer that changes it, and the loop that drives it.
 
 pub mod connect;
+pub mod cost_fetch;
+pub mod cost_report;
+pub mod cost_state;
+pub mod dashboard_format;
 pub mod dashboard_query;
 pub mod dashboard_state;
 pub mod dashboard_verdict;
@@ -13,6 +17,10 @@ pub mod palette;
 pub mod pane;
 pub mod run;
 pub mod schedule;
+pub mod security_fetch;
+pub mod security_state;
+pub mod security_triage;
+pub mod security_view;
 pub mod source;
 pub mod state;
 pub mod update;

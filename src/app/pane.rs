@@ -3,25 +3,37 @@
 /// One screen of the console.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Pane {
+    /// ALB, ECS, RDS and Redis health at a glance, alarms and recent errors.
+    Dashboard,
     /// ECS services, deployments, tasks and events.
     Ecs,
+    /// Cost Explorer: month to date, trend, forecast vs budget, anomalies.
+    Cost,
+    /// Security Hub and GuardDuty findings, standard scores, triage.
+    Security,
 }
 
 impl Pane {
     /// Every pane, in tab order (number keys select them).
-    pub const ALL: [Pane; 1] = [Pane::Ecs];
+    pub const ALL: [Pane; 4] = [Pane::Dashboard, Pane::Ecs, Pane::Cost, Pane::Security];
 
     /// The name used in tabs and `:` commands.
     pub fn name(self) -> &'static str {
         match self {
+            Pane::Dashboard => "dashboard",
             Pane::Ecs => "ecs",
+            Pane::Cost => "cost",
+            Pane::Security => "security",
         }
     }
 
     /// The tab title.
     pub fn title(self) -> &'static str {
         match self {
+            Pane::Dashboard => "Dashboard",
             Pane::Ecs => "ECS",
+            Pane::Cost => "Cost",
+            Pane::Security => "Security",
         }
     }
 

@@ -115,6 +115,7 @@ fn apply(
                 }
                 Err(e) => state.status = Some((e.to_string(), Level::Warning)),
             },
+            Effect::SecurityWrite(write) => fetcher.perform_security_write(write),
             Effect::Quit => state.quit = true,
         }
     }

@@ -1,6 +1,7 @@
 //! The data sources the console fetches, and what a finished fetch carries back.
 
 use super::dashboard_state::MetricsKey;
+use super::cost_fetch::{CostAnswer, CostFetch};
 use super::pane::Pane;
 use crate::cloud::{
     CallerIdentity, CloudResult, EcsService, EcsTask, ServiceDeploymentRecord, TaskDefinition,
@@ -16,6 +17,8 @@ pub enum Source {
     ServiceDeployments(String),
     /// `DescribeTaskDefinition` for one ARN.
     TaskDefinition(String),
+    /// One Cost Explorer question, through the disk cache.
+    Cost(CostFetch),
     /// The dashboard's one `GetMetricData` request.
     DashboardMetrics(MetricsKey),
     /// `DescribeAlarms` with this name prefix.
@@ -26,6 +29,16 @@ pub enum Source {
     DashboardServices,
     /// `DescribeLoadBalancers` by this name.
     DashboardLoadBalancer(String),
+    /// Security Hub `GetFindings` with these filters.
+    SecurityFindings(crate::cloud::security_filter::FindingFilters),
+    /// `GetEnabledStandards` + control findings → a score per standard.
+    SecurityCompliance,
+    /// GuardDuty `ListDetectors` + `GetDetector`.
+    SecurityDetectors,
+    /// GuardDuty `ListFindings` + `GetFindings` of one detector.
+    GuardDutyFindings(String),
+    /// A confirmed triage write (never scheduled; it only names the write's answer).
+    SecurityWrite,
 }
 
 impl Source {
@@ -37,11 +50,17 @@ impl Source {
             | Source::EcsTasks
             | Source::ServiceDeployments(_)
             | Source::TaskDefinition(_) => Some(Pane::Ecs),
+            Source::Cost(_) => Some(Pane::Cost),
             Source::DashboardMetrics(_)
             | Source::DashboardAlarms(_)
             | Source::DashboardErrors(_)
             | Source::DashboardServices
             | Source::DashboardLoadBalancer(_) => Some(Pane::Dashboard),
+            Source::SecurityFindings(_)
+            | Source::SecurityCompliance
+            | Source::SecurityDetectors
+            | Source::GuardDutyFindings(_)
+            | Source::SecurityWrite => Some(Pane::Security),
         }
     }
 }
@@ -54,11 +73,21 @@ pub enum Fetched {
     EcsTasks(CloudResult<Vec<EcsTask>>),
     ServiceDeployments(String, CloudResult<Vec<ServiceDeploymentRecord>>),
     TaskDefinition(String, CloudResult<TaskDefinition>),
+    Cost(CostFetch, CloudResult<CostAnswer>),
     DashboardMetrics(MetricsKey, CloudResult<crate::cloud::MetricData>),
     DashboardAlarms(String, CloudResult<Vec<crate::cloud::Alarm>>),
     DashboardErrors(i64, CloudResult<Vec<crate::cloud::LogRow>>),
     DashboardServices(CloudResult<Vec<EcsService>>),
     DashboardLoadBalancer(String, CloudResult<Option<String>>),
+    SecurityFindings(
+        crate::cloud::security_filter::FindingFilters,
+        CloudResult<Vec<crate::cloud::Finding>>,
+    ),
+    SecurityCompliance(CloudResult<Vec<crate::cloud::security_score::StandardScore>>),
+    SecurityDetectors(CloudResult<Vec<crate::cloud::Detector>>),
+    GuardDutyFindings(String, CloudResult<Vec<crate::cloud::ThreatFinding>>),
+    /// A triage write's answer.
+    SecurityWritten(CloudResult<crate::cloud::WriteReceipt>),
 }
 
 impl Fetched {
@@ -70,11 +99,17 @@ impl Fetched {
             Fetched::EcsTasks(_) => Source::EcsTasks,
             Fetched::ServiceDeployments(s, _) => Source::ServiceDeployments(s.clone()),
             Fetched::TaskDefinition(a, _) => Source::TaskDefinition(a.clone()),
+            Fetched::Cost(f, _) => Source::Cost(f.clone()),
             Fetched::DashboardMetrics(k, _) => Source::DashboardMetrics(k.clone()),
             Fetched::DashboardAlarms(p, _) => Source::DashboardAlarms(p.clone()),
             Fetched::DashboardErrors(s, _) => Source::DashboardErrors(*s),
             Fetched::DashboardServices(_) => Source::DashboardServices,
             Fetched::DashboardLoadBalancer(n, _) => Source::DashboardLoadBalancer(n.clone()),
+            Fetched::SecurityFindings(f, _) => Source::SecurityFindings(f.clone()),
+            Fetched::SecurityCompliance(_) => Source::SecurityCompliance,
+            Fetched::SecurityDetectors(_) => Source::SecurityDetectors,
+            Fetched::GuardDutyFindings(d, _) => Source::GuardDutyFindings(d.clone()),
+            Fetched::SecurityWritten(_) => Source::SecurityWrite,
         }
     }
 }

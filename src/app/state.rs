@@ -2,9 +2,12 @@
 
 use std::collections::HashMap;
 
+use super::dashboard_state::DashboardState;
+use super::cost_state::CostState;
 use super::ecs_state::EcsState;
 use super::loadable::Loadable;
 use super::pane::Pane;
+use super::security_state::SecurityState;
 use super::source::Source;
 use crate::cloud::{CallerIdentity, Epoch};
 use crate::config::{Config, Environment};
@@ -45,6 +48,9 @@ pub struct AppState {
     pub mode: Mode,
     pub identity: Loadable<CallerIdentity>,
     pub ecs: EcsState,
+    pub cost: CostState,
+    pub dashboard: DashboardState,
+    pub security: SecurityState,
     /// Text being typed in the palette.
     pub palette_input: String,
     pub help_scroll: u16,
@@ -70,6 +76,9 @@ impl AppState {
             mode: Mode::Normal,
             identity: Loadable::default(),
             ecs: EcsState::default(),
+            cost: CostState::default(),
+            dashboard: DashboardState::default(),
+            security: SecurityState::default(),
             palette_input: String::new(),
             help_scroll: 0,
             status: None,
@@ -82,6 +91,12 @@ impl AppState {
     pub fn clear_data(&mut self) {
         self.identity = Loadable::default();
         self.ecs = EcsState::default();
+        self.security = SecurityState::default();
+        self.cost = self.cost.for_new_environment();
+        self.dashboard = DashboardState {
+            range: self.dashboard.range,
+            ..DashboardState::default()
+        };
         self.last_requested.clear();
     }
 
@@ -93,6 +108,12 @@ impl AppState {
                 let b = self.ecs.tasks.age(self.now);
                 a.max(b)
             }
+            Pane::Cost => self.cost.data_age(self.now),
+            Pane::Dashboard => {
+                let d = &self.dashboard;
+                d.metrics.age(self.now).max(d.alarms.age(self.now))
+            }
+            Pane::Security => self.security.findings.age(self.now),
         }
     }
 
@@ -100,6 +121,9 @@ impl AppState {
     pub fn focused_list(&mut self) -> Option<&mut super::list::ListState> {
         match self.pane {
             Pane::Ecs => Some(self.ecs.focused_list()),
+            Pane::Cost => None,
+            Pane::Dashboard => None,
+            Pane::Security => Some(self.security.focused_list()),
         }
     }
 

@@ -32,6 +32,8 @@ pub enum Effect {
     /// The state already points at the new environment; rebuild the cloud for it.
     SwitchEnv(String),
     SetTheme(String),
+    /// Perform a confirmed Security triage write through the acting side.
+    SecurityWrite(super::security_triage::SecurityWrite),
     Quit,
 }
 
@@ -53,6 +55,11 @@ pub fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
 fn on_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>) {
     if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
         quit(state, effects);
+        return;
+    }
+    if state.mode == Mode::Normal && state.pane == Pane::Security && state.security.triage.is_some()
+    {
+        super::security_state::route_key(state, key, effects);
         return;
     }
     match state.mode {
@@ -186,6 +193,7 @@ fn on_normal_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>)
             effects.extend(due_fetches(state, true));
             state.status = Some(("refreshing".into(), Level::Ok));
         }
+        KeyCode::Esc if state.pane == Pane::Security && state.security.back() => {}
         KeyCode::Esc => {
             if let Some(list) = state.focused_list() {
                 list.filter.clear();
@@ -194,6 +202,9 @@ fn on_normal_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>)
         }
         _ => match state.pane {
             Pane::Ecs => state.ecs.on_key(key),
+            Pane::Cost => state.cost.on_key(key),
+            Pane::Dashboard => state.dashboard.on_key(key),
+            Pane::Security => super::security_state::route_key(state, key, effects),
         },
     }
 }
@@ -202,7 +213,11 @@ fn on_fetched(state: &mut AppState, fetched: Fetched) {
     let now = state.now;
     match (fetched.source().pane(), fetched) {
         (_, Fetched::Identity(r)) => state.identity.set(r, now),
+        (_, Fetched::SecurityWritten(r)) => state.status = Some(state.security.written(r)),
+        (Some(Pane::Security), f) => state.security.apply(f, now),
         (Some(Pane::Ecs), f) => state.ecs.apply(f, now),
+        (Some(Pane::Cost), f) => state.cost.apply(f, now),
+        (Some(Pane::Dashboard), f) => state.dashboard.apply(f, now),
         (None, _) => {}
     }
 }
@@ -224,6 +239,17 @@ pub fn due_fetches(state: &mut AppState, force: bool) -> Vec<Effect> {
     }
     match state.pane {
         Pane::Ecs => due.extend(state.ecs.due(&schedule)),
+        Pane::Cost => {
+            let filter = super::cost_state::cost_filter(&state.env, state.identity.data.as_ref());
+            due.extend(state.cost.due(&schedule, filter.as_ref(), state.demo));
+        }
+        Pane::Dashboard => due.extend(state.dashboard.due(
+            &schedule,
+            &state.env,
+            &state.config.project,
+            i64::try_from(state.config.refresh_seconds).unwrap_or(i64::MAX),
+        )),
+        Pane::Security => due.extend(state.security.due(&schedule)),
     }
     let now = state.now;
     due.into_iter()
@@ -232,6 +258,9 @@ pub fn due_fetches(state: &mut AppState, force: bool) -> Vec<Effect> {
             match s.pane() {
                 None => state.identity.loading = true,
                 Some(Pane::Ecs) => state.ecs.mark_loading(&s),
+                Some(Pane::Cost) => state.cost.mark_loading(&s),
+                Some(Pane::Dashboard) => state.dashboard.mark_loading(&s),
+                Some(Pane::Security) => state.security.mark_loading(&s),
             }
             Effect::Fetch(s)
         })

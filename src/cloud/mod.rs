@@ -7,6 +7,7 @@
 pub mod aws;
 pub mod cost;
 pub mod error;
+pub mod logs;
 pub mod metrics;
 pub mod ops;
 pub mod security;
@@ -21,6 +22,7 @@ use async_trait::async_trait;
 
 pub use cost::*;
 pub use error::{CloudError, CloudResult};
+pub use logs::*;
 pub use metrics::*;
 pub use ops::*;
 pub use security::*;
@@ -51,8 +53,14 @@ pub trait EcsRead: Send + Sync {
 }
 
 /// Everything the console reads.
-pub trait CloudRead: IdentityRead + EcsRead + CostRead + MetricsRead + SecurityRead + OpsRead {}
-impl<T: IdentityRead + EcsRead + CostRead + MetricsRead + SecurityRead + OpsRead> CloudRead for T {}
+pub trait CloudRead:
+    IdentityRead + EcsRead + CostRead + MetricsRead + SecurityRead + OpsRead + LogsRead
+{
+}
+impl<T: IdentityRead + EcsRead + CostRead + MetricsRead + SecurityRead + OpsRead + LogsRead> CloudRead
+    for T
+{
+}
 
 /// A change to an ECS service (`UpdateService`). Unset fields are left as they are.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -71,7 +79,7 @@ pub struct WriteReceipt {
 
 /// The writes runbooks perform. Absent in read-only mode.
 #[async_trait]
-pub trait CloudAct: SecurityAct + OpsAct + Send + Sync {
+pub trait CloudAct: SecurityAct + OpsAct + LogsAct + Send + Sync {
     /// `ecs:UpdateService`.
     async fn update_service(
         &self,

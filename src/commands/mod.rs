@@ -2,3 +2,6 @@
 //! Each takes the parsed global flags and returns the process exit code.
 
 pub mod context;
+pub mod snapshot;
+pub mod cost;
+pub mod posture;

@@ -91,6 +91,10 @@ pub fn draw_header(frame: &mut Frame, area: Rect, state: &AppState) {
         theme.text()
     };
     spans.push(Span::styled(who, who_style));
+    if let Some(counts) = state.security.summary() {
+        spans.push(sep.clone());
+        spans.extend(crate::ui::panes::security::header_spans(theme, &counts));
+    }
     if state.read_only {
         spans.push(sep.clone());
         spans.push(Span::styled(
@@ -144,6 +148,8 @@ pub fn draw_footer(frame: &mut Frame, area: Rect, state: &AppState) {
                         crate::app::ecs_state::EcsFocus::Events => &ecs.event_list.filter,
                     }
                 }
+                Pane::Dashboard | Pane::Cost => "",
+                Pane::Security => state.security.focused_filter(),
             };
             Line::from(vec![
                 Span::styled("/", Style::default().fg(theme.accent)),

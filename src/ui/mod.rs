@@ -40,6 +40,9 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
     chrome::draw_tabs(frame, tabs, state);
     match state.pane {
         Pane::Ecs => panes::ecs::draw(frame, body, state),
+        Pane::Cost => panes::cost::draw(frame, body, state),
+        Pane::Dashboard => panes::dashboard::draw(frame, body, state),
+        Pane::Security => panes::security::draw(frame, body, state),
     }
     chrome::draw_footer(frame, footer, state);
     match state.mode {

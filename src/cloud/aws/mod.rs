@@ -13,6 +13,7 @@ mod ecs_map;
 mod elbv2;
 pub mod error_map;
 mod insights;
+mod logs;
 mod metrics;
 mod guardduty;
 mod securityhub;
@@ -275,5 +276,41 @@ impl crate::cloud::OpsAct for AwsCloud {
         image: &str,
     ) -> CloudResult<crate::cloud::RegisteredTaskDefinition> {
         ops::register_with_image(self.clients().await, base, container, image).await
+    }
+}
+
+#[async_trait]
+impl crate::cloud::LogsRead for AwsCloud {
+    async fn start_query(&self, query: &crate::cloud::InsightsQuery) -> CloudResult<String> {
+        logs::start_query(&self.clients().await.logs, query).await
+    }
+
+    async fn get_query_results(&self, query_id: &str) -> CloudResult<crate::cloud::QueryResults> {
+        logs::get_query_results(&self.clients().await.logs, query_id).await
+    }
+
+    async fn stop_query(&self, query_id: &str) -> CloudResult<bool> {
+        logs::stop_query(&self.clients().await.logs, query_id).await
+    }
+
+    async fn filter_log_events(
+        &self,
+        request: &crate::cloud::FilterRequest,
+    ) -> CloudResult<Vec<crate::cloud::LogEvent>> {
+        logs::filter_log_events(&self.clients().await.logs, request).await
+    }
+
+    async fn describe_query_definitions(&self) -> CloudResult<Vec<crate::cloud::QueryDefinition>> {
+        logs::describe_query_definitions(&self.clients().await.logs).await
+    }
+}
+
+#[async_trait]
+impl crate::cloud::LogsAct for AwsCloud {
+    async fn put_query_definition(
+        &self,
+        definition: &crate::cloud::QueryDefinition,
+    ) -> CloudResult<String> {
+        logs::put_query_definition(&self.clients().await.logs, definition).await
     }
 }

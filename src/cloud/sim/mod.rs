@@ -22,6 +22,9 @@ mod clock;
 mod cost;
 mod ecs;
 mod events;
+mod insights;
+mod log_events;
+mod logs;
 mod metric_expr;
 mod metrics;
 mod profile;
@@ -69,6 +72,7 @@ pub mod incident {
 pub struct SimCloud {
     world: Arc<SimWorld>,
     profile: EnvProfile,
+    logs: logs::SimLogs,
 }
 
 impl SimCloud {
@@ -77,6 +81,7 @@ impl SimCloud {
         Self {
             world,
             profile: EnvProfile::for_env(env),
+            logs: logs::SimLogs::default(),
         }
     }
 

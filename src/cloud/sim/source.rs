@@ -21,6 +21,12 @@ pub enum SimSource {
     Alarms,
     /// The Logs Insights recent-errors query.
     RecentErrors,
+    /// Logs Insights `StartQuery`/`GetQueryResults`/`StopQuery` (the Logs pane).
+    LogsInsights,
+    /// Logs `FilterLogEvents` (live tail).
+    LogsEvents,
+    /// Logs `PutQueryDefinition`/`DescribeQueryDefinitions`.
+    LogsDefinitions,
     /// ELBv2 `DescribeLoadBalancers`.
     LoadBalancers,
     /// Cost Explorer `GetCostAndUsage`.

@@ -1,3 +1,4 @@
 //! Small reusable widgets.
 
+pub mod metric_chart;
 pub mod source_block;

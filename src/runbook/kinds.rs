@@ -1,0 +1,153 @@
+//! The built-in step kinds: their names in runbook files, their typed inputs, which
+//! sections they may appear in, and whether they write.
+
+use super::value::Ty;
+
+/// A built-in step kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepKind {
+    CheckServiceExists,
+    CheckCaller,
+    CheckNotProtected,
+    EcsRollback,
+    EcsScale,
+    EcsDeploy,
+    EcsRestart,
+    EcsRestore,
+    EcsWaitStable,
+    ElbTargetsHealthy,
+}
+
+/// The sections of a runbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Prerequisites,
+    Procedure,
+    Verification,
+    Rollback,
+}
+
+impl Section {
+    /// The section's key in a runbook file.
+    pub fn key(self) -> &'static str {
+        match self {
+            Section::Prerequisites => "prerequisites",
+            Section::Procedure => "procedure",
+            Section::Verification => "verification",
+            Section::Rollback => "rollback",
+        }
+    }
+}
+
+/// One declared input of a step kind.
+#[derive(Debug, Clone, Copy)]
+pub struct InputSpec {
+    pub name: &'static str,
+    pub ty: Ty,
+    pub required: bool,
+}
+
+const fn req(name: &'static str, ty: Ty) -> InputSpec {
+    InputSpec {
+        name,
+        ty,
+        required: true,
+    }
+}
+
+const fn opt(name: &'static str, ty: Ty) -> InputSpec {
+    InputSpec {
+        name,
+        ty,
+        required: false,
+    }
+}
+
+const SERVICE: [InputSpec; 2] = [req("cluster", Ty::Str), req("service", Ty::Str)];
+
+impl StepKind {
+    /// Every kind.
+    pub const ALL: [StepKind; 10] = [
+        StepKind::CheckServiceExists,
+        StepKind::CheckCaller,
+        StepKind::CheckNotProtected,
+        StepKind::EcsRollback,
+        StepKind::EcsScale,
+        StepKind::EcsDeploy,
+        StepKind::EcsRestart,
+        StepKind::EcsRestore,
+        StepKind::EcsWaitStable,
+        StepKind::ElbTargetsHealthy,
+    ];
+
+    /// The name used in runbook files.
+    pub fn name(self) -> &'static str {
+        match self {
+            StepKind::CheckServiceExists => "check.service_exists",
+            StepKind::CheckCaller => "check.caller",
+            StepKind::CheckNotProtected => "check.not_protected",
+            StepKind::EcsRollback => "ecs.rollback",
+            StepKind::EcsScale => "ecs.scale",
+            StepKind::EcsDeploy => "ecs.deploy",
+            StepKind::EcsRestart => "ecs.restart",
+            StepKind::EcsRestore => "ecs.restore",
+            StepKind::EcsWaitStable => "ecs.wait_stable",
+            StepKind::ElbTargetsHealthy => "elb.targets_healthy",
+        }
+    }
+
+    /// The kind called `name`.
+    pub fn from_name(name: &str) -> Option<StepKind> {
+        StepKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// The inputs the kind takes.
+    pub fn inputs(self) -> Vec<InputSpec> {
+        let mut v: Vec<InputSpec> = match self {
+            StepKind::CheckCaller | StepKind::CheckNotProtected => return vec![],
+            _ => SERVICE.to_vec(),
+        };
+        match self {
+            StepKind::EcsRollback => v.push(opt("revision", Ty::Int)),
+            StepKind::EcsScale => {
+                v.push(req("count", Ty::Int));
+                v.push(opt("allow_below_minimum", Ty::Bool));
+            }
+            StepKind::EcsDeploy => {
+                v.push(opt("image", Ty::Str));
+                v.push(opt("revision", Ty::Int));
+                v.push(opt("container", Ty::Str));
+            }
+            StepKind::EcsWaitStable => v.push(opt("timeout", Ty::Int)),
+            StepKind::ElbTargetsHealthy => v.push(opt("target_group", Ty::Str)),
+            _ => {}
+        }
+        v
+    }
+
+    /// True when the kind changes state (needs confirmation, audit and a non-read-only console).
+    pub fn writes(self) -> bool {
+        matches!(
+            self,
+            StepKind::EcsRollback
+                | StepKind::EcsScale
+                | StepKind::EcsDeploy
+                | StepKind::EcsRestart
+                | StepKind::EcsRestore
+        )
+    }
+
+    /// Whether the kind may appear in `section`.
+    pub fn allowed_in(self, section: Section) -> bool {
+        let check = matches!(
+            self,
+            StepKind::CheckServiceExists | StepKind::CheckCaller | StepKind::CheckNotProtected
+        );
+        let verify = matches!(self, StepKind::EcsWaitStable | StepKind::ElbTargetsHealthy);
+        match section {
+            Section::Prerequisites => check,
+            Section::Verification => verify,
+            Section::Procedure | Section::Rollback => !check,
+        }
+    }
+}

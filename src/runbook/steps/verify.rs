@@ -1,0 +1,133 @@
+//! Verification steps: wait until the service is steady (one deployment, rollout
+//! COMPLETED, running == desired), streaming its new events; then check that every
+//! target in its ALB target groups is healthy.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use super::super::kinds::StepKind;
+use super::super::plan::{RunContext, RunEvent};
+use super::super::value::Value;
+use super::ecs_plan::service_of;
+
+/// Describe what a verification step will check (for the plan).
+pub fn describe(kind: StepKind, inputs: &BTreeMap<String, Value>) -> Vec<String> {
+    let service = inputs.get("service").map(|v| v.to_string()).unwrap_or_default();
+    match kind {
+        StepKind::EcsWaitStable => vec![format!(
+            "ecs:DescribeServices {service} every poll until 1 deployment, rollout COMPLETED, running == desired (timeout {} s)",
+            timeout(inputs).as_secs()
+        )],
+        StepKind::ElbTargetsHealthy => vec![format!(
+            "elasticloadbalancing:DescribeTargetHealth for {service}'s target groups: every target healthy, at least one per running task"
+        )],
+        other => vec![format!("{}", other.name())],
+    }
+}
+
+fn timeout(inputs: &BTreeMap<String, Value>) -> Duration {
+    match inputs.get("timeout") {
+        Some(Value::Int(s)) if *s > 0 => Duration::from_secs(*s as u64),
+        _ => Duration::from_secs(600),
+    }
+}
+
+/// Run a verification step: Ok(detail) when it passes, Err(detail) when it does not.
+pub async fn verify(
+    ctx: &RunContext,
+    kind: StepKind,
+    inputs: &BTreeMap<String, Value>,
+) -> Result<String, String> {
+    match kind {
+        StepKind::EcsWaitStable => wait_stable(ctx, inputs).await,
+        StepKind::ElbTargetsHealthy => targets_healthy(ctx, inputs).await,
+        other => Err(format!("{} is not a verification step", other.name())),
+    }
+}
+
+async fn wait_stable(ctx: &RunContext, inputs: &BTreeMap<String, Value>) -> Result<String, String> {
+    let limit = timeout(inputs);
+    let started = tokio::time::Instant::now();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut first = true;
+    loop {
+        let svc = service_of(ctx, inputs).await.map_err(|e| e.to_string())?;
+        // Stream events that are new since the wait began (oldest first).
+        for e in svc.events.iter().rev() {
+            if seen.insert(e.id.clone()) && !first {
+                ctx.emit(RunEvent::Log(e.message.clone()));
+            }
+        }
+        first = false;
+        if let Some(d) = svc.primary_deployment()
+            && d.rollout_state.as_deref() == Some("FAILED")
+        {
+            return Err(format!(
+                "deployment of {} FAILED: {}",
+                crate::cloud::last_segment(&d.task_definition),
+                d.rollout_reason.clone().unwrap_or_default()
+            ));
+        }
+        if svc.is_steady() {
+            return Ok(format!(
+                "{} steady on {}: {}/{} running, 1 deployment",
+                svc.name,
+                crate::cloud::last_segment(&svc.task_definition),
+                svc.running,
+                svc.desired
+            ));
+        }
+        ctx.emit(RunEvent::Log(format!(
+            "waiting: {} deployments, {}/{} running, {} pending",
+            svc.deployments.len(),
+            svc.running,
+            svc.desired,
+            svc.pending
+        )));
+        if started.elapsed() >= limit {
+            return Err(format!("not steady after {} s", limit.as_secs()));
+        }
+        if ctx.cancel.load(Ordering::SeqCst) {
+            return Err("cancelled while waiting".into());
+        }
+        tokio::time::sleep(ctx.poll).await;
+    }
+}
+
+async fn targets_healthy(ctx: &RunContext, inputs: &BTreeMap<String, Value>) -> Result<String, String> {
+    let svc = service_of(ctx, inputs).await.map_err(|e| e.to_string())?;
+    let groups: Vec<String> = match inputs.get("target_group") {
+        Some(Value::Str(tg)) => vec![tg.clone()],
+        _ => svc.target_groups.clone(),
+    };
+    if groups.is_empty() {
+        return Ok(format!("{} has no load balancer target group: nothing to check", svc.name));
+    }
+    let mut lines = Vec::new();
+    for tg in &groups {
+        let targets = ctx
+            .cloud
+            .read
+            .target_health(tg)
+            .await
+            .map_err(|e| e.to_string())?;
+        let healthy = targets.iter().filter(|t| t.state == "healthy").count();
+        let name = crate::cloud::last_segment(tg);
+        if healthy < targets.len() || (healthy as i64) < i64::from(svc.running.min(svc.desired)) {
+            let bad: Vec<String> = targets
+                .iter()
+                .filter(|t| t.state != "healthy")
+                .map(|t| format!("{} {}", t.id, t.state))
+                .collect();
+            return Err(format!(
+                "{name}: {healthy}/{} targets healthy (want ≥ {}); {}",
+                targets.len(),
+                svc.running.min(svc.desired),
+                bad.join(", ")
+            ));
+        }
+        lines.push(format!("{name}: {healthy}/{} healthy", targets.len()));
+    }
+    Ok(lines.join("; "))
+}

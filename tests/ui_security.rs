@@ -1,0 +1,245 @@
+//! Snapshots of the Security pane on the simulated account: the findings list, grouped
+//! by control, one finding's detail and the triage confirmation, at 80x24, 200x60 and a
+//! tiny size; a failing source; findings with nothing optional set; and a triage write
+//! going through the acting side.
+
+mod ui_support;
+
+use std::sync::Arc;
+
+use crossterm::event::KeyCode;
+use opsdeck::app::fetch::run_fetch;
+use opsdeck::app::pane::Pane;
+use opsdeck::app::security_fetch;
+use opsdeck::app::source::Fetched;
+use opsdeck::app::update::{Effect, Event, update};
+use opsdeck::cloud::sim::{self, SimClock, SimSource, SimWorld};
+use opsdeck::cloud::{CloudError, Finding, ThreatFinding, WorkflowStatus};
+use ui_support::{T0, console_on, key, render, text};
+
+const SIZES: [(u16, u16); 3] = [(80, 24), (200, 60), (30, 8)];
+
+#[tokio::test]
+async fn list_during_the_prod_incident() {
+    let state = console_on(Pane::Security, "prod", 6, |_| {}).await;
+    let screen = text(&render(&state, 200, 60));
+    assert!(
+        screen.contains("CryptoCurrency:Runtime/BitcoinTool.B"),
+        "{screen}"
+    );
+    assert!(screen.contains("EC2.19"), "{screen}");
+    assert!(
+        !screen.contains("ELB.5"),
+        "muted hidden by default: {screen}"
+    );
+    assert!(screen.contains("sec 1 crit"), "header summary: {screen}");
+    for (w, h) in SIZES {
+        insta::assert_snapshot!(
+            format!("security_prod_list_{w}x{h}"),
+            text(&render(&state, w, h))
+        );
+    }
+}
+
+#[tokio::test]
+async fn grouped_by_control_and_muted_toggle() {
+    let mut state = console_on(Pane::Security, "prod", 6, |_| {}).await;
+    key(&mut state, KeyCode::Char('v'));
+    for (w, h) in SIZES {
+        insta::assert_snapshot!(
+            format!("security_prod_grouped_{w}x{h}"),
+            text(&render(&state, w, h))
+        );
+    }
+    // Muted findings come back with `m` (a new GetFindings with other Filters).
+    let effects = update(
+        &mut state,
+        Event::Key(crossterm::event::KeyEvent::new(
+            KeyCode::Char('m'),
+            crossterm::event::KeyModifiers::NONE,
+        )),
+    );
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Fetch(opsdeck::app::source::Source::SecurityFindings(f)) if f.show_suppressed)),
+        "{effects:?}"
+    );
+}
+
+#[tokio::test]
+async fn detail_of_the_first_finding() {
+    let mut state = console_on(Pane::Security, "prod", 6, |_| {}).await;
+    key(&mut state, KeyCode::Enter);
+    assert!(state.security.detail);
+    let screen = text(&render(&state, 200, 60));
+    assert!(screen.contains("Remediation"), "{screen}");
+    for (w, h) in SIZES {
+        insta::assert_snapshot!(
+            format!("security_prod_detail_{w}x{h}"),
+            text(&render(&state, w, h))
+        );
+    }
+    key(&mut state, KeyCode::Esc);
+    assert!(!state.security.detail);
+}
+
+#[tokio::test]
+async fn triage_confirmation_on_prod_needs_the_typed_name() {
+    let mut state = console_on(Pane::Security, "prod", 6, |_| {}).await;
+    key(&mut state, KeyCode::Char(' '));
+    key(&mut state, KeyCode::Char('j'));
+    key(&mut state, KeyCode::Char(' '));
+    key(&mut state, KeyCode::Char('T'));
+    key(&mut state, KeyCode::Char('o'));
+    key(&mut state, KeyCode::Enter);
+    for c in "paged netsec".chars() {
+        key(&mut state, KeyCode::Char(c));
+    }
+    key(&mut state, KeyCode::Enter);
+    for (w, h) in SIZES {
+        insta::assert_snapshot!(
+            format!("security_prod_triage_{w}x{h}"),
+            text(&render(&state, w, h))
+        );
+    }
+    let screen = text(&render(&state, 200, 60));
+    assert!(
+        screen.contains("securityhub:BatchUpdateFindings in prod (2 findings)"),
+        "{screen}"
+    );
+    // y does not confirm on a protected environment; the typed name does.
+    key(&mut state, KeyCode::Char('q'));
+    assert!(!state.quit, "keys go to the popup");
+    key(&mut state, KeyCode::Backspace);
+    for c in "prod".chars() {
+        key(&mut state, KeyCode::Char(c));
+    }
+    let effects = update(
+        &mut state,
+        Event::Key(crossterm::event::KeyEvent::new(
+            KeyCode::Enter,
+            crossterm::event::KeyModifiers::NONE,
+        )),
+    );
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::SecurityWrite(_))),
+        "{effects:?}"
+    );
+    assert!(state.security.triage.is_none());
+}
+
+#[tokio::test]
+async fn triage_write_goes_through_the_actor_and_refreshes() {
+    let world = SimWorld::new(42, SimClock::Fixed(T0 + 6 * 60));
+    let cloud = sim::handle(Arc::clone(&world), "dev", false);
+    let mut state = console_on(Pane::Security, "dev", 6, |_| {}).await;
+    key(&mut state, KeyCode::Char('T'));
+    key(&mut state, KeyCode::Char('r'));
+    key(&mut state, KeyCode::Enter);
+    key(&mut state, KeyCode::Enter);
+    let effects = update(
+        &mut state,
+        Event::Key(crossterm::event::KeyEvent::new(
+            KeyCode::Char('y'),
+            crossterm::event::KeyModifiers::NONE,
+        )),
+    );
+    let write = effects
+        .into_iter()
+        .find_map(|e| match e {
+            Effect::SecurityWrite(w) => Some(w),
+            _ => None,
+        })
+        .expect("a write");
+    let receipt = security_fetch::perform(&cloud, &write).await;
+    assert!(receipt.is_ok(), "{receipt:?}");
+    assert_eq!(world.writes().len(), 1);
+    assert!(world.writes()[0].contains("BatchUpdateFindings workflow=RESOLVED"));
+    let effects = update(
+        &mut state,
+        Event::Fetched(Fetched::SecurityWritten(receipt)),
+    );
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::Fetch(_))),
+        "refetch"
+    );
+    // Read-only: no actor, refused before anything leaves.
+    let ro = sim::handle(Arc::clone(&world), "dev", true);
+    assert_eq!(
+        security_fetch::perform(&ro, &write).await,
+        Err(CloudError::ReadOnly)
+    );
+    let f = run_fetch(
+        cloud.read.as_ref(),
+        &state.env.clone(),
+        state.security.findings_source(),
+    )
+    .await;
+    update(&mut state, Event::Fetched(f));
+    assert!(
+        state
+            .security
+            .findings
+            .data
+            .iter()
+            .flatten()
+            .any(|f| f.workflow == WorkflowStatus::Resolved
+                && f.compliance.as_deref() == Some("FAILED"))
+    );
+}
+
+#[tokio::test]
+async fn a_failing_source_shows_its_error() {
+    let state = console_on(Pane::Security, "staging", 6, |w| {
+        w.fail(
+            SimSource::GuardDuty,
+            CloudError::AccessDenied("guardduty:ListDetectors".into()),
+        );
+    })
+    .await;
+    let screen = text(&render(&state, 200, 60));
+    assert!(screen.contains("AccessDenied"), "{screen}");
+    insta::assert_snapshot!("security_staging_guardduty_denied_200x60", screen);
+}
+
+#[tokio::test]
+async fn findings_with_nothing_optional_render_at_every_size() {
+    let mut state = console_on(Pane::Security, "dev", 1, |_| {}).await;
+    let filters = state.security.filters.clone();
+    update(
+        &mut state,
+        Event::Fetched(Fetched::SecurityFindings(
+            filters,
+            Ok(vec![Finding::default(), Finding::default()]),
+        )),
+    );
+    update(
+        &mut state,
+        Event::Fetched(Fetched::GuardDutyFindings(
+            state
+                .security
+                .detector()
+                .map(|d| d.id.clone())
+                .unwrap_or_default(),
+            Ok(vec![ThreatFinding::default()]),
+        )),
+    );
+    for mode in 0..3 {
+        match mode {
+            1 => key(&mut state, KeyCode::Enter),
+            2 => {
+                key(&mut state, KeyCode::Esc);
+                key(&mut state, KeyCode::Char('v'));
+            }
+            _ => {}
+        }
+        for w in [1, 10, 39, 40, 60, 80, 200] {
+            for h in [1, 5, 10, 24, 60] {
+                render(&state, w, h);
+            }
+        }
+    }
+}
