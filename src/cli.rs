@@ -54,6 +54,12 @@ pub enum Command {
     /// Validate or print config files.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// List, show and run runbooks (plan, confirm, audit, verify).
+    #[command(subcommand)]
+    Runbook(RunbookCommand),
+    /// Show or verify the audit log of writes.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Daily security posture review: open Security Hub and GuardDuty findings by severity,
     /// standard scores, new since yesterday. Exits 1 when findings at or above --fail-on are open.
     Posture {
@@ -74,6 +80,9 @@ pub enum Command {
         #[arg(long)]
         amortized: bool,
     },
+    /// Logs Insights without a UI (`opsdeck logs query --builtin recent-errors --since 1h`).
+    #[command(subcommand)]
+    Logs(crate::commands::logs::LogsCommand),
     /// The dashboard without a UI: a verdict per tier, latest values, alarms, recent
     /// errors. Exit code 0 healthy, 1 degraded, 2 on error.
     Snapshot {
@@ -81,6 +90,52 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// `opsdeck runbook …`
+#[derive(Debug, Subcommand)]
+pub enum RunbookCommand {
+    /// List every runbook (shipped and the user's), with risk and whether it writes.
+    List,
+    /// Show a runbook: purpose, parameters, steps, escalation.
+    Show {
+        /// The runbook's name.
+        name: String,
+    },
+    /// Plan, confirm, execute and verify a runbook.
+    /// Exit codes: 0 ok, 1 verification failed or refused, 2 error.
+    Run {
+        /// The runbook's name.
+        name: String,
+        /// A parameter, `key=value` (repeatable).
+        #[arg(long = "param", value_name = "KEY=VALUE")]
+        params: Vec<String>,
+        /// Show the plan and stop.
+        #[arg(long)]
+        dry_run: bool,
+        /// Do not ask for confirmation (a protected environment also needs --confirm-env).
+        #[arg(long)]
+        yes: bool,
+        /// The environment's name, typed, to confirm --yes on a protected environment.
+        #[arg(long, value_name = "ENV")]
+        confirm_env: Option<String>,
+    },
+}
+
+/// `opsdeck audit …`
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// List audit records.
+    Show {
+        /// Only records newer than this: a duration (30m, 12h, 7d) or an RFC 3339 time.
+        #[arg(long, value_name = "WHEN")]
+        since: Option<String>,
+        /// Print JSON lines instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check the hash chain: detects edited, deleted and truncated records (exit 1).
+    Verify,
 }
 
 /// `opsdeck config …`

@@ -61,7 +61,8 @@ impl CostCache {
 
     /// `$XDG_CACHE_HOME/opsdeck/cost` (or the platform's cache dir) with the default TTL.
     pub fn default_location() -> Option<CostCache> {
-        dirs::cache_dir().map(|d| CostCache::new(d.join("opsdeck").join("cost"), DEFAULT_TTL_SECONDS))
+        dirs::cache_dir()
+            .map(|d| CostCache::new(d.join("opsdeck").join("cost"), DEFAULT_TTL_SECONDS))
     }
 
     /// The cache's directory.
@@ -84,7 +85,13 @@ impl CostCache {
     pub fn path(&self, env: &str, key: &str) -> PathBuf {
         let env: String = env
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
             .collect();
         let hash = hex::encode(Sha256::digest(key.as_bytes()));
         self.root.join(env).join(format!("{}.json", &hash[..32]))
@@ -154,8 +161,14 @@ mod tests {
         let hit: Cached<Vec<f64>> = c.get_fresh("prod", "k", 1_099).expect("fresh");
         assert_eq!(hit.value, vec![1.5, 2.0]);
         assert_eq!(hit.age(1_099), 99);
-        assert!(c.get_fresh::<Vec<f64>>("prod", "k", 1_100).is_none(), "expired");
-        assert!(c.get::<Vec<f64>>("prod", "k").is_some(), "stale stays readable");
+        assert!(
+            c.get_fresh::<Vec<f64>>("prod", "k", 1_100).is_none(),
+            "expired"
+        );
+        assert!(
+            c.get::<Vec<f64>>("prod", "k").is_some(),
+            "stale stays readable"
+        );
         assert!(
             c.get_fresh::<Vec<f64>>("prod", "k", 800).is_none(),
             "stored in the future"
@@ -183,9 +196,17 @@ mod tests {
         fs::create_dir_all(path.parent().expect("dir")).expect("mkdir");
         fs::write(&path, b"{not json \xff").expect("write");
         assert!(c.get::<i32>("prod", "k").is_none());
-        fs::write(&path, r#"{"format":1,"key":"other","stored_at":0,"value":1}"#).expect("write");
+        fs::write(
+            &path,
+            r#"{"format":1,"key":"other","stored_at":0,"value":1}"#,
+        )
+        .expect("write");
         assert!(c.get::<i32>("prod", "k").is_none(), "another key's entry");
-        fs::write(&path, r#"{"format":1,"key":"k","stored_at":0,"value":"text"}"#).expect("write");
+        fs::write(
+            &path,
+            r#"{"format":1,"key":"k","stored_at":0,"value":"text"}"#,
+        )
+        .expect("write");
         assert!(c.get::<i32>("prod", "k").is_none(), "wrong shape");
         // A corrupt entry is simply replaced.
         c.put("prod", "k", &7, 0).expect("put");

@@ -6,6 +6,10 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 
 use opsdeck::app::AppState;
+use opsdeck::app::runbooks_state::RunbooksState;
+use opsdeck::audit::AuditLog;
+use opsdeck::runbook::library::Library;
+use opsdeck::ui::theme::Level;
 use opsdeck::app::run::{run, wall_clock};
 use opsdeck::cli::{Cli, Command, ConfigCommand, GlobalArgs};
 use opsdeck::commands::context::{Context, EXIT_ERROR};
@@ -33,7 +37,10 @@ fn main() -> ExitCode {
         Some(Command::Config(ConfigCommand::Check { path })) => {
             config_check(path.as_deref().or(cli.global.config.as_deref()))
         }
+        Some(Command::Runbook(cmd)) => opsdeck::commands::runbook::run(&cli.global, cmd),
+        Some(Command::Audit(cmd)) => opsdeck::commands::audit::run(&cli.global, cmd),
         Some(Command::Snapshot { json }) => opsdeck::commands::snapshot::run(&cli.global, json),
+        Some(Command::Logs(cmd)) => opsdeck::commands::logs::run(&cli.global, cmd),
         Some(Command::Cost { json, amortized }) => {
             opsdeck::commands::cost::run(&cli.global, json, amortized)
         }
@@ -108,6 +115,34 @@ fn theme(global: &GlobalArgs, context: &Context) -> Result<(Theme, bool), FileEr
     ))
 }
 
+/// What the operator must see first: writes a previous run left unfinished (from the
+/// audit log, reported once) and runbook files that did not load.
+fn startup_warnings(library: &Library) -> Option<(String, Level)> {
+    let audit = AuditLog::new(AuditLog::default_path());
+    match audit.close_interrupted() {
+        Ok(open) if !open.is_empty() => {
+            let r = &open[0];
+            return Some((
+                format!(
+                    "⚠ interrupted write: {} on {} step {} at {} — its effect is unknown, check the resource (opsdeck audit show){}",
+                    r.entry.runbook,
+                    r.entry.env,
+                    r.entry.step,
+                    r.time,
+                    if open.len() > 1 { format!(" and {} more", open.len() - 1) } else { String::new() }
+                ),
+                Level::Critical,
+            ));
+        }
+        Ok(_) => {}
+        Err(e) => return Some((format!("⚠ audit log unreadable: {e}"), Level::Critical)),
+    }
+    library
+        .errors
+        .first()
+        .map(|e| (format!("runbook skipped: {e}"), Level::Warning))
+}
+
 fn console(global: &GlobalArgs) -> ExitCode {
     let context = match Context::load(global) {
         Ok(c) => c,
@@ -129,6 +164,8 @@ fn console(global: &GlobalArgs) -> ExitCode {
     state.demo = global.demo;
     state.read_only = global.read_only;
     state.no_color = no_color;
+    state.runbooks = RunbooksState::new(Library::load_default());
+    state.status = startup_warnings(&state.runbooks.library);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

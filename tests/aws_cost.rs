@@ -165,7 +165,10 @@ async fn cost_and_usage_groups_by_service_with_both_metrics() {
         serde_json::json!({"Start": "2026-09-01", "End": "2026-09-03"})
     );
     assert_eq!(body["Filter"]["Tags"]["Key"], "Environment");
-    assert_eq!(body["Filter"]["Tags"]["MatchOptions"], serde_json::json!(["EQUALS"]));
+    assert_eq!(
+        body["Filter"]["Tags"]["MatchOptions"],
+        serde_json::json!(["EQUALS"])
+    );
 }
 
 #[tokio::test]
@@ -243,10 +246,11 @@ mod mocked {
     use aws_sdk_costexplorer::operation::get_anomalies::GetAnomaliesOutput;
     use aws_sdk_costexplorer::operation::get_cost_forecast::GetCostForecastOutput;
     use aws_sdk_costexplorer::types::{
-        Anomaly, DateInterval, ForecastResult, Granularity, Impact, Metric, MetricValue,
-        RootCause,
+        Anomaly, DateInterval, ForecastResult, Granularity, Impact, Metric, MetricValue, RootCause,
     };
-    use aws_smithy_mocks::{MockResponseInterceptor, Rule, RuleMode, create_mock_http_client, mock};
+    use aws_smithy_mocks::{
+        MockResponseInterceptor, Rule, RuleMode, create_mock_http_client, mock,
+    };
     use aws_types::region::Region;
     use opsdeck::cloud::aws::{AwsClients, AwsCloud};
     use opsdeck::cloud::{
@@ -361,7 +365,12 @@ mod mocked {
             .anomaly_id(id)
             .anomaly_start_date("2026-09-06T00:00:00Z")
             .monitor_arn("arn:aws:ce::1:anomalymonitor/m")
-            .impact(Impact::builder().total_impact(impact).max_impact(impact / 9.0).build())
+            .impact(
+                Impact::builder()
+                    .total_impact(impact)
+                    .max_impact(impact / 9.0)
+                    .build(),
+            )
             .root_causes(
                 RootCause::builder()
                     .service("EC2 - Other")
@@ -378,8 +387,7 @@ mod mocked {
     async fn anomalies_follow_pages_count_them_and_keep_the_account() {
         let page = |token: Option<&'static str>| {
             mock!(Client::get_anomalies).match_requests(move |r| {
-                r.date_interval()
-                    .map(|d| (d.start_date(), d.end_date()))
+                r.date_interval().map(|d| (d.start_date(), d.end_date()))
                     == Some(("2026-08-16", Some("2026-09-15")))
                     && r.next_page_token() == token
             })
@@ -409,7 +417,11 @@ mod mocked {
         assert_eq!((first.num_calls(), second.num_calls()), (1, 1));
         assert_eq!(found.requests, 2, "each page is a paid request");
         let ids: Vec<&str> = found.anomalies.iter().map(|a| a.id.as_str()).collect();
-        assert_eq!(ids, ["a2", "a1"], "biggest impact first, other accounts dropped");
+        assert_eq!(
+            ids,
+            ["a2", "a1"],
+            "biggest impact first, other accounts dropped"
+        );
         let a = &found.anomalies[0];
         assert_eq!(a.start, Some(day("2026-09-06")));
         assert_eq!(a.end, None);

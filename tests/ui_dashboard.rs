@@ -38,7 +38,10 @@ async fn dashboard_prod_degraded_during_the_incident() {
     // The Requests tier header is drawn in the theme's critical colour.
     let theme = Theme::default_theme();
     let (x, y) = find(&screen, " REQUESTS ").expect("requests header");
-    assert_eq!(buf[(x + 1, y)].fg, theme.level(Level::Critical).fg.unwrap_or_default());
+    assert_eq!(
+        buf[(x + 1, y)].fg,
+        theme.level(Level::Critical).fg.unwrap_or_default()
+    );
     for (w, h) in SIZES {
         insta::assert_snapshot!(
             format!("dashboard_prod_degraded_{w}x{h}"),
@@ -58,7 +61,10 @@ async fn dashboard_recovers_after_the_rollback() {
 async fn staging_database_is_short_of_storage() {
     let state = console_on(Pane::Dashboard, "staging", 1, |_| {}).await;
     let screen = text(&render(&state, 200, 60));
-    assert!(screen.contains("DB: FreeStorageSpace 3.1 GB < 5 GB"), "{screen}");
+    assert!(
+        screen.contains("DB: FreeStorageSpace 3.1 GB < 5 GB"),
+        "{screen}"
+    );
 }
 
 #[tokio::test]
@@ -84,10 +90,7 @@ async fn dashboard_with_alarms_failing_keeps_the_rest() {
 #[tokio::test]
 async fn missing_alb_says_how_to_configure_it() {
     let state = console_on(Pane::Dashboard, "dev", 1, |w| {
-        w.fail(
-            SimSource::LoadBalancers,
-            CloudError::NotFound("x".into()),
-        );
+        w.fail(SimSource::LoadBalancers, CloudError::NotFound("x".into()));
     })
     .await;
     let screen = text(&render(&state, 200, 60));

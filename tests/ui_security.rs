@@ -216,14 +216,15 @@ async fn findings_with_nothing_optional_render_at_every_size() {
             Ok(vec![Finding::default(), Finding::default()]),
         )),
     );
+    let detector = state
+        .security
+        .detector()
+        .map(|d| d.id.clone())
+        .unwrap_or_default();
     update(
         &mut state,
         Event::Fetched(Fetched::GuardDutyFindings(
-            state
-                .security
-                .detector()
-                .map(|d| d.id.clone())
-                .unwrap_or_default(),
+            detector,
             Ok(vec![ThreatFinding::default()]),
         )),
     );

@@ -8,9 +8,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::cloud::{
-    CloudResult, CostAnomalies, CostAnomalyRequest, CostFilter, CostForecast,
-    CostForecastRequest, CostMetric, CostRead, CostUsage, CostUsageRequest, DAY, Epoch,
-    day_start, next_month_start,
+    CloudResult, CostAnomalies, CostAnomalyRequest, CostFilter, CostForecast, CostForecastRequest,
+    CostMetric, CostRead, CostUsage, CostUsageRequest, DAY, Epoch, day_start, next_month_start,
 };
 use crate::cost_cache::CostCache;
 

@@ -22,7 +22,11 @@ pub struct ServiceTotal {
 }
 
 /// Month to date by service, biggest first, and the total (today's partial day included).
-pub fn month_to_date(usage: &CostUsage, metric: CostMetric, now: Epoch) -> (f64, Vec<ServiceTotal>) {
+pub fn month_to_date(
+    usage: &CostUsage,
+    metric: CostMetric,
+    now: Epoch,
+) -> (f64, Vec<ServiceTotal>) {
     let from = month_start(now);
     let mut by: BTreeMap<&str, f64> = BTreeMap::new();
     for d in usage.days.iter().filter(|d| d.day >= from && d.day <= now) {
@@ -53,7 +57,11 @@ pub fn spent_before_today(usage: &CostUsage, metric: CostMetric, now: Epoch) -> 
 }
 
 fn daily_totals(usage: &CostUsage, metric: CostMetric) -> BTreeMap<Epoch, f64> {
-    usage.days.iter().map(|d| (d.day, d.total(metric))).collect()
+    usage
+        .days
+        .iter()
+        .map(|d| (d.day, d.total(metric)))
+        .collect()
 }
 
 /// The last [`TREND_DAYS`] full days (day, cost) and, for the same positions, the 30 days
@@ -88,7 +96,12 @@ impl Mover {
     }
 }
 
-fn service_average(usage: &CostUsage, metric: CostMetric, from: Epoch, to: Epoch) -> BTreeMap<String, f64> {
+fn service_average(
+    usage: &CostUsage,
+    metric: CostMetric,
+    from: Epoch,
+    to: Epoch,
+) -> BTreeMap<String, f64> {
     let mut by: BTreeMap<String, f64> = BTreeMap::new();
     for d in usage.days.iter().filter(|d| d.day >= from && d.day < to) {
         for s in &d.services {
@@ -106,7 +119,12 @@ pub fn top_movers(usage: &CostUsage, metric: CostMetric, now: Epoch, n: usize) -
     let today = day_start(now);
     let recent = service_average(usage, metric, today - MOVER_DAYS * DAY, today);
     let shift = TREND_DAYS * DAY;
-    let earlier = service_average(usage, metric, today - MOVER_DAYS * DAY - shift, today - shift);
+    let earlier = service_average(
+        usage,
+        metric,
+        today - MOVER_DAYS * DAY - shift,
+        today - shift,
+    );
     let mut movers: Vec<Mover> = recent
         .iter()
         .map(|(service, after)| Mover {
@@ -188,9 +206,11 @@ pub fn levers(
         .sum();
     let nat_anomaly = anomalies.is_some_and(|a| {
         a.anomalies.iter().any(|a| {
-            a.root_causes
-                .iter()
-                .any(|c| c.usage_type.as_deref().is_some_and(|u| u.contains("NatGateway")))
+            a.root_causes.iter().any(|c| {
+                c.usage_type
+                    .as_deref()
+                    .is_some_and(|u| u.contains("NatGateway"))
+            })
         })
     });
     if total > 0.0 && (nat / total >= NAT_SHARE_HINT || nat_anomaly) {
@@ -250,7 +270,10 @@ mod tests {
         assert_eq!(rows[2].amount, 15.0);
         let (amortized, _) = month_to_date(&u, CostMetric::Amortized, NOW);
         assert_eq!(amortized, total / 2.0);
-        assert_eq!(spent_before_today(&u, CostMetric::Unblended, NOW), 14.0 * 5.0);
+        assert_eq!(
+            spent_before_today(&u, CostMetric::Unblended, NOW),
+            14.0 * 5.0
+        );
     }
 
     #[test]

@@ -70,7 +70,11 @@ pub fn cost_filter(env: &Environment, identity: Option<&CallerIdentity>) -> Opti
         CostFilterKind::Account => env
             .account_id
             .clone()
-            .or_else(|| identity.map(|i| i.account.clone()).filter(|a| !a.is_empty()))
+            .or_else(|| {
+                identity
+                    .map(|i| i.account.clone())
+                    .filter(|a| !a.is_empty())
+            })
             .map(CostFilter::LinkedAccount),
     }
 }
@@ -318,7 +322,11 @@ mod tests {
         s.dismissed = false;
         press(&mut s, 'y');
         assert_eq!(s.consent, Consent::Granted);
-        assert!(due(&mut s, false).iter().all(|f| f.access == CostAccess::Paid));
+        assert!(
+            due(&mut s, false)
+                .iter()
+                .all(|f| f.access == CostAccess::Paid)
+        );
         let next = s.for_new_environment();
         assert_eq!(next.consent, Consent::Granted, "once per session");
         assert!(next.needed.is_empty());
@@ -376,7 +384,10 @@ mod tests {
     #[test]
     fn account_filter_waits_for_the_account() {
         let mut env = Environment::with_defaults("cloudplatform", "prod");
-        assert!(matches!(cost_filter(&env, None), Some(CostFilter::Tag { .. })));
+        assert!(matches!(
+            cost_filter(&env, None),
+            Some(CostFilter::Tag { .. })
+        ));
         env.cost_filter = CostFilterKind::Account;
         assert_eq!(cost_filter(&env, None), None);
         let me = CallerIdentity {

@@ -98,6 +98,21 @@ impl Fetcher {
         });
     }
 
+    /// Save a Logs query through the acting side (`PutQueryDefinition`); its answer comes
+    /// back as a `Fetched::Logs`.
+    pub fn perform_logs_save(&mut self, definition: crate::cloud::QueryDefinition) {
+        let cloud = self.cloud.clone();
+        let tx = self.tx.clone();
+        let generation = self.generation;
+        tokio::spawn(async move {
+            let r = super::logs_source::save(&cloud, definition).await;
+            let _ = tx.send(FetchDone {
+                generation,
+                fetched: Fetched::Logs(r),
+            });
+        });
+    }
+
     fn spawn(&mut self, source: Source) {
         self.in_flight.insert(source.clone());
         let read = self.cloud.read.clone();
@@ -130,6 +145,7 @@ pub async fn run_fetch(read: &dyn CloudRead, env: &Environment, source: Source) 
                 "a write is not a fetch".into(),
             ))),
         },
+        Source::Logs(s) => Fetched::Logs(super::logs_source::fetch(read, s).await),
         Source::EcsServices => Fetched::EcsServices(read.list_services(cluster).await),
         Source::EcsTasks => Fetched::EcsTasks(read.list_tasks(cluster).await),
         Source::ServiceDeployments(service) => {

@@ -30,6 +30,8 @@ pub const GROUPS: &[BindingGroup] = &[
             b("1", "Dashboard pane"),
             b("2", "ECS pane"),
             b("3", "Cost pane"),
+            b("4", "Security pane"),
+            b("5", "Logs pane"),
             b("r", "refresh the pane now"),
             b("esc", "close popup / clear filter"),
         ],
@@ -45,6 +47,17 @@ pub const GROUPS: &[BindingGroup] = &[
         ],
     },
     BindingGroup {
+        title: "Runbooks pane",
+        bindings: &[
+            b("enter", "parameters → plan (no changes) → confirm"),
+            b("y", "on a plan: confirm and run"),
+            b("type env name", "confirm a high-risk runbook on a protected environment"),
+            b("c", "while running: cancel between steps"),
+            b("R", "after failed verification: plan the rollback section"),
+            b("esc", "back (cancels a plan or confirmation)"),
+        ],
+    },
+    BindingGroup {
         title: "ECS pane",
         bindings: &[
             b("enter", "on a service: show its tasks"),
@@ -56,10 +69,39 @@ pub const GROUPS: &[BindingGroup] = &[
         bindings: &[b("t  T", "time range: longer / shorter (15m 1h 3h 12h 24h 7d)")],
     },
     BindingGroup {
+        title: "Security pane",
+        bindings: &[
+            b("enter", "finding detail / open a group (esc back)"),
+            b("tab", "Security Hub / GuardDuty findings"),
+            b("v", "group by control / resource / type / none"),
+            b("s  w", "filter: minimum severity / workflow status"),
+            b("R  p  t", "filter: record state / product / resource type"),
+            b("m", "show / hide muted (SUPPRESSED) findings"),
+            b("x", "reset the filters"),
+        ],
+    },
+    BindingGroup {
         title: "Cost pane",
         bindings: &[
             b("m", "unblended / amortized cost"),
             b("y  n", "allow paid Cost Explorer requests / not now"),
+        ],
+    },
+    BindingGroup {
+        title: "Logs pane",
+        bindings: &[
+            b("F1 F2 F3 F4", "run recent-errors / errors-by-endpoint / slow-requests / status-volume"),
+            b("e", "edit the query (tab: groups, range; ctrl-r runs; esc leaves)"),
+            b("x  c", "run the edited query / cancel the running one (StopQuery)"),
+            b("[  ]", "time range shorter / longer"),
+            b("s  S", "sort by the next column / reverse the sort"),
+            b("enter", "row detail (JSON pretty-printed; esc closes)"),
+            b("y", "copy the row (OSC 52)"),
+            b("w  W", "export the results as CSV / JSON"),
+            b("h  o", "history / saved queries (enter runs)"),
+            b("n", "save the query (PutQueryDefinition)"),
+            b("t", "live tail on / off"),
+            b("space", "tail: pause / resume"),
         ],
     },
     BindingGroup {

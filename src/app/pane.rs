@@ -11,11 +11,22 @@ pub enum Pane {
     Cost,
     /// Security Hub and GuardDuty findings, standard scores, triage.
     Security,
+    /// CloudWatch Logs Insights queries, results, history, saved queries and live tail.
+    Logs,
+    /// Runbooks: plan, confirm, execute with audit, verify, roll back.
+    Runbooks,
 }
 
 impl Pane {
     /// Every pane, in tab order (number keys select them).
-    pub const ALL: [Pane; 4] = [Pane::Dashboard, Pane::Ecs, Pane::Cost, Pane::Security];
+    pub const ALL: [Pane; 6] = [
+        Pane::Dashboard,
+        Pane::Ecs,
+        Pane::Cost,
+        Pane::Security,
+        Pane::Logs,
+        Pane::Runbooks,
+    ];
 
     /// The name used in tabs and `:` commands.
     pub fn name(self) -> &'static str {
@@ -24,6 +35,8 @@ impl Pane {
             Pane::Ecs => "ecs",
             Pane::Cost => "cost",
             Pane::Security => "security",
+            Pane::Logs => "logs",
+            Pane::Runbooks => "runbooks",
         }
     }
 
@@ -34,6 +47,8 @@ impl Pane {
             Pane::Ecs => "ECS",
             Pane::Cost => "Cost",
             Pane::Security => "Security",
+            Pane::Logs => "Logs",
+            Pane::Runbooks => "Runbooks",
         }
     }
 

@@ -15,6 +15,8 @@ use tokio::time::{Instant, interval, sleep_until};
 
 use super::connect::Connector;
 use super::fetch::Fetcher;
+use super::runbook_driver::RunbookDriver;
+use crate::audit::AuditLog;
 use super::state::AppState;
 use super::update::{Effect, Event, due_fetches, update};
 use crate::cloud::Epoch;
@@ -44,14 +46,17 @@ where
 {
     let (tx, mut rx) = mpsc::unbounded_channel();
     let mut fetcher = Fetcher::new(connector.connect(&state.env), state.env.clone(), tx);
+    let (runbook_tx, mut runbook_rx) = mpsc::unbounded_channel();
+    let mut driver = RunbookDriver::new(runbook_tx, AuditLog::new(AuditLog::default_path()));
     let mut input = EventStream::new();
     let mut ticker = interval(TICK_INTERVAL);
     let mut dirty = true;
     let mut last_draw: Option<Instant> = None;
 
     state.now = wall_clock();
+    state.logs.data_dir = super::logs_history::data_dir(state.demo);
     let initial = due_fetches(&mut state, false);
-    apply(&mut state, &mut fetcher, connector.as_ref(), initial);
+    apply(&mut state, &mut fetcher, &mut driver, connector.as_ref(), initial);
 
     loop {
         let now = Instant::now();
@@ -78,11 +83,12 @@ where
                 }
                 update(&mut state, Event::Fetched(done.fetched))
             }
+            Some(msg) = runbook_rx.recv() => update(&mut state, Event::Runbook(msg)),
             _ = ticker.tick() => update(&mut state, Event::Tick(wall_clock())),
             _ = sleep_until(redraw_at.unwrap_or(now)), if redraw_at.is_some() => continue,
         };
         dirty = true;
-        apply(&mut state, &mut fetcher, connector.as_ref(), effects);
+        apply(&mut state, &mut fetcher, &mut driver, connector.as_ref(), effects);
         if state.quit {
             break;
         }
@@ -94,6 +100,7 @@ where
 fn apply(
     state: &mut AppState,
     fetcher: &mut Fetcher,
+    driver: &mut RunbookDriver,
     connector: &dyn Connector,
     effects: Vec<Effect>,
 ) {
@@ -116,6 +123,8 @@ fn apply(
                 Err(e) => state.status = Some((e.to_string(), Level::Warning)),
             },
             Effect::SecurityWrite(write) => fetcher.perform_security_write(write),
+            Effect::Logs(e) => super::logs_effect::perform(state, fetcher, e),
+            Effect::Runbook(request) => driver.handle(*request, &state.env, connector),
             Effect::Quit => state.quit = true,
         }
     }

@@ -39,6 +39,8 @@ pub enum Source {
     GuardDutyFindings(String),
     /// A confirmed triage write (never scheduled; it only names the write's answer).
     SecurityWrite,
+    /// The Logs pane's queries, polls, tail, saved queries and history.
+    Logs(super::logs_source::LogsSource),
 }
 
 impl Source {
@@ -61,6 +63,7 @@ impl Source {
             | Source::SecurityDetectors
             | Source::GuardDutyFindings(_)
             | Source::SecurityWrite => Some(Pane::Security),
+            Source::Logs(_) => Some(Pane::Logs),
         }
     }
 }
@@ -88,6 +91,7 @@ pub enum Fetched {
     GuardDutyFindings(String, CloudResult<Vec<crate::cloud::ThreatFinding>>),
     /// A triage write's answer.
     SecurityWritten(CloudResult<crate::cloud::WriteReceipt>),
+    Logs(super::logs_source::LogsFetched),
 }
 
 impl Fetched {
@@ -110,6 +114,7 @@ impl Fetched {
             Fetched::SecurityDetectors(_) => Source::SecurityDetectors,
             Fetched::GuardDutyFindings(d, _) => Source::GuardDutyFindings(d.clone()),
             Fetched::SecurityWritten(_) => Source::SecurityWrite,
+            Fetched::Logs(f) => Source::Logs(f.source()),
         }
     }
 }

@@ -7,6 +7,8 @@ use super::cost_state::CostState;
 use super::ecs_state::EcsState;
 use super::loadable::Loadable;
 use super::pane::Pane;
+use super::runbooks_state::{Flow, RunbooksState};
+use super::logs_state::LogsState;
 use super::security_state::SecurityState;
 use super::source::Source;
 use crate::cloud::{CallerIdentity, Epoch};
@@ -51,6 +53,8 @@ pub struct AppState {
     pub cost: CostState,
     pub dashboard: DashboardState,
     pub security: SecurityState,
+    pub logs: LogsState,
+    pub runbooks: RunbooksState,
     /// Text being typed in the palette.
     pub palette_input: String,
     pub help_scroll: u16,
@@ -79,6 +83,8 @@ impl AppState {
             cost: CostState::default(),
             dashboard: DashboardState::default(),
             security: SecurityState::default(),
+            logs: LogsState::default(),
+            runbooks: RunbooksState::default(),
             palette_input: String::new(),
             help_scroll: 0,
             status: None,
@@ -92,12 +98,18 @@ impl AppState {
         self.identity = Loadable::default();
         self.ecs = EcsState::default();
         self.security = SecurityState::default();
+        self.logs.reset();
         self.cost = self.cost.for_new_environment();
         self.dashboard = DashboardState {
             range: self.dashboard.range,
             ..DashboardState::default()
         };
         self.last_requested.clear();
+        // A plan or confirmation belongs to the environment it was made for; a run in
+        // progress (or its result) stays visible.
+        if !matches!(self.runbooks.flow, Flow::Running { .. } | Flow::Done { .. }) {
+            self.runbooks.flow = Flow::Browse;
+        }
     }
 
     /// Age in seconds of the oldest data the current pane shows.
@@ -114,6 +126,8 @@ impl AppState {
                 d.metrics.age(self.now).max(d.alarms.age(self.now))
             }
             Pane::Security => self.security.findings.age(self.now),
+            Pane::Logs => self.logs.data_age(self.now),
+            Pane::Runbooks => None,
         }
     }
 
@@ -124,6 +138,8 @@ impl AppState {
             Pane::Cost => None,
             Pane::Dashboard => None,
             Pane::Security => Some(self.security.focused_list()),
+            Pane::Logs => Some(self.logs.focused_list()),
+            Pane::Runbooks => self.runbooks.focused_list(),
         }
     }
 

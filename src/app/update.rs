@@ -23,10 +23,12 @@ pub enum Event {
     Fetched(Fetched),
     /// The terminal changed size (only a redraw is needed).
     Resize,
+    /// Progress or a result of a runbook run.
+    Runbook(super::runbooks_state::RunbookMsg),
 }
 
 /// Something the event loop must do.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Fetch(Source),
     /// The state already points at the new environment; rebuild the cloud for it.
@@ -34,6 +36,10 @@ pub enum Effect {
     SetTheme(String),
     /// Perform a confirmed Security triage write through the acting side.
     SecurityWrite(super::security_triage::SecurityWrite),
+    /// A Logs pane side effect (save a query, copy a row, write a file).
+    Logs(super::logs_effect::LogsEffect),
+    /// Plan, execute, roll back or cancel a runbook run.
+    Runbook(Box<super::runbooks_state::RunbookRequest>),
     Quit,
 }
 
@@ -41,10 +47,18 @@ pub enum Effect {
 pub fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
     let mut effects = Vec::new();
     match event {
-        Event::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key, &mut effects),
+        Event::Key(key) if key.kind != KeyEventKind::Release => {
+            let before = state.pane;
+            on_key(state, key, &mut effects);
+            if before == Pane::Logs && state.pane != Pane::Logs {
+                let stops = state.logs.leave(state.now);
+                effects.extend(stops.into_iter().map(Effect::Fetch));
+            }
+        }
         Event::Key(_) | Event::Resize => {}
         Event::Tick(now) => state.now = now,
         Event::Fetched(f) => on_fetched(state, f),
+        Event::Runbook(msg) => state.runbooks.apply(msg, state.now),
     }
     if !state.quit {
         effects.extend(due_fetches(state, false));
@@ -62,11 +76,30 @@ fn on_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>) {
         super::security_state::route_key(state, key, effects);
         return;
     }
+    if state.mode == Mode::Normal && state.pane == Pane::Runbooks && state.runbooks.captures_text()
+    {
+        runbook_key(state, key, effects);
+        return;
+    }
+    if state.mode == Mode::Normal && state.pane == Pane::Logs && state.logs.captures_keys() {
+        super::logs_state::route_key(state, key, effects);
+        return;
+    }
     match state.mode {
         Mode::Help => on_help_key(state, key),
         Mode::Filter => on_filter_key(state, key),
         Mode::Palette => on_palette_key(state, key, effects),
         Mode::Normal => on_normal_key(state, key, effects),
+    }
+}
+
+fn runbook_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>) {
+    let (request, status) = state.runbooks.on_key(key, &state.env, state.read_only);
+    if let Some(r) = request {
+        effects.push(Effect::Runbook(Box::new(r)));
+    }
+    if let Some(s) = status {
+        state.status = Some((s, Level::Warning));
     }
 }
 
@@ -158,6 +191,9 @@ pub fn switch_env(state: &mut AppState, name: &str, effects: &mut Vec<Effect>) {
             state.status = Some((format!("already on {name}"), Level::Ok));
         }
         Some(env) => {
+            // A query still running in the old environment is stopped there.
+            let stops = state.logs.leave(state.now);
+            effects.extend(stops.into_iter().map(Effect::Fetch));
             state.env = env.clone();
             state.clear_data();
             state.status = Some((format!("switched to {name}"), Level::Ok));
@@ -205,6 +241,8 @@ fn on_normal_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>)
             Pane::Cost => state.cost.on_key(key),
             Pane::Dashboard => state.dashboard.on_key(key),
             Pane::Security => super::security_state::route_key(state, key, effects),
+            Pane::Logs => super::logs_state::route_key(state, key, effects),
+            Pane::Runbooks => runbook_key(state, key, effects),
         },
     }
 }
@@ -218,6 +256,12 @@ fn on_fetched(state: &mut AppState, fetched: Fetched) {
         (Some(Pane::Ecs), f) => state.ecs.apply(f, now),
         (Some(Pane::Cost), f) => state.cost.apply(f, now),
         (Some(Pane::Dashboard), f) => state.dashboard.apply(f, now),
+        (Some(Pane::Runbooks), _) => {}
+        (Some(Pane::Logs), f) => {
+            if let Fetched::Logs(f) = f {
+                super::logs_state::apply(state, f);
+            }
+        }
         (None, _) => {}
     }
 }
@@ -250,6 +294,8 @@ pub fn due_fetches(state: &mut AppState, force: bool) -> Vec<Effect> {
             i64::try_from(state.config.refresh_seconds).unwrap_or(i64::MAX),
         )),
         Pane::Security => due.extend(state.security.due(&schedule)),
+        Pane::Logs => due.extend(state.logs.due(&schedule, &state.env.name)),
+        Pane::Runbooks => {}
     }
     let now = state.now;
     due.into_iter()
@@ -261,6 +307,8 @@ pub fn due_fetches(state: &mut AppState, force: bool) -> Vec<Effect> {
                 Some(Pane::Cost) => state.cost.mark_loading(&s),
                 Some(Pane::Dashboard) => state.dashboard.mark_loading(&s),
                 Some(Pane::Security) => state.security.mark_loading(&s),
+                Some(Pane::Logs) => state.logs.mark_loading(&s),
+                Some(Pane::Runbooks) => {}
             }
             Effect::Fetch(s)
         })

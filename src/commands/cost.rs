@@ -188,13 +188,25 @@ pub fn to_text(r: &CostReport) -> String {
             let (total, rows) = month_to_date(u, r.metric, r.now);
             let _ = writeln!(s, "\nmonth to date: ${total:.2} {}", u.unit);
             for row in &rows {
-                let share = if total > 0.0 { row.amount / total * 100.0 } else { 0.0 };
-                let _ = writeln!(s, "  {:<40} {:>10.2} {:>4.0}%", row.service, row.amount, share);
+                let share = if total > 0.0 {
+                    row.amount / total * 100.0
+                } else {
+                    0.0
+                };
+                let _ = writeln!(
+                    s,
+                    "  {:<40} {:>10.2} {:>4.0}%",
+                    row.service, row.amount, share
+                );
             }
             let points = trend(u, r.metric, r.now);
             let avg = |f: &dyn Fn(&(Epoch, f64, Option<f64>)) -> Option<f64>| {
                 let v: Vec<f64> = points.iter().filter_map(f).collect();
-                if v.is_empty() { 0.0 } else { v.iter().sum::<f64>() / v.len() as f64 }
+                if v.is_empty() {
+                    0.0
+                } else {
+                    v.iter().sum::<f64>() / v.len() as f64
+                }
             };
             let _ = writeln!(
                 s,

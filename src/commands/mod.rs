@@ -1,7 +1,10 @@
 //! Subcommands that work without the UI (`opsdeck config …`, and one file per command).
 //! Each takes the parsed global flags and returns the process exit code.
 
+pub mod audit;
 pub mod context;
+pub mod logs;
 pub mod snapshot;
 pub mod cost;
 pub mod posture;
+pub mod runbook;

@@ -150,6 +150,8 @@ pub fn draw_footer(frame: &mut Frame, area: Rect, state: &AppState) {
                 }
                 Pane::Dashboard | Pane::Cost => "",
                 Pane::Security => state.security.focused_filter(),
+                Pane::Logs => state.logs.filter_text(),
+                Pane::Runbooks => &state.runbooks.list.filter,
             };
             Line::from(vec![
                 Span::styled("/", Style::default().fg(theme.accent)),

@@ -43,6 +43,8 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
         Pane::Cost => panes::cost::draw(frame, body, state),
         Pane::Dashboard => panes::dashboard::draw(frame, body, state),
         Pane::Security => panes::security::draw(frame, body, state),
+        Pane::Logs => panes::logs::draw(frame, body, state),
+        Pane::Runbooks => panes::runbooks::draw(frame, body, state),
     }
     chrome::draw_footer(frame, footer, state);
     match state.mode {

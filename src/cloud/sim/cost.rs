@@ -311,7 +311,11 @@ mod tests {
             filter: CostFilter::LinkedAccount(p.account.clone()),
             ..req
         };
-        assert_eq!(usage(1, &p, NOW, &req).days.len(), 31, "30 days and today so far");
+        assert_eq!(
+            usage(1, &p, NOW, &req).days.len(),
+            31,
+            "30 days and today so far"
+        );
     }
 
     #[test]

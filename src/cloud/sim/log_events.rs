@@ -99,10 +99,16 @@ fn slot_events(
     let mut r = rng::rng(seed, &[env, group, "slot", &t.to_string()]);
     let healthy = stream(seed, env, service, &(r.below(3)).to_string());
     let base_ms = t * 1000 + r.below(4000) as i64;
-    let path = PATHS[r.below(PATHS.len() as u64) as usize];
-    let method = if path == "/api/checkout" { "POST" } else { "GET" };
     let roll = r.below(1000) as f64 / 1000.0;
     let failing = roll < bad * 0.7;
+    // v1.9.0 reads the missing FEATURE_FLAGS_URL on the order paths.
+    let path = match (failing, r.below(10)) {
+        (true, 0..6) => "/api/orders",
+        (true, 6..9) => "/api/checkout",
+        (true, _) => "/api/products",
+        (false, _) => PATHS[r.below(PATHS.len() as u64) as usize],
+    };
+    let method = if path == "/api/checkout" { "POST" } else { "GET" };
     let slow = roll < bad || r.below(60) == 0;
     let duration = if slow {
         r.range(1001, 3200)

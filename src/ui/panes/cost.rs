@@ -18,15 +18,22 @@ use crate::app::cost_report::{
     budget_level, levers, month_to_date, spent_before_today, top_movers, trend,
 };
 use crate::app::cost_state::cost_filter;
-use crate::app::loadable::format_age;
+use crate::app::loadable::{Loadable, format_age};
 use crate::cloud::{CostAnomaly, ymd};
 use crate::cost_cache::DEFAULT_TTL_SECONDS;
 use crate::ui::popups::centered;
 use crate::ui::theme::{Level, Theme};
-use crate::ui::widgets::source_block::{placeholder, source_block};
+use crate::ui::widgets::source_block::source_block;
 
 /// Draw the pane into `area`.
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
+    if area.height < COMPACT_BELOW {
+        draw_compact(frame, area, state);
+        if state.cost.asking() {
+            draw_consent(frame, area, state);
+        }
+        return;
+    }
     let wide = area.width >= 100;
     let [summary, top, middle, bottom] = Layout::vertical([
         Constraint::Length(1),
@@ -53,7 +60,81 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
     }
 }
 
+/// The text of a widget without data: its error, a fetch under way, or a paid request
+/// that waits for consent.
+fn placeholder<T>(data: &Loadable<T>) -> String {
+    match &data.error {
+        Some(e) => e.to_string(),
+        None if data.loading || data.fetched_at.is_some() => "loading…".to_string(),
+        None => "not cached: needs a paid Cost Explorer request (r)".to_string(),
+    }
+}
+
+/// A service name without the `Amazon `/`AWS ` prefix, to fit narrow columns.
+fn short_service(name: &str) -> &str {
+    name.strip_prefix("Amazon ")
+        .or_else(|| name.strip_prefix("AWS "))
+        .unwrap_or(name)
+}
+
+/// Below this height the pane is a few lines of text instead of widgets.
+const COMPACT_BELOW: u16 = 14;
+
+/// The essentials as lines: scope, month to date, month-end projection, top anomaly.
+fn draw_compact(frame: &mut Frame, area: Rect, state: &AppState) {
+    let theme = &state.theme;
+    let cost = &state.cost;
+    let [summary, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    draw_summary(frame, summary, state);
+    let mut lines = Vec::new();
+    match &cost.usage.data {
+        Some(u) => {
+            let (total, _) = month_to_date(u, cost.metric, state.now);
+            lines.push(Line::from(format!("month to date {}", usd(total))));
+            let forecast = cost.forecast(cost.metric).data.as_ref();
+            if let (Some(f), Some(b)) = (forecast, state.env.monthly_budget_usd) {
+                let projected = spent_before_today(u, cost.metric, state.now) + f.mean;
+                lines.push(Line::from(Span::styled(
+                    format!(
+                        "month end {} of {} ({:.0}%)",
+                        usd(projected),
+                        usd(b),
+                        if b > 0.0 { projected / b * 100.0 } else { 0.0 }
+                    ),
+                    theme.level(budget_level(projected, b)),
+                )));
+            }
+        }
+        None => lines.push(Line::from(Span::styled(
+            placeholder(&cost.usage),
+            theme.level(if cost.usage.error.is_some() {
+                Level::Critical
+            } else {
+                Level::Unknown
+            }),
+        ))),
+    }
+    if let Some(a) = cost
+        .anomalies
+        .data
+        .as_ref()
+        .and_then(|a| a.anomalies.first())
+    {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "anomaly {} {}",
+                usd(a.total_impact),
+                a.root_service().map_or("-", short_service)
+            ),
+            theme.level(Level::Warning),
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), rest);
+}
+
 fn usd(v: f64) -> String {
+    // An empty sum is -0.0.
+    let v = if v == 0.0 { 0.0 } else { v };
     if v.abs() >= 1000.0 {
         format!("${v:.0}")
     } else {
@@ -72,7 +153,7 @@ fn draw_summary(frame: &mut Frame, area: Rect, state: &AppState) {
         .map_or_else(|| "account (waiting for identity)".into(), |f| f.describe());
     let spend = if cost.simulated {
         format!(
-            "{} requests (simulated: would cost ${:.2})",
+            "{} requests ≈ ${:.2} if paid",
             cost.requests_made,
             f64::from(cost.requests_made) * USD_PER_REQUEST
         )
@@ -84,7 +165,7 @@ fn draw_summary(frame: &mut Frame, area: Rect, state: &AppState) {
         )
     };
     let cache = if cost.simulated {
-        "no cache (simulated)".to_string()
+        "sim (no cache)".to_string()
     } else {
         match cost.data_age(state.now) {
             Some(age) => format!(
@@ -97,7 +178,7 @@ fn draw_summary(frame: &mut Frame, area: Rect, state: &AppState) {
     };
     let mut spans = vec![
         Span::styled(scope, theme.text().add_modifier(Modifier::BOLD)),
-        Span::styled(format!(" · {} (m) · ", metric_label(state)), theme.dim()),
+        Span::styled(format!(" · {} · ", metric_label(state)), theme.dim()),
         Span::styled(cache, theme.dim()),
         Span::styled(" · ", theme.dim()),
         Span::styled(spend, theme.dim()),
@@ -149,7 +230,7 @@ fn draw_month_to_date(frame: &mut Frame, area: Rect, state: &AppState) {
                 0.0
             };
             Row::new(vec![
-                Cell::from(r.service.clone()),
+                Cell::from(short_service(&r.service).to_string()),
                 Cell::from(Line::from(usd(r.amount)).alignment(Alignment::Right)),
                 Cell::from(Line::from(format!("{share:.0}%")).alignment(Alignment::Right)),
             ])
@@ -175,14 +256,32 @@ fn draw_forecast(frame: &mut Frame, area: Rect, state: &AppState) {
         None => "Forecast to month end · no budget".to_string(),
     };
     let block = source_block(theme, title, false, forecast, state.now);
-    let (Some(f), Some(usage)) = (&forecast.data, &cost.usage.data) else {
-        let text = if forecast.data.is_some() {
-            placeholder(&cost.usage)
-        } else {
-            placeholder(forecast)
-        };
+    let Some(f) = &forecast.data else {
         frame.render_widget(
-            Paragraph::new(text).block(block).wrap(Wrap { trim: true }),
+            Paragraph::new(placeholder(forecast))
+                .block(block)
+                .wrap(Wrap { trim: true }),
+            area,
+        );
+        return;
+    };
+    let Some(usage) = &cost.usage.data else {
+        // The forecast alone: the month to date (and so the month-end total) is unknown.
+        let lines = vec![
+            Line::from(vec![
+                Span::styled("rest of month ", theme.dim()),
+                Span::styled(usd(f.mean), theme.text().add_modifier(Modifier::BOLD)),
+            ]),
+            Line::from(Span::styled(
+                format!(
+                    "month to date unknown ({})",
+                    cost.usage.error.as_ref().map_or("loading", |e| e.kind())
+                ),
+                theme.dim(),
+            )),
+        ];
+        frame.render_widget(
+            Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
             area,
         );
         return;
@@ -221,17 +320,17 @@ fn draw_forecast(frame: &mut Frame, area: Rect, state: &AppState) {
                 Level::Warning => format!("close to budget: {} left", usd(b - projected)),
                 _ => format!("within budget: {} left", usd(b - projected)),
             };
-            lines.push(Line::from(Span::styled(verdict, theme.level(level))));
+            lines.insert(0, Line::from(Span::styled(verdict, theme.level(level))));
         }
-        _ => lines.push(Line::from(Span::styled(
-            "set monthly_budget_usd in the config",
-            theme.dim(),
-        ))),
+        _ => lines.insert(
+            0,
+            Line::from(Span::styled(
+                "set monthly_budget_usd in the config",
+                theme.dim(),
+            )),
+        ),
     }
-    frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: true }),
-        text_area,
-    );
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), text_area);
 }
 
 fn draw_trend(frame: &mut Frame, area: Rect, state: &AppState) {
@@ -276,8 +375,12 @@ fn draw_trend(frame: &mut Frame, area: Rect, state: &AppState) {
         return;
     }
     let top = (max * 1.15).ceil();
-    let first = points.first().map_or(String::new(), |p| ymd(p.0)[5..].to_string());
-    let last = points.last().map_or(String::new(), |p| ymd(p.0)[5..].to_string());
+    let first = points
+        .first()
+        .map_or(String::new(), |p| ymd(p.0)[5..].to_string());
+    let last = points
+        .last()
+        .map_or(String::new(), |p| ymd(p.0)[5..].to_string());
     let chart = Chart::new(vec![
         Dataset::default()
             .name("30 days before")
@@ -314,7 +417,7 @@ fn draw_movers(frame: &mut Frame, area: Rect, state: &AppState) {
     let cost = &state.cost;
     let block = source_block(
         theme,
-        "Top movers /day, 7d vs a month ago".into(),
+        "Top movers, 7 days vs a month ago".into(),
         false,
         &cost.usage,
         state.now,
@@ -336,33 +439,38 @@ fn draw_movers(frame: &mut Frame, area: Rect, state: &AppState) {
         );
         return;
     }
+    let wide = area.width >= 50;
     let rows = movers.iter().map(|m| {
         let level = if m.before > 0.0 && m.after >= m.before * 1.5 {
             Level::Warning
         } else {
             Level::Unknown
         };
-        Row::new(vec![
-            Cell::from(m.service.clone()),
+        let mut cells = vec![
+            Cell::from(short_service(&m.service).to_string()),
             Cell::from(Line::from(format!("+{}", usd(m.delta()))).alignment(Alignment::Right))
                 .style(theme.level(level)),
-            Cell::from(
-                Line::from(format!("{}→{}", usd(m.before), usd(m.after)))
-                    .alignment(Alignment::Right),
-            )
-            .style(theme.dim()),
-        ])
+        ];
+        if wide {
+            cells.push(
+                Cell::from(
+                    Line::from(format!("{}→{}", usd(m.before), usd(m.after)))
+                        .alignment(Alignment::Right),
+                )
+                .style(theme.dim()),
+            );
+        }
+        Row::new(cells)
     });
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Min(10),
-            Constraint::Length(7),
-            Constraint::Length(14),
-        ],
-    )
-    .header(header_row(theme, &["SERVICE", "RISE", "BEFORE→NOW"]))
-    .block(block);
+    let mut widths = vec![Constraint::Min(10), Constraint::Length(8)];
+    let mut headers = vec!["SERVICE", "RISE/DAY"];
+    if wide {
+        widths.push(Constraint::Length(15));
+        headers.push("BEFORE→NOW");
+    }
+    let table = Table::new(rows, widths)
+        .header(header_row(theme, &headers))
+        .block(block);
     frame.render_widget(table, area);
 }
 
@@ -377,7 +485,10 @@ fn anomaly_row<'a>(theme: &Theme, a: &CostAnomaly) -> Row<'a> {
         .root_causes
         .first()
         .map(|c| {
-            let mut s = c.service.clone().unwrap_or_else(|| "-".into());
+            let mut s = c
+                .service
+                .as_deref()
+                .map_or_else(|| "-".to_string(), |s| short_service(s).to_string());
             if let Some(u) = &c.usage_type {
                 s.push_str(&format!(" ({u})"));
             }
@@ -400,7 +511,11 @@ fn anomaly_row<'a>(theme: &Theme, a: &CostAnomaly) -> Row<'a> {
 fn draw_anomalies(frame: &mut Frame, area: Rect, state: &AppState) {
     let theme = &state.theme;
     let cost = &state.cost;
-    let count = cost.anomalies.data.as_ref().map_or(0, |a| a.anomalies.len());
+    let count = cost
+        .anomalies
+        .data
+        .as_ref()
+        .map_or(0, |a| a.anomalies.len());
     let block = source_block(
         theme,
         format!("Anomalies, 30 days ({count})"),
@@ -480,36 +595,51 @@ fn draw_consent(frame: &mut Frame, area: Rect, state: &AppState) {
     let theme = &state.theme;
     let cost = &state.cost;
     let n = cost.pending_requests();
-    let mut lines = vec![
-        Line::from(format!(
-            "Refreshing calls Cost Explorer: {n} paid request{} (${:.2}; $0.01 each, every page counts).",
-            if n == 1 { "" } else { "s" },
-            f64::from(n) * USD_PER_REQUEST
+    let lines = vec![
+        Line::from(vec![
+            Span::styled(
+                format!(
+                    "{n} paid Cost Explorer request{} (${:.2})",
+                    if n == 1 { "" } else { "s" },
+                    f64::from(n) * USD_PER_REQUEST
+                ),
+                theme.text().add_modifier(Modifier::BOLD),
+            ),
+            Span::raw(" to refresh"),
+        ]),
+        Line::from(Span::styled(
+            "$0.01 per request; every page counts",
+            theme.dim(),
         )),
         Line::from(Span::styled(
             format!(
-                "Stale or missing: {}",
+                "for {}",
                 cost.needed.keys().cloned().collect::<Vec<_>>().join(", ")
             ),
             theme.dim(),
         )),
         Line::from(Span::styled(
-            "Answers are cached for 6 h; asked once per session.",
+            format!(
+                "answers are cached {} h; asked once per session",
+                DEFAULT_TTL_SECONDS / 3600
+            ),
             theme.dim(),
         )),
-        Line::default(),
+        Line::from(vec![
+            Span::styled(" y ", theme.selected()),
+            Span::raw(" fetch  "),
+            Span::styled(" n ", theme.selected()),
+            Span::raw(" not now (r asks again)"),
+        ]),
     ];
-    lines.push(Line::from(vec![
-        Span::styled(" y ", theme.selected()),
-        Span::raw(" fetch   "),
-        Span::styled(" n ", theme.selected()),
-        Span::raw(" not now (r asks again)"),
-    ]));
-    let popup = centered(area, 72, lines.len() as u16 + 2);
+    let width = area.width.min(72);
+    let inner = width.saturating_sub(2).max(1) as usize;
+    let height: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum();
+    let popup = centered(area, width, height as u16 + 2);
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(theme.level(Level::Warning))
-        .title(" Paid Cost Explorer requests ");
+        .title(" Paid requests ");
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(lines)
@@ -519,4 +649,3 @@ fn draw_consent(frame: &mut Frame, area: Rect, state: &AppState) {
         popup,
     );
 }
-

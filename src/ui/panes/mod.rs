@@ -3,5 +3,8 @@
 pub mod dashboard;
 pub mod cost;
 pub mod ecs;
+pub mod logs;
+pub mod logs_view;
 pub mod security;
 pub mod security_popup;
+pub mod runbooks;

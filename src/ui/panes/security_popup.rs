@@ -85,7 +85,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, triage: &Triage) {
         }
     };
     let width = area.width.saturating_sub(4).min(100);
-    let height = (lines.len() as u16).saturating_add(2);
+    // Wrapped lines take more rows: count them so the hint line is never cut.
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    let height = u16::try_from(rows).unwrap_or(u16::MAX).saturating_add(2);
     let popup = centered(area, width, height);
     let border = if triage.protected {
         theme.level(Level::Critical)

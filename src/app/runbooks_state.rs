@@ -1,0 +1,390 @@
+//! State of the Runbooks pane: the library, and the flow of one run — parameters,
+//! plan, confirmation (typed environment name on protected environments for
+//! high-risk runbooks), live progress, result, and the rollback section.
+
+use std::collections::BTreeMap;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::list::ListState;
+use crate::cloud::Epoch;
+use crate::config::Environment;
+use crate::runbook::engine::{RunStatus, RunSummary};
+use crate::runbook::library::Library;
+use crate::runbook::model::{ParamType, Runbook};
+use crate::runbook::plan::{Phase, PlannedStep, Prepared, RunError, RunEvent};
+
+/// A request the event loop carries out for the pane.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunbookRequest {
+    Plan { runbook: Box<Runbook>, raw: BTreeMap<String, String> },
+    Execute(Box<Prepared>),
+    PlanRollback(Box<Prepared>),
+    ExecuteRollback(Box<Prepared>, Vec<PlannedStep>),
+    /// Stop between steps.
+    Cancel,
+}
+
+/// What comes back from a run.
+#[derive(Debug, Clone)]
+pub enum RunbookMsg {
+    Planned(Result<Box<Prepared>, RunError>),
+    RollbackPlanned(Result<Vec<PlannedStep>, RunError>),
+    Progress(RunEvent),
+    Finished(RunSummary),
+}
+
+/// A step's state in the progress view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepState {
+    Pending,
+    Running,
+    Done(String),
+    Failed(String),
+}
+
+/// One step of the progress view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepProgress {
+    pub phase: Phase,
+    pub label: String,
+    pub state: StepState,
+}
+
+/// Where the pane is in a run.
+#[derive(Debug, Clone, Default)]
+pub enum Flow {
+    #[default]
+    Browse,
+    /// Editing parameters: (name, value) pairs and the field under the cursor.
+    Params {
+        runbook: Box<Runbook>,
+        fields: Vec<(String, String)>,
+        cursor: usize,
+    },
+    Planning(String),
+    Planned(Box<Prepared>),
+    PlanFailed(String),
+    /// Waiting for confirmation; `typed` is what the operator typed so far.
+    Confirm {
+        prepared: Box<Prepared>,
+        rollback: Option<Vec<PlannedStep>>,
+        typed: String,
+    },
+    Running {
+        prepared: Box<Prepared>,
+        steps: Vec<StepProgress>,
+        log: Vec<String>,
+        started_at: Epoch,
+        cancelling: bool,
+    },
+    Done {
+        prepared: Box<Prepared>,
+        summary: RunSummary,
+        log: Vec<String>,
+        rolled_back: bool,
+    },
+}
+
+/// The Runbooks pane.
+#[derive(Debug, Clone, Default)]
+pub struct RunbooksState {
+    pub library: Library,
+    pub list: ListState,
+    pub flow: Flow,
+}
+
+/// Lines of streamed log kept for the progress view.
+const LOG_LINES: usize = 200;
+
+impl RunbooksState {
+    /// The pane with `library` loaded.
+    pub fn new(library: Library) -> RunbooksState {
+        RunbooksState {
+            library,
+            ..Default::default()
+        }
+    }
+
+    /// Runbooks passing the `/` filter.
+    pub fn visible(&self) -> Vec<&Runbook> {
+        self.library
+            .runbooks
+            .iter()
+            .filter(|r| self.list.matches(&[&r.name, &r.title]))
+            .collect()
+    }
+
+    /// The runbook under the cursor.
+    pub fn selected(&self) -> Option<&Runbook> {
+        let v = self.visible();
+        v.get(self.list.cursor.min(v.len().saturating_sub(1))).copied()
+    }
+
+    /// True while the pane takes every key as text (parameters, typed confirmation).
+    pub fn captures_text(&self) -> bool {
+        matches!(self.flow, Flow::Params { .. } | Flow::Confirm { .. })
+    }
+
+    /// The list the `/` filter acts on (only while browsing).
+    pub fn focused_list(&mut self) -> Option<&mut ListState> {
+        matches!(self.flow, Flow::Browse).then_some(&mut self.list)
+    }
+
+    /// Handle a key; returns a request for the loop, or a status message.
+    pub fn on_key(
+        &mut self,
+        key: KeyEvent,
+        env: &Environment,
+        read_only: bool,
+    ) -> (Option<RunbookRequest>, Option<String>) {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match &mut self.flow {
+            Flow::Browse => {
+                let len = self.visible().len();
+                if key.code == KeyCode::Enter {
+                    let Some(rb) = self.selected().cloned() else {
+                        return (None, None);
+                    };
+                    if rb.writes() && read_only {
+                        return (None, Some(format!("{} writes: unavailable in read-only mode", rb.name)));
+                    }
+                    self.flow = Flow::Params {
+                        fields: form_fields(&rb, env),
+                        runbook: Box::new(rb),
+                        cursor: 0,
+                    };
+                } else {
+                    self.list.on_key(key.code, ctrl, len);
+                }
+                (None, None)
+            }
+            Flow::Params { runbook, fields, cursor } => match key.code {
+                KeyCode::Esc => {
+                    self.flow = Flow::Browse;
+                    (None, None)
+                }
+                KeyCode::Down | KeyCode::Tab => {
+                    *cursor = (*cursor + 1).min(fields.len().saturating_sub(1));
+                    (None, None)
+                }
+                KeyCode::Up | KeyCode::BackTab => {
+                    *cursor = cursor.saturating_sub(1);
+                    (None, None)
+                }
+                KeyCode::Backspace => {
+                    if let Some((_, v)) = fields.get_mut(*cursor) {
+                        v.pop();
+                    }
+                    (None, None)
+                }
+                KeyCode::Char(c) if !ctrl => {
+                    if let Some((_, v)) = fields.get_mut(*cursor) {
+                        v.push(c);
+                    }
+                    (None, None)
+                }
+                KeyCode::Enter => {
+                    let raw: BTreeMap<String, String> = fields
+                        .iter()
+                        .filter(|(_, v)| !v.is_empty())
+                        .cloned()
+                        .collect();
+                    let runbook = runbook.clone();
+                    self.flow = Flow::Planning(runbook.name.clone());
+                    (Some(RunbookRequest::Plan { runbook, raw }), None)
+                }
+                _ => (None, None),
+            },
+            Flow::Planning(_) => (None, None),
+            Flow::PlanFailed(_) => {
+                if matches!(key.code, KeyCode::Esc | KeyCode::Enter) {
+                    self.flow = Flow::Browse;
+                }
+                (None, None)
+            }
+            Flow::Planned(prepared) => match key.code {
+                KeyCode::Esc => {
+                    self.flow = Flow::Browse;
+                    (None, None)
+                }
+                KeyCode::Enter | KeyCode::Char('y') if prepared.runnable() => {
+                    let prepared = prepared.clone();
+                    self.flow = Flow::Confirm {
+                        prepared,
+                        rollback: None,
+                        typed: String::new(),
+                    };
+                    (None, None)
+                }
+                _ => (None, None),
+            },
+            Flow::Confirm { prepared, rollback, typed } => {
+                let typed_needed = prepared.needs_typed_confirmation();
+                match key.code {
+                    KeyCode::Esc => {
+                        self.flow = Flow::Browse;
+                        (None, Some("not confirmed: nothing was changed".into()))
+                    }
+                    KeyCode::Backspace if typed_needed => {
+                        typed.pop();
+                        (None, None)
+                    }
+                    KeyCode::Char(c) if typed_needed && !ctrl => {
+                        typed.push(c);
+                        (None, None)
+                    }
+                    KeyCode::Enter if typed_needed && typed.as_str() != prepared.env.name => {
+                        (None, Some(format!("type {} exactly to confirm", prepared.env.name)))
+                    }
+                    KeyCode::Enter | KeyCode::Char('y') => {
+                        let prepared = prepared.clone();
+                        let rollback = rollback.take();
+                        let request = match &rollback {
+                            Some(steps) => RunbookRequest::ExecuteRollback(prepared.clone(), steps.clone()),
+                            None => RunbookRequest::Execute(prepared.clone()),
+                        };
+                        let steps = progress_steps(&prepared, rollback.as_deref());
+                        self.flow = Flow::Running {
+                            prepared,
+                            steps,
+                            log: Vec::new(),
+                            started_at: 0,
+                            cancelling: false,
+                        };
+                        (Some(request), None)
+                    }
+                    KeyCode::Char('n') if !typed_needed => {
+                        self.flow = Flow::Browse;
+                        (None, Some("not confirmed: nothing was changed".into()))
+                    }
+                    _ => (None, None),
+                }
+            }
+            Flow::Running { cancelling, .. } => {
+                if key.code == KeyCode::Char('c') && !*cancelling {
+                    *cancelling = true;
+                    return (Some(RunbookRequest::Cancel), Some("cancelling after the current step".into()));
+                }
+                (None, None)
+            }
+            Flow::Done { prepared, summary, rolled_back, .. } => match key.code {
+                KeyCode::Char('R')
+                    if matches!(summary.status, RunStatus::VerificationFailed(_))
+                        && !prepared.runbook.rollback.is_empty()
+                        && !*rolled_back =>
+                {
+                    (Some(RunbookRequest::PlanRollback(prepared.clone())), Some("planning the rollback section".into()))
+                }
+                KeyCode::Esc | KeyCode::Enter => {
+                    self.flow = Flow::Browse;
+                    (None, None)
+                }
+                _ => (None, None),
+            },
+        }
+    }
+
+    /// Apply a message from a run.
+    pub fn apply(&mut self, msg: RunbookMsg, now: Epoch) {
+        match msg {
+            RunbookMsg::Planned(Ok(p)) => self.flow = Flow::Planned(p),
+            RunbookMsg::Planned(Err(e)) => self.flow = Flow::PlanFailed(e.to_string()),
+            RunbookMsg::RollbackPlanned(Ok(steps)) => {
+                if let Flow::Done { prepared, .. } = &self.flow {
+                    self.flow = Flow::Confirm {
+                        prepared: prepared.clone(),
+                        rollback: Some(steps),
+                        typed: String::new(),
+                    };
+                }
+            }
+            RunbookMsg::RollbackPlanned(Err(e)) => self.flow = Flow::PlanFailed(e.to_string()),
+            RunbookMsg::Progress(event) => {
+                if let Flow::Running { steps, log, started_at, .. } = &mut self.flow {
+                    if *started_at == 0 {
+                        *started_at = now;
+                    }
+                    apply_event(steps, log, event);
+                }
+            }
+            RunbookMsg::Finished(summary) => {
+                if let Flow::Running { prepared, log, steps, .. } = &self.flow {
+                    let rolled_back = steps.iter().any(|s| s.phase == Phase::Rollback);
+                    self.flow = Flow::Done {
+                        prepared: prepared.clone(),
+                        summary,
+                        log: log.clone(),
+                        rolled_back,
+                    };
+                }
+            }
+        }
+    }
+}
+
+fn apply_event(steps: &mut [StepProgress], log: &mut Vec<String>, event: RunEvent) {
+    let find = |steps: &mut [StepProgress], phase: Phase, index: usize| -> Option<usize> {
+        steps
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.phase == phase)
+            .nth(index)
+            .map(|(i, _)| i)
+    };
+    match event {
+        RunEvent::StepStarted { phase, index } => {
+            if let Some(i) = find(steps, phase, index) {
+                steps[i].state = StepState::Running;
+            }
+        }
+        RunEvent::StepFinished { phase, index, ok, detail } => {
+            if let Some(i) = find(steps, phase, index) {
+                steps[i].state = if ok { StepState::Done(detail) } else { StepState::Failed(detail) };
+            }
+        }
+        RunEvent::Log(line) => {
+            log.push(line);
+            if log.len() > LOG_LINES {
+                log.drain(..log.len() - LOG_LINES);
+            }
+        }
+    }
+}
+
+fn progress_steps(prepared: &Prepared, rollback: Option<&[PlannedStep]>) -> Vec<StepProgress> {
+    let make = |phase: Phase, s: &PlannedStep| StepProgress {
+        phase,
+        label: s.label.clone(),
+        state: StepState::Pending,
+    };
+    match rollback {
+        Some(steps) => steps.iter().map(|s| make(Phase::Rollback, s)).collect(),
+        None => prepared
+            .procedure
+            .iter()
+            .map(|s| make(Phase::Procedure, s))
+            .chain(prepared.verification.iter().map(|s| make(Phase::Verification, s)))
+            .collect(),
+    }
+}
+
+/// The parameter form: every declared parameter with its default (secrets start empty).
+pub fn form_fields(rb: &Runbook, env: &Environment) -> Vec<(String, String)> {
+    rb.params
+        .iter()
+        .map(|p| {
+            let default = if p.ty == ParamType::Secret {
+                None
+            } else {
+                p.default.as_ref().map(|d| d.to_string()).or_else(|| {
+                    p.default_from
+                        .as_deref()
+                        .and_then(|k| crate::runbook::value::env_value(env, k))
+                        .map(|v| v.to_string())
+                })
+            };
+            (p.name.clone(), default.unwrap_or_default())
+        })
+        .collect()
+}
