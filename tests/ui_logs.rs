@@ -93,7 +93,10 @@ async fn recent_errors_runs_then_completes_with_statistics() {
     assert_eq!(c.status(), Some(QueryStatus::Running));
     let screen = text(&render(&c.state, 200, 60));
     assert!(screen.contains("Running"), "{screen}");
-    assert!(screen.contains("scanned"), "statistics while running: {screen}");
+    assert!(
+        screen.contains("scanned"),
+        "statistics while running: {screen}"
+    );
     c.snap("logs_prod_running");
     c.wait(2).await;
     assert_eq!(c.status(), Some(QueryStatus::Complete));
@@ -124,13 +127,23 @@ async fn errors_by_endpoint_is_a_multi_column_stats_table() {
     let table = c.state.logs.results.as_ref().expect("results");
     assert_eq!(table.columns, vec!["endpoint", "errors"]);
     assert!(table.rows[0][0].1.starts_with("/api/"), "{:?}", table.rows);
-    let counts: Vec<f64> = table.rows.iter().filter_map(|r| r[1].1.parse().ok()).collect();
-    assert!(counts.windows(2).all(|w| w[0] >= w[1]), "sorted by errors desc");
+    let counts: Vec<f64> = table
+        .rows
+        .iter()
+        .filter_map(|r| r[1].1.parse().ok())
+        .collect();
+    assert!(
+        counts.windows(2).all(|w| w[0] >= w[1]),
+        "sorted by errors desc"
+    );
     c.snap("logs_prod_by_endpoint");
     c.key(KeyCode::F(3)).await;
     c.wait(2).await;
     let table = c.state.logs.results.as_ref().expect("results");
-    assert_eq!(table.columns, vec!["bin(5m)", "slow_requests", "avg_duration"]);
+    assert_eq!(
+        table.columns,
+        vec!["bin(5m)", "slow_requests", "avg_duration"]
+    );
 }
 
 #[tokio::test]
@@ -164,7 +177,10 @@ async fn an_edited_query_matching_nothing_is_empty() {
         };
         c.key(code).await;
     }
-    assert!(c.state.logs.captures_keys(), "q typed into the editor does not quit");
+    assert!(
+        c.state.logs.captures_keys(),
+        "q typed into the editor does not quit"
+    );
     c.key(KeyCode::Tab).await;
     c.key(KeyCode::Tab).await;
     c.key(KeyCode::Backspace).await;
@@ -177,7 +193,13 @@ async fn an_edited_query_matching_nothing_is_empty() {
     assert_eq!(c.status(), Some(QueryStatus::Complete));
     let run = c.state.logs.run.as_ref().expect("run");
     assert_eq!(run.query.end - run.query.start, 900);
-    assert!(c.state.logs.results.as_ref().is_some_and(|t| t.rows.is_empty()));
+    assert!(
+        c.state
+            .logs
+            .results
+            .as_ref()
+            .is_some_and(|t| t.rows.is_empty())
+    );
     assert_eq!(c.state.logs.history.len(), 1);
     c.snap("logs_dev_empty");
 }
@@ -227,11 +249,8 @@ async fn live_tail_follows_pauses_and_highlights() {
     // Errors are red.
     let buf = render(&c.state, 200, 60);
     let theme = Theme::default_theme();
-    let red = (0..60).any(|y| {
-        (0..200).any(|x| {
-            buf[(x, y)].fg == theme.critical && buf[(x, y)].symbol() == "E"
-        })
-    });
+    let red = (0..60)
+        .any(|y| (0..200).any(|x| buf[(x, y)].fg == theme.critical && buf[(x, y)].symbol() == "E"));
     assert!(red, "ERROR lines highlighted");
     c.key(KeyCode::Char(' ')).await;
     assert!(c.state.logs.tail.paused);
@@ -243,9 +262,17 @@ async fn live_tail_follows_pauses_and_highlights() {
 }
 
 fn run_with(state: &mut AppState, rows: Vec<ResultRow>) {
-    state.logs.start(None, vec!["/g".into()], state.now).expect("start");
+    state
+        .logs
+        .start(None, vec!["/g".into()], state.now)
+        .expect("start");
     let id = state.logs.run.as_ref().map(|r| r.id).unwrap_or_default();
-    let q = state.logs.run.as_ref().map(|r| r.query.clone()).unwrap_or_default();
+    let q = state
+        .logs
+        .run
+        .as_ref()
+        .map(|r| r.query.clone())
+        .unwrap_or_default();
     update(
         state,
         Event::Fetched(Fetched::Logs(LogsFetched::Started(id, q, Ok("q".into())))),

@@ -154,8 +154,16 @@ async fn triage_write_goes_through_the_actor_and_refreshes() {
             _ => None,
         })
         .expect("a write");
-    let receipt = security_fetch::perform(&cloud, &write).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let audit = opsdeck::audit::AuditLog::new(dir.path().join("audit.jsonl"));
+    let receipt = security_fetch::perform(&cloud, &write, &audit, "dev").await;
     assert!(receipt.is_ok(), "{receipt:?}");
+    // The write was audited: intent, then outcome, chain intact.
+    let records = audit.read_all().expect("audit");
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[0].kind, opsdeck::audit::RecordKind::Intent);
+    assert_eq!(records[1].kind, opsdeck::audit::RecordKind::Outcome);
+    assert_eq!(audit.verify(), Ok(2));
     assert_eq!(world.writes().len(), 1);
     assert!(world.writes()[0].contains("BatchUpdateFindings workflow=RESOLVED"));
     let effects = update(
@@ -169,7 +177,7 @@ async fn triage_write_goes_through_the_actor_and_refreshes() {
     // Read-only: no actor, refused before anything leaves.
     let ro = sim::handle(Arc::clone(&world), "dev", true);
     assert_eq!(
-        security_fetch::perform(&ro, &write).await,
+        security_fetch::perform(&ro, &write, &audit, "dev").await,
         Err(CloudError::ReadOnly)
     );
     let f = run_fetch(

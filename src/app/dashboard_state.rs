@@ -75,14 +75,12 @@ impl DashboardState {
     /// Store a fetch result that belongs to this pane.
     pub fn apply(&mut self, fetched: Fetched, now: Epoch) {
         match fetched {
-            Fetched::DashboardMetrics(key, r) => {
-                // A range the user has left since: keep what is shown.
-                if key.range == self.range {
-                    if r.is_ok() {
-                        self.metrics_key = Some(key);
-                    }
-                    self.metrics.set(r, now);
+            // A range the user has left since is dropped: keep what is shown.
+            Fetched::DashboardMetrics(key, r) if key.range == self.range => {
+                if r.is_ok() {
+                    self.metrics_key = Some(key);
                 }
+                self.metrics.set(r, now);
             }
             Fetched::DashboardAlarms(_, r) => self.alarms.set(r, now),
             Fetched::DashboardErrors(_, r) => self.errors.set(r, now),

@@ -85,12 +85,17 @@ impl Fetcher {
 
     /// Perform a confirmed Security triage write through the acting side; its answer
     /// comes back as `Fetched::SecurityWritten`.
-    pub fn perform_security_write(&mut self, write: super::security_triage::SecurityWrite) {
+    pub fn perform_security_write(
+        &mut self,
+        write: super::security_triage::SecurityWrite,
+        audit: crate::audit::AuditLog,
+    ) {
         let cloud = self.cloud.clone();
+        let env = self.env.name.clone();
         let tx = self.tx.clone();
         let generation = self.generation;
         tokio::spawn(async move {
-            let r = super::security_fetch::perform(&cloud, &write).await;
+            let r = super::security_fetch::perform(&cloud, &write, &audit, &env).await;
             let _ = tx.send(FetchDone {
                 generation,
                 fetched: Fetched::SecurityWritten(r),

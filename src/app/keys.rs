@@ -32,6 +32,7 @@ pub const GROUPS: &[BindingGroup] = &[
             b("3", "Cost pane"),
             b("4", "Security pane"),
             b("5", "Logs pane"),
+            b("6", "Runbooks pane"),
             b("r", "refresh the pane now"),
             b("esc", "close popup / clear filter"),
         ],
@@ -78,6 +79,9 @@ pub const GROUPS: &[BindingGroup] = &[
             b("R  p  t", "filter: record state / product / resource type"),
             b("m", "show / hide muted (SUPPRESSED) findings"),
             b("x", "reset the filters"),
+            b("space", "mark / unmark a finding for triage"),
+            b("T", "triage: set workflow status with a note (plan, confirm, audited)"),
+            b("A", "archive GuardDuty findings (plan, confirm, audited)"),
         ],
     },
     BindingGroup {

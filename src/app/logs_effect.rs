@@ -37,7 +37,10 @@ pub fn perform(state: &mut AppState, fetcher: &mut Fetcher, effect: LogsEffect) 
                 .and_then(|()| out.flush());
             state.status = Some(match ok {
                 Ok(()) => (
-                    format!("copied {} bytes (OSC 52; the terminal must allow it)", text.len()),
+                    format!(
+                        "copied {} bytes (OSC 52; the terminal must allow it)",
+                        text.len()
+                    ),
                     Level::Ok,
                 ),
                 Err(e) => (format!("copy failed: {e}"), Level::Warning),

@@ -98,7 +98,11 @@ pub fn parse_instant(s: &str) -> Option<Epoch> {
     let month = time::Month::try_from(u8::try_from(m).ok()?).ok()?;
     let date = time::Date::from_calendar_date(y, month, u8::try_from(day).ok()?).ok()?;
     let time = time::Time::from_hms(hh, mm, ss).ok()?;
-    Some(time::PrimitiveDateTime::new(date, time).assume_utc().unix_timestamp())
+    Some(
+        time::PrimitiveDateTime::new(date, time)
+            .assume_utc()
+            .unix_timestamp(),
+    )
 }
 
 /// `2026-09-01 00:00:00` (UTC).
@@ -160,7 +164,12 @@ impl TimeRange {
 }
 
 /// Build the `StartQuery` request.
-pub fn build_query(text: &str, log_groups: &[String], range: TimeRange, now: Epoch) -> InsightsQuery {
+pub fn build_query(
+    text: &str,
+    log_groups: &[String],
+    range: TimeRange,
+    now: Epoch,
+) -> InsightsQuery {
     let (start, end) = range.resolve(now);
     InsightsQuery {
         log_groups: log_groups.to_vec(),
@@ -174,7 +183,11 @@ pub fn build_query(text: &str, log_groups: &[String], range: TimeRange, now: Epo
 /// Log group names from a comma- or space-separated list, without duplicates.
 pub fn parse_groups(s: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for g in s.split([',', ' ', '\n']).map(str::trim).filter(|g| !g.is_empty()) {
+    for g in s
+        .split([',', ' ', '\n'])
+        .map(str::trim)
+        .filter(|g| !g.is_empty())
+    {
         if !out.iter().any(|o| o == g) {
             out.push(g.to_string());
         }

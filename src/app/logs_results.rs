@@ -57,7 +57,10 @@ impl ResultsTable {
             && let Some(col) = self.columns.get(sort.column)
         {
             idx.sort_by(|&a, &b| {
-                let o = compare(field_value(&self.rows[a], col), field_value(&self.rows[b], col));
+                let o = compare(
+                    field_value(&self.rows[a], col),
+                    field_value(&self.rows[b], col),
+                );
                 if sort.descending { o.reverse() } else { o }
             });
         }
@@ -212,7 +215,11 @@ mod tests {
 
     fn table() -> ResultsTable {
         ResultsTable::new(vec![
-            row(&[("endpoint", "/api/orders"), ("errors", "12"), ("@ptr", "p1")]),
+            row(&[
+                ("endpoint", "/api/orders"),
+                ("errors", "12"),
+                ("@ptr", "p1"),
+            ]),
             row(&[("endpoint", "/api/checkout"), ("errors", "3")]),
             row(&[("errors", "100")]),
         ])
@@ -272,7 +279,10 @@ mod tests {
         ]);
         let lines = detail_lines(&["@timestamp".into(), "@message".into()], &r);
         assert!(lines.contains(&"  ERROR app:".to_string()), "{lines:?}");
-        assert!(lines.contains(&"    \"path\": \"/api/orders\",".to_string()), "{lines:?}");
+        assert!(
+            lines.contains(&"    \"path\": \"/api/orders\",".to_string()),
+            "{lines:?}"
+        );
         assert_eq!(pretty_json("not json {"), None);
         assert_eq!(row_text(&["a".into()], &row(&[("a", "1")])), "a=1");
     }

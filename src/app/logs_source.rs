@@ -80,7 +80,9 @@ pub async fn fetch(read: &dyn CloudRead, source: LogsSource) -> LogsFetched {
             let r = tail(read, &req).await;
             LogsFetched::Tail(req, r)
         }
-        LogsSource::Definitions => LogsFetched::Definitions(read.describe_query_definitions().await),
+        LogsSource::Definitions => {
+            LogsFetched::Definitions(read.describe_query_definitions().await)
+        }
         LogsSource::History(path) => {
             let r = logs_history::load(&path).await;
             LogsFetched::History(path, r)

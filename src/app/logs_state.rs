@@ -674,7 +674,11 @@ fn editor_key(state: &mut AppState, field: EditField, key: KeyEvent, effects: &m
         KeyCode::Tab | KeyCode::BackTab => {
             let order = [EditField::Query, EditField::Groups, EditField::Range];
             let i = order.iter().position(|f| *f == field).unwrap_or(0);
-            let next = if key.code == KeyCode::Tab { i + 1 } else { i + 2 };
+            let next = if key.code == KeyCode::Tab {
+                i + 1
+            } else {
+                i + 2
+            };
             logs.editing = Some(order[next % 3]);
         }
         _ if field == EditField::Query => match key.code {
@@ -868,7 +872,10 @@ mod tests {
         ));
         assert!(due(l, now).contains(&src));
         l.mark_loading(&src);
-        l.apply(LogsFetched::Started(id, InsightsQuery::default(), Ok("q1".into())), now);
+        l.apply(
+            LogsFetched::Started(id, InsightsQuery::default(), Ok("q1".into())),
+            now,
+        );
         id
     }
 
@@ -889,18 +896,28 @@ mod tests {
             }),
             rows: vec![],
         };
-        l.apply(LogsFetched::Results(id, "q1".into(), Ok(running.clone())), 100);
+        l.apply(
+            LogsFetched::Results(id, "q1".into(), Ok(running.clone())),
+            100,
+        );
         assert!(!due(&l, 100).contains(&poll));
         assert!(due(&l, 101).contains(&poll), "1 s back-off");
         l.mark_loading(&poll);
         l.apply(LogsFetched::Results(id, "q1".into(), Ok(running)), 101);
         assert!(due(&l, 102).contains(&poll));
         l.mark_loading(&poll);
-        l.apply(LogsFetched::Results(id, "q1".into(), Ok(QueryResults {
-            status: QueryStatus::Running,
-            statistics: None,
-            rows: vec![],
-        })), 102);
+        l.apply(
+            LogsFetched::Results(
+                id,
+                "q1".into(),
+                Ok(QueryResults {
+                    status: QueryStatus::Running,
+                    statistics: None,
+                    rows: vec![],
+                }),
+            ),
+            102,
+        );
         assert!(!due(&l, 103).contains(&poll), "2 s back-off");
         assert!(due(&l, 104).contains(&poll));
         l.mark_loading(&poll);
@@ -925,7 +942,10 @@ mod tests {
         started(&mut l, 100);
         let stops = l.leave(101);
         assert_eq!(stops, vec![Source::Logs(LogsSource::Stop("q1".into()))]);
-        assert_eq!(l.run.as_ref().map(|r| r.status), Some(QueryStatus::Cancelled));
+        assert_eq!(
+            l.run.as_ref().map(|r| r.status),
+            Some(QueryStatus::Cancelled)
+        );
         assert!(l.leave(102).is_empty(), "only once");
 
         // Cancelled before StartQuery answered: stopped when the id arrives.
@@ -933,7 +953,10 @@ mod tests {
         l.start(None, vec!["/g".into()], 5).expect("starts");
         assert!(l.cancel(6));
         let id = l.run.as_ref().map(|r| r.id).unwrap_or_default();
-        l.apply(LogsFetched::Started(id, InsightsQuery::default(), Ok("q9".into())), 7);
+        l.apply(
+            LogsFetched::Started(id, InsightsQuery::default(), Ok("q9".into())),
+            7,
+        );
         assert!(due(&l, 7).contains(&Source::Logs(LogsSource::Stop("q9".into()))));
     }
 
@@ -947,11 +970,15 @@ mod tests {
         );
         assert!(l.run.as_ref().is_some_and(QueryRun::is_running), "retried");
         l.apply(
-            LogsFetched::Results(id, "q1".into(), Ok(QueryResults {
-                status: QueryStatus::Failed,
-                statistics: None,
-                rows: vec![],
-            })),
+            LogsFetched::Results(
+                id,
+                "q1".into(),
+                Ok(QueryResults {
+                    status: QueryStatus::Failed,
+                    statistics: None,
+                    rows: vec![],
+                }),
+            ),
             6,
         );
         assert!(!l.run.as_ref().is_some_and(QueryRun::is_running));
@@ -959,7 +986,11 @@ mod tests {
         l.start(None, vec!["/g".into()], 0).expect("starts");
         let id = l.run.as_ref().map(|r| r.id).unwrap_or_default();
         l.apply(
-            LogsFetched::Started(id, InsightsQuery::default(), Err(CloudError::Invalid("bad".into()))),
+            LogsFetched::Started(
+                id,
+                InsightsQuery::default(),
+                Err(CloudError::Invalid("bad".into())),
+            ),
             1,
         );
         assert_eq!(l.run.as_ref().map(|r| r.status), Some(QueryStatus::Failed));

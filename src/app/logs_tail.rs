@@ -69,7 +69,9 @@ impl TailState {
         *self = TailState {
             active: true,
             log_groups: groups,
-            since_ms: now.saturating_sub(TAIL_BACKLOG_SECONDS).saturating_mul(1000),
+            since_ms: now
+                .saturating_sub(TAIL_BACKLOG_SECONDS)
+                .saturating_mul(1000),
             next_poll_at: now,
             follow: true,
             list: std::mem::take(&mut self.list),
@@ -119,7 +121,10 @@ impl TailState {
     pub fn visible(&self) -> Vec<&LogEvent> {
         self.events
             .iter()
-            .filter(|e| self.list.matches(&[&e.message, &e.log_stream, &e.log_group]))
+            .filter(|e| {
+                self.list
+                    .matches(&[&e.message, &e.log_stream, &e.log_group])
+            })
             .collect()
     }
 }

@@ -122,7 +122,7 @@ fn apply(
                 }
                 Err(e) => state.status = Some((e.to_string(), Level::Warning)),
             },
-            Effect::SecurityWrite(write) => fetcher.perform_security_write(write),
+            Effect::SecurityWrite(write) => fetcher.perform_security_write(write, driver.audit()),
             Effect::Logs(e) => super::logs_effect::perform(state, fetcher, e),
             Effect::Runbook(request) => driver.handle(*request, &state.env, connector),
             Effect::Quit => state.quit = true,

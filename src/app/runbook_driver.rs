@@ -49,6 +49,11 @@ impl RunbookDriver {
         (ctx, rx)
     }
 
+    /// The audit log every write of this console goes to.
+    pub fn audit(&self) -> AuditLog {
+        self.audit.clone()
+    }
+
     /// Carry out a request for the environment `current` (plans) or the plan's own.
     pub fn handle(&mut self, request: RunbookRequest, current: &Environment, connector: &dyn Connector) {
         let tx = self.tx.clone();

@@ -33,8 +33,27 @@ pub async fn fetch(read: &dyn CloudRead, source: &Source) -> Option<Fetched> {
 }
 
 /// Perform a confirmed triage write.
-pub async fn perform(cloud: &CloudHandle, write: &SecurityWrite) -> CloudResult<WriteReceipt> {
+pub async fn perform(
+    cloud: &CloudHandle,
+    write: &SecurityWrite,
+    audit: &crate::audit::AuditLog,
+    env: &str,
+) -> CloudResult<WriteReceipt> {
     let actor = cloud.actor()?;
+    let (step, plan) = describe_write(write);
+    let entry = crate::audit::Entry {
+        id: format!("triage-{}-{}", crate::audit::now_rfc3339(), std::process::id()),
+        env: env.to_string(),
+        runbook: "security-triage".into(),
+        step,
+        plan,
+        caller: cloud.read.caller_identity().await.ok().map(|c| c.arn),
+        ..Default::default()
+    };
+    // The intent is on disk before the call leaves; no audit, no write.
+    audit
+        .append(crate::audit::RecordKind::Intent, entry.clone())
+        .map_err(|e| crate::cloud::CloudError::Invalid(format!("audit log not writable, nothing was called: {e}")))?;
     let receipt = match write {
         SecurityWrite::Workflow {
             findings,
@@ -55,6 +74,20 @@ pub async fn perform(cloud: &CloudHandle, write: &SecurityWrite) -> CloudResult<
                 .await
         }
     };
+    let outcome = match &receipt {
+        Ok(r) => crate::audit::Entry {
+            request_id: r.request_id.clone(),
+            result: Some(r.summary.clone()),
+            ..entry
+        },
+        Err(e) => crate::audit::Entry {
+            error: Some(e.to_string()),
+            ..entry
+        },
+    };
+    if let Err(e) = audit.append(crate::audit::RecordKind::Outcome, outcome) {
+        tracing::error!("audit outcome not written: {e}");
+    }
     match &receipt {
         Ok(r) => {
             tracing::info!(summary = %r.summary, request_id = ?r.request_id, "security triage write")
@@ -62,4 +95,27 @@ pub async fn perform(cloud: &CloudHandle, write: &SecurityWrite) -> CloudResult<
         Err(e) => tracing::warn!(error = %e, "security triage write failed"),
     }
     receipt
+}
+
+/// The audited step name and the exact call a triage write makes.
+fn describe_write(write: &SecurityWrite) -> (String, Vec<String>) {
+    match write {
+        SecurityWrite::Workflow { findings, status, note, .. } => (
+            "securityhub:BatchUpdateFindings".into(),
+            vec![format!(
+                "securityhub:BatchUpdateFindings {} finding(s) workflow status → {:?}, note {:?}: {}",
+                findings.len(),
+                status,
+                note,
+                findings.iter().map(|f| f.id.as_str()).collect::<Vec<_>>().join(", ")
+            )],
+        ),
+        SecurityWrite::Archive { detector_id, finding_ids } => (
+            "guardduty:ArchiveFindings".into(),
+            vec![format!(
+                "guardduty:ArchiveFindings detector {detector_id}: {}",
+                finding_ids.join(", ")
+            )],
+        ),
+    }
 }

@@ -226,7 +226,11 @@ pub fn interleave(groups: Vec<Vec<LogEvent>>) -> Vec<LogEvent> {
 
 /// "1.2 MB": bytes in the units Logs Insights bills in (decimal).
 pub fn format_bytes(bytes: f64) -> String {
-    let b = if bytes.is_finite() { bytes.max(0.0) } else { 0.0 };
+    let b = if bytes.is_finite() {
+        bytes.max(0.0)
+    } else {
+        0.0
+    };
     match b {
         b if b >= 1e9 => format!("{:.2} GB", b / 1e9),
         b if b >= 1e6 => format!("{:.1} MB", b / 1e6),
@@ -257,7 +261,10 @@ mod tests {
             .iter()
             .map(|e| (e.timestamp_ms, e.log_group.as_str()))
             .collect();
-        assert_eq!(order, vec![(1, "a"), (2, "b"), (5, "a"), (5, "b"), (9, "a")]);
+        assert_eq!(
+            order,
+            vec![(1, "a"), (2, "b"), (5, "a"), (5, "b"), (9, "a")]
+        );
     }
 
     #[test]
@@ -279,7 +286,14 @@ mod tests {
 
     #[test]
     fn statuses_round_trip_and_bytes_format() {
-        for s in ["Scheduled", "Running", "Complete", "Failed", "Cancelled", "Timeout"] {
+        for s in [
+            "Scheduled",
+            "Running",
+            "Complete",
+            "Failed",
+            "Cancelled",
+            "Timeout",
+        ] {
             assert_eq!(QueryStatus::parse(s).as_str(), s);
         }
         assert_eq!(QueryStatus::parse("weird"), QueryStatus::Unknown);

@@ -220,7 +220,7 @@ mod tests {
 
     #[test]
     fn alarm_states_sort_alarm_first() {
-        let mut s = vec![
+        let mut s = [
             AlarmState::Ok,
             AlarmState::Alarm,
             AlarmState::InsufficientData,

@@ -200,8 +200,7 @@ pub fn to_text(r: &CostReport) -> String {
                 );
             }
             let points = trend(u, r.metric, r.now);
-            let avg = |f: &dyn Fn(&(Epoch, f64, Option<f64>)) -> Option<f64>| {
-                let v: Vec<f64> = points.iter().filter_map(f).collect();
+            let avg = |v: Vec<f64>| {
                 if v.is_empty() {
                     0.0
                 } else {
@@ -211,8 +210,8 @@ pub fn to_text(r: &CostReport) -> String {
             let _ = writeln!(
                 s,
                 "\ndaily average, last 30 days: ${:.2} (30 days before: ${:.2})",
-                avg(&|p| Some(p.1)),
-                avg(&|p| p.2)
+                avg(points.iter().map(|p| p.1).collect()),
+                avg(points.iter().filter_map(|p| p.2).collect())
             );
             let movers = top_movers(u, r.metric, r.now, 5);
             if !movers.is_empty() {

@@ -90,7 +90,13 @@ pub fn to_text(results: &QueryResults) -> String {
     let cells: Vec<Vec<String>> = table
         .rows
         .iter()
-        .map(|r| table.cells(r).into_iter().map(|c| sanitize(c, 120)).collect())
+        .map(|r| {
+            table
+                .cells(r)
+                .into_iter()
+                .map(|c| sanitize(c, 120))
+                .collect()
+        })
         .collect();
     let widths: Vec<usize> = table
         .columns

@@ -191,20 +191,22 @@ fn param(name: &str, f: &ParamFile) -> Result<ParamSpec, String> {
     })
 }
 
-/// Offset of `key = …` inside `span` of `text` (the step table), else the span's start.
+/// Offset of `key = …` in the step table that starts at `span` (whose span covers only
+/// the `[[section]]` header: the table runs to the next header), else the header.
 fn key_offset(text: &str, span: &Range<usize>, key: &str) -> usize {
-    let end = span.end.min(text.len());
-    let start = span.start.min(end);
-    let region = &text[start..end];
-    let mut line_start = 0;
-    for line in region.split_inclusive('\n') {
+    let start = span.start.min(text.len());
+    let mut offset = start;
+    for (i, line) in text[start..].split_inclusive('\n').enumerate() {
         let trimmed = line.trim_start();
+        if i > 0 && trimmed.starts_with('[') {
+            break;
+        }
         if let Some(rest) = trimmed.strip_prefix(key)
             && rest.trim_start().starts_with('=')
         {
-            return start + line_start + (line.len() - trimmed.len());
+            return offset + (line.len() - trimmed.len());
         }
-        line_start += line.len();
+        offset += line.len();
     }
     start
 }

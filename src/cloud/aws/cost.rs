@@ -20,6 +20,9 @@ use crate::cloud::{
 /// A guard against an endpoint that keeps returning a next page token.
 const MAX_PAGES: u32 = 20;
 
+/// One day being merged from pages: estimated, and service → (unblended, amortized).
+type DayAcc = (bool, BTreeMap<String, (f64, f64)>);
+
 fn interval(start: i64, end: i64) -> CloudResult<DateInterval> {
     DateInterval::builder()
         .start(ymd(start))
@@ -72,7 +75,7 @@ pub async fn cost_and_usage(client: &Client, request: &CostUsageRequest) -> Clou
     let unblended = CostMetric::Unblended.usage_name();
     let amortized = CostMetric::Amortized.usage_name();
     // Pages split the days (and groups within a day): merge by day, then by service.
-    let mut days: BTreeMap<i64, (bool, BTreeMap<String, (f64, f64)>)> = BTreeMap::new();
+    let mut days: BTreeMap<i64, DayAcc> = BTreeMap::new();
     let mut unit = None;
     let mut token: Option<String> = None;
     let mut requests = 0;

@@ -113,7 +113,10 @@ pub async fn filter_log_events(client: &Client, r: &FilterRequest) -> CloudResul
             .await
             .map_err(|e| map_sdk_error("FilterLogEvents", e))?;
         events.extend(out.events().iter().map(|e| event(&r.log_group, e)));
-        token = out.next_token().filter(|t| !t.is_empty()).map(str::to_owned);
+        token = out
+            .next_token()
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned);
         if token.is_none() || events.len() >= limit {
             break;
         }
@@ -151,7 +154,10 @@ pub async fn describe_query_definitions(client: &Client) -> CloudResult<Vec<Quer
             query: owned(d.query_string()),
             log_groups: d.log_group_names().to_vec(),
         }));
-        token = out.next_token().filter(|t| !t.is_empty()).map(str::to_owned);
+        token = out
+            .next_token()
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned);
         if token.is_none() {
             break;
         }

@@ -5,9 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::cloud::{
-    CloudError, CloudResult, LogEvent, QueryStatistics, QueryStatus, ResultRow,
-};
+use crate::cloud::{CloudError, CloudResult, LogEvent, QueryStatistics, QueryStatus, ResultRow};
 
 /// Rows returned when neither the query nor the request sets a limit.
 pub const DEFAULT_LIMIT: usize = 1000;
@@ -514,6 +512,9 @@ mod tests {
         assert!(validate("stats median(x)").is_err());
         assert!(validate("parse @message /(?<x>.*)/").is_err());
         assert!(validate("fields @message | filter @message like /a|b/").is_ok());
-        assert_eq!(glob_capture("a=1 b=2", "a=* b=*"), Some(vec!["1".into(), "2".into()]));
+        assert_eq!(
+            glob_capture("a=1 b=2", "a=* b=*"),
+            Some(vec!["1".into(), "2".into()])
+        );
     }
 }

@@ -108,7 +108,11 @@ fn slot_events(
         (true, _) => "/api/products",
         (false, _) => PATHS[r.below(PATHS.len() as u64) as usize],
     };
-    let method = if path == "/api/checkout" { "POST" } else { "GET" };
+    let method = if path == "/api/checkout" {
+        "POST"
+    } else {
+        "GET"
+    };
     let slow = roll < bad || r.below(60) == 0;
     let duration = if slow {
         r.range(1001, 3200)
@@ -244,7 +248,11 @@ mod tests {
                 .iter()
                 .any(|e| e.message.contains("Application startup failed"))
         );
-        assert!(incident.windows(2).all(|w| w[0].timestamp_ms <= w[1].timestamp_ms));
+        assert!(
+            incident
+                .windows(2)
+                .all(|w| w[0].timestamp_ms <= w[1].timestamp_ms)
+        );
         assert_eq!(incident, events(1, 0, "prod", g, 240_000, 600_000));
         let steady = events(1, 0, "prod", g, 960_000, 1_200_000);
         assert!(steady.iter().all(|e| !e.message.contains("KeyError")));

@@ -195,7 +195,9 @@ impl LogsAct for SimCloud {
         };
         let mut def = definition.clone();
         def.id = Some(id.clone());
-        inner.definitions.retain(|d| d.id.as_deref() != Some(id.as_str()));
+        inner
+            .definitions
+            .retain(|d| d.id.as_deref() != Some(id.as_str()));
         inner.definitions.push(def);
         Ok(id)
     }
@@ -214,7 +216,10 @@ mod tests {
         assert!(pattern_matches("ERROR orders", "ERROR in /api/orders"));
         assert!(!pattern_matches("ERROR checkout", "ERROR in /api/orders"));
         assert!(pattern_matches("?ERROR ?WARN", "WARN x"));
-        assert!(pattern_matches("\"Request completed\"", "a Request completed b"));
+        assert!(pattern_matches(
+            "\"Request completed\"",
+            "a Request completed b"
+        ));
         assert!(pattern_matches("ERROR -health", "ERROR x"));
     }
 

@@ -79,13 +79,11 @@ pub fn value(
         "HTTPCode_Target_5XX_Count" => (0.4 + 160.0 * bad) * minutes * j(0.2),
         "HTTPCode_Target_4XX_Count" => s.rpm * 0.007 * minutes * j(0.3),
         "TargetResponseTime" => (0.05 + 0.4 * bad) * j(0.1),
-        "HealthyHostCount" => {
-            if env == "prod" {
-                3.0
-            } else {
-                1.0
-            }
-        }
+        "HealthyHostCount" => match env {
+            "prod" => 3.0,
+            "staging" => 2.0,
+            _ => 1.0,
+        },
         "UnHealthyHostCount" => (2.0 * bad).round(),
         "CPUUtilization" if is_ecs(dims) => (34.0 + 52.0 * bad) * j(0.05),
         "MemoryUtilization" => (56.0 + 18.0 * bad) * j(0.03),
@@ -352,7 +350,7 @@ pub fn recent_errors(
         }
     }
     rows.retain(|(t, _)| *t >= start && *t <= end);
-    rows.sort_by(|a, b| b.0.cmp(&a.0));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.0));
     rows.truncate(20);
     rows.into_iter()
         .map(|(t, m)| LogRow {

@@ -112,7 +112,9 @@ fn draw_editor(frame: &mut Frame, area: Rect, state: &AppState) {
     let field = |label: &str, value: String, which: EditField| -> Vec<Span<'static>> {
         let active = editing == Some(which);
         let style = if active {
-            Style::default().fg(theme.accent).add_modifier(Modifier::BOLD)
+            Style::default()
+                .fg(theme.accent)
+                .add_modifier(Modifier::BOLD)
         } else {
             theme.text()
         };
@@ -135,7 +137,10 @@ fn draw_editor(frame: &mut Frame, area: Rect, state: &AppState) {
     if editing == Some(EditField::Query) {
         let col = u16::try_from(logs.editor.col).unwrap_or(u16::MAX);
         let y = u16::try_from(row - top).unwrap_or(0);
-        let x = text_area.x.saturating_add(col).min(text_area.right().saturating_sub(1));
+        let x = text_area
+            .x
+            .saturating_add(col)
+            .min(text_area.right().saturating_sub(1));
         frame.set_cursor_position(Position::new(x, text_area.y.saturating_add(y)));
     }
 }
@@ -253,13 +258,8 @@ fn draw_results(frame: &mut Frame, area: Rect, state: &AppState) {
     let start = cursor.saturating_sub(height - 1);
     let window = &rows[start..(start + height).min(rows.len())];
     let widths = column_widths(table, window);
-    let header = Row::new(
-        table
-            .columns
-            .iter()
-            .map(|c| Cell::from(sanitize(c, 60))),
-    )
-    .style(theme.dim().add_modifier(Modifier::BOLD));
+    let header = Row::new(table.columns.iter().map(|c| Cell::from(sanitize(c, 60))))
+        .style(theme.dim().add_modifier(Modifier::BOLD));
     let body = window.iter().enumerate().map(|(i, &idx)| {
         let cells = table
             .rows
@@ -290,7 +290,10 @@ fn draw_results(frame: &mut Frame, area: Rect, state: &AppState) {
     );
 }
 
-fn column_widths(table: &crate::app::logs_results::ResultsTable, window: &[usize]) -> Vec<Constraint> {
+fn column_widths(
+    table: &crate::app::logs_results::ResultsTable,
+    window: &[usize],
+) -> Vec<Constraint> {
     let n = table.columns.len();
     table
         .columns

@@ -58,11 +58,12 @@ pub fn draw_tail(frame: &mut Frame, area: Rect, state: &AppState) {
     if !tail.list.filter.is_empty() {
         title.push_str(&format!(" /{}", tail.list.filter));
     }
-    let block = source_block(theme, title, true, &status, state.now)
-        .title_bottom(Line::from(Span::styled(
+    let block = source_block(theme, title, true, &status, state.now).title_bottom(Line::from(
+        Span::styled(
             " space pause · / filter · G follow · t queries ",
             theme.dim(),
-        )));
+        ),
+    ));
     let lines = tail.visible();
     if lines.is_empty() {
         let msg = match &tail.error {
@@ -90,8 +91,19 @@ pub fn draw_tail(frame: &mut Frame, area: Rect, state: &AppState) {
                 let g = e.log_group.rsplit('/').next().unwrap_or_default();
                 spans.push(Span::styled(format!("{} ", sanitize(g, 16)), theme.dim()));
             }
-            let stream: String = e.log_stream.chars().rev().take(8).collect::<Vec<_>>().into_iter().rev().collect();
-            spans.push(Span::styled(format!("{} ", sanitize(&stream, 8)), theme.dim()));
+            let stream: String = e
+                .log_stream
+                .chars()
+                .rev()
+                .take(8)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            spans.push(Span::styled(
+                format!("{} ", sanitize(&stream, 8)),
+                theme.dim(),
+            ));
             spans.push(Span::styled(
                 sanitize(&e.message, 1000),
                 level_style(theme, &e.message),
@@ -162,7 +174,9 @@ pub fn draw_popups(frame: &mut Frame, area: Rect, state: &AppState) {
                 let style = if l.starts_with(' ') {
                     theme.text()
                 } else {
-                    Style::default().fg(theme.accent).add_modifier(Modifier::BOLD)
+                    Style::default()
+                        .fg(theme.accent)
+                        .add_modifier(Modifier::BOLD)
                 };
                 Line::from(Span::styled(sanitize(&l, 4000), style))
             })
@@ -215,7 +229,11 @@ fn draw_picker(frame: &mut Frame, area: Rect, state: &AppState, kind: PickerKind
                 .unwrap_or_default(),
         ),
     };
-    let rect = centered(area, area.width.saturating_sub(6), area.height.saturating_sub(2));
+    let rect = centered(
+        area,
+        area.width.saturating_sub(6),
+        area.height.saturating_sub(2),
+    );
     frame.render_widget(Clear, rect);
     let block = popup_block(theme, title.into(), " enter run · esc close ");
     let h = usize::from(rect.height.saturating_sub(2)).max(1);
