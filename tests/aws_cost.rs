@@ -238,6 +238,52 @@ async fn cost_explorer_is_called_in_us_east_1_whatever_the_region() {
     assert!(auth.contains("/us-east-1/ce/aws4_request"), "{auth}");
 }
 
+#[tokio::test]
+async fn opsdeck_cost_uses_the_cache_and_prints_the_paid_requests() {
+    let _guard = MOTO_CE.lock().await;
+    let home = tempfile::tempdir().expect("tempdir");
+    let run = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_opsdeck"))
+            .args(["cost", "--env", "prod", "--endpoint-url", &moto::endpoint()])
+            .env("XDG_CACHE_HOME", home.path().join("cache"))
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("AWS_ACCESS_KEY_ID", moto::ACCESS_KEY)
+            .env("AWS_SECRET_ACCESS_KEY", moto::SECRET_KEY)
+            .env_remove("OPSDECK_CONFIG")
+            .env_remove("AWS_PROFILE")
+            .output()
+            .expect("run opsdeck cost")
+    };
+    let first = run();
+    let out = String::from_utf8_lossy(&first.stdout);
+    // moto answers GetCostAndUsage; GetCostForecast and GetAnomalies are not implemented.
+    assert!(out.contains("month to date: $0.00"), "{out}");
+    assert!(
+        out.contains("not supported by this endpoint: GetCostForecast"),
+        "{out}"
+    );
+    assert!(
+        out.contains("1 paid Cost Explorer requests made ($0.01)"),
+        "{out}"
+    );
+    assert_eq!(
+        first.status.code(),
+        Some(2),
+        "an unanswered question is a failure"
+    );
+    let second = run();
+    let out = String::from_utf8_lossy(&second.stdout);
+    assert!(
+        out.contains("0 paid Cost Explorer requests made ($0.00)"),
+        "{out}"
+    );
+    assert!(out.contains("cached answers from"), "{out}");
+    let cached = std::fs::read_dir(home.path().join("cache/opsdeck/cost/prod"))
+        .expect("cache dir")
+        .count();
+    assert_eq!(cached, 1, "only the answered question is cached");
+}
+
 /// Cost Explorer clients backed by `aws-smithy-mocks` (no `test-util` feature needed).
 mod mocked {
     use aws_config::BehaviorVersion;

@@ -42,18 +42,25 @@ pub fn month_to_date(
         })
         .collect();
     rows.sort_by(|a, b| b.amount.total_cmp(&a.amount));
-    (rows.iter().map(|r| r.amount).sum(), rows)
+    (no_negative_zero(rows.iter().map(|r| r.amount).sum()), rows)
 }
 
 /// Spent this month before today (full days): what the forecast (today → month end) adds to.
 pub fn spent_before_today(usage: &CostUsage, metric: CostMetric, now: Epoch) -> f64 {
     let (from, today) = (month_start(now), day_start(now));
-    usage
-        .days
-        .iter()
-        .filter(|d| d.day >= from && d.day < today)
-        .map(|d| d.total(metric))
-        .sum()
+    no_negative_zero(
+        usage
+            .days
+            .iter()
+            .filter(|d| d.day >= from && d.day < today)
+            .map(|d| d.total(metric))
+            .sum(),
+    )
+}
+
+/// An empty float sum is -0.0, which prints as "-0.00".
+fn no_negative_zero(v: f64) -> f64 {
+    if v == 0.0 { 0.0 } else { v }
 }
 
 fn daily_totals(usage: &CostUsage, metric: CostMetric) -> BTreeMap<Epoch, f64> {

@@ -52,6 +52,7 @@ pub fn perform(state: &mut AppState, fetcher: &mut Fetcher, effect: LogsEffect) 
             announce,
         } => match write_first(&paths, &contents) {
             Ok(path) if announce => {
+                let path = std::path::absolute(&path).unwrap_or(path);
                 state.status = Some((format!("wrote {}", path.display()), Level::Ok));
             }
             Ok(_) => {}

@@ -134,7 +134,7 @@ mod tests {
         assert!(path.ends_with("logs-history/prod____x.json"));
         assert_eq!(load(&path).await, Ok(Vec::new()), "missing is empty");
         let h = vec![entry("fields @message\n| limit 5", 1), entry("q \"x\"", 2)];
-        let written = write_first(&[path.clone()], &to_json(&h)).expect("write");
+        let written = write_first(std::slice::from_ref(&path), &to_json(&h)).expect("write");
         assert_eq!(written, path);
         assert_eq!(load(&path).await, Ok(h));
         std::fs::write(&path, "{not json").expect("corrupt");

@@ -115,6 +115,11 @@ fn projection(r: &CostReport) -> Option<(f64, f64, f64)> {
     Some((spent, forecast.mean, spent + forecast.mean))
 }
 
+/// Rounded to the cent (sums of floats are not).
+fn cents(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
 /// The report as JSON.
 pub fn to_json(r: &CostReport) -> Value {
     let err = |e: &CloudError| json!({ "error": e.to_string(), "kind": e.kind() });
@@ -122,11 +127,11 @@ pub fn to_json(r: &CostReport) -> Value {
         Ok(u) => {
             let (total, rows) = month_to_date(u, r.metric, r.now);
             json!({
-                "total": total,
+                "total": cents(total),
                 "unit": u.unit,
-                "by_service": rows.iter().map(|s| json!({"service": s.service, "amount": s.amount})).collect::<Vec<_>>(),
-                "trend": trend(u, r.metric, r.now).iter().map(|(d, v, b)| json!({"day": ymd(*d), "cost": v, "before": b})).collect::<Vec<_>>(),
-                "top_movers": top_movers(u, r.metric, r.now, 5).iter().map(|m| json!({"service": m.service, "before_per_day": m.before, "now_per_day": m.after})).collect::<Vec<_>>(),
+                "by_service": rows.iter().map(|s| json!({"service": s.service, "amount": cents(s.amount)})).collect::<Vec<_>>(),
+                "trend": trend(u, r.metric, r.now).iter().map(|(d, v, b)| json!({"day": ymd(*d), "cost": cents(*v), "before": b.map(cents)})).collect::<Vec<_>>(),
+                "top_movers": top_movers(u, r.metric, r.now, 5).iter().map(|m| json!({"service": m.service, "before_per_day": cents(m.before), "now_per_day": cents(m.after)})).collect::<Vec<_>>(),
                 "levers": levers(&r.env, u, r.anomalies.as_ref().ok(), r.metric, r.now),
             })
         }
@@ -134,11 +139,11 @@ pub fn to_json(r: &CostReport) -> Value {
     };
     let forecast = match (&r.forecast, projection(r)) {
         (Ok(f), Some((spent, rest, projected))) => json!({
-            "spent_before_today": spent,
-            "forecast_rest_of_month": rest,
+            "spent_before_today": cents(spent),
+            "forecast_rest_of_month": cents(rest),
             "lower": f.lower,
             "upper": f.upper,
-            "projected_month_total": projected,
+            "projected_month_total": cents(projected),
             "budget": r.budget,
             "level": r.budget.map(|b| level_name(budget_level(projected, b))),
         }),

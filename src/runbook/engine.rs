@@ -164,7 +164,8 @@ fn run_id() -> String {
 /// Execute the planned procedure, then verify.
 pub async fn execute(prepared: &Prepared, ctx: &RunContext) -> RunSummary {
     let mut lines = Vec::new();
-    if let Some(status) = run_steps(prepared, ctx, &prepared.procedure, Phase::Procedure, &mut lines).await {
+    let mut deployed = BTreeMap::new();
+    if let Some(status) = run_steps(prepared, ctx, &prepared.procedure, Phase::Procedure, &mut lines, &mut deployed).await {
         return summary(prepared, status, lines);
     }
     for (i, step) in prepared.verification.iter().enumerate() {
@@ -172,7 +173,13 @@ pub async fn execute(prepared: &Prepared, ctx: &RunContext) -> RunSummary {
             return summary(prepared, RunStatus::Cancelled, lines);
         }
         ctx.emit(RunEvent::StepStarted { phase: Phase::Verification, index: i });
-        let result = verify::verify(ctx, step.kind, &step.inputs).await;
+        let mut inputs = step.inputs.clone();
+        if let Some(Value::Str(service)) = inputs.get("service")
+            && let Some(td) = deployed.get(service)
+        {
+            inputs.insert(verify::EXPECT_TASK_DEFINITION.to_string(), Value::Str(td.clone()));
+        }
+        let result = verify::verify(ctx, step.kind, &inputs).await;
         let (ok, detail) = match &result {
             Ok(d) => (true, d.clone()),
             Err(d) => (false, d.clone()),
@@ -189,7 +196,7 @@ pub async fn execute(prepared: &Prepared, ctx: &RunContext) -> RunSummary {
 /// Execute planned rollback steps (no verification of their own beyond each call).
 pub async fn execute_rollback(prepared: &Prepared, steps: &[PlannedStep], ctx: &RunContext) -> RunSummary {
     let mut lines = Vec::new();
-    let status = run_steps(prepared, ctx, steps, Phase::Rollback, &mut lines)
+    let status = run_steps(prepared, ctx, steps, Phase::Rollback, &mut lines, &mut BTreeMap::new())
         .await
         .unwrap_or(RunStatus::Verified);
     summary(prepared, status, lines)
@@ -210,6 +217,7 @@ async fn run_steps(
     steps: &[PlannedStep],
     phase: Phase,
     lines: &mut Vec<String>,
+    deployed: &mut BTreeMap<String, String>,
 ) -> Option<RunStatus> {
     for (i, step) in steps.iter().enumerate() {
         if ctx.cancel.load(Ordering::SeqCst) {
@@ -217,7 +225,12 @@ async fn run_steps(
         }
         ctx.emit(RunEvent::StepStarted { phase, index: i });
         let result = match &step.action {
-            Some(action) => perform(prepared, ctx, i, step, action).await,
+            Some(action) => perform(prepared, ctx, i, step, action).await.map(|(detail, td)| {
+                if let (Some(td), Some(Value::Str(service))) = (td, step.inputs.get("service")) {
+                    deployed.insert(service.clone(), td);
+                }
+                detail
+            }),
             None if step.kind == StepKind::EcsWaitStable || step.kind == StepKind::ElbTargetsHealthy => {
                 verify::verify(ctx, step.kind, &step.inputs).await.map_err(|e| e.to_string())
             }
@@ -285,7 +298,7 @@ async fn perform(
     index: usize,
     step: &PlannedStep,
     action: &Action,
-) -> Result<String, String> {
+) -> Result<(String, Option<String>), String> {
     let actor = ctx.cloud.actor().map_err(|e| e.to_string())?.clone();
     let id = |call: usize| format!("{}/{index}/{call}", prepared.run_id);
     match action {
@@ -295,14 +308,15 @@ async fn perform(
                 Ok((r.summary.clone(), r))
             })
             .await?;
-            Ok(r)
+            Ok((r, update.task_definition.clone()))
         }
         Action::StopDeployment { arn } => {
-            audited(prepared, ctx, id(0), step, || async {
+            let r = audited(prepared, ctx, id(0), step, || async {
                 let r = actor.stop_service_deployment(arn).await?;
                 Ok((r.summary.clone(), r))
             })
-            .await
+            .await?;
+            Ok((r, None))
         }
         Action::RegisterAndDeploy { cluster, service, base, container, image } => {
             let new_arn = audited(prepared, ctx, id(0), step, || async {
@@ -314,11 +328,12 @@ async fn perform(
                 task_definition: Some(new_arn.clone()),
                 ..Default::default()
             };
-            audited(prepared, ctx, id(1), step, || async {
+            let r = audited(prepared, ctx, id(1), step, || async {
                 let r = actor.update_service(cluster, service, &update).await?;
                 Ok((r.summary.clone(), r))
             })
-            .await
+            .await?;
+            Ok((r, Some(new_arn)))
         }
     }
 }

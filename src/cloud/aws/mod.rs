@@ -227,19 +227,6 @@ impl CloudAct for AwsCloud {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn read_only_handle_has_no_actor() {
-        let h = handle(AwsSettings::new("us-east-1"), true);
-        assert!(h.act.is_none());
-        assert!(h.is_read_only());
-        let h = handle(AwsSettings::new("us-east-1"), false);
-        assert!(h.act.is_some());
-    }
-}
 
 #[async_trait]
 impl crate::cloud::OpsRead for AwsCloud {
@@ -312,5 +299,19 @@ impl crate::cloud::LogsAct for AwsCloud {
         definition: &crate::cloud::QueryDefinition,
     ) -> CloudResult<String> {
         logs::put_query_definition(&self.clients().await.logs, definition).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_only_handle_has_no_actor() {
+        let h = handle(AwsSettings::new("us-east-1"), true);
+        assert!(h.act.is_none());
+        assert!(h.is_read_only());
+        let h = handle(AwsSettings::new("us-east-1"), false);
+        assert!(h.act.is_some());
     }
 }

@@ -397,7 +397,7 @@ pub fn run(
     }
     let matched = matched.unwrap_or(records.len() as f64);
     if !sorted && !stats_done {
-        records.sort_by(|a, b| b.ts_ms.cmp(&a.ts_ms));
+        records.sort_by_key(|r| std::cmp::Reverse(r.ts_ms));
     }
     records.truncate(limit_n.unwrap_or(DEFAULT_LIMIT).min(10_000));
     let project = |rec: Record| -> ResultRow {

@@ -11,6 +11,10 @@ use super::super::plan::{RunContext, RunEvent};
 use super::super::value::Value;
 use super::ecs_plan::service_of;
 
+/// Input the engine adds to `ecs.wait_stable`: the task definition the procedure
+/// deployed, so that a service that went back to the old one does not count as steady.
+pub const EXPECT_TASK_DEFINITION: &str = "expect_task_definition";
+
 /// Describe what a verification step will check (for the plan).
 pub fn describe(kind: StepKind, inputs: &BTreeMap<String, Value>) -> Vec<String> {
     let service = inputs.get("service").map(|v| v.to_string()).unwrap_or_default();
@@ -60,6 +64,16 @@ async fn wait_stable(ctx: &RunContext, inputs: &BTreeMap<String, Value>) -> Resu
             }
         }
         first = false;
+        if let (Some(Value::Str(expected)), Some(primary)) =
+            (inputs.get(EXPECT_TASK_DEFINITION), svc.primary_deployment())
+            && primary.task_definition != *expected
+        {
+            return Err(format!(
+                "the service is deploying {} instead of the deployed {}: ECS rolled the deployment back (circuit breaker) or someone else deployed",
+                crate::cloud::last_segment(&primary.task_definition),
+                crate::cloud::last_segment(expected)
+            ));
+        }
         if let Some(d) = svc.primary_deployment()
             && d.rollout_state.as_deref() == Some("FAILED")
         {
