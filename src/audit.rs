@@ -71,13 +71,25 @@ impl Record {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AuditProblem {
     #[error("{path}: line {line} is not a valid audit record: {reason}")]
-    Unreadable { path: String, line: usize, reason: String },
+    Unreadable {
+        path: String,
+        line: usize,
+        reason: String,
+    },
     #[error("{path}: line {line} (seq {seq}) was edited: its hash does not match its contents")]
     Edited { path: String, line: usize, seq: u64 },
-    #[error("{path}: line {line} (seq {seq}) does not follow the record before it: a record was deleted or reordered")]
+    #[error(
+        "{path}: line {line} (seq {seq}) does not follow the record before it: a record was deleted or reordered"
+    )]
     Broken { path: String, line: usize, seq: u64 },
-    #[error("{path}: the log ends at seq {found} but its head says seq {expected}: records were truncated")]
-    Truncated { path: String, expected: u64, found: u64 },
+    #[error(
+        "{path}: the log ends at seq {found} but its head says seq {expected}: records were truncated"
+    )]
+    Truncated {
+        path: String,
+        expected: u64,
+        found: u64,
+    },
     #[error("{path}: cannot read: {reason}")]
     Io { path: String, reason: String },
 }
@@ -306,9 +318,12 @@ mod tests {
     #[test]
     fn chain_verifies_and_pairs_intents() {
         let (_d, log) = log();
-        log.append(RecordKind::Intent, entry("r1/0/0")).expect("append");
-        log.append(RecordKind::Outcome, entry("r1/0/0")).expect("append");
-        log.append(RecordKind::Intent, entry("r2/0/0")).expect("append");
+        log.append(RecordKind::Intent, entry("r1/0/0"))
+            .expect("append");
+        log.append(RecordKind::Outcome, entry("r1/0/0"))
+            .expect("append");
+        log.append(RecordKind::Intent, entry("r2/0/0"))
+            .expect("append");
         assert_eq!(log.verify(), Ok(3));
         let open = log.interrupted().expect("read");
         assert_eq!(open.len(), 1);
@@ -322,7 +337,8 @@ mod tests {
     fn edits_deletions_and_truncation_are_detected() {
         let (_d, log) = log();
         for i in 0..3 {
-            log.append(RecordKind::Intent, entry(&format!("r/{i}"))).expect("append");
+            log.append(RecordKind::Intent, entry(&format!("r/{i}")))
+                .expect("append");
         }
         let text = std::fs::read_to_string(log.path()).expect("read");
         let lines: Vec<&str> = text.lines().collect();
@@ -337,6 +353,9 @@ mod tests {
         assert!(matches!(log.verify(), Err(AuditProblem::Truncated { .. })));
 
         std::fs::write(log.path(), format!("{}\nnot json\n", lines[0])).expect("w");
-        assert!(matches!(log.verify(), Err(AuditProblem::Unreadable { line: 2, .. })));
+        assert!(matches!(
+            log.verify(),
+            Err(AuditProblem::Unreadable { line: 2, .. })
+        ));
     }
 }

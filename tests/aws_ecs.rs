@@ -5,7 +5,7 @@ mod support;
 
 use opsdeck::cloud::aws::{AwsClients, AwsCloud, handle};
 use opsdeck::cloud::{CloudError, EcsRead, ServiceUpdate};
-use support::ecs_seed::{SECRET_ARN, Seeded, seed};
+use support::ecs_seed::{SECRET_ARN, seed};
 use support::moto;
 
 async fn moto_cloud() -> AwsCloud {

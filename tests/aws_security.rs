@@ -20,7 +20,7 @@ async fn moto_cloud() -> AwsCloud {
 }
 
 fn asff(prefix: &str, i: usize) -> AwsSecurityFinding {
-    let label = if i % 2 == 0 {
+    let label = if i.is_multiple_of(2) {
         SeverityLabel::High
     } else {
         SeverityLabel::Low

@@ -38,13 +38,29 @@ fn shipped_runbooks_load_and_follow_the_template() {
     assert!(lib.errors.is_empty(), "{:?}", lib.errors);
     assert_eq!(lib.runbooks.len(), SHIPPED.len());
     for rb in &lib.runbooks {
-        assert!(!rb.purpose.is_empty() && !rb.escalation.is_empty(), "{}", rb.name);
-        assert!(!rb.prerequisites.is_empty(), "{} has no prerequisites", rb.name);
-        assert!(!rb.verification.is_empty(), "{} has no verification", rb.name);
+        assert!(
+            !rb.purpose.is_empty() && !rb.escalation.is_empty(),
+            "{}",
+            rb.name
+        );
+        assert!(
+            !rb.prerequisites.is_empty(),
+            "{} has no prerequisites",
+            rb.name
+        );
+        assert!(
+            !rb.verification.is_empty(),
+            "{} has no verification",
+            rb.name
+        );
         assert!(rb.param("timeout").is_some() && rb.param("incident").is_some());
     }
     // CLI parameter contract.
-    assert!(lib.get("rollback").and_then(|r| r.param("revision")).is_some());
+    assert!(
+        lib.get("rollback")
+            .and_then(|r| r.param("revision"))
+            .is_some()
+    );
     assert!(lib.get("scale").and_then(|r| r.param("count")).is_some());
     let deploy = lib.get("deploy").expect("deploy");
     assert!(deploy.param("image").is_some() && deploy.param("revision").is_some());

@@ -36,7 +36,10 @@ fn ctx(world: &Arc<SimWorld>, env: &str, read_only: bool, audit: &AuditLog) -> R
 async fn plan(ctx: &RunContext, name: &str, params: &[(&str, &str)]) -> Result<Prepared, RunError> {
     let lib = Library::load(None);
     let rb = lib.get(name).expect("runbook");
-    let raw: BTreeMap<String, String> = params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let raw: BTreeMap<String, String> = params
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     let params = resolve_params(rb, &ctx.env, &raw).map_err(RunError::Refused)?;
     prepare(rb, params, ctx).await
 }
@@ -54,7 +57,11 @@ async fn rollback_during_the_incident_stops_the_in_flight_deployment() {
     let c = ctx(&w, "prod", false, &log);
     let p = plan(&c, "rollback", &[]).await.expect("plan");
     assert!(p.runnable(), "{:?}", p.checks);
-    assert!(matches!(p.procedure[0].action, Some(Action::StopDeployment { .. })), "{:?}", p.procedure[0]);
+    assert!(
+        matches!(p.procedure[0].action, Some(Action::StopDeployment { .. })),
+        "{:?}",
+        p.procedure[0]
+    );
     assert!(p.procedure[0].calls[0].contains("stopType=ROLLBACK"));
     assert!(p.needs_typed_confirmation(), "prod + high risk");
 }
@@ -67,13 +74,21 @@ async fn rollback_on_staging_skips_the_bad_previous_revision() {
     let c = ctx(&w, "staging", false, &log);
     let p = plan(&c, "rollback", &[]).await.expect("plan");
     let call = &p.procedure[0].calls[0];
-    assert!(call.contains("fastapi:42 → cloudplatform-staging-fastapi:40"), "{call}");
+    assert!(
+        call.contains("fastapi:42 → cloudplatform-staging-fastapi:40"),
+        "{call}"
+    );
     assert!(call.contains("last completed deployment"), "{call}");
     // An explicit revision wins.
-    let p = plan(&c, "rollback", &[("revision", "41")]).await.expect("plan");
+    let p = plan(&c, "rollback", &[("revision", "41")])
+        .await
+        .expect("plan");
     assert!(p.procedure[0].calls[0].contains("→ cloudplatform-staging-fastapi:41"));
     // Rolling back to the current revision is refused.
-    assert!(matches!(plan(&c, "rollback", &[("revision", "42")]).await, Err(RunError::Refused(_))));
+    assert!(matches!(
+        plan(&c, "rollback", &[("revision", "42")]).await,
+        Err(RunError::Refused(_))
+    ));
 }
 
 #[tokio::test]
@@ -82,11 +97,22 @@ async fn scale_respects_minimum_and_auto_scaling_bounds() {
     let w = world(1.0, 1);
     let c = ctx(&w, "prod", false, &log);
     let below = plan(&c, "scale", &[("count", "2")]).await;
-    assert!(matches!(&below, Err(RunError::Refused(m)) if m.contains("minimum of 3")), "{below:?}");
+    assert!(
+        matches!(&below, Err(RunError::Refused(m)) if m.contains("minimum of 3")),
+        "{below:?}"
+    );
     let above = plan(&c, "scale", &[("count", "20")]).await;
-    assert!(matches!(&above, Err(RunError::Refused(m)) if m.contains("auto-scaling bounds")), "{above:?}");
+    assert!(
+        matches!(&above, Err(RunError::Refused(m)) if m.contains("auto-scaling bounds")),
+        "{above:?}"
+    );
     let ok = plan(&c, "scale", &[("count", "5")]).await.expect("plan");
-    assert!(ok.procedure[0].calls.iter().any(|l| l.contains("desiredCount 3 → 5")));
+    assert!(
+        ok.procedure[0]
+            .calls
+            .iter()
+            .any(|l| l.contains("desiredCount 3 → 5"))
+    );
     assert!(!ok.needs_typed_confirmation(), "scale is low risk");
 }
 
@@ -95,7 +121,9 @@ async fn read_only_refuses_writing_runbooks_before_any_call() {
     let (_d, log) = audit();
     let w = world(1.0, 1);
     let c = ctx(&w, "dev", true, &log);
-    assert!(matches!(plan(&c, "restart", &[]).await, Err(RunError::Refused(m)) if m.contains("read-only")));
+    assert!(
+        matches!(plan(&c, "restart", &[]).await, Err(RunError::Refused(m)) if m.contains("read-only"))
+    );
     assert!(w.writes().is_empty());
     assert!(log.read_all().expect("audit").is_empty());
 }
@@ -106,7 +134,9 @@ async fn scale_executes_with_audit_then_verifies_steady() {
     // 100x: the simulated 30 s scale-out takes 0.3 s.
     let w = world(100.0, 0);
     let c = ctx(&w, "dev", false, &log);
-    let p = plan(&c, "scale", &[("count", "2"), ("incident", "INC-42")]).await.expect("plan");
+    let p = plan(&c, "scale", &[("count", "2"), ("incident", "INC-42")])
+        .await
+        .expect("plan");
     let summary = execute(&p, &c).await;
     assert_eq!(summary.status, RunStatus::Verified, "{:?}", summary.lines);
     assert_eq!(w.writes().len(), 1);
@@ -115,9 +145,24 @@ async fn scale_executes_with_audit_then_verifies_steady() {
     assert_eq!(records[0].kind, RecordKind::Intent);
     assert_eq!(records[1].kind, RecordKind::Outcome);
     assert_eq!(records[0].entry.id, records[1].entry.id);
-    assert!(records[0].entry.caller.as_deref().is_some_and(|c| c.contains("111111111111")));
-    assert_eq!(records[0].entry.params.get("incident").map(String::as_str), Some("INC-42"));
-    assert!(records[0].entry.plan.iter().any(|l| l.contains("desiredCount 1 → 2")));
+    assert!(
+        records[0]
+            .entry
+            .caller
+            .as_deref()
+            .is_some_and(|c| c.contains("111111111111"))
+    );
+    assert_eq!(
+        records[0].entry.params.get("incident").map(String::as_str),
+        Some("INC-42")
+    );
+    assert!(
+        records[0]
+            .entry
+            .plan
+            .iter()
+            .any(|l| l.contains("desiredCount 1 → 2"))
+    );
     assert!(records[1].entry.request_id.is_some());
     assert_eq!(log.verify(), Ok(2));
 }
@@ -129,17 +174,31 @@ async fn failed_verification_offers_the_rollback_section_which_restores() {
     let w = world(20.0, 0);
     let c = ctx(&w, "prod", false, &log);
     // Deploying the bad :42 on prod crash-loops: verification fails.
-    let p = plan(&c, "deploy", &[("revision", "42"), ("timeout", "10")]).await.expect("plan");
+    let p = plan(&c, "deploy", &[("revision", "42"), ("timeout", "10")])
+        .await
+        .expect("plan");
     let summary = execute(&p, &c).await;
-    assert!(matches!(summary.status, RunStatus::VerificationFailed(_)), "{:?}", summary);
+    assert!(
+        matches!(summary.status, RunStatus::VerificationFailed(_)),
+        "{:?}",
+        summary
+    );
     assert_eq!(summary.exit_code(), 1);
     assert!(!summary.escalation.is_empty());
     let steps = prepare_rollback(&p, &c).await.expect("rollback plan");
-    assert!(steps[0].calls[0].contains("→ cloudplatform-prod-fastapi:41"), "{:?}", steps[0].calls);
+    assert!(
+        steps[0].calls[0].contains("→ cloudplatform-prod-fastapi:41"),
+        "{:?}",
+        steps[0].calls
+    );
     let r = execute_rollback(&p, &steps, &c).await;
     assert_eq!(r.status, RunStatus::Verified, "{:?}", r.lines);
     assert_eq!(w.writes().len(), 2);
-    assert!(w.writes()[1].contains("taskDefinition=cloudplatform-prod-fastapi:41"), "{:?}", w.writes());
+    assert!(
+        w.writes()[1].contains("taskDefinition=cloudplatform-prod-fastapi:41"),
+        "{:?}",
+        w.writes()
+    );
 }
 
 #[tokio::test]
@@ -148,7 +207,12 @@ async fn a_deployment_ecs_rolled_back_does_not_verify() {
     // 100x: the circuit breaker (600 s) fires within the 10 s wait and ECS goes back to :41.
     let w = world(100.0, 0);
     let c = ctx(&w, "prod", false, &log);
-    let p = plan(&c, "deploy", &[("revision", "42"), ("timeout", "10")]).await.expect("plan");
+    let p = plan(&c, "deploy", &[("revision", "42"), ("timeout", "10")])
+        .await
+        .expect("plan");
     let summary = execute(&p, &c).await;
-    assert!(matches!(&summary.status, RunStatus::VerificationFailed(m) if m.contains("rolled the deployment back") || m.contains("not steady")), "{summary:?}");
+    assert!(
+        matches!(&summary.status, RunStatus::VerificationFailed(m) if m.contains("rolled the deployment back") || m.contains("not steady")),
+        "{summary:?}"
+    );
 }

@@ -52,7 +52,10 @@ pub const GROUPS: &[BindingGroup] = &[
         bindings: &[
             b("enter", "parameters → plan (no changes) → confirm"),
             b("y", "on a plan: confirm and run"),
-            b("type env name", "confirm a high-risk runbook on a protected environment"),
+            b(
+                "type env name",
+                "confirm a high-risk runbook on a protected environment",
+            ),
             b("c", "while running: cancel between steps"),
             b("R", "after failed verification: plan the rollback section"),
             b("esc", "back (cancels a plan or confirmation)"),
@@ -67,7 +70,10 @@ pub const GROUPS: &[BindingGroup] = &[
     },
     BindingGroup {
         title: "Dashboard pane",
-        bindings: &[b("t  T", "time range: longer / shorter (15m 1h 3h 12h 24h 7d)")],
+        bindings: &[b(
+            "t  T",
+            "time range: longer / shorter (15m 1h 3h 12h 24h 7d)",
+        )],
     },
     BindingGroup {
         title: "Security pane",
@@ -80,7 +86,10 @@ pub const GROUPS: &[BindingGroup] = &[
             b("m", "show / hide muted (SUPPRESSED) findings"),
             b("x", "reset the filters"),
             b("space", "mark / unmark a finding for triage"),
-            b("T", "triage: set workflow status with a note (plan, confirm, audited)"),
+            b(
+                "T",
+                "triage: set workflow status with a note (plan, confirm, audited)",
+            ),
             b("A", "archive GuardDuty findings (plan, confirm, audited)"),
         ],
     },
@@ -94,9 +103,18 @@ pub const GROUPS: &[BindingGroup] = &[
     BindingGroup {
         title: "Logs pane",
         bindings: &[
-            b("F1 F2 F3 F4", "run recent-errors / errors-by-endpoint / slow-requests / status-volume"),
-            b("e", "edit the query (tab: groups, range; ctrl-r runs; esc leaves)"),
-            b("x  c", "run the edited query / cancel the running one (StopQuery)"),
+            b(
+                "F1 F2 F3 F4",
+                "run recent-errors / errors-by-endpoint / slow-requests / status-volume",
+            ),
+            b(
+                "e",
+                "edit the query (tab: groups, range; ctrl-r runs; esc leaves)",
+            ),
+            b(
+                "x  c",
+                "run the edited query / cancel the running one (StopQuery)",
+            ),
             b("[  ]", "time range shorter / longer"),
             b("s  S", "sort by the next column / reverse the sort"),
             b("enter", "row detail (JSON pretty-printed; esc closes)"),

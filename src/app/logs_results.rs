@@ -107,7 +107,8 @@ impl ResultsTable {
                 .collect::<Vec<_>>()
                 .join(",")
         };
-        out.push_str(&line(self.columns.iter().map(String::as_str).collect()));
+        let header: Vec<String> = self.columns.iter().map(|c| csv_quote(c)).collect();
+        out.push_str(&header.join(","));
         out.push_str("\r\n");
         for &i in rows {
             if let Some(row) = self.rows.get(i) {
@@ -143,15 +144,19 @@ pub fn row_json(columns: &[String], row: &ResultRow) -> serde_json::Value {
 /// One CSV field, quoted when it holds a comma, quote, CR or LF (or starts with a
 /// character a spreadsheet would run as a formula, which is prefixed with `'`).
 pub fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) && s.parse::<f64>().is_err() {
-        format!("'{s}")
+    if s.starts_with(['=', '+', '-', '@']) && s.parse::<f64>().is_err() {
+        csv_quote(&format!("'{s}"))
     } else {
-        s.to_string()
-    };
+        csv_quote(s)
+    }
+}
+
+/// One CSV field, quoted when it holds a comma, quote, CR or LF.
+pub fn csv_quote(s: &str) -> String {
     if s.contains([',', '"', '\r', '\n']) || s.starts_with(' ') || s.ends_with(' ') {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s
+        s.to_string()
     }
 }
 

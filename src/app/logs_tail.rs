@@ -159,11 +159,20 @@ mod tests {
         assert_eq!(req.start_ms, (1000 - TAIL_BACKLOG_SECONDS) * 1000);
         t.in_flight = true;
         assert!(t.due(1000).is_none());
-        t.apply(Ok(vec![ev(5, "a", "x"), ev(9, "b", "ERROR y")]), 1000);
-        assert_eq!(t.since_ms, 9);
+        t.apply(
+            Ok(vec![ev(900_005, "a", "x"), ev(900_009, "b", "ERROR y")]),
+            1000,
+        );
+        assert_eq!(t.since_ms, 900_009);
         assert!(t.due(1001).is_none(), "waits between polls");
-        assert_eq!(t.due(1002).map(|r| r.start_ms), Some(9));
-        t.apply(Ok(vec![ev(9, "b", "ERROR y"), ev(12, "c", "WARN z")]), 1002);
+        assert_eq!(t.due(1002).map(|r| r.start_ms), Some(900_009));
+        t.apply(
+            Ok(vec![
+                ev(900_009, "b", "ERROR y"),
+                ev(900_012, "c", "WARN z"),
+            ]),
+            1002,
+        );
         assert_eq!(t.events.len(), 3);
         t.paused = true;
         assert!(t.due(2000).is_none());

@@ -35,7 +35,14 @@ impl RunbookDriver {
         }
     }
 
-    fn context(&self, env: &Environment, connector: &dyn Connector) -> (RunContext, mpsc::UnboundedReceiver<crate::runbook::plan::RunEvent>) {
+    fn context(
+        &self,
+        env: &Environment,
+        connector: &dyn Connector,
+    ) -> (
+        RunContext,
+        mpsc::UnboundedReceiver<crate::runbook::plan::RunEvent>,
+    ) {
         let (events, rx) = mpsc::unbounded_channel();
         let ctx = RunContext {
             env: env.clone(),
@@ -55,7 +62,12 @@ impl RunbookDriver {
     }
 
     /// Carry out a request for the environment `current` (plans) or the plan's own.
-    pub fn handle(&mut self, request: RunbookRequest, current: &Environment, connector: &dyn Connector) {
+    pub fn handle(
+        &mut self,
+        request: RunbookRequest,
+        current: &Environment,
+        connector: &dyn Connector,
+    ) {
         let tx = self.tx.clone();
         match request {
             RunbookRequest::Cancel => self.cancel.store(true, Ordering::SeqCst),

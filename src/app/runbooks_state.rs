@@ -17,7 +17,10 @@ use crate::runbook::plan::{Phase, PlannedStep, Prepared, RunError, RunEvent};
 /// A request the event loop carries out for the pane.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RunbookRequest {
-    Plan { runbook: Box<Runbook>, raw: BTreeMap<String, String> },
+    Plan {
+        runbook: Box<Runbook>,
+        raw: BTreeMap<String, String>,
+    },
     Execute(Box<Prepared>),
     PlanRollback(Box<Prepared>),
     ExecuteRollback(Box<Prepared>, Vec<PlannedStep>),
@@ -118,7 +121,8 @@ impl RunbooksState {
     /// The runbook under the cursor.
     pub fn selected(&self) -> Option<&Runbook> {
         let v = self.visible();
-        v.get(self.list.cursor.min(v.len().saturating_sub(1))).copied()
+        v.get(self.list.cursor.min(v.len().saturating_sub(1)))
+            .copied()
     }
 
     /// True while the pane takes every key as text (parameters, typed confirmation).
@@ -147,7 +151,10 @@ impl RunbooksState {
                         return (None, None);
                     };
                     if rb.writes() && read_only {
-                        return (None, Some(format!("{} writes: unavailable in read-only mode", rb.name)));
+                        return (
+                            None,
+                            Some(format!("{} writes: unavailable in read-only mode", rb.name)),
+                        );
                     }
                     self.flow = Flow::Params {
                         fields: form_fields(&rb, env),
@@ -159,7 +166,11 @@ impl RunbooksState {
                 }
                 (None, None)
             }
-            Flow::Params { runbook, fields, cursor } => match key.code {
+            Flow::Params {
+                runbook,
+                fields,
+                cursor,
+            } => match key.code {
                 KeyCode::Esc => {
                     self.flow = Flow::Browse;
                     (None, None)
@@ -219,7 +230,11 @@ impl RunbooksState {
                 }
                 _ => (None, None),
             },
-            Flow::Confirm { prepared, rollback, typed } => {
+            Flow::Confirm {
+                prepared,
+                rollback,
+                typed,
+            } => {
                 let typed_needed = prepared.needs_typed_confirmation();
                 match key.code {
                     KeyCode::Esc => {
@@ -234,14 +249,17 @@ impl RunbooksState {
                         typed.push(c);
                         (None, None)
                     }
-                    KeyCode::Enter if typed_needed && typed.as_str() != prepared.env.name => {
-                        (None, Some(format!("type {} exactly to confirm", prepared.env.name)))
-                    }
+                    KeyCode::Enter if typed_needed && typed.as_str() != prepared.env.name => (
+                        None,
+                        Some(format!("type {} exactly to confirm", prepared.env.name)),
+                    ),
                     KeyCode::Enter | KeyCode::Char('y') => {
                         let prepared = prepared.clone();
                         let rollback = rollback.take();
                         let request = match &rollback {
-                            Some(steps) => RunbookRequest::ExecuteRollback(prepared.clone(), steps.clone()),
+                            Some(steps) => {
+                                RunbookRequest::ExecuteRollback(prepared.clone(), steps.clone())
+                            }
                             None => RunbookRequest::Execute(prepared.clone()),
                         };
                         let steps = progress_steps(&prepared, rollback.as_deref());
@@ -264,17 +282,28 @@ impl RunbooksState {
             Flow::Running { cancelling, .. } => {
                 if key.code == KeyCode::Char('c') && !*cancelling {
                     *cancelling = true;
-                    return (Some(RunbookRequest::Cancel), Some("cancelling after the current step".into()));
+                    return (
+                        Some(RunbookRequest::Cancel),
+                        Some("cancelling after the current step".into()),
+                    );
                 }
                 (None, None)
             }
-            Flow::Done { prepared, summary, rolled_back, .. } => match key.code {
+            Flow::Done {
+                prepared,
+                summary,
+                rolled_back,
+                ..
+            } => match key.code {
                 KeyCode::Char('R')
                     if matches!(summary.status, RunStatus::VerificationFailed(_))
                         && !prepared.runbook.rollback.is_empty()
                         && !*rolled_back =>
                 {
-                    (Some(RunbookRequest::PlanRollback(prepared.clone())), Some("planning the rollback section".into()))
+                    (
+                        Some(RunbookRequest::PlanRollback(prepared.clone())),
+                        Some("planning the rollback section".into()),
+                    )
                 }
                 KeyCode::Esc | KeyCode::Enter => {
                     self.flow = Flow::Browse;
@@ -301,7 +330,13 @@ impl RunbooksState {
             }
             RunbookMsg::RollbackPlanned(Err(e)) => self.flow = Flow::PlanFailed(e.to_string()),
             RunbookMsg::Progress(event) => {
-                if let Flow::Running { steps, log, started_at, .. } = &mut self.flow {
+                if let Flow::Running {
+                    steps,
+                    log,
+                    started_at,
+                    ..
+                } = &mut self.flow
+                {
                     if *started_at == 0 {
                         *started_at = now;
                     }
@@ -309,7 +344,13 @@ impl RunbooksState {
                 }
             }
             RunbookMsg::Finished(summary) => {
-                if let Flow::Running { prepared, log, steps, .. } = &self.flow {
+                if let Flow::Running {
+                    prepared,
+                    log,
+                    steps,
+                    ..
+                } = &self.flow
+                {
                     let rolled_back = steps.iter().any(|s| s.phase == Phase::Rollback);
                     self.flow = Flow::Done {
                         prepared: prepared.clone(),
@@ -338,9 +379,18 @@ fn apply_event(steps: &mut [StepProgress], log: &mut Vec<String>, event: RunEven
                 steps[i].state = StepState::Running;
             }
         }
-        RunEvent::StepFinished { phase, index, ok, detail } => {
+        RunEvent::StepFinished {
+            phase,
+            index,
+            ok,
+            detail,
+        } => {
             if let Some(i) = find(steps, phase, index) {
-                steps[i].state = if ok { StepState::Done(detail) } else { StepState::Failed(detail) };
+                steps[i].state = if ok {
+                    StepState::Done(detail)
+                } else {
+                    StepState::Failed(detail)
+                };
             }
         }
         RunEvent::Log(line) => {
@@ -364,7 +414,12 @@ fn progress_steps(prepared: &Prepared, rollback: Option<&[PlannedStep]>) -> Vec<
             .procedure
             .iter()
             .map(|s| make(Phase::Procedure, s))
-            .chain(prepared.verification.iter().map(|s| make(Phase::Verification, s)))
+            .chain(
+                prepared
+                    .verification
+                    .iter()
+                    .map(|s| make(Phase::Verification, s)),
+            )
             .collect(),
     }
 }

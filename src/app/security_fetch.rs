@@ -42,7 +42,11 @@ pub async fn perform(
     let actor = cloud.actor()?;
     let (step, plan) = describe_write(write);
     let entry = crate::audit::Entry {
-        id: format!("triage-{}-{}", crate::audit::now_rfc3339(), std::process::id()),
+        id: format!(
+            "triage-{}-{}",
+            crate::audit::now_rfc3339(),
+            std::process::id()
+        ),
         env: env.to_string(),
         runbook: "security-triage".into(),
         step,
@@ -53,7 +57,11 @@ pub async fn perform(
     // The intent is on disk before the call leaves; no audit, no write.
     audit
         .append(crate::audit::RecordKind::Intent, entry.clone())
-        .map_err(|e| crate::cloud::CloudError::Invalid(format!("audit log not writable, nothing was called: {e}")))?;
+        .map_err(|e| {
+            crate::cloud::CloudError::Invalid(format!(
+                "audit log not writable, nothing was called: {e}"
+            ))
+        })?;
     let receipt = match write {
         SecurityWrite::Workflow {
             findings,
@@ -100,17 +108,29 @@ pub async fn perform(
 /// The audited step name and the exact call a triage write makes.
 fn describe_write(write: &SecurityWrite) -> (String, Vec<String>) {
     match write {
-        SecurityWrite::Workflow { findings, status, note, .. } => (
+        SecurityWrite::Workflow {
+            findings,
+            status,
+            note,
+            ..
+        } => (
             "securityhub:BatchUpdateFindings".into(),
             vec![format!(
                 "securityhub:BatchUpdateFindings {} finding(s) workflow status → {:?}, note {:?}: {}",
                 findings.len(),
                 status,
                 note,
-                findings.iter().map(|f| f.id.as_str()).collect::<Vec<_>>().join(", ")
+                findings
+                    .iter()
+                    .map(|f| f.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )],
         ),
-        SecurityWrite::Archive { detector_id, finding_ids } => (
+        SecurityWrite::Archive {
+            detector_id,
+            finding_ids,
+        } => (
             "guardduty:ArchiveFindings".into(),
             vec![format!(
                 "guardduty:ArchiveFindings detector {detector_id}: {}",

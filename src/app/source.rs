@@ -1,7 +1,7 @@
 //! The data sources the console fetches, and what a finished fetch carries back.
 
-use super::dashboard_state::MetricsKey;
 use super::cost_fetch::{CostAnswer, CostFetch};
+use super::dashboard_state::MetricsKey;
 use super::pane::Pane;
 use crate::cloud::{
     CallerIdentity, CloudResult, EcsService, EcsTask, ServiceDeploymentRecord, TaskDefinition,

@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
-use super::dashboard_state::DashboardState;
 use super::cost_state::CostState;
+use super::dashboard_state::DashboardState;
 use super::ecs_state::EcsState;
 use super::loadable::Loadable;
 use super::pane::Pane;

@@ -36,8 +36,11 @@ pub trait OpsRead: Send + Sync {
     /// `ecs:ListTaskDefinitions` for `family`, ACTIVE only, as ARNs (any order).
     async fn list_task_definitions(&self, family: &str) -> CloudResult<Vec<String>>;
     /// `application-autoscaling:DescribeScalableTargets` for the service; None if not registered.
-    async fn scalable_target(&self, cluster: &str, service: &str)
-    -> CloudResult<Option<ScalableTarget>>;
+    async fn scalable_target(
+        &self,
+        cluster: &str,
+        service: &str,
+    ) -> CloudResult<Option<ScalableTarget>>;
     /// `elasticloadbalancing:DescribeTargetHealth` for a target group ARN.
     async fn target_health(&self, target_group_arn: &str) -> CloudResult<Vec<TargetHealth>>;
 }

@@ -36,7 +36,10 @@ pub fn run(global: &GlobalArgs, cmd: AuditCommand) -> ExitCode {
                     return ExitCode::from(EXIT_ERROR);
                 }
             };
-            for r in records.iter().filter(|r| keep(r, global.env.as_deref(), cutoff)) {
+            for r in records
+                .iter()
+                .filter(|r| keep(r, global.env.as_deref(), cutoff))
+            {
                 if json {
                     println!("{}", serde_json::to_string(r).unwrap_or_default());
                 } else {

@@ -51,7 +51,11 @@ pub fn run(global: &GlobalArgs, cmd: RunbookCommand) -> ExitCode {
                     rb.title
                 );
             }
-            if library.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(EXIT_ERROR) }
+            if library.errors.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(EXIT_ERROR)
+            }
         }
         RunbookCommand::Show { name } => match library.get(&name) {
             Some(rb) => {
@@ -102,7 +106,9 @@ pub fn confirm(
 ) -> Result<(), String> {
     if yes {
         if protected && confirm_env != Some(env) {
-            return Err(format!("{env} is protected: --yes also needs --confirm-env {env}"));
+            return Err(format!(
+                "{env} is protected: --yes also needs --confirm-env {env}"
+            ));
         }
         return Ok(());
     }
@@ -157,7 +163,9 @@ fn run_runbook(
         let printer = tokio::spawn(async move {
             while let Some(ev) = rx.recv().await {
                 match ev {
-                    RunEvent::StepStarted { phase, index } => eprintln!("» {} step {}", phase_name(phase), index + 1),
+                    RunEvent::StepStarted { phase, index } => {
+                        eprintln!("» {} step {}", phase_name(phase), index + 1)
+                    }
                     RunEvent::StepFinished { ok, detail, .. } => {
                         eprintln!("  {} {detail}", if ok { "✓" } else { "✗" })
                     }
@@ -207,7 +215,14 @@ async fn drive(
     }
     if prepared.writes() {
         let interactive = std::io::stdin().is_terminal();
-        if let Err(m) = confirm(&ctx.env.name, ctx.env.protected, rb.risk, yes, confirm_env, interactive) {
+        if let Err(m) = confirm(
+            &ctx.env.name,
+            ctx.env.protected,
+            rb.risk,
+            yes,
+            confirm_env,
+            interactive,
+        ) {
             return refused(m);
         }
     }
@@ -219,7 +234,10 @@ async fn drive(
     match &summary.status {
         RunStatus::Verified => println!("{}: verified", rb.name),
         RunStatus::Cancelled => println!("{}: cancelled", rb.name),
-        RunStatus::Failed(m) => println!("{}: FAILED: {m}\nescalation: {}", rb.name, summary.escalation),
+        RunStatus::Failed(m) => println!(
+            "{}: FAILED: {m}\nescalation: {}",
+            rb.name, summary.escalation
+        ),
         RunStatus::VerificationFailed(m) => {
             println!("{}: verification FAILED: {m}", rb.name);
             if !rb.rollback.is_empty() {
@@ -234,7 +252,8 @@ async fn drive(
                         }
                         let interactive = std::io::stdin().is_terminal();
                         if interactive
-                            && confirm(&ctx.env.name, ctx.env.protected, rb.risk, false, None, true).is_ok()
+                            && confirm(&ctx.env.name, ctx.env.protected, rb.risk, false, None, true)
+                                .is_ok()
                         {
                             let r = execute_rollback(&prepared, &steps, ctx).await;
                             for l in &r.lines {

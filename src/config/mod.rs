@@ -383,9 +383,16 @@ mod tests {
 
     #[test]
     fn cost_filter_is_tag_or_account() {
-        let c = parse("[environments.prod]\ncost_filter = \"account\"\n[environments.dev]\n").unwrap();
-        assert_eq!(c.environment("prod").unwrap().cost_filter, CostFilterKind::Account);
-        assert_eq!(c.environment("dev").unwrap().cost_filter, CostFilterKind::Tag);
+        let c =
+            parse("[environments.prod]\ncost_filter = \"account\"\n[environments.dev]\n").unwrap();
+        assert_eq!(
+            c.environment("prod").unwrap().cost_filter,
+            CostFilterKind::Account
+        );
+        assert_eq!(
+            c.environment("dev").unwrap().cost_filter,
+            CostFilterKind::Tag
+        );
         let e = parse("[environments.prod]\ncost_filter = \"owner\"\n").unwrap_err();
         assert_eq!(e.line, 2, "{e}");
         assert!(e.message.contains("owner"), "{e}");

@@ -13,13 +13,24 @@ pub fn risk(rb: &Runbook) -> &'static str {
 
 /// A runbook as text: the seed's template sections.
 pub fn text(rb: &Runbook) -> String {
-    let mut out = format!("{} — {}\nrisk: {}\nsource: {}\n\npurpose:\n  {}\n\nparameters:\n", rb.name, rb.title, risk(rb), rb.source.display(), rb.purpose);
+    let mut out = format!(
+        "{} — {}\nrisk: {}\nsource: {}\n\npurpose:\n  {}\n\nparameters:\n",
+        rb.name,
+        rb.title,
+        risk(rb),
+        rb.source.display(),
+        rb.purpose
+    );
     for p in &rb.params {
         let default = p
             .default
             .as_ref()
             .map(|d| format!(" (default {d})"))
-            .or_else(|| p.default_from.as_ref().map(|k| format!(" (default: environment {k})")))
+            .or_else(|| {
+                p.default_from
+                    .as_ref()
+                    .map(|k| format!(" (default: environment {k})"))
+            })
             .unwrap_or_default();
         out.push_str(&format!(
             "  {:<10} {:<9}{}{} {}\n",
@@ -44,4 +55,3 @@ pub fn text(rb: &Runbook) -> String {
     out.push_str(&format!("\nescalation:\n  {}\n", rb.escalation));
     out
 }
-

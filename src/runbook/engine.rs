@@ -79,7 +79,9 @@ pub async fn prepare(
         let inputs = resolve_inputs(step, &params, ctx);
         if let (Some(Value::Str(cluster)), Some(Value::Str(service))) =
             (inputs.get("cluster"), inputs.get("service"))
-            && !before.iter().any(|b| &b.cluster == cluster && &b.service == service)
+            && !before
+                .iter()
+                .any(|b| &b.cluster == cluster && &b.service == service)
             && let Ok(svc) = ecs_plan::service_of(ctx, &inputs).await
         {
             before.push(ServiceBefore {
@@ -146,7 +148,10 @@ async fn plan_step(
 }
 
 /// Plan the runbook's rollback section against the state recorded before the run.
-pub async fn prepare_rollback(prepared: &Prepared, ctx: &RunContext) -> Result<Vec<PlannedStep>, RunError> {
+pub async fn prepare_rollback(
+    prepared: &Prepared,
+    ctx: &RunContext,
+) -> Result<Vec<PlannedStep>, RunError> {
     let mut out = Vec::new();
     for step in &prepared.runbook.rollback {
         out.push(plan_step(ctx, step, &prepared.params, &prepared.before).await?);
@@ -165,27 +170,51 @@ fn run_id() -> String {
 pub async fn execute(prepared: &Prepared, ctx: &RunContext) -> RunSummary {
     let mut lines = Vec::new();
     let mut deployed = BTreeMap::new();
-    if let Some(status) = run_steps(prepared, ctx, &prepared.procedure, Phase::Procedure, &mut lines, &mut deployed).await {
+    if let Some(status) = run_steps(
+        prepared,
+        ctx,
+        &prepared.procedure,
+        Phase::Procedure,
+        &mut lines,
+        &mut deployed,
+    )
+    .await
+    {
         return summary(prepared, status, lines);
     }
     for (i, step) in prepared.verification.iter().enumerate() {
         if ctx.cancel.load(Ordering::SeqCst) {
             return summary(prepared, RunStatus::Cancelled, lines);
         }
-        ctx.emit(RunEvent::StepStarted { phase: Phase::Verification, index: i });
+        ctx.emit(RunEvent::StepStarted {
+            phase: Phase::Verification,
+            index: i,
+        });
         let mut inputs = step.inputs.clone();
         if let Some(Value::Str(service)) = inputs.get("service")
             && let Some(td) = deployed.get(service)
         {
-            inputs.insert(verify::EXPECT_TASK_DEFINITION.to_string(), Value::Str(td.clone()));
+            inputs.insert(
+                verify::EXPECT_TASK_DEFINITION.to_string(),
+                Value::Str(td.clone()),
+            );
         }
         let result = verify::verify(ctx, step.kind, &inputs).await;
         let (ok, detail) = match &result {
             Ok(d) => (true, d.clone()),
             Err(d) => (false, d.clone()),
         };
-        ctx.emit(RunEvent::StepFinished { phase: Phase::Verification, index: i, ok, detail: detail.clone() });
-        lines.push(format!("verify {}: {}{detail}", step.label, if ok { "ok: " } else { "FAILED: " }));
+        ctx.emit(RunEvent::StepFinished {
+            phase: Phase::Verification,
+            index: i,
+            ok,
+            detail: detail.clone(),
+        });
+        lines.push(format!(
+            "verify {}: {}{detail}",
+            step.label,
+            if ok { "ok: " } else { "FAILED: " }
+        ));
         if !ok {
             return summary(prepared, RunStatus::VerificationFailed(detail), lines);
         }
@@ -194,11 +223,22 @@ pub async fn execute(prepared: &Prepared, ctx: &RunContext) -> RunSummary {
 }
 
 /// Execute planned rollback steps (no verification of their own beyond each call).
-pub async fn execute_rollback(prepared: &Prepared, steps: &[PlannedStep], ctx: &RunContext) -> RunSummary {
+pub async fn execute_rollback(
+    prepared: &Prepared,
+    steps: &[PlannedStep],
+    ctx: &RunContext,
+) -> RunSummary {
     let mut lines = Vec::new();
-    let status = run_steps(prepared, ctx, steps, Phase::Rollback, &mut lines, &mut BTreeMap::new())
-        .await
-        .unwrap_or(RunStatus::Verified);
+    let status = run_steps(
+        prepared,
+        ctx,
+        steps,
+        Phase::Rollback,
+        &mut lines,
+        &mut BTreeMap::new(),
+    )
+    .await
+    .unwrap_or(RunStatus::Verified);
     summary(prepared, status, lines)
 }
 
@@ -225,14 +265,21 @@ async fn run_steps(
         }
         ctx.emit(RunEvent::StepStarted { phase, index: i });
         let result = match &step.action {
-            Some(action) => perform(prepared, ctx, i, step, action).await.map(|(detail, td)| {
-                if let (Some(td), Some(Value::Str(service))) = (td, step.inputs.get("service")) {
-                    deployed.insert(service.clone(), td);
-                }
-                detail
-            }),
-            None if step.kind == StepKind::EcsWaitStable || step.kind == StepKind::ElbTargetsHealthy => {
-                verify::verify(ctx, step.kind, &step.inputs).await.map_err(|e| e.to_string())
+            Some(action) => perform(prepared, ctx, i, step, action)
+                .await
+                .map(|(detail, td)| {
+                    if let (Some(td), Some(Value::Str(service))) = (td, step.inputs.get("service"))
+                    {
+                        deployed.insert(service.clone(), td);
+                    }
+                    detail
+                }),
+            None if step.kind == StepKind::EcsWaitStable
+                || step.kind == StepKind::ElbTargetsHealthy =>
+            {
+                verify::verify(ctx, step.kind, &step.inputs)
+                    .await
+                    .map_err(|e| e.to_string())
             }
             None => Ok("nothing to do".to_string()),
         };
@@ -240,8 +287,17 @@ async fn run_steps(
             Ok(d) => (true, d),
             Err(d) => (false, d),
         };
-        ctx.emit(RunEvent::StepFinished { phase, index: i, ok, detail: detail.clone() });
-        lines.push(format!("{}: {}{detail}", step.label, if ok { "ok: " } else { "FAILED: " }));
+        ctx.emit(RunEvent::StepFinished {
+            phase,
+            index: i,
+            ok,
+            detail: detail.clone(),
+        });
+        lines.push(format!(
+            "{}: {}{detail}",
+            step.label,
+            if ok { "ok: " } else { "FAILED: " }
+        ));
         if !ok {
             return Some(RunStatus::Failed(detail));
         }
@@ -302,7 +358,11 @@ async fn perform(
     let actor = ctx.cloud.actor().map_err(|e| e.to_string())?.clone();
     let id = |call: usize| format!("{}/{index}/{call}", prepared.run_id);
     match action {
-        Action::UpdateService { cluster, service, update } => {
+        Action::UpdateService {
+            cluster,
+            service,
+            update,
+        } => {
             let r = audited(prepared, ctx, id(0), step, || async {
                 let r = actor.update_service(cluster, service, update).await?;
                 Ok((r.summary.clone(), r))
@@ -318,9 +378,17 @@ async fn perform(
             .await?;
             Ok((r, None))
         }
-        Action::RegisterAndDeploy { cluster, service, base, container, image } => {
+        Action::RegisterAndDeploy {
+            cluster,
+            service,
+            base,
+            container,
+            image,
+        } => {
             let new_arn = audited(prepared, ctx, id(0), step, || async {
-                let r = actor.register_task_definition_with_image(base, container, image).await?;
+                let r = actor
+                    .register_task_definition_with_image(base, container, image)
+                    .await?;
                 Ok((r.arn.clone(), r.receipt))
             })
             .await?;

@@ -168,17 +168,24 @@ fn param(name: &str, f: &ParamFile) -> Result<ParamSpec, String> {
             (toml::Value::Integer(i), Ty::Int) => Some(Value::Int(*i)),
             (toml::Value::String(s), Ty::Str) => Some(Value::Str(s.clone())),
             (other, t) => {
-                return Err(format!(
-                    "param {name}: default {other} is not a {t}"
-                ));
+                return Err(format!("param {name}: default {other} is not a {t}"));
             }
         },
     };
     if let Some(k) = &f.default_from {
         match env_key_type(k) {
             Some(t) if t == ty.ty() => {}
-            Some(t) => return Err(format!("param {name}: default_from {k} is a {t}, not a {}", ty.ty())),
-            None => return Err(format!("param {name}: default_from {k:?} is not an environment key")),
+            Some(t) => {
+                return Err(format!(
+                    "param {name}: default_from {k} is a {t}, not a {}",
+                    ty.ty()
+                ));
+            }
+            None => {
+                return Err(format!(
+                    "param {name}: default_from {k:?} is not an environment key"
+                ));
+            }
         }
     }
     Ok(ParamSpec {
@@ -239,7 +246,10 @@ fn step(
         let known: Vec<&str> = StepKind::ALL.iter().map(|k| k.name()).collect();
         at_key(
             "kind",
-            format!("unknown step kind {kind_name:?}; known: {}", known.join(", ")),
+            format!(
+                "unknown step kind {kind_name:?}; known: {}",
+                known.join(", ")
+            ),
         )
     })?;
     if !kind.allowed_in(section) {
@@ -260,7 +270,11 @@ fn step(
                 key,
                 format!(
                     "{kind_name} has no input {key:?}; its inputs: {}",
-                    if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    }
                 ),
             ));
         };
@@ -271,15 +285,23 @@ fn step(
                 .iter()
                 .find(|s| &s.name == p)
                 .map(|s| s.ty.ty())
-                .ok_or_else(|| at_key(key, format!("{key} references undeclared parameter {p:?}")))?,
+                .ok_or_else(|| {
+                    at_key(key, format!("{key} references undeclared parameter {p:?}"))
+                })?,
             Input::Env(k) => env_key_type(k).ok_or_else(|| {
-                at_key(key, format!("{key} references unknown environment key {k:?}"))
+                at_key(
+                    key,
+                    format!("{key} references unknown environment key {k:?}"),
+                )
             })?,
         };
         if actual != spec.ty {
             return Err(at_key(
                 key,
-                format!("{kind_name} input {key} must be a {}, found a {actual}", spec.ty),
+                format!(
+                    "{kind_name} input {key} must be a {}, found a {actual}",
+                    spec.ty
+                ),
             ));
         }
         inputs.insert(key.clone(), input);

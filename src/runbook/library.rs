@@ -10,7 +10,10 @@ use crate::config::FileError;
 
 /// Runbooks shipped with opsdeck, as (file name, text).
 pub const SHIPPED: &[(&str, &str)] = &[
-    ("rollback.toml", include_str!("../../runbooks/rollback.toml")),
+    (
+        "rollback.toml",
+        include_str!("../../runbooks/rollback.toml"),
+    ),
     ("scale.toml", include_str!("../../runbooks/scale.toml")),
     ("deploy.toml", include_str!("../../runbooks/deploy.toml")),
     ("restart.toml", include_str!("../../runbooks/restart.toml")),
@@ -95,6 +98,10 @@ mod tests {
         std::fs::write(dir.path().join("bad.toml"), "name = 3\n").expect("write");
         let lib = Library::load(Some(dir.path()));
         assert_eq!(lib.errors.len(), 1);
-        assert!(lib.errors[0].to_string().contains("bad.toml:1:"), "{}", lib.errors[0]);
+        assert!(
+            lib.errors[0].to_string().contains("bad.toml:1:"),
+            "{}",
+            lib.errors[0]
+        );
     }
 }

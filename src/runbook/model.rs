@@ -18,7 +18,10 @@ pub enum Risk {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ParamType {
     String,
-    Int { min: Option<i64>, max: Option<i64> },
+    Int {
+        min: Option<i64>,
+        max: Option<i64>,
+    },
     Enum(Vec<String>),
     TaskArn,
     SecretId,

@@ -41,11 +41,10 @@ pub fn resolve_params(
     for spec in &runbook.params {
         let value = match raw.get(&spec.name).filter(|v| !v.is_empty()) {
             Some(text) => Some(parse_value(spec, text)?),
-            None => spec.default.clone().or_else(|| {
-                spec.default_from
-                    .as_deref()
-                    .and_then(|k| env_value(env, k))
-            }),
+            None => spec
+                .default
+                .clone()
+                .or_else(|| spec.default_from.as_deref().and_then(|k| env_value(env, k))),
         };
         match value {
             Some(v) => {
@@ -85,7 +84,10 @@ pub fn parse_value(spec: &ParamSpec, text: &str) -> Result<Value, String> {
             if values.iter().any(|v| v == text) {
                 Ok(Value::Str(text.to_string()))
             } else {
-                Err(format!("{name}: {text:?} is not one of {}", values.join(", ")))
+                Err(format!(
+                    "{name}: {text:?} is not one of {}",
+                    values.join(", ")
+                ))
             }
         }
         ParamType::TaskArn => {
@@ -106,10 +108,15 @@ pub fn for_audit(runbook: &Runbook, params: &Params) -> BTreeMap<String, String>
     params
         .iter()
         .map(|(k, v)| {
-            let secret = runbook
-                .param(k)
-                .is_some_and(|s| s.ty == ParamType::Secret);
-            (k.clone(), if secret { "<redacted>".into() } else { v.to_string() })
+            let secret = runbook.param(k).is_some_and(|s| s.ty == ParamType::Secret);
+            (
+                k.clone(),
+                if secret {
+                    "<redacted>".into()
+                } else {
+                    v.to_string()
+                },
+            )
         })
         .collect()
 }
@@ -127,8 +134,14 @@ mod tests {
     fn required_and_ranges_are_checked() {
         let env = Environment::with_defaults("cloudplatform", "prod");
         let rb = scale();
-        let raw = |p: &[&str]| parse_pairs(&p.iter().map(|s| s.to_string()).collect::<Vec<_>>()).expect("pairs");
-        assert!(resolve_params(&rb, &env, &raw(&[])).unwrap_err().contains("count"));
+        let raw = |p: &[&str]| {
+            parse_pairs(&p.iter().map(|s| s.to_string()).collect::<Vec<_>>()).expect("pairs")
+        };
+        assert!(
+            resolve_params(&rb, &env, &raw(&[]))
+                .unwrap_err()
+                .contains("count")
+        );
         assert!(resolve_params(&rb, &env, &raw(&["count=99"])).is_err());
         assert!(resolve_params(&rb, &env, &raw(&["count=x"])).is_err());
         assert!(resolve_params(&rb, &env, &raw(&["nope=1"])).is_err());

@@ -103,14 +103,26 @@ impl Prepared {
             "runbook {} on {}{} as {}",
             self.runbook.name,
             self.env.name,
-            if self.env.protected { " (protected)" } else { "" },
+            if self.env.protected {
+                " (protected)"
+            } else {
+                ""
+            },
             self.caller.as_deref().unwrap_or("unknown caller")
         )];
         out.push("prerequisites:".into());
         for c in &self.checks {
-            out.push(format!("  [{}] {}: {}", if c.ok { "ok" } else { "FAIL" }, c.label, c.detail));
+            out.push(format!(
+                "  [{}] {}: {}",
+                if c.ok { "ok" } else { "FAIL" },
+                c.label,
+                c.detail
+            ));
         }
-        for (title, steps) in [("procedure", &self.procedure), ("verification", &self.verification)] {
+        for (title, steps) in [
+            ("procedure", &self.procedure),
+            ("verification", &self.verification),
+        ] {
             out.push(format!("{title}:"));
             for (i, s) in steps.iter().enumerate() {
                 out.push(format!("  {}. {}", i + 1, s.label));
@@ -139,8 +151,16 @@ pub enum RunError {
 /// A line of progress while a run executes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RunEvent {
-    StepStarted { phase: Phase, index: usize },
-    StepFinished { phase: Phase, index: usize, ok: bool, detail: String },
+    StepStarted {
+        phase: Phase,
+        index: usize,
+    },
+    StepFinished {
+        phase: Phase,
+        index: usize,
+        ok: bool,
+        detail: String,
+    },
     /// A streamed line: a service event, a wait's status.
     Log(String),
 }

@@ -158,8 +158,14 @@ mod tests {
     #[test]
     fn references_are_whole_values() {
         let v = |s: &str| toml::Value::String(s.into());
-        assert_eq!(parse_input(&v("{param.count}")), Ok(Input::Param("count".into())));
-        assert_eq!(parse_input(&v("{env.cluster}")), Ok(Input::Env("cluster".into())));
+        assert_eq!(
+            parse_input(&v("{param.count}")),
+            Ok(Input::Param("count".into()))
+        );
+        assert_eq!(
+            parse_input(&v("{env.cluster}")),
+            Ok(Input::Env("cluster".into()))
+        );
         assert!(parse_input(&v("svc-{param.x}")).is_err());
         assert!(parse_input(&v("{other.x}")).is_err());
         assert_eq!(

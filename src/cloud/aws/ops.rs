@@ -4,12 +4,11 @@ use aws_sdk_applicationautoscaling::types::{ScalableDimension, ServiceNamespace}
 use aws_sdk_ecs::operation::RequestId;
 use aws_sdk_ecs::types::{StopServiceDeploymentStopType, TaskDefinitionStatus};
 
+use super::AwsClients;
 use super::convert::{opt, owned};
 use super::error_map::map_sdk_error;
-use super::AwsClients;
 use crate::cloud::{
-    CloudError, CloudResult, RegisteredTaskDefinition, ScalableTarget, TargetHealth,
-    WriteReceipt,
+    CloudError, CloudResult, RegisteredTaskDefinition, ScalableTarget, TargetHealth, WriteReceipt,
 };
 
 /// ACTIVE revisions of `family` (all pages).
@@ -160,7 +159,9 @@ pub async fn register_with_image(
     Ok(RegisteredTaskDefinition {
         receipt: WriteReceipt {
             request_id: out.request_id().map(str::to_owned),
-            summary: format!("RegisterTaskDefinition copy of {base} with {container}={image} → {arn}"),
+            summary: format!(
+                "RegisterTaskDefinition copy of {base} with {container}={image} → {arn}"
+            ),
         },
         arn,
     })

@@ -48,12 +48,16 @@ impl OpsRead for SimCloud {
             .iter()
             .find(|s| s.target_groups.iter().any(|t| t == target_group_arn))
         else {
-            return Err(CloudError::NotFound(format!("target group {target_group_arn}")));
+            return Err(CloudError::NotFound(format!(
+                "target group {target_group_arn}"
+            )));
         };
         let tasks = self.list_tasks(&cluster).await?;
         Ok(tasks
             .iter()
-            .filter(|t| t.service_name() == Some(service.name.as_str()) && t.last_status == "RUNNING")
+            .filter(|t| {
+                t.service_name() == Some(service.name.as_str()) && t.last_status == "RUNNING"
+            })
             .map(|t| {
                 let state = match t.health.as_deref() {
                     Some("HEALTHY") => "healthy",

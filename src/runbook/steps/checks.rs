@@ -39,7 +39,13 @@ pub async fn check(
         },
         StepKind::CheckNotProtected => {
             if ctx.env.protected {
-                (false, format!("{} is protected: this runbook is for unprotected environments only", ctx.env.name))
+                (
+                    false,
+                    format!(
+                        "{} is protected: this runbook is for unprotected environments only",
+                        ctx.env.name
+                    ),
+                )
             } else {
                 (true, format!("{} is not protected", ctx.env.name))
             }

@@ -68,7 +68,9 @@ pub async fn plan(
     let mut p = step(kind, label, inputs);
     let current = last_segment(&svc.task_definition).to_string();
     match kind {
-        StepKind::EcsRollback => plan_rollback(ctx, &mut p, &cluster, &svc, int(inputs, "revision")).await?,
+        StepKind::EcsRollback => {
+            plan_rollback(ctx, &mut p, &cluster, &svc, int(inputs, "revision")).await?
+        }
         StepKind::EcsScale => plan_scale(ctx, &mut p, &cluster, &svc, inputs).await?,
         StepKind::EcsDeploy => plan_deploy(ctx, &mut p, &cluster, &svc, inputs).await?,
         StepKind::EcsRestart => {
@@ -90,11 +92,16 @@ pub async fn plan(
             let b = before
                 .iter()
                 .find(|b| b.service == svc.name && b.cluster == cluster)
-                .ok_or_else(|| RunError::Refused(format!("no recorded state of {} to restore", svc.name)))?;
+                .ok_or_else(|| {
+                    RunError::Refused(format!("no recorded state of {} to restore", svc.name))
+                })?;
             let td = (b.task_definition != svc.task_definition).then(|| b.task_definition.clone());
             let desired = (b.desired != svc.desired).then_some(b.desired);
             if td.is_none() && desired.is_none() {
-                p.calls.push(format!("nothing to restore: {} is on {current} with {} tasks desired", svc.name, svc.desired));
+                p.calls.push(format!(
+                    "nothing to restore: {} is on {current} with {} tasks desired",
+                    svc.name, svc.desired
+                ));
             } else {
                 let mut change = Vec::new();
                 if let Some(t) = &td {
@@ -103,7 +110,8 @@ pub async fn plan(
                 if let Some(d) = desired {
                     change.push(format!("desiredCount {} → {d}", svc.desired));
                 }
-                p.calls.push(update_call(&cluster, &svc.name, &change.join(", ")));
+                p.calls
+                    .push(update_call(&cluster, &svc.name, &change.join(", ")));
                 p.action = Some(Action::UpdateService {
                     cluster,
                     service: svc.name.clone(),
@@ -116,7 +124,10 @@ pub async fn plan(
             }
         }
         other => {
-            return Err(RunError::Refused(format!("{} is not an ECS write step", other.name())));
+            return Err(RunError::Refused(format!(
+                "{} is not an ECS write step",
+                other.name()
+            )));
         }
     }
     Ok(p)
@@ -139,10 +150,17 @@ async fn plan_rollback(
         .ok_or_else(|| RunError::Refused(format!("cannot read the revision of {current}")))?;
     let target: (String, String) = if let Some(rev) = revision {
         if rev == current_rev {
-            return Err(RunError::Refused(format!("{family}:{rev} is already the service's task definition")));
+            return Err(RunError::Refused(format!(
+                "{family}:{rev} is already the service's task definition"
+            )));
         }
-        let td = read.describe_task_definition(&format!("{family}:{rev}")).await?;
-        (td.arn, format!("revision {rev} given with --param revision"))
+        let td = read
+            .describe_task_definition(&format!("{family}:{rev}"))
+            .await?;
+        (
+            td.arn,
+            format!("revision {rev} given with --param revision"),
+        )
     } else {
         let history = read.list_service_deployments(cluster, &svc.name).await;
         let history = match history {
@@ -154,7 +172,8 @@ async fn plan_rollback(
             Err(e) => return Err(e.into()),
         };
         let in_flight = history.as_ref().and_then(|h| {
-            h.iter().find(|d| matches!(d.status.as_str(), "IN_PROGRESS" | "PENDING"))
+            h.iter()
+                .find(|d| matches!(d.status.as_str(), "IN_PROGRESS" | "PENDING"))
         });
         if let Some(d) = in_flight {
             p.calls.push(format!(
@@ -177,9 +196,15 @@ async fn plan_rollback(
             .find(|d| d.status == "ACTIVE" && d.task_definition != current)
             .map(|d| d.task_definition.clone());
         if let Some(td) = from_history {
-            (td, "the last completed deployment (ListServiceDeployments)".into())
+            (
+                td,
+                "the last completed deployment (ListServiceDeployments)".into(),
+            )
         } else if let Some(td) = active {
-            (td, "the deployment still serving traffic (DescribeServices ACTIVE)".into())
+            (
+                td,
+                "the deployment still serving traffic (DescribeServices ACTIVE)".into(),
+            )
         } else {
             let arns = read.list_task_definitions(&family).await?;
             let previous = arns
@@ -187,7 +212,11 @@ async fn plan_rollback(
                 .filter_map(|a| family_revision(a).map(|(_, r)| (r, a.clone())))
                 .filter(|(r, _)| *r < current_rev)
                 .max_by_key(|(r, _)| *r)
-                .ok_or_else(|| RunError::Refused(format!("no ACTIVE revision of {family} older than {current_rev}")))?;
+                .ok_or_else(|| {
+                    RunError::Refused(format!(
+                        "no ACTIVE revision of {family} older than {current_rev}"
+                    ))
+                })?;
             p.warnings.push(format!(
                 "no deployment history: falling back to the previous ACTIVE revision by number ({}); check it is a good build",
                 last_segment(&previous.1)
@@ -225,9 +254,13 @@ async fn plan_scale(
 ) -> Result<(), RunError> {
     let count = int(inputs, "count").unwrap_or_default();
     let allow_below = matches!(inputs.get("allow_below_minimum"), Some(Value::Bool(true)));
-    let count = i32::try_from(count).map_err(|_| RunError::Refused(format!("count {count} is out of range")))?;
+    let count = i32::try_from(count)
+        .map_err(|_| RunError::Refused(format!("count {count} is out of range")))?;
     if count == svc.desired {
-        return Err(RunError::Refused(format!("{} already wants {count} tasks", svc.name)));
+        return Err(RunError::Refused(format!(
+            "{} already wants {count} tasks",
+            svc.name
+        )));
     }
     let min = i32::try_from(ctx.env.min_tasks).unwrap_or(i32::MAX);
     if count < min && !allow_below {
@@ -249,10 +282,18 @@ async fn plan_scale(
                 )));
             }
         }
-        Ok(None) => p.calls.push("application-autoscaling: the service has no scalable target".into()),
-        Err(e) => p.warnings.push(format!("could not read auto-scaling bounds: {e}")),
+        Ok(None) => p
+            .calls
+            .push("application-autoscaling: the service has no scalable target".into()),
+        Err(e) => p
+            .warnings
+            .push(format!("could not read auto-scaling bounds: {e}")),
     }
-    p.calls.push(update_call(cluster, &svc.name, &format!("desiredCount {} → {count}", svc.desired)));
+    p.calls.push(update_call(
+        cluster,
+        &svc.name,
+        &format!("desiredCount {} → {count}", svc.desired),
+    ));
     p.action = Some(Action::UpdateService {
         cluster: cluster.to_string(),
         service: svc.name.clone(),
@@ -279,14 +320,24 @@ async fn plan_deploy(
             "deploy needs exactly one of --param image=REPO:TAG or --param revision=N".into(),
         )),
         (None, Some(rev)) => {
-            let td = ctx.cloud.read.describe_task_definition(&format!("{family}:{rev}")).await?;
+            let td = ctx
+                .cloud
+                .read
+                .describe_task_definition(&format!("{family}:{rev}"))
+                .await?;
             if td.arn == current {
-                return Err(RunError::Refused(format!("{family}:{rev} is already deployed")));
+                return Err(RunError::Refused(format!(
+                    "{family}:{rev} is already deployed"
+                )));
             }
             p.calls.push(update_call(
                 cluster,
                 &svc.name,
-                &format!("taskDefinition {} → {}", last_segment(&current), last_segment(&td.arn)),
+                &format!(
+                    "taskDefinition {} → {}",
+                    last_segment(&current),
+                    last_segment(&td.arn)
+                ),
             ));
             p.action = Some(Action::UpdateService {
                 cluster: cluster.to_string(),
@@ -300,19 +351,21 @@ async fn plan_deploy(
         }
         (Some(image), None) => {
             let td = ctx.cloud.read.describe_task_definition(&current).await?;
-            let container = match text(inputs, "container") {
-                Some(c) => td
-                    .containers
-                    .iter()
-                    .find(|x| x.name == c)
-                    .ok_or_else(|| RunError::Refused(format!("{current} has no container {c}")))?,
-                None => td
-                    .containers
-                    .first()
-                    .ok_or_else(|| RunError::Refused(format!("{current} has no containers")))?,
-            };
+            let container =
+                match text(inputs, "container") {
+                    Some(c) => td.containers.iter().find(|x| x.name == c).ok_or_else(|| {
+                        RunError::Refused(format!("{current} has no container {c}"))
+                    })?,
+                    None => td
+                        .containers
+                        .first()
+                        .ok_or_else(|| RunError::Refused(format!("{current} has no containers")))?,
+                };
             if container.image == image {
-                return Err(RunError::Refused(format!("{} already runs {image}", container.name)));
+                return Err(RunError::Refused(format!(
+                    "{} already runs {image}",
+                    container.name
+                )));
             }
             p.calls.push(format!(
                 "ecs:RegisterTaskDefinition family={family}: copy of {} with container {} image {} → {image}",
@@ -323,7 +376,10 @@ async fn plan_deploy(
             p.calls.push(update_call(
                 cluster,
                 &svc.name,
-                &format!("taskDefinition {} → {family}:<new revision>", last_segment(&current)),
+                &format!(
+                    "taskDefinition {} → {family}:<new revision>",
+                    last_segment(&current)
+                ),
             ));
             p.action = Some(Action::RegisterAndDeploy {
                 cluster: cluster.to_string(),

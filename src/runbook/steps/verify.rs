@@ -17,7 +17,10 @@ pub const EXPECT_TASK_DEFINITION: &str = "expect_task_definition";
 
 /// Describe what a verification step will check (for the plan).
 pub fn describe(kind: StepKind, inputs: &BTreeMap<String, Value>) -> Vec<String> {
-    let service = inputs.get("service").map(|v| v.to_string()).unwrap_or_default();
+    let service = inputs
+        .get("service")
+        .map(|v| v.to_string())
+        .unwrap_or_default();
     match kind {
         StepKind::EcsWaitStable => vec![format!(
             "ecs:DescribeServices {service} every poll until 1 deployment, rollout COMPLETED, running == desired (timeout {} s)",
@@ -109,14 +112,20 @@ async fn wait_stable(ctx: &RunContext, inputs: &BTreeMap<String, Value>) -> Resu
     }
 }
 
-async fn targets_healthy(ctx: &RunContext, inputs: &BTreeMap<String, Value>) -> Result<String, String> {
+async fn targets_healthy(
+    ctx: &RunContext,
+    inputs: &BTreeMap<String, Value>,
+) -> Result<String, String> {
     let svc = service_of(ctx, inputs).await.map_err(|e| e.to_string())?;
     let groups: Vec<String> = match inputs.get("target_group") {
         Some(Value::Str(tg)) => vec![tg.clone()],
         _ => svc.target_groups.clone(),
     };
     if groups.is_empty() {
-        return Ok(format!("{} has no load balancer target group: nothing to check", svc.name));
+        return Ok(format!(
+            "{} has no load balancer target group: nothing to check",
+            svc.name
+        ));
     }
     let mut lines = Vec::new();
     for tg in &groups {

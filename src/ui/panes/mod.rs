@@ -1,7 +1,7 @@
 //! One module per pane.
 
-pub mod dashboard;
 pub mod cost;
+pub mod dashboard;
 pub mod ecs;
 pub mod logs;
 pub mod logs_view;
