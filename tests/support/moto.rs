@@ -282,6 +282,12 @@ fn try_start(venv: &Path) -> Result<Server, String> {
         .arg("-c")
         .arg(SERVER_SCRIPT)
         .arg(port.to_string())
+        // moto's request recorder writes here, not into the repository.
+        .env(
+            "MOTO_RECORDER_FILEPATH",
+            log_dir.join(format!("recording-{}-{port}.jsonl", std::process::id())),
+        )
+        .current_dir(&log_dir)
         .stdin(Stdio::piped())
         .stdout(log)
         .stderr(log_err)
