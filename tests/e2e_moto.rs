@@ -48,6 +48,7 @@ async fn console_shows_seeded_services_and_tasks_from_moto() {
         "--read-only",
     ];
     let mut p = Pty::spawn(&args, home.path(), &envs, 200, 50);
+    p.send("2");
     p.wait_all(
         &[
             "EMU",

@@ -14,16 +14,10 @@ const WAIT: Duration = Duration::from_secs(30);
 fn demo_console_navigates_and_quits_cleanly() {
     let home = tempfile::tempdir().expect("tempdir");
     let mut p = Pty::spawn(&["--demo", "--env", "prod"], home.path(), &[], 160, 45);
-    p.wait_all(
-        &[
-            "PRODUCTION",
-            "cloudplatform-prod-ecs-service",
-            "RUNNING",
-            "333333333333",
-        ],
-        WAIT,
-    );
+    // Opens on the dashboard.
+    p.wait_all(&["PRODUCTION", "REQUESTS", "DATABASE"], WAIT);
     p.send("2");
+    p.wait_all(&["cloudplatform-prod-ecs-service", "RUNNING"], WAIT);
     p.send("j");
     p.send("\t");
     p.send("?");
@@ -60,4 +54,31 @@ fn tiny_terminal_does_not_panic_and_ctrl_c_quits() {
     let ok = p.exited_ok();
     let (status, _) = p.finish();
     assert_eq!(status, ok);
+}
+
+#[test]
+fn runbook_from_plan_to_verified_result_in_the_demo() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let speed = [("OPSDECK_DEMO_SPEED", "30".to_string())];
+    let mut p = Pty::spawn(&["--demo", "--env", "dev"], home.path(), &speed, 160, 45);
+    p.wait_all(&["DEV", "REQUESTS"], WAIT);
+    p.send("6");
+    p.wait_all(&["Runbooks (4)"], WAIT);
+    p.send("jjj");
+    p.send("\r");
+    p.wait_all(&["Parameters · scale on dev"], WAIT);
+    p.send("2\r");
+    p.wait_all(&["desiredCount 1 → 2", "confirm and run"], WAIT);
+    p.send("y");
+    p.wait_all(&["Confirm"], WAIT);
+    p.send("y");
+    p.wait_all(&["done: verified"], Duration::from_secs(60));
+    p.send("\u{1b}");
+    p.send("q");
+    let ok = p.exited_ok();
+    let (status, _) = p.finish();
+    assert_eq!(status, ok);
+    let audit = std::fs::read_to_string(home.path().join("state/opsdeck/audit.jsonl")).expect("audit log");
+    assert_eq!(audit.lines().count(), 2, "intent and outcome: {audit}");
+    assert!(audit.contains("\"kind\":\"intent\"") && audit.contains("\"kind\":\"outcome\""));
 }

@@ -76,7 +76,8 @@ impl AppState {
             theme,
             no_color: false,
             now,
-            pane: Pane::Ecs,
+            // The pane an on-call engineer opens first: is prod healthy, which tier hurts.
+            pane: Pane::Dashboard,
             mode: Mode::Normal,
             identity: Loadable::default(),
             ecs: EcsState::default(),

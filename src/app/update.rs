@@ -326,7 +326,9 @@ mod tests {
     fn state() -> AppState {
         let config = Config::default();
         let env = config.environment("dev").cloned().expect("dev");
-        AppState::new(config, env, Theme::default_theme(), 1000)
+        let mut s = AppState::new(config, env, Theme::default_theme(), 1000);
+        s.pane = Pane::Ecs;
+        s
     }
 
     fn press(s: &mut AppState, c: KeyCode) -> Vec<Effect> {

@@ -55,10 +55,20 @@ impl Context {
     }
 }
 
+/// How fast simulated time runs: `OPSDECK_DEMO_SPEED` (e.g. 10 to watch the prod
+/// incident unfold in a minute and a half), default real time.
+pub fn demo_speed() -> f64 {
+    std::env::var("OPSDECK_DEMO_SPEED")
+        .ok()
+        .and_then(|v| v.parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s > 0.0 && *s <= 1000.0)
+        .unwrap_or(1.0)
+}
+
 /// The simulated account for `--demo`, else AWS with the flags' overrides.
 pub fn connector(global: &GlobalArgs) -> Box<dyn Connector> {
     if global.demo {
-        let world = SimWorld::new(DEMO_SEED, SimClock::live(1.0));
+        let world = SimWorld::new(DEMO_SEED, SimClock::live(demo_speed()));
         Box::new(SimConnector {
             world: Arc::clone(&world),
             read_only: global.read_only,

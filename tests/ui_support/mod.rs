@@ -54,6 +54,7 @@ pub async fn console(env: &str, minutes: i64, tweak: impl Fn(&SimWorld)) -> AppS
         Theme::default_theme(),
         T0 + minutes * 60,
     );
+    state.pane = Pane::Ecs;
     state.demo = true;
     let cloud = sim::handle(Arc::clone(&world), env, false);
     let effects = update(&mut state, Event::Tick(T0 + minutes * 60));

@@ -446,20 +446,7 @@ fn draw_confirm(
         Span::styled(format!(" {} ", p.env.name.to_uppercase()), env_style),
         Span::raw(format!(" ({} risk)?", describe::risk(&p.runbook))),
     ])];
-    let writes: Vec<&str> = p
-        .procedure
-        .iter()
-        .flat_map(|s| s.calls.iter().map(String::as_str))
-        .collect();
-    if !rollback {
-        for w in writes.iter().take(6) {
-            lines.push(Line::from(Span::styled(
-                format!("  {w}"),
-                Style::default().fg(theme.accent),
-            )));
-        }
-    }
-    lines.push(Line::default());
+    // The prompt comes first so that it stays visible on the smallest terminal.
     if p.needs_typed_confirmation() {
         lines.push(Line::from(vec![
             Span::raw(format!("Type {} to confirm: ", p.env.name)),
@@ -478,7 +465,19 @@ fn draw_confirm(
             theme.dim(),
         )));
     }
-    let popup = centered(area, 90, lines.len() as u16 + 2);
+    if !rollback {
+        lines.push(Line::default());
+        for w in p.procedure.iter().flat_map(|s| s.calls.iter()).take(6) {
+            lines.push(Line::from(Span::styled(
+                format!("  {w}"),
+                Style::default().fg(theme.accent),
+            )));
+        }
+    }
+    let width = usize::from(area.width.min(90).saturating_sub(2).max(1));
+    let wrapped: usize = lines.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
+    let height = u16::try_from(wrapped).unwrap_or(u16::MAX).saturating_add(2);
+    let popup = centered(area, 90, height);
     frame.render_widget(Clear, popup);
     let border = if p.env.protected {
         Style::default().fg(theme.env_color(&p.env.name))
