@@ -6,6 +6,7 @@
 
 pub mod aws;
 pub mod cost;
+pub mod data;
 pub mod error;
 pub mod logs;
 pub mod metrics;
@@ -21,6 +22,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 pub use cost::*;
+pub use data::*;
 pub use error::{CloudError, CloudResult};
 pub use logs::*;
 pub use metrics::*;
@@ -54,11 +56,19 @@ pub trait EcsRead: Send + Sync {
 
 /// Everything the console reads.
 pub trait CloudRead:
-    IdentityRead + EcsRead + CostRead + MetricsRead + SecurityRead + OpsRead + LogsRead
+    IdentityRead + EcsRead + CostRead + MetricsRead + SecurityRead + OpsRead + LogsRead + DataRead
 {
 }
-impl<T: IdentityRead + EcsRead + CostRead + MetricsRead + SecurityRead + OpsRead + LogsRead> CloudRead
-    for T
+impl<
+    T: IdentityRead
+        + EcsRead
+        + CostRead
+        + MetricsRead
+        + SecurityRead
+        + OpsRead
+        + LogsRead
+        + DataRead,
+> CloudRead for T
 {
 }
 
@@ -79,7 +89,7 @@ pub struct WriteReceipt {
 
 /// The writes runbooks perform. Absent in read-only mode.
 #[async_trait]
-pub trait CloudAct: SecurityAct + OpsAct + LogsAct + Send + Sync {
+pub trait CloudAct: SecurityAct + OpsAct + LogsAct + DataAct + Send + Sync {
     /// `ecs:UpdateService`.
     async fn update_service(
         &self,

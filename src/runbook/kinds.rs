@@ -16,6 +16,9 @@ pub enum StepKind {
     EcsRestore,
     EcsWaitStable,
     ElbTargetsHealthy,
+    RdsSnapshot,
+    RdsFailover,
+    RdsWaitAvailable,
 }
 
 /// The sections of a runbook.
@@ -63,11 +66,13 @@ const fn opt(name: &'static str, ty: Ty) -> InputSpec {
     }
 }
 
+const DB: InputSpec = req("db_instance", Ty::Str);
+
 const SERVICE: [InputSpec; 2] = [req("cluster", Ty::Str), req("service", Ty::Str)];
 
 impl StepKind {
     /// Every kind.
-    pub const ALL: [StepKind; 10] = [
+    pub const ALL: [StepKind; 13] = [
         StepKind::CheckServiceExists,
         StepKind::CheckCaller,
         StepKind::CheckNotProtected,
@@ -78,6 +83,9 @@ impl StepKind {
         StepKind::EcsRestore,
         StepKind::EcsWaitStable,
         StepKind::ElbTargetsHealthy,
+        StepKind::RdsSnapshot,
+        StepKind::RdsFailover,
+        StepKind::RdsWaitAvailable,
     ];
 
     /// The name used in runbook files.
@@ -93,6 +101,9 @@ impl StepKind {
             StepKind::EcsRestore => "ecs.restore",
             StepKind::EcsWaitStable => "ecs.wait_stable",
             StepKind::ElbTargetsHealthy => "elb.targets_healthy",
+            StepKind::RdsSnapshot => "rds.snapshot",
+            StepKind::RdsFailover => "rds.failover",
+            StepKind::RdsWaitAvailable => "rds.wait_available",
         }
     }
 
@@ -105,6 +116,9 @@ impl StepKind {
     pub fn inputs(self) -> Vec<InputSpec> {
         let mut v: Vec<InputSpec> = match self {
             StepKind::CheckCaller | StepKind::CheckNotProtected => return vec![],
+            StepKind::RdsSnapshot => return vec![DB, opt("incident", Ty::Str)],
+            StepKind::RdsFailover => return vec![DB],
+            StepKind::RdsWaitAvailable => return vec![DB, opt("timeout", Ty::Int)],
             _ => SERVICE.to_vec(),
         };
         match self {
@@ -134,6 +148,8 @@ impl StepKind {
                 | StepKind::EcsDeploy
                 | StepKind::EcsRestart
                 | StepKind::EcsRestore
+                | StepKind::RdsSnapshot
+                | StepKind::RdsFailover
         )
     }
 
@@ -143,7 +159,10 @@ impl StepKind {
             self,
             StepKind::CheckServiceExists | StepKind::CheckCaller | StepKind::CheckNotProtected
         );
-        let verify = matches!(self, StepKind::EcsWaitStable | StepKind::ElbTargetsHealthy);
+        let verify = matches!(
+            self,
+            StepKind::EcsWaitStable | StepKind::ElbTargetsHealthy | StepKind::RdsWaitAvailable
+        );
         match section {
             Section::Prerequisites => check,
             Section::Verification => verify,

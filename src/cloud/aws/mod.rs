@@ -8,6 +8,7 @@ mod clients;
 pub mod config;
 mod convert;
 mod cost;
+mod data;
 mod ecs;
 mod ecs_map;
 mod elbv2;
@@ -19,6 +20,7 @@ mod guardduty;
 mod securityhub;
 mod securityhub_map;
 mod ops;
+mod rds;
 mod sts;
 
 use std::sync::Arc;

@@ -20,6 +20,7 @@ mod act;
 mod ops;
 mod clock;
 mod cost;
+mod data;
 mod ecs;
 mod events;
 mod insights;

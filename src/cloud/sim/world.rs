@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::clock::SimClock;
+use super::data::DataLedger;
 use super::rng;
 use super::security_ledger::Ledger;
 use super::source::SimSource;
@@ -20,6 +21,7 @@ struct State {
     writes: Vec<String>,
     failures: BTreeMap<SimSource, CloudError>,
     security: Ledger,
+    data: DataLedger,
 }
 
 /// One deterministic simulated AWS estate (dev, staging, prod), shared by every
@@ -43,6 +45,7 @@ impl SimWorld {
                 writes: Vec::new(),
                 failures: BTreeMap::new(),
                 security: Ledger::default(),
+                data: DataLedger::default(),
             }),
         })
     }
@@ -129,6 +132,16 @@ impl SimWorld {
     /// Changes the triage writes under the lock.
     pub(crate) fn update_security(&self, f: impl FnOnce(&mut Ledger)) {
         f(&mut self.lock().security);
+    }
+
+    /// The data runbooks' writes (RDS snapshots, failovers), copied out of the lock.
+    pub(crate) fn data_ledger(&self) -> DataLedger {
+        self.lock().data.clone()
+    }
+
+    /// Changes the data runbooks' writes under the lock.
+    pub(crate) fn update_data(&self, f: impl FnOnce(&mut DataLedger)) {
+        f(&mut self.lock().data);
     }
 
     /// The time now and the writes applied to `env`, copied out of the lock.
