@@ -162,7 +162,8 @@ pub async fn run_fetch(read: &dyn CloudRead, env: &Environment, source: Source) 
             Fetched::TaskDefinition(arn, r)
         }
         Source::Cost(fetch) => {
-            let cache = crate::cost_cache::CostCache::default_location();
+            let cache =
+                crate::cost_cache::CostCache::default_location_with_ttl(env.cost_cache_seconds);
             let now = super::run::wall_clock();
             let r = super::cost_fetch::run(read, cache.as_ref(), &env.name, &fetch, now).await;
             Fetched::Cost(fetch, r)

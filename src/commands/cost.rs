@@ -344,7 +344,10 @@ pub fn run(global: &GlobalArgs, json: bool, amortized: bool) -> ExitCode {
     let (access, cache) = if context.demo {
         (CostAccess::Simulated, None)
     } else {
-        (CostAccess::Paid, CostCache::default_location())
+        (
+            CostAccess::Paid,
+            CostCache::default_location_with_ttl(context.env.cost_cache_seconds),
+        )
     };
     let result = runtime.block_on(async {
         let filter = match cost_filter(&env, None) {

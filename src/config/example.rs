@@ -42,6 +42,7 @@ secrets = ["/prod/database/credentials", "/prod/redis/auth-token"]
 monthly_budget_usd = 600
 cost_filter = "tag"                # Cost Explorer: the Environment tag, or "account" (linked account)
 min_tasks = 3                      # scale refuses to go below this (seed: prod >= 3)
+cost_cache_hours = 6               # reuse Cost Explorer answers this long (1..=168; each request costs $0.01)
 
 [thresholds]                       # overrides of the seed's alarm thresholds (§10.1)
 # alb_p99_latency_seconds = 2.0

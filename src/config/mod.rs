@@ -61,6 +61,7 @@ struct EnvFile {
     mfa_serial: Option<Arn>,
     monthly_budget_usd: Option<Usd>,
     min_tasks: Option<u32>,
+    cost_cache_hours: Option<values::CacheHours>,
     cost_filter: Option<CostFilterKind>,
 }
 
@@ -90,6 +91,8 @@ pub struct Environment {
     pub monthly_budget_usd: Option<f64>,
     /// Fewest running tasks allowed (seed: prod ≥ 3).
     pub min_tasks: u32,
+    /// How long Cost Explorer answers are reused from the disk cache, in seconds (default 6 h).
+    pub cost_cache_seconds: i64,
     /// How Cost Explorer picks this environment's costs (default: the `Environment` tag).
     pub cost_filter: CostFilterKind,
 }
@@ -146,6 +149,9 @@ impl Environment {
                 .map(|u| u.0)
                 .or_else(|| default_budget(name)),
             min_tasks: f.min_tasks.unwrap_or(if name == "prod" { 3 } else { 1 }),
+            cost_cache_seconds: f
+                .cost_cache_hours
+                .map_or(crate::cost_cache::DEFAULT_TTL_SECONDS, |h| i64::from(h.0) * 3600),
             cost_filter: f.cost_filter.unwrap_or_default(),
         }
     }

@@ -107,6 +107,22 @@ impl TryFrom<f64> for Usd {
     }
 }
 
+/// Hours Cost Explorer answers stay cached: 1 to 168 (a week).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "i64")]
+pub struct CacheHours(pub u32);
+
+impl TryFrom<i64> for CacheHours {
+    type Error = String;
+    fn try_from(v: i64) -> Result<Self, String> {
+        u32::try_from(v)
+            .ok()
+            .filter(|h| (1..=168).contains(h))
+            .map(CacheHours)
+            .ok_or_else(|| format!("invalid cost_cache_hours {v}: must be 1..=168"))
+    }
+}
+
 /// A strictly positive threshold value.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
 #[serde(try_from = "f64")]

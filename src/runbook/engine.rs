@@ -4,13 +4,13 @@
 use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
 
-use super::kinds::StepKind;
+use super::kinds::Section;
 use super::model::{Runbook, Step};
 use super::params::for_audit;
 use super::plan::{
     Action, Phase, PlannedStep, Prepared, RunContext, RunError, RunEvent, ServiceBefore,
 };
-use super::steps::{checks, ecs_plan, verify};
+use super::steps::{checks, data_plan, ecs_plan, verify};
 use super::value::{Params, Value, resolve};
 use crate::audit::{Entry, RecordKind};
 use crate::cloud::{CloudResult, ServiceUpdate, WriteReceipt};
@@ -133,7 +133,9 @@ async fn plan_step(
     before: &[ServiceBefore],
 ) -> Result<PlannedStep, RunError> {
     let inputs = resolve_inputs(step, params, ctx);
-    if step.kind.writes() {
+    if data_plan::handles(step.kind) {
+        data_plan::plan(ctx, step.kind, &step.label, &inputs).await
+    } else if step.kind.writes() {
         ecs_plan::plan(ctx, step.kind, &step.label, &inputs, before).await
     } else {
         Ok(PlannedStep {
@@ -274,9 +276,7 @@ async fn run_steps(
                     }
                     detail
                 }),
-            None if step.kind == StepKind::EcsWaitStable
-                || step.kind == StepKind::ElbTargetsHealthy =>
-            {
+            None if step.kind.allowed_in(Section::Verification) => {
                 verify::verify(ctx, step.kind, &step.inputs)
                     .await
                     .map_err(|e| e.to_string())
@@ -402,6 +402,14 @@ async fn perform(
             })
             .await?;
             Ok((r, Some(new_arn)))
+        }
+        Action::Data(data) => {
+            let r = audited(prepared, ctx, id(0), step, || async {
+                let r = data.call(actor.as_ref()).await?;
+                Ok((r.summary.clone(), r))
+            })
+            .await?;
+            Ok((r, None))
         }
     }
 }

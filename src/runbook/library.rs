@@ -17,6 +17,14 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("scale.toml", include_str!("../../runbooks/scale.toml")),
     ("deploy.toml", include_str!("../../runbooks/deploy.toml")),
     ("restart.toml", include_str!("../../runbooks/restart.toml")),
+    (
+        "db-snapshot.toml",
+        include_str!("../../runbooks/db-snapshot.toml"),
+    ),
+    (
+        "db-failover.toml",
+        include_str!("../../runbooks/db-failover.toml"),
+    ),
 ];
 
 /// The user's runbook directory.
@@ -87,7 +95,14 @@ mod tests {
     fn shipped_runbooks_are_valid() {
         let lib = Library::load(None);
         assert!(lib.errors.is_empty(), "{:?}", lib.errors);
-        for name in ["deploy", "restart", "rollback", "scale"] {
+        for name in [
+            "deploy",
+            "restart",
+            "rollback",
+            "scale",
+            "db-snapshot",
+            "db-failover",
+        ] {
             assert!(lib.get(name).is_some(), "{name}");
         }
     }

@@ -34,6 +34,8 @@ pub enum Action {
         container: String,
         image: String,
     },
+    /// One data write (RDS, ElastiCache…): a single audited call.
+    Data(super::steps::data_action::DataAction),
 }
 
 /// One step as planned.

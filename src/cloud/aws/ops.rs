@@ -1,4 +1,8 @@
 //! The runbooks' extra ECS, Application Auto Scaling and ELBv2 calls on AWS.
+//!
+//! Writes are retried by the SDK only where that is safe: `UpdateService` and
+//! `StopServiceDeployment` set a state (repeating them changes nothing more), while
+//! `RegisterTaskDefinition` has no idempotency token and is never retried.
 
 use aws_sdk_applicationautoscaling::types::{ScalableDimension, ServiceNamespace};
 use aws_sdk_ecs::operation::RequestId;
@@ -152,6 +156,12 @@ pub async fn register_with_image(
         .set_proxy_configuration(td.proxy_configuration().cloned())
         .set_ephemeral_storage(td.ephemeral_storage().cloned())
         .set_runtime_platform(td.runtime_platform().cloned())
+        // No idempotency token exists for this call: a retry could register a second revision.
+        .customize()
+        .config_override(
+            aws_sdk_ecs::config::Builder::default()
+                .retry_config(aws_smithy_types::retry::RetryConfig::disabled()),
+        )
         .send()
         .await
         .map_err(|e| map_sdk_error("RegisterTaskDefinition", e))?;

@@ -1,5 +1,8 @@
-//! Built-in step kinds: prerequisite checks, ECS write planning, and verification.
+//! Built-in step kinds: prerequisite checks, ECS and data write planning, and verification.
 
 pub mod checks;
+pub mod data_action;
+pub mod data_plan;
+pub mod data_wait;
 pub mod ecs_plan;
 pub mod verify;

@@ -29,6 +29,7 @@ pub fn describe(kind: StepKind, inputs: &BTreeMap<String, Value>) -> Vec<String>
         StepKind::ElbTargetsHealthy => vec![format!(
             "elasticloadbalancing:DescribeTargetHealth for {service}'s target groups: every target healthy, at least one per running task"
         )],
+        StepKind::RdsWaitAvailable => super::data_wait::describe(inputs),
         other => vec![format!("{}", other.name())],
     }
 }
@@ -49,6 +50,7 @@ pub async fn verify(
     match kind {
         StepKind::EcsWaitStable => wait_stable(ctx, inputs).await,
         StepKind::ElbTargetsHealthy => targets_healthy(ctx, inputs).await,
+        StepKind::RdsWaitAvailable => super::data_wait::wait_available(ctx, inputs).await,
         other => Err(format!("{} is not a verification step", other.name())),
     }
 }

@@ -1,0 +1,281 @@
+//! The data runbooks (db-snapshot, db-failover) against the real AWS implementation:
+//! moto for RDS instances, snapshots (name, tags, status read back) and the single-AZ
+//! refusal; aws-smithy-mocks to assert `RebootDBInstance` carries `ForceFailover=true`
+//! (moto accepts it but changes nothing).
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use opsdeck::audit::{AuditLog, RecordKind};
+use opsdeck::cloud::aws::{AwsClients, AwsCloud};
+use opsdeck::cloud::{CloudAct, CloudHandle, CloudRead};
+use opsdeck::config::Environment;
+use opsdeck::runbook::engine::{RunStatus, execute};
+use opsdeck::runbook::library::Library;
+use opsdeck::runbook::params::resolve_params;
+use opsdeck::runbook::plan::{Prepared, RunContext, RunError};
+use support::moto;
+
+fn handle(cloud: AwsCloud) -> CloudHandle {
+    let cloud = Arc::new(cloud);
+    let read: Arc<dyn CloudRead> = cloud.clone();
+    let act: Arc<dyn CloudAct> = cloud;
+    CloudHandle {
+        read,
+        act: Some(act),
+    }
+}
+
+async fn moto_handle() -> CloudHandle {
+    handle(AwsCloud::from_clients(AwsClients::from_sdk_config(
+        &moto::sdk_config().await,
+        None,
+    )))
+}
+
+fn context(db: &str, cloud: CloudHandle) -> (tempfile::TempDir, RunContext) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut env = Environment::with_defaults("cloudplatform", "emu");
+    env.db_instance = db.to_string();
+    let ctx = RunContext {
+        env,
+        cloud,
+        audit: AuditLog::new(dir.path().join("audit.jsonl")),
+        events: None,
+        poll: Duration::from_millis(100),
+        cancel: Arc::new(AtomicBool::new(false)),
+    };
+    (dir, ctx)
+}
+
+async fn plan(ctx: &RunContext, name: &str, params: &[(&str, &str)]) -> Result<Prepared, RunError> {
+    let lib = Library::load(None);
+    let rb = lib.get(name).expect("shipped runbook");
+    let raw: BTreeMap<String, String> = params
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let params = resolve_params(rb, &ctx.env, &raw).map_err(RunError::Refused)?;
+    opsdeck::runbook::engine::prepare(rb, params, ctx).await
+}
+
+/// A postgres instance in moto; returns its identifier.
+async fn create_db(prefix: &str, multi_az: bool) -> String {
+    let rds = aws_sdk_rds::Client::new(&moto::sdk_config().await);
+    let id = moto::unique(prefix);
+    rds.create_db_instance()
+        .db_instance_identifier(&id)
+        .db_instance_class("db.t3.micro")
+        .engine("postgres")
+        .allocated_storage(20)
+        .master_username("app")
+        .master_user_password("not-a-secret-1")
+        .multi_az(multi_az)
+        .send()
+        .await
+        .expect("CreateDBInstance");
+    id
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn db_snapshot_creates_a_tagged_snapshot_named_after_the_incident_and_waits() {
+    let db = create_db("snap", false).await;
+    let (_d, ctx) = context(&db, moto_handle().await);
+    let p = plan(&ctx, "db-snapshot", &[("incident", "INC-812")])
+        .await
+        .expect("plan");
+    assert!(p.runnable(), "{:?}", p.checks);
+    let call = p.procedure[0]
+        .calls
+        .iter()
+        .find(|c| c.starts_with("rds:CreateDBSnapshot"))
+        .expect("create call");
+    let prefix = format!("DBSnapshotIdentifier={db}-inc-812-20");
+    assert!(call.contains(&prefix), "{call}");
+    assert!(call.contains("opsdeck:incident=INC-812"), "{call}");
+    let summary = execute(&p, &ctx).await;
+    assert_eq!(summary.status, RunStatus::Verified, "{summary:?}");
+    assert!(summary.lines.iter().any(|l| l.contains("available")), "{summary:?}");
+
+    let rds = aws_sdk_rds::Client::new(&moto::sdk_config().await);
+    let out = rds
+        .describe_db_snapshots()
+        .db_instance_identifier(&db)
+        .send()
+        .await
+        .expect("DescribeDBSnapshots");
+    let snap = out
+        .db_snapshots()
+        .iter()
+        .find(|s| s.db_snapshot_identifier().is_some_and(|i| i.starts_with(&format!("{db}-inc-812-"))))
+        .expect("snapshot made");
+    let stamp = snap
+        .db_snapshot_identifier()
+        .and_then(|i| i.rsplit('-').next())
+        .expect("stamp");
+    assert_eq!(stamp.len(), 12, "yyyymmddhhmm: {stamp}");
+    assert!(
+        snap.tag_list()
+            .iter()
+            .any(|t| t.key() == Some("opsdeck:incident") && t.value() == Some("INC-812")),
+        "{:?}",
+        snap.tag_list()
+    );
+    let records = ctx.audit.read_all().expect("audit");
+    assert_eq!(
+        records.iter().map(|r| r.kind).collect::<Vec<_>>(),
+        vec![RecordKind::Intent, RecordKind::Outcome]
+    );
+    assert!(records[0].entry.plan.iter().any(|l| l.contains("rds:CreateDBSnapshot")));
+    assert!(records[1].entry.request_id.is_some());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn db_snapshot_without_incident_is_named_manual() {
+    let db = create_db("snapm", false).await;
+    let (_d, ctx) = context(&db, moto_handle().await);
+    let p = plan(&ctx, "db-snapshot", &[]).await.expect("plan");
+    assert!(
+        p.procedure[0]
+            .calls
+            .iter()
+            .any(|c| c.contains(&format!("DBSnapshotIdentifier={db}-manual-"))),
+        "{:?}",
+        p.procedure[0].calls
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn db_failover_is_refused_on_single_az_with_the_reason() {
+    let db = create_db("single", false).await;
+    let (_d, ctx) = context(&db, moto_handle().await);
+    let refused = plan(&ctx, "db-failover", &[]).await;
+    assert!(
+        matches!(&refused, Err(RunError::Refused(m)) if m.contains("single-AZ") && m.contains("MultiAZ=false")),
+        "{refused:?}"
+    );
+    assert!(ctx.audit.read_all().expect("audit").is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn db_failover_reboots_a_multi_az_instance_and_waits_until_available() {
+    let db = create_db("multi", true).await;
+    let (_d, ctx) = context(&db, moto_handle().await);
+    let p = plan(&ctx, "db-failover", &[]).await.expect("plan");
+    assert!(
+        p.procedure[0]
+            .calls
+            .iter()
+            .any(|c| c == &format!("rds:DescribeDBInstances {db}: postgres available, Multi-AZ, primary in us-east-1a")
+                || c.starts_with(&format!("rds:DescribeDBInstances {db}: postgres available, Multi-AZ"))),
+        "{:?}",
+        p.procedure[0].calls
+    );
+    assert!(
+        p.procedure[0]
+            .calls
+            .iter()
+            .any(|c| c.starts_with(&format!("rds:RebootDBInstance DBInstanceIdentifier={db} ForceFailover=true"))),
+        "{:?}",
+        p.procedure[0].calls
+    );
+    let summary = execute(&p, &ctx).await;
+    assert_eq!(summary.status, RunStatus::Verified, "{summary:?}");
+    let records = ctx.audit.read_all().expect("audit");
+    assert_eq!(records.len(), 2);
+    assert!(records[1].entry.error.is_none(), "{:?}", records[1]);
+}
+
+mod mocked {
+    use super::*;
+    use aws_credential_types::Credentials;
+    use aws_sdk_rds::Client;
+    use aws_sdk_rds::types::DbInstance;
+    use aws_smithy_mocks::{RuleMode, create_mock_http_client, mock};
+    use aws_types::region::Region;
+
+    const DB: &str = "cloudplatform-prod-rds-postgres";
+
+    fn instance(status: &str) -> DbInstance {
+        DbInstance::builder()
+            .db_instance_identifier(DB)
+            .db_instance_status(status)
+            .engine("postgres")
+            .multi_az(true)
+            .availability_zone("us-east-1a")
+            .secondary_availability_zone("us-east-1b")
+            .build()
+    }
+
+    #[tokio::test]
+    async fn failover_sends_force_failover_true() {
+        let describe = mock!(Client::describe_db_instances)
+            .match_requests(|r| r.db_instance_identifier() == Some(DB))
+            .then_output(|| {
+                aws_sdk_rds::operation::describe_db_instances::DescribeDbInstancesOutput::builder()
+                    .db_instances(instance("available"))
+                    .build()
+            });
+        let snapshots = mock!(Client::describe_db_snapshots).then_output(|| {
+            aws_sdk_rds::operation::describe_db_snapshots::DescribeDbSnapshotsOutput::builder()
+                .build()
+        });
+        let reboot = mock!(Client::reboot_db_instance)
+            .match_requests(|r| {
+                r.db_instance_identifier() == Some(DB) && r.force_failover() == Some(true)
+            })
+            .then_output(|| {
+                aws_sdk_rds::operation::reboot_db_instance::RebootDbInstanceOutput::builder()
+                    .db_instance(instance("rebooting"))
+                    .build()
+            });
+        let interceptor = aws_smithy_mocks::MockResponseInterceptor::new()
+            .rule_mode(RuleMode::MatchAny)
+            .with_rule(&describe)
+            .with_rule(&snapshots)
+            .with_rule(&reboot);
+        let conf = aws_sdk_rds::Config::builder()
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("a", "b", None, None, "t"))
+            .http_client(create_mock_http_client())
+            .interceptor(interceptor)
+            .build();
+        let who = mock!(aws_sdk_sts::Client::get_caller_identity).then_output(|| {
+            aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityOutput::builder()
+                .arn("arn:aws:sts::1:assumed-role/ops/alice")
+                .account("1")
+                .user_id("AIDA")
+                .build()
+        });
+        let sts = aws_sdk_sts::Config::builder()
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("a", "b", None, None, "t"))
+            .http_client(create_mock_http_client())
+            .interceptor(aws_smithy_mocks::MockResponseInterceptor::new().with_rule(&who))
+            .build();
+        let cloud = handle(AwsCloud::from_clients(AwsClients {
+            rds: Client::from_conf(conf),
+            sts: aws_sdk_sts::Client::from_conf(sts),
+            ..AwsClients::unreachable()
+        }));
+        let (_d, mut ctx) = context(DB, cloud);
+        ctx.env.protected = true;
+        let p = plan(&ctx, "db-failover", &[]).await.expect("plan");
+        assert!(p.runnable(), "{:?}", p.checks);
+        assert!(p.needs_typed_confirmation(), "high risk on a protected env");
+        assert!(
+            p.procedure[0].calls.iter().any(|c| c.contains("primary us-east-1a → standby us-east-1b")),
+            "{:?}",
+            p.procedure[0].calls
+        );
+        let summary = execute(&p, &ctx).await;
+        assert_eq!(summary.status, RunStatus::Verified, "{summary:?}");
+        assert_eq!(reboot.num_calls(), 1, "one RebootDBInstance with ForceFailover=true");
+    }
+}
