@@ -166,13 +166,9 @@ fn console(global: &GlobalArgs) -> ExitCode {
     state.no_color = no_color;
     state.runbooks = RunbooksState::new(Library::load_default());
     state.status = startup_warnings(&state.runbooks.library);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let runtime = match opsdeck::commands::context::runtime() {
         Ok(rt) => rt,
-        Err(e) => return fail(format!("cannot start runtime: {e}")),
+        Err(e) => return fail(e),
     };
     let result = runtime.block_on(async {
         let mut tui = terminal::init()?;

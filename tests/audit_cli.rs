@@ -9,6 +9,7 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+
 use std::time::{Duration, Instant};
 
 use opsdeck::audit::{AuditLog, Entry, RecordKind};
@@ -16,19 +17,7 @@ use support::ecs_seed::seed;
 use support::moto;
 
 fn opsdeck(home: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_opsdeck"));
-    cmd.env("HOME", home)
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("AWS_ACCESS_KEY_ID", moto::ACCESS_KEY)
-        .env("AWS_SECRET_ACCESS_KEY", moto::SECRET_KEY)
-        .env("AWS_CONFIG_FILE", home.join("none"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("none"))
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_ENDPOINT_URL")
-        .env_remove("OPSDECK_CONFIG")
-        .stdin(Stdio::null());
-    cmd
+    support::cli::opsdeck(home)
 }
 
 fn audit_path(home: &Path) -> PathBuf {

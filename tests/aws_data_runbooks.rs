@@ -99,7 +99,10 @@ async fn db_snapshot_creates_a_tagged_snapshot_named_after_the_incident_and_wait
     assert!(call.contains("opsdeck:incident=INC-812"), "{call}");
     let summary = execute(&p, &ctx).await;
     assert_eq!(summary.status, RunStatus::Verified, "{summary:?}");
-    assert!(summary.lines.iter().any(|l| l.contains("available")), "{summary:?}");
+    assert!(
+        summary.lines.iter().any(|l| l.contains("available")),
+        "{summary:?}"
+    );
 
     let rds = aws_sdk_rds::Client::new(&moto::sdk_config().await);
     let out = rds
@@ -111,7 +114,10 @@ async fn db_snapshot_creates_a_tagged_snapshot_named_after_the_incident_and_wait
     let snap = out
         .db_snapshots()
         .iter()
-        .find(|s| s.db_snapshot_identifier().is_some_and(|i| i.starts_with(&format!("{db}-inc-812-"))))
+        .find(|s| {
+            s.db_snapshot_identifier()
+                .is_some_and(|i| i.starts_with(&format!("{db}-inc-812-")))
+        })
         .expect("snapshot made");
     let stamp = snap
         .db_snapshot_identifier()
@@ -130,7 +136,13 @@ async fn db_snapshot_creates_a_tagged_snapshot_named_after_the_incident_and_wait
         records.iter().map(|r| r.kind).collect::<Vec<_>>(),
         vec![RecordKind::Intent, RecordKind::Outcome]
     );
-    assert!(records[0].entry.plan.iter().any(|l| l.contains("rds:CreateDBSnapshot")));
+    assert!(
+        records[0]
+            .entry
+            .plan
+            .iter()
+            .any(|l| l.contains("rds:CreateDBSnapshot"))
+    );
     assert!(records[1].entry.request_id.is_some());
 }
 
@@ -167,19 +179,20 @@ async fn db_failover_reboots_a_multi_az_instance_and_waits_until_available() {
     let (_d, ctx) = context(&db, moto_handle().await);
     let p = plan(&ctx, "db-failover", &[]).await.expect("plan");
     assert!(
-        p.procedure[0]
-            .calls
-            .iter()
-            .any(|c| c == &format!("rds:DescribeDBInstances {db}: postgres available, Multi-AZ, primary in us-east-1a")
-                || c.starts_with(&format!("rds:DescribeDBInstances {db}: postgres available, Multi-AZ"))),
+        p.procedure[0].calls.iter().any(|c| c
+            == &format!(
+                "rds:DescribeDBInstances {db}: postgres available, Multi-AZ, primary in us-east-1a"
+            )
+            || c.starts_with(&format!(
+                "rds:DescribeDBInstances {db}: postgres available, Multi-AZ"
+            ))),
         "{:?}",
         p.procedure[0].calls
     );
     assert!(
-        p.procedure[0]
-            .calls
-            .iter()
-            .any(|c| c.starts_with(&format!("rds:RebootDBInstance DBInstanceIdentifier={db} ForceFailover=true"))),
+        p.procedure[0].calls.iter().any(|c| c.starts_with(&format!(
+            "rds:RebootDBInstance DBInstanceIdentifier={db} ForceFailover=true"
+        ))),
         "{:?}",
         p.procedure[0].calls
     );
@@ -270,12 +283,19 @@ mod mocked {
         assert!(p.runnable(), "{:?}", p.checks);
         assert!(p.needs_typed_confirmation(), "high risk on a protected env");
         assert!(
-            p.procedure[0].calls.iter().any(|c| c.contains("primary us-east-1a → standby us-east-1b")),
+            p.procedure[0]
+                .calls
+                .iter()
+                .any(|c| c.contains("primary us-east-1a → standby us-east-1b")),
             "{:?}",
             p.procedure[0].calls
         );
         let summary = execute(&p, &ctx).await;
         assert_eq!(summary.status, RunStatus::Verified, "{summary:?}");
-        assert_eq!(reboot.num_calls(), 1, "one RebootDBInstance with ForceFailover=true");
+        assert_eq!(
+            reboot.num_calls(),
+            1,
+            "one RebootDBInstance with ForceFailover=true"
+        );
     }
 }

@@ -26,20 +26,8 @@ async fn console_shows_seeded_services_and_tasks_from_moto() {
         ),
     )
     .expect("write config");
-    let envs = [
-        ("AWS_ACCESS_KEY_ID", moto::ACCESS_KEY.to_string()),
-        ("AWS_SECRET_ACCESS_KEY", moto::SECRET_KEY.to_string()),
-        (
-            "AWS_CONFIG_FILE",
-            home.path().join("none").display().to_string(),
-        ),
-        (
-            "AWS_SHARED_CREDENTIALS_FILE",
-            home.path().join("none").display().to_string(),
-        ),
-        ("AWS_PROFILE", String::new()),
-        ("AWS_ENDPOINT_URL", String::new()),
-    ];
+    let mut envs = support::cli::moto_env(home.path());
+    envs.extend([("AWS_PROFILE", String::new()), ("AWS_ENDPOINT_URL", String::new())]);
     let args = [
         "--config",
         config.to_str().expect("utf-8"),

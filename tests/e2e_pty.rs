@@ -63,8 +63,8 @@ fn runbook_from_plan_to_verified_result_in_the_demo() {
     let mut p = Pty::spawn(&["--demo", "--env", "dev"], home.path(), &speed, 160, 45);
     p.wait_all(&["DEV", "REQUESTS"], WAIT);
     p.send("6");
-    p.wait_all(&["Runbooks (4)"], WAIT);
-    p.send("jjj");
+    p.wait_all(&["Runbooks ("], WAIT);
+    p.send("G"); // the last by name: scale
     p.send("\r");
     p.wait_all(&["Parameters · scale on dev"], WAIT);
     p.send("2\r");

@@ -5,7 +5,6 @@
 mod support;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use support::ecs_seed::seed;
 use support::moto;
@@ -25,19 +24,8 @@ const MUTATING: &[&str] = &[
 ];
 
 fn opsdeck(home: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_opsdeck"))
+    support::cli::opsdeck(home)
         .args(args)
-        .env("HOME", home)
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("AWS_ACCESS_KEY_ID", moto::ACCESS_KEY)
-        .env("AWS_SECRET_ACCESS_KEY", moto::SECRET_KEY)
-        .env("AWS_CONFIG_FILE", home.join("none"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("none"))
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_ENDPOINT_URL")
-        .stdin(Stdio::null())
         .output()
         .expect("run opsdeck")
 }

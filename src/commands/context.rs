@@ -55,6 +55,15 @@ impl Context {
     }
 }
 
+/// The tokio runtime every command (and the console) runs on: two workers, I/O and timers.
+pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start runtime: {e}"))
+}
+
 /// How fast simulated time runs: `OPSDECK_DEMO_SPEED` (e.g. 10 to watch the prod
 /// incident unfold in a minute and a half), default real time.
 pub fn demo_speed() -> f64 {

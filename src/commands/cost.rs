@@ -324,13 +324,10 @@ pub fn run(global: &GlobalArgs, json: bool, amortized: bool) -> ExitCode {
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match super::context::runtime() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("opsdeck: cannot start runtime: {e}");
+            eprintln!("opsdeck: {e}");
             return ExitCode::from(EXIT_ERROR);
         }
     };

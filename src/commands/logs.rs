@@ -154,13 +154,9 @@ pub fn run(global: &GlobalArgs, cmd: LogsCommand) -> ExitCode {
     } else {
         args.log_groups.clone()
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let runtime = match super::context::runtime() {
         Ok(rt) => rt,
-        Err(e) => return fail(format!("cannot start runtime: {e}")),
+        Err(e) => return fail(e),
     };
     let cloud = context.cloud();
     let result = runtime.block_on(async {

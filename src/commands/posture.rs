@@ -233,13 +233,10 @@ pub fn run(global: &GlobalArgs, as_json: bool, fail_on: Option<Severity>) -> Exi
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match super::context::runtime() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("opsdeck: cannot start runtime: {e}");
+            eprintln!("opsdeck: {e}");
             return ExitCode::from(EXIT_ERROR);
         }
     };

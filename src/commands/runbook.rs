@@ -142,13 +142,9 @@ fn run_runbook(
     };
     let audit = AuditLog::new(AuditLog::default_path());
     report_interrupted(&audit);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let runtime = match super::context::runtime() {
         Ok(rt) => rt,
-        Err(e) => return err(format!("cannot start runtime: {e}")),
+        Err(e) => return err(e),
     };
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let ctx = RunContext {

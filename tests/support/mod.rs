@@ -2,5 +2,6 @@
 
 #![allow(dead_code)]
 
+pub mod cli;
 pub mod ecs_seed;
 pub mod moto;

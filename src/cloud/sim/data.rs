@@ -111,13 +111,16 @@ impl DataAct for SimCloud {
                 "RebootDBInstance: InvalidParameterCombination: cannot do a failover on the single-AZ instance {instance}"
             )));
         }
-        self.world.update_data(|l| {
-            match l.failovers.iter_mut().find(|(i, _)| i == instance) {
+        self.world.update_data(
+            |l| match l.failovers.iter_mut().find(|(i, _)| i == instance) {
                 Some((_, n)) => *n += 1,
                 None => l.failovers.push((instance.to_string(), 1)),
-            }
-        });
-        let line = format!("{} RebootDBInstance {instance} ForceFailover=true", self.env());
+            },
+        );
+        let line = format!(
+            "{} RebootDBInstance {instance} ForceFailover=true",
+            self.env()
+        );
         let request_id = self.world.record(self.env(), instance, None, line);
         Ok(WriteReceipt {
             request_id: Some(request_id),

@@ -101,7 +101,10 @@ pub async fn plan(
                 &stamp(ctx.cloud.read.metrics_now()),
             );
             let tags = vec![
-                ("opsdeck:incident".to_string(), incident.unwrap_or_else(|| "manual".into())),
+                (
+                    "opsdeck:incident".to_string(),
+                    incident.unwrap_or_else(|| "manual".into()),
+                ),
                 ("opsdeck:created-by".to_string(), "opsdeck".to_string()),
             ];
             let tag_text: Vec<String> = tags.iter().map(|(k, v)| format!("{k}={v}")).collect();

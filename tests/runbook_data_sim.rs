@@ -1,0 +1,140 @@
+//! The data runbooks on the simulated account: plans (exact call lines), execution with
+//! audit, the single-AZ refusal, and read-only refusal before any call.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use opsdeck::audit::{AuditLog, RecordKind};
+use opsdeck::cloud::sim::{self, SimClock, SimWorld};
+use opsdeck::config::Environment;
+use opsdeck::runbook::engine::{RunStatus, execute, prepare};
+use opsdeck::runbook::library::Library;
+use opsdeck::runbook::params::resolve_params;
+use opsdeck::runbook::plan::{Prepared, RunContext, RunError};
+
+/// 2026-11-22 13:30:00 UTC.
+const NOW: i64 = 1_795_354_200;
+
+fn ctx(world: &Arc<SimWorld>, env: &str, read_only: bool, audit: &AuditLog) -> RunContext {
+    RunContext {
+        env: Environment::with_defaults("cloudplatform", env),
+        cloud: sim::handle(Arc::clone(world), env, read_only),
+        audit: audit.clone(),
+        events: None,
+        poll: Duration::from_millis(10),
+        cancel: Arc::new(AtomicBool::new(false)),
+    }
+}
+
+async fn plan(ctx: &RunContext, name: &str, params: &[(&str, &str)]) -> Result<Prepared, RunError> {
+    let lib = Library::load(None);
+    let rb = lib.get(name).expect("runbook");
+    let raw: BTreeMap<String, String> = params
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let params = resolve_params(rb, &ctx.env, &raw).map_err(RunError::Refused)?;
+    prepare(rb, params, ctx).await
+}
+
+fn audit() -> (tempfile::TempDir, AuditLog) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = AuditLog::new(dir.path().join("audit.jsonl"));
+    (dir, log)
+}
+
+#[tokio::test]
+async fn db_snapshot_plan_names_the_snapshot_and_executes() {
+    let (_d, log) = audit();
+    let w = SimWorld::new(7, SimClock::Fixed(NOW));
+    let c = ctx(&w, "prod", false, &log);
+    let p = plan(&c, "db-snapshot", &[("incident", "INC-812")])
+        .await
+        .expect("plan");
+    let lines = p.lines();
+    let expected = [
+        "procedure:",
+        "  1. rds.snapshot",
+        "       rds:DescribeDBInstances cloudplatform-prod-rds-postgres: postgres available, Multi-AZ, primary in us-east-1a",
+        "       rds:CreateDBSnapshot DBInstanceIdentifier=cloudplatform-prod-rds-postgres DBSnapshotIdentifier=cloudplatform-prod-rds-postgres-inc-812-202611221330 Tags opsdeck:incident=INC-812, opsdeck:created-by=opsdeck",
+        "verification:",
+        "  1. rds.wait_available",
+        "       rds:DescribeDBInstances cloudplatform-prod-rds-postgres and its manual snapshots (DescribeDBSnapshots) every poll until the instance is available and no snapshot is creating (timeout 600 s)",
+    ];
+    let start = lines
+        .iter()
+        .position(|l| l == "procedure:")
+        .expect("procedure");
+    assert_eq!(&lines[start..], &expected, "{lines:#?}");
+    let summary = execute(&p, &c).await;
+    assert_eq!(summary.status, RunStatus::Verified, "{summary:?}");
+    assert_eq!(
+        w.writes(),
+        vec![
+            "prod CreateDBSnapshot cloudplatform-prod-rds-postgres cloudplatform-prod-rds-postgres-inc-812-202611221330"
+        ]
+    );
+    let kinds: Vec<_> = log
+        .read_all()
+        .expect("audit")
+        .iter()
+        .map(|r| r.kind)
+        .collect();
+    assert_eq!(kinds, vec![RecordKind::Intent, RecordKind::Outcome]);
+    // The same name again (same minute) is an error from the API, reported, not a panic.
+    let again = plan(&c, "db-snapshot", &[("incident", "INC-812")])
+        .await
+        .expect("plan");
+    let summary = execute(&again, &c).await;
+    assert!(
+        matches!(&summary.status, RunStatus::Failed(m) if m.contains("DBSnapshotAlreadyExists")),
+        "{summary:?}"
+    );
+}
+
+#[tokio::test]
+async fn db_failover_swaps_zones_on_prod_and_is_refused_on_single_az_dev() {
+    let (_d, log) = audit();
+    let w = SimWorld::new(7, SimClock::Fixed(NOW));
+    let prod = ctx(&w, "prod", false, &log);
+    let p = plan(&prod, "db-failover", &[]).await.expect("plan");
+    assert!(p.needs_typed_confirmation());
+    assert!(
+        p.lines().contains(&"       rds:RebootDBInstance DBInstanceIdentifier=cloudplatform-prod-rds-postgres ForceFailover=true (primary us-east-1a → standby us-east-1b; connections drop for about a minute)".to_string()),
+        "{:#?}",
+        p.lines()
+    );
+    let summary = execute(&p, &prod).await;
+    assert_eq!(summary.status, RunStatus::Verified, "{summary:?}");
+    let again = plan(&prod, "db-failover", &[]).await.expect("plan");
+    assert!(
+        again.procedure[0].calls[1].contains("primary us-east-1b → standby us-east-1a"),
+        "{:?}",
+        again.procedure[0].calls
+    );
+
+    let dev = ctx(&w, "dev", false, &log);
+    let refused = plan(&dev, "db-failover", &[]).await;
+    assert!(
+        matches!(&refused, Err(RunError::Refused(m)) if m.contains("cloudplatform-dev-rds-postgres is single-AZ")),
+        "{refused:?}"
+    );
+}
+
+#[tokio::test]
+async fn read_only_refuses_the_data_runbooks_before_any_call() {
+    let (_d, log) = audit();
+    let w = SimWorld::new(7, SimClock::Fixed(NOW));
+    let c = ctx(&w, "prod", true, &log);
+    for name in ["db-snapshot", "db-failover"] {
+        let r = plan(&c, name, &[]).await;
+        assert!(
+            matches!(&r, Err(RunError::Refused(m)) if m.contains("read-only")),
+            "{name}: {r:?}"
+        );
+    }
+    assert!(w.writes().is_empty());
+    assert!(log.read_all().expect("audit").is_empty());
+}
