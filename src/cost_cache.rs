@@ -61,8 +61,7 @@ impl CostCache {
 
     /// `$XDG_CACHE_HOME/opsdeck/cost` with entries fresh for `ttl_seconds`.
     pub fn default_location_with_ttl(ttl_seconds: i64) -> Option<CostCache> {
-        dirs::cache_dir()
-            .map(|d| CostCache::new(d.join("opsdeck").join("cost"), ttl_seconds))
+        dirs::cache_dir().map(|d| CostCache::new(d.join("opsdeck").join("cost"), ttl_seconds))
     }
 
     /// The cache's directory.

@@ -6,14 +6,14 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 
 use opsdeck::app::AppState;
+use opsdeck::app::run::{run, wall_clock};
 use opsdeck::app::runbooks_state::RunbooksState;
 use opsdeck::audit::AuditLog;
-use opsdeck::runbook::library::Library;
-use opsdeck::ui::theme::Level;
-use opsdeck::app::run::{run, wall_clock};
 use opsdeck::cli::{Cli, Command, ConfigCommand, GlobalArgs};
 use opsdeck::commands::context::{Context, EXIT_ERROR};
 use opsdeck::config::{Config, FileError};
+use opsdeck::runbook::library::Library;
+use opsdeck::ui::theme::Level;
 use opsdeck::ui::theme::Theme;
 use opsdeck::{logging, terminal};
 
@@ -129,7 +129,11 @@ fn startup_warnings(library: &Library) -> Option<(String, Level)> {
                     r.entry.env,
                     r.entry.step,
                     r.time,
-                    if open.len() > 1 { format!(" and {} more", open.len() - 1) } else { String::new() }
+                    if open.len() > 1 {
+                        format!(" and {} more", open.len() - 1)
+                    } else {
+                        String::new()
+                    }
                 ),
                 Level::Critical,
             ));

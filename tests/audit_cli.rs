@@ -39,8 +39,15 @@ fn verify_detects_an_edited_record() {
         };
         log.append(RecordKind::Intent, entry).expect("append");
     }
-    let ok = opsdeck(home.path()).args(["audit", "verify"]).output().expect("run");
-    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let ok = opsdeck(home.path())
+        .args(["audit", "verify"])
+        .output()
+        .expect("run");
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     assert!(String::from_utf8_lossy(&ok.stdout).contains("3 records, hash chain intact"));
     let shown = opsdeck(home.path())
         .args(["audit", "show", "--env", "prod", "--since", "1h"])
@@ -49,9 +56,15 @@ fn verify_detects_an_edited_record() {
     assert_eq!(String::from_utf8_lossy(&shown.stdout).lines().count(), 3);
 
     let text = std::fs::read_to_string(log.path()).expect("read");
-    std::fs::write(log.path(), text.replacen("desiredCount 3 → 5", "desiredCount 3 → 50", 1))
-        .expect("tamper");
-    let bad = opsdeck(home.path()).args(["audit", "verify"]).output().expect("run");
+    std::fs::write(
+        log.path(),
+        text.replacen("desiredCount 3 → 5", "desiredCount 3 → 50", 1),
+    )
+    .expect("tamper");
+    let bad = opsdeck(home.path())
+        .args(["audit", "verify"])
+        .output()
+        .expect("run");
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("was edited"));
 }
@@ -99,7 +112,9 @@ fn proxy_one(mut client: TcpStream, moto_port: u16) {
         std::thread::sleep(Duration::from_secs(600));
         return;
     }
-    let Ok(mut upstream) = TcpStream::connect(("127.0.0.1", moto_port)) else { return };
+    let Ok(mut upstream) = TcpStream::connect(("127.0.0.1", moto_port)) else {
+        return;
+    };
     let _ = upstream.write_all(&request);
     let mut response = Vec::new();
     let _ = upstream.read_to_end(&mut response);
@@ -122,7 +137,10 @@ async fn a_kill_between_intent_and_outcome_is_reported_at_the_next_start() {
     .expect("config");
     let cfg = config.to_str().expect("utf-8");
     let mut child = opsdeck(home.path())
-        .args(["--config", cfg, "--env", "emu", "runbook", "run", "scale", "--param", "count=3", "--yes"])
+        .args([
+            "--config", cfg, "--env", "emu", "runbook", "run", "scale", "--param", "count=3",
+            "--yes",
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -136,10 +154,25 @@ async fn a_kill_between_intent_and_outcome_is_reported_at_the_next_start() {
     child.kill().expect("SIGKILL");
     child.wait().expect("wait");
     let log = AuditLog::new(&path);
-    assert_eq!(log.interrupted().expect("read").len(), 1, "intent without outcome");
+    assert_eq!(
+        log.interrupted().expect("read").len(),
+        1,
+        "intent without outcome"
+    );
 
     let next = opsdeck(home.path())
-        .args(["--config", cfg, "--env", "emu", "runbook", "run", "scale", "--param", "count=3", "--dry-run"])
+        .args([
+            "--config",
+            cfg,
+            "--env",
+            "emu",
+            "runbook",
+            "run",
+            "scale",
+            "--param",
+            "count=3",
+            "--dry-run",
+        ])
         .output()
         .expect("next start");
     let stderr = String::from_utf8_lossy(&next.stderr);
@@ -148,7 +181,18 @@ async fn a_kill_between_intent_and_outcome_is_reported_at_the_next_start() {
     // Reported once: the log now records it, and the chain is intact.
     assert!(log.interrupted().expect("read").is_empty());
     let again = opsdeck(home.path())
-        .args(["--config", cfg, "--env", "emu", "runbook", "run", "scale", "--param", "count=3", "--dry-run"])
+        .args([
+            "--config",
+            cfg,
+            "--env",
+            "emu",
+            "runbook",
+            "run",
+            "scale",
+            "--param",
+            "count=3",
+            "--dry-run",
+        ])
         .output()
         .expect("again");
     assert!(!String::from_utf8_lossy(&again.stderr).contains("interrupted write"));

@@ -1,7 +1,8 @@
-//! The data runbooks (db-snapshot, db-failover) against the real AWS implementation:
-//! moto for RDS instances, snapshots (name, tags, status read back) and the single-AZ
-//! refusal; aws-smithy-mocks to assert `RebootDBInstance` carries `ForceFailover=true`
-//! (moto accepts it but changes nothing).
+//! The data runbooks (db-snapshot, db-failover, cache-failover) against the real AWS
+//! implementation: moto for RDS instances, snapshots (name, tags, status read back), the
+//! single-AZ refusal and DescribeReplicationGroups; aws-smithy-mocks to assert
+//! `RebootDBInstance` carries `ForceFailover=true` (moto accepts it but changes nothing)
+//! and the `TestFailover` request (moto does not implement it).
 
 mod support;
 
@@ -203,6 +204,120 @@ async fn db_failover_reboots_a_multi_az_instance_and_waits_until_available() {
     assert!(records[1].entry.error.is_none(), "{:?}", records[1]);
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn cache_failover_reads_the_replication_group_and_refuses_without_a_replica() {
+    let ec = aws_sdk_elasticache::Client::new(&moto::sdk_config().await);
+    let id = moto::unique("redis");
+    ec.create_replication_group()
+        .replication_group_id(&id)
+        .replication_group_description("cache")
+        .engine("redis")
+        .cache_node_type("cache.t3.micro")
+        .num_cache_clusters(2)
+        .send()
+        .await
+        .expect("CreateReplicationGroup");
+    let (_d, mut ctx) = context("unused", moto_handle().await);
+    ctx.env.cache_replication_group = id.clone();
+    let group = ctx
+        .cloud
+        .read
+        .cache_replication_group(&id)
+        .await
+        .expect("DescribeReplicationGroups");
+    assert_eq!(group.id, id);
+    assert_eq!(group.node_groups.len(), 1, "{group:?}");
+    // moto creates one member and no automatic failover: refused, nothing called.
+    let refused = plan(&ctx, "cache-failover", &[]).await;
+    assert!(
+        matches!(&refused, Err(RunError::Refused(m)) if m.contains(&id)),
+        "{refused:?}"
+    );
+    assert!(ctx.audit.read_all().expect("audit").is_empty());
+    let missing = ctx.cloud.read.cache_replication_group("nope").await;
+    assert!(
+        matches!(missing, Err(opsdeck::cloud::CloudError::NotFound(_))),
+        "{missing:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dev_scale_down_and_up_round_trip_through_the_service_tag_on_moto() {
+    use opsdeck::runbook::kinds::StepKind;
+    let seeded = support::ecs_seed::seed("devscale").await;
+    let db = create_db("devdb", false).await;
+    let (_d, mut ctx) = context(&db, moto_handle().await);
+    ctx.env.cluster = seeded.cluster.clone();
+    ctx.env.service = seeded.service.clone();
+    let ecs = aws_sdk_ecs::Client::new(&moto::sdk_config().await);
+    let desired = || async {
+        let out = ecs
+            .describe_services()
+            .cluster(&seeded.cluster)
+            .services(&seeded.service)
+            .send()
+            .await
+            .expect("DescribeServices");
+        let svc = &out.services()[0];
+        (
+            svc.service_arn().unwrap_or_default().to_string(),
+            svc.desired_count(),
+        )
+    };
+    let (arn, before) = desired().await;
+    assert!(before > 0);
+
+    let mut down = plan(&ctx, "dev-scale-down", &[]).await.expect("plan");
+    assert!(down.runnable(), "{:?}", down.checks);
+    // moto's services never settle (tasks come from RunTask): check RDS, not ECS steadiness.
+    down.verification
+        .retain(|s| s.kind != StepKind::EcsWaitStable);
+    let summary = execute(&down, &ctx).await;
+    assert_eq!(summary.status, RunStatus::Verified, "{summary:?}");
+    assert_eq!(desired().await.1, 0);
+    let tags = ecs
+        .list_tags_for_resource()
+        .resource_arn(&arn)
+        .send()
+        .await
+        .expect("ListTagsForResource");
+    assert!(
+        tags.tags()
+            .iter()
+            .any(|t| t.key() == Some("opsdeck:desired-before-scale-down")
+                && t.value() == Some(before.to_string().as_str())),
+        "{:?}",
+        tags.tags()
+    );
+    let rds = aws_sdk_rds::Client::new(&moto::sdk_config().await);
+    let status = || async {
+        rds.describe_db_instances()
+            .db_instance_identifier(&db)
+            .send()
+            .await
+            .expect("DescribeDBInstances")
+            .db_instances()[0]
+            .db_instance_status()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(status().await, "stopped");
+
+    let mut up = plan(&ctx, "dev-scale-up", &[]).await.expect("plan");
+    up.verification
+        .retain(|s| s.kind != StepKind::EcsWaitStable);
+    let summary = execute(&up, &ctx).await;
+    assert_eq!(summary.status, RunStatus::Verified, "{summary:?}");
+    assert_eq!(status().await, "available");
+    assert_eq!(desired().await.1, before);
+    let records = ctx.audit.read_all().expect("audit");
+    assert_eq!(records.len(), 10, "five writes, intent and outcome each");
+    assert!(
+        records.iter().all(|r| r.entry.error.is_none()),
+        "{records:?}"
+    );
+}
+
 mod mocked {
     use super::*;
     use aws_credential_types::Credentials;
@@ -296,6 +411,106 @@ mod mocked {
             reboot.num_calls(),
             1,
             "one RebootDBInstance with ForceFailover=true"
+        );
+    }
+
+    fn sts_client() -> (aws_smithy_mocks::Rule, aws_sdk_sts::Client) {
+        let who = mock!(aws_sdk_sts::Client::get_caller_identity).then_output(|| {
+            aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityOutput::builder()
+                .arn("arn:aws:sts::1:assumed-role/ops/alice")
+                .account("1")
+                .user_id("AIDA")
+                .build()
+        });
+        let conf = aws_sdk_sts::Config::builder()
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("a", "b", None, None, "t"))
+            .http_client(create_mock_http_client())
+            .interceptor(aws_smithy_mocks::MockResponseInterceptor::new().with_rule(&who))
+            .build();
+        (who, aws_sdk_sts::Client::from_conf(conf))
+    }
+
+    #[tokio::test]
+    async fn cache_failover_sends_test_failover_for_the_primary_node_group() {
+        use aws_sdk_elasticache::types::{
+            AutomaticFailoverStatus, NodeGroup, NodeGroupMember, ReplicationGroup,
+        };
+        const RG: &str = "cloudplatform-prod-redis";
+        let group = || {
+            let member = |id: &str, role: &str| {
+                NodeGroupMember::builder()
+                    .cache_cluster_id(id)
+                    .current_role(role)
+                    .build()
+            };
+            ReplicationGroup::builder()
+                .replication_group_id(RG)
+                .status("available")
+                .automatic_failover(AutomaticFailoverStatus::Enabled)
+                .node_groups(
+                    NodeGroup::builder()
+                        .node_group_id("0001")
+                        .status("available")
+                        .node_group_members(member("cloudplatform-prod-redis-001", "primary"))
+                        .node_group_members(member("cloudplatform-prod-redis-002", "replica"))
+                        .build(),
+                )
+                .build()
+        };
+        let describe = mock!(aws_sdk_elasticache::Client::describe_replication_groups)
+            .match_requests(|r| r.replication_group_id() == Some(RG))
+            .then_output(move || {
+                aws_sdk_elasticache::operation::describe_replication_groups::DescribeReplicationGroupsOutput::builder()
+                    .replication_groups(group())
+                    .build()
+            });
+        let failover = mock!(aws_sdk_elasticache::Client::test_failover)
+            .match_requests(|r| {
+                r.replication_group_id() == Some(RG) && r.node_group_id() == Some("0001")
+            })
+            .then_output(|| {
+                aws_sdk_elasticache::operation::test_failover::TestFailoverOutput::builder().build()
+            });
+        let interceptor = aws_smithy_mocks::MockResponseInterceptor::new()
+            .rule_mode(RuleMode::MatchAny)
+            .with_rule(&describe)
+            .with_rule(&failover);
+        let conf = aws_sdk_elasticache::Config::builder()
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("a", "b", None, None, "t"))
+            .http_client(create_mock_http_client())
+            .interceptor(interceptor)
+            .build();
+        let (_who, sts) = sts_client();
+        let cloud = handle(AwsCloud::from_clients(AwsClients {
+            elasticache: aws_sdk_elasticache::Client::from_conf(conf),
+            sts,
+            ..AwsClients::unreachable()
+        }));
+        let (_d, mut ctx) = context("unused", cloud);
+        ctx.env.cache_replication_group = RG.into();
+        let p = plan(&ctx, "cache-failover", &[]).await.expect("plan");
+        assert_eq!(
+            p.procedure[0].calls,
+            vec![
+                "elasticache:DescribeReplicationGroups cloudplatform-prod-redis: available, automatic failover enabled, node group 0001 primary cloudplatform-prod-redis-001 replicas [cloudplatform-prod-redis-002]".to_string(),
+                "elasticache:TestFailover ReplicationGroupId=cloudplatform-prod-redis NodeGroupId=0001 (primary cloudplatform-prod-redis-001 → a replica; writes fail for a few seconds)".to_string(),
+            ]
+        );
+        let summary = execute(&p, &ctx).await;
+        assert_eq!(summary.status, RunStatus::Verified, "{summary:?}");
+        assert_eq!(
+            failover.num_calls(),
+            1,
+            "one TestFailover of node group 0001"
+        );
+        let records = ctx.audit.read_all().expect("audit");
+        assert_eq!(
+            records.iter().map(|r| r.kind).collect::<Vec<_>>(),
+            vec![RecordKind::Intent, RecordKind::Outcome]
         );
     }
 }

@@ -166,7 +166,13 @@ async fn rollback_without_history_goes_to_the_previous_active_revision() {
         vec![RecordKind::Intent, RecordKind::Outcome]
     );
     assert!(records[1].entry.request_id.is_some());
-    assert!(records[0].entry.caller.as_deref().is_some_and(|c| c.contains(moto::ACCOUNT_ID)));
+    assert!(
+        records[0]
+            .entry
+            .caller
+            .as_deref()
+            .is_some_and(|c| c.contains(moto::ACCOUNT_ID))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -192,8 +198,18 @@ async fn scale_reads_auto_scaling_bounds_and_updates_desired_count() {
         "{refused:?}"
     );
     let p = prepare(&ctx, &rb, &[("count", "3")]).await.expect("plan");
-    assert!(p.procedure[0].calls.iter().any(|c| c.contains("min 1 max 4")));
-    assert!(p.procedure[0].calls.iter().any(|c| c.contains("desiredCount 2 → 3")));
+    assert!(
+        p.procedure[0]
+            .calls
+            .iter()
+            .any(|c| c.contains("min 1 max 4"))
+    );
+    assert!(
+        p.procedure[0]
+            .calls
+            .iter()
+            .any(|c| c.contains("desiredCount 2 → 3"))
+    );
     let summary = execute(&p, &ctx).await;
     assert_eq!(summary.status, RunStatus::Verified, "{summary:?}");
     assert_eq!(service_state(&s).await.1, 3);
@@ -201,7 +217,11 @@ async fn scale_reads_auto_scaling_bounds_and_updates_desired_count() {
     let steps = opsdeck::runbook::engine::prepare_rollback(&p, &ctx)
         .await
         .expect("rollback plan");
-    assert!(steps[0].calls[0].contains("desiredCount 3 → 2"), "{:?}", steps[0].calls);
+    assert!(
+        steps[0].calls[0].contains("desiredCount 3 → 2"),
+        "{:?}",
+        steps[0].calls
+    );
     let r = opsdeck::runbook::engine::execute_rollback(&p, &steps, &ctx).await;
     assert_eq!(r.status, RunStatus::Verified);
     assert_eq!(service_state(&s).await.1, 2);
@@ -216,9 +236,18 @@ async fn deploy_image_registers_a_copy_and_points_the_service_at_it() {
     );
     let both = prepare(&ctx, &rb, &[("image", "nginx:1.28"), ("revision", "1")]).await;
     assert!(matches!(both, Err(RunError::Refused(_))));
-    let p = prepare(&ctx, &rb, &[("image", "nginx:1.28")]).await.expect("plan");
-    assert!(matches!(p.procedure[0].action, Some(Action::RegisterAndDeploy { .. })));
-    assert!(p.procedure[0].calls[0].contains("image nginx:1.27 → nginx:1.28"), "{:?}", p.procedure[0].calls);
+    let p = prepare(&ctx, &rb, &[("image", "nginx:1.28")])
+        .await
+        .expect("plan");
+    assert!(matches!(
+        p.procedure[0].action,
+        Some(Action::RegisterAndDeploy { .. })
+    ));
+    assert!(
+        p.procedure[0].calls[0].contains("image nginx:1.27 → nginx:1.28"),
+        "{:?}",
+        p.procedure[0].calls
+    );
     let summary = execute(&p, &ctx).await;
     assert_eq!(summary.status, RunStatus::Verified, "{summary:?}");
     let (td, _) = service_state(&s).await;
@@ -305,7 +334,11 @@ async fn targets_healthy_reads_elbv2_target_health() {
     let p = prepare(&ctx, &rb, &[]).await.expect("plan");
     let summary = execute(&p, &ctx).await;
     assert_eq!(summary.status, RunStatus::Verified, "{summary:?}");
-    assert!(summary.lines.iter().any(|l| l.contains("2/2 healthy")), "{:?}", summary.lines);
+    assert!(
+        summary.lines.iter().any(|l| l.contains("2/2 healthy")),
+        "{:?}",
+        summary.lines
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -317,8 +350,14 @@ async fn shipped_scale_runbook_on_moto_refuses_below_the_environment_minimum() {
     let lib = Library::load(None);
     let rb = lib.get("scale").expect("scale");
     let r = prepare(&ctx, rb, &[("count", "1")]).await;
-    assert!(matches!(&r, Err(RunError::Refused(m)) if m.contains("minimum of 2")), "{r:?}");
-    assert!(ctx.audit.read_all().expect("audit").is_empty(), "nothing was written");
+    assert!(
+        matches!(&r, Err(RunError::Refused(m)) if m.contains("minimum of 2")),
+        "{r:?}"
+    );
+    assert!(
+        ctx.audit.read_all().expect("audit").is_empty(),
+        "nothing was written"
+    );
 }
 
 mod mocked {
@@ -397,10 +436,11 @@ mod mocked {
 
     #[tokio::test]
     async fn in_flight_deployment_is_stopped_with_rollback() {
-        let list = mock!(Client::list_services)
-            .then_output(|| aws_sdk_ecs::operation::list_services::ListServicesOutput::builder()
+        let list = mock!(Client::list_services).then_output(|| {
+            aws_sdk_ecs::operation::list_services::ListServicesOutput::builder()
                 .service_arns("arn:aws:ecs:us-east-1:1:service/prod/web")
-                .build());
+                .build()
+        });
         let describe = mock!(Client::describe_services).then_output(|| {
             aws_sdk_ecs::operation::describe_services::DescribeServicesOutput::builder()
                 .services(service(42, "IN_PROGRESS"))
@@ -438,19 +478,26 @@ mod mocked {
         let p = prepare(&ctx, &runbook(ROLLBACK), &[]).await.expect("plan");
         assert_eq!(
             p.procedure[0].action,
-            Some(Action::StopDeployment { arn: DEPLOY_ARN.into() })
+            Some(Action::StopDeployment {
+                arn: DEPLOY_ARN.into()
+            })
         );
         let summary = execute(&p, &ctx).await;
         assert_eq!(summary.status, RunStatus::Verified, "{summary:?}");
-        assert_eq!(stop.num_calls(), 1, "exactly one StopServiceDeployment, stopType ROLLBACK");
+        assert_eq!(
+            stop.num_calls(),
+            1,
+            "exactly one StopServiceDeployment, stopType ROLLBACK"
+        );
     }
 
     #[tokio::test]
     async fn completed_history_picks_the_last_good_deployment_not_the_previous_number() {
-        let list = mock!(Client::list_services)
-            .then_output(|| aws_sdk_ecs::operation::list_services::ListServicesOutput::builder()
+        let list = mock!(Client::list_services).then_output(|| {
+            aws_sdk_ecs::operation::list_services::ListServicesOutput::builder()
                 .service_arns("arn:aws:ecs:us-east-1:1:service/prod/web")
-                .build());
+                .build()
+        });
         let describe = mock!(Client::describe_services).then_output(|| {
             aws_sdk_ecs::operation::describe_services::DescribeServicesOutput::builder()
                 .services(service(42, "COMPLETED"))
@@ -458,11 +505,12 @@ mod mocked {
         });
         // Newest first: 42 (current), 41 rolled back (a bad build), 40 good.
         let history = mock!(Client::list_service_deployments).then_output(|| {
-            aws_sdk_ecs::operation::list_service_deployments::ListServiceDeploymentsOutput::builder()
-                .service_deployments(brief(ServiceDeploymentStatus::Successful, "rev-42"))
-                .service_deployments(brief(ServiceDeploymentStatus::RollbackSuccessful, "rev-41"))
-                .service_deployments(brief(ServiceDeploymentStatus::Successful, "rev-40"))
-                .build()
+            aws_sdk_ecs::operation::list_service_deployments::ListServiceDeploymentsOutput::builder(
+            )
+            .service_deployments(brief(ServiceDeploymentStatus::Successful, "rev-42"))
+            .service_deployments(brief(ServiceDeploymentStatus::RollbackSuccessful, "rev-41"))
+            .service_deployments(brief(ServiceDeploymentStatus::Successful, "rev-40"))
+            .build()
         });
         let revisions = mock!(Client::describe_service_revisions).then_output(|| {
             let rev = |arn: &str, n: i32| {

@@ -27,7 +27,10 @@ async fn console_shows_seeded_services_and_tasks_from_moto() {
     )
     .expect("write config");
     let mut envs = support::cli::moto_env(home.path());
-    envs.extend([("AWS_PROFILE", String::new()), ("AWS_ENDPOINT_URL", String::new())]);
+    envs.extend([
+        ("AWS_PROFILE", String::new()),
+        ("AWS_ENDPOINT_URL", String::new()),
+    ]);
     let args = [
         "--config",
         config.to_str().expect("utf-8"),

@@ -78,7 +78,8 @@ fn runbook_from_plan_to_verified_result_in_the_demo() {
     let ok = p.exited_ok();
     let (status, _) = p.finish();
     assert_eq!(status, ok);
-    let audit = std::fs::read_to_string(home.path().join("state/opsdeck/audit.jsonl")).expect("audit log");
+    let audit =
+        std::fs::read_to_string(home.path().join("state/opsdeck/audit.jsonl")).expect("audit log");
     assert_eq!(audit.lines().count(), 2, "intent and outcome: {audit}");
     assert!(audit.contains("\"kind\":\"intent\"") && audit.contains("\"kind\":\"outcome\""));
 }

@@ -1,5 +1,5 @@
 //! The data runbooks on the simulated account: plans (exact call lines), execution with
-//! audit, the single-AZ refusal, and read-only refusal before any call.
+//! audit, the single-AZ and no-replica refusals, and read-only refusal before any call.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -124,11 +124,149 @@ async fn db_failover_swaps_zones_on_prod_and_is_refused_on_single_az_dev() {
 }
 
 #[tokio::test]
+async fn cache_failover_promotes_the_replica_on_prod_and_is_refused_on_dev() {
+    let (_d, log) = audit();
+    let w = SimWorld::new(7, SimClock::Fixed(NOW));
+    let prod = ctx(&w, "prod", false, &log);
+    let p = plan(&prod, "cache-failover", &[]).await.expect("plan");
+    assert_eq!(
+        p.procedure[0].calls,
+        vec![
+            "elasticache:DescribeReplicationGroups cloudplatform-prod-redis: available, automatic failover enabled, node group 0001 primary cloudplatform-prod-redis-001 replicas [cloudplatform-prod-redis-002]",
+            "elasticache:TestFailover ReplicationGroupId=cloudplatform-prod-redis NodeGroupId=0001 (primary cloudplatform-prod-redis-001 → a replica; writes fail for a few seconds)",
+        ]
+    );
+    let summary = execute(&p, &prod).await;
+    assert_eq!(summary.status, RunStatus::Verified, "{summary:?}");
+    assert!(
+        summary
+            .lines
+            .iter()
+            .any(|l| l.contains("0001 primary cloudplatform-prod-redis-002")),
+        "{summary:?}"
+    );
+    assert_eq!(
+        w.writes(),
+        vec!["prod TestFailover cloudplatform-prod-redis 0001"]
+    );
+    let dev = ctx(&w, "dev", false, &log);
+    let refused = plan(&dev, "cache-failover", &[]).await;
+    assert!(
+        matches!(&refused, Err(RunError::Refused(m)) if m.contains("automatic failover disabled")),
+        "{refused:?}"
+    );
+}
+
+#[tokio::test]
+async fn dev_scale_down_records_the_count_and_dev_scale_up_restores_it() {
+    let (_d, log) = audit();
+    // 100x: the simulated scale-in and scale-out settle in well under a second.
+    let w = SimWorld::new(7, SimClock::live(100.0));
+    let dev = ctx(&w, "dev", false, &log);
+    let service = "arn:aws:ecs:us-east-1:111111111111:service/cloudplatform-dev-ecs-cluster/cloudplatform-dev-ecs-service";
+    let down = plan(&dev, "dev-scale-down", &[]).await.expect("plan");
+    assert!(down.runnable(), "{:?}", down.checks);
+    let calls: Vec<&str> = down
+        .procedure
+        .iter()
+        .flat_map(|s| s.calls.iter().map(String::as_str))
+        .collect();
+    let desired_before = calls
+        .iter()
+        .find_map(|c| {
+            c.strip_prefix(&format!(
+                "ecs:TagResource {service} opsdeck:desired-before-scale-down="
+            ))
+        })
+        .and_then(|rest| rest.split(' ').next())
+        .expect("tag call")
+        .to_string();
+    assert!(
+        calls.contains(&format!(
+            "ecs:UpdateService cluster=cloudplatform-dev-ecs-cluster service=cloudplatform-dev-ecs-service desiredCount {desired_before} → 0"
+        ).as_str()),
+        "{calls:#?}"
+    );
+    assert!(
+        calls.contains(&"rds:StopDBInstance DBInstanceIdentifier=cloudplatform-dev-rds-postgres (status available → stopped)"),
+        "{calls:#?}"
+    );
+    let summary = execute(&down, &dev).await;
+    assert_eq!(summary.status, RunStatus::Verified, "{summary:?}");
+    let writes = w.writes();
+    assert_eq!(writes.len(), 3, "{writes:?}");
+    assert!(writes[0].contains("TagResource"), "{writes:?}");
+    assert!(
+        writes[2].contains("StopDBInstance cloudplatform-dev-rds-postgres"),
+        "{writes:?}"
+    );
+    // Running it again is refused: there is no desired count left to record.
+    let again = plan(&dev, "dev-scale-down", &[]).await;
+    assert!(
+        matches!(&again, Err(RunError::Refused(m)) if m.contains("already wants 0")),
+        "{again:?}"
+    );
+
+    let up = plan(&dev, "dev-scale-up", &[]).await.expect("plan");
+    let calls: Vec<&str> = up
+        .procedure
+        .iter()
+        .flat_map(|s| s.calls.iter().map(String::as_str))
+        .collect();
+    assert!(
+        calls.contains(&"rds:StartDBInstance DBInstanceIdentifier=cloudplatform-dev-rds-postgres (status stopped → available)"),
+        "{calls:#?}"
+    );
+    assert!(
+        calls.contains(&format!(
+            "ecs:UpdateService cluster=cloudplatform-dev-ecs-cluster service=cloudplatform-dev-ecs-service desiredCount 0 → {desired_before} (recorded by dev-scale-down)"
+        ).as_str()),
+        "{calls:#?}"
+    );
+    let summary = execute(&up, &dev).await;
+    assert_eq!(summary.status, RunStatus::Verified, "{summary:?}");
+    let writes = w.writes();
+    assert!(writes[3].contains("StartDBInstance"), "{writes:?}");
+    assert!(
+        writes[4].contains(&format!("desiredCount={desired_before}")),
+        "{writes:?}"
+    );
+    let records = log.read_all().expect("audit");
+    assert_eq!(records.len(), 10, "five writes, intent and outcome each");
+}
+
+#[tokio::test]
+async fn dev_scale_runbooks_are_refused_on_protected_environments() {
+    let (_d, log) = audit();
+    let w = SimWorld::new(7, SimClock::Fixed(NOW));
+    let prod = ctx(&w, "prod", false, &log);
+    for name in ["dev-scale-down", "dev-scale-up"] {
+        let p = plan(&prod, name, &[]).await.expect("plan");
+        assert!(!p.runnable(), "{name}");
+        assert!(p.procedure.is_empty(), "{name}: nothing planned");
+        assert!(
+            p.checks
+                .iter()
+                .any(|c| !c.ok && c.detail.contains("prod is protected")),
+            "{name}: {:?}",
+            p.checks
+        );
+    }
+    assert!(w.writes().is_empty());
+}
+
+#[tokio::test]
 async fn read_only_refuses_the_data_runbooks_before_any_call() {
     let (_d, log) = audit();
     let w = SimWorld::new(7, SimClock::Fixed(NOW));
     let c = ctx(&w, "prod", true, &log);
-    for name in ["db-snapshot", "db-failover"] {
+    for name in [
+        "db-snapshot",
+        "db-failover",
+        "cache-failover",
+        "dev-scale-down",
+        "dev-scale-up",
+    ] {
         let r = plan(&c, name, &[]).await;
         assert!(
             matches!(&r, Err(RunError::Refused(m)) if m.contains("read-only")),

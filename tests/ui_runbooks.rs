@@ -39,10 +39,15 @@ async fn planned(state: &mut AppState, name: &str, params: &[(&str, &str)]) {
     };
     let lib = Library::load(None);
     let rb = lib.get(name).expect("runbook");
-    let raw: BTreeMap<String, String> = params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let raw: BTreeMap<String, String> = params
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     let params = resolve_params(rb, &state.env, &raw).expect("params");
     let p = prepare(rb, params, &ctx).await.expect("prepare");
-    state.runbooks.apply(RunbookMsg::Planned(Ok(Box::new(p))), state.now);
+    state
+        .runbooks
+        .apply(RunbookMsg::Planned(Ok(Box::new(p))), state.now);
 }
 
 fn sizes(state: &AppState, name: &str) {
@@ -66,8 +71,16 @@ async fn read_only_marks_writing_runbooks_unavailable() {
     let screen = text(&render(&state, 200, 30));
     assert!(screen.contains("unavailable (read-only)"), "{screen}");
     key(&mut state, KeyCode::Enter);
-    assert!(matches!(state.runbooks.flow, Flow::Browse), "no parameters form in read-only");
-    assert!(state.status.as_ref().is_some_and(|(m, _)| m.contains("read-only")));
+    assert!(
+        matches!(state.runbooks.flow, Flow::Browse),
+        "no parameters form in read-only"
+    );
+    assert!(
+        state
+            .status
+            .as_ref()
+            .is_some_and(|(m, _)| m.contains("read-only"))
+    );
 }
 
 #[tokio::test]
@@ -98,14 +111,24 @@ async fn plan_and_typed_confirmation_on_prod() {
         key(&mut state, KeyCode::Char(c));
     }
     key(&mut state, KeyCode::Enter);
-    assert!(matches!(state.runbooks.flow, Flow::Confirm { .. }), "partial name refused");
+    assert!(
+        matches!(state.runbooks.flow, Flow::Confirm { .. }),
+        "partial name refused"
+    );
     sizes(&state, "runbooks_confirm_prod");
     key(&mut state, KeyCode::Char('d'));
     let effects = opsdeck::app::update::update(
         &mut state,
-        opsdeck::app::update::Event::Key(crossterm::event::KeyEvent::new(KeyCode::Enter, crossterm::event::KeyModifiers::NONE)),
+        opsdeck::app::update::Event::Key(crossterm::event::KeyEvent::new(
+            KeyCode::Enter,
+            crossterm::event::KeyModifiers::NONE,
+        )),
     );
-    assert!(effects.iter().any(|e| matches!(e, opsdeck::app::update::Effect::Runbook(_))));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, opsdeck::app::update::Effect::Runbook(_)))
+    );
     assert!(matches!(state.runbooks.flow, Flow::Running { .. }));
 }
 
@@ -118,10 +141,23 @@ async fn progress_and_result() {
     assert!(matches!(state.runbooks.flow, Flow::Running { .. }));
     let now = state.now;
     for ev in [
-        RunEvent::StepStarted { phase: Phase::Procedure, index: 0 },
-        RunEvent::StepFinished { phase: Phase::Procedure, index: 0, ok: true, detail: "UpdateService cloudplatform-dev-ecs-service: desiredCount 1 → 2".into() },
-        RunEvent::StepStarted { phase: Phase::Verification, index: 0 },
-        RunEvent::Log("(service cloudplatform-dev-ecs-service) has started 1 tasks: (task 1716d4ac).".into()),
+        RunEvent::StepStarted {
+            phase: Phase::Procedure,
+            index: 0,
+        },
+        RunEvent::StepFinished {
+            phase: Phase::Procedure,
+            index: 0,
+            ok: true,
+            detail: "UpdateService cloudplatform-dev-ecs-service: desiredCount 1 → 2".into(),
+        },
+        RunEvent::StepStarted {
+            phase: Phase::Verification,
+            index: 0,
+        },
+        RunEvent::Log(
+            "(service cloudplatform-dev-ecs-service) has started 1 tasks: (task 1716d4ac).".into(),
+        ),
         RunEvent::Log("waiting: 1 deployments, 1/2 running, 1 pending".into()),
     ] {
         state.runbooks.apply(RunbookMsg::Progress(ev), now);
@@ -130,7 +166,10 @@ async fn progress_and_result() {
     state.runbooks.apply(
         RunbookMsg::Finished(RunSummary {
             status: RunStatus::VerificationFailed("not steady after 600 s".into()),
-            lines: vec!["ecs.scale: ok: desiredCount 1 → 2".into(), "verify ecs.wait_stable: FAILED: not steady after 600 s".into()],
+            lines: vec![
+                "ecs.scale: ok: desiredCount 1 → 2".into(),
+                "verify ecs.wait_stable: FAILED: not steady after 600 s".into(),
+            ],
             escalation: "page the platform on-call".into(),
         }),
         now,

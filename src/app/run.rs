@@ -16,9 +16,9 @@ use tokio::time::{Instant, interval, sleep_until};
 use super::connect::Connector;
 use super::fetch::Fetcher;
 use super::runbook_driver::RunbookDriver;
-use crate::audit::AuditLog;
 use super::state::AppState;
 use super::update::{Effect, Event, due_fetches, update};
+use crate::audit::AuditLog;
 use crate::cloud::Epoch;
 use crate::ui;
 use crate::ui::theme::{Level, Theme};
@@ -56,7 +56,13 @@ where
     state.now = wall_clock();
     state.logs.data_dir = super::logs_history::data_dir(state.demo);
     let initial = due_fetches(&mut state, false);
-    apply(&mut state, &mut fetcher, &mut driver, connector.as_ref(), initial);
+    apply(
+        &mut state,
+        &mut fetcher,
+        &mut driver,
+        connector.as_ref(),
+        initial,
+    );
 
     loop {
         let now = Instant::now();
@@ -88,7 +94,13 @@ where
             _ = sleep_until(redraw_at.unwrap_or(now)), if redraw_at.is_some() => continue,
         };
         dirty = true;
-        apply(&mut state, &mut fetcher, &mut driver, connector.as_ref(), effects);
+        apply(
+            &mut state,
+            &mut fetcher,
+            &mut driver,
+            connector.as_ref(),
+            effects,
+        );
         if state.quit {
             break;
         }

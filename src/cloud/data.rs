@@ -1,5 +1,7 @@
-//! Reads and writes of the data runbooks: RDS instances and manual snapshots, and
-//! their writes (snapshot, Multi-AZ failover). Every write returns a `WriteReceipt`.
+//! Reads and writes of the data runbooks: RDS instances and manual snapshots,
+//! ElastiCache replication groups, and the ECS service tag the dev scale-down records the
+//! desired count in; their writes (snapshot, Multi-AZ failover, stop/start, cache test
+//! failover, tagging). Every write returns a `WriteReceipt`.
 
 use async_trait::async_trait;
 
@@ -33,6 +35,10 @@ pub trait DataRead: Send + Sync {
     async fn db_instance(&self, id: &str) -> CloudResult<DbInstance>;
     /// `rds:DescribeDBSnapshots` (manual) of one instance.
     async fn db_snapshots(&self, instance: &str) -> CloudResult<Vec<DbSnapshot>>;
+    /// `elasticache:DescribeReplicationGroups` for one group.
+    async fn cache_replication_group(&self, id: &str) -> CloudResult<CacheReplicationGroup>;
+    /// `ecs:ListTagsForResource` of a service ARN, as (key, value).
+    async fn service_tags(&self, service_arn: &str) -> CloudResult<Vec<(String, String)>>;
 }
 
 /// Writes of the data runbooks. Absent in read-only mode (part of `CloudAct`).
@@ -47,4 +53,43 @@ pub trait DataAct: Send + Sync {
     ) -> CloudResult<WriteReceipt>;
     /// `rds:RebootDBInstance` with `ForceFailover=true` (Multi-AZ instances only).
     async fn failover_db_instance(&self, instance: &str) -> CloudResult<WriteReceipt>;
+    /// `elasticache:TestFailover` of one node group (its primary moves to a replica).
+    async fn test_cache_failover(
+        &self,
+        replication_group: &str,
+        node_group: &str,
+    ) -> CloudResult<WriteReceipt>;
+    /// `rds:StopDBInstance`.
+    async fn stop_db_instance(&self, instance: &str) -> CloudResult<WriteReceipt>;
+    /// `rds:StartDBInstance`.
+    async fn start_db_instance(&self, instance: &str) -> CloudResult<WriteReceipt>;
+    /// `ecs:TagResource` of a service ARN with one tag.
+    async fn tag_service(
+        &self,
+        service_arn: &str,
+        key: &str,
+        value: &str,
+    ) -> CloudResult<WriteReceipt>;
+}
+
+/// An ElastiCache replication group (`DescribeReplicationGroups`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CacheReplicationGroup {
+    pub id: String,
+    /// available, modifying, snapshotting, …
+    pub status: String,
+    /// enabled, disabled, enabling, disabling (None when not reported).
+    pub automatic_failover: Option<String>,
+    pub node_groups: Vec<CacheNodeGroup>,
+}
+
+/// One node group (shard) of a replication group.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CacheNodeGroup {
+    pub id: String,
+    pub status: String,
+    /// Cache cluster id of the member whose role is primary.
+    pub primary: Option<String>,
+    /// Cache cluster ids of the replicas.
+    pub replicas: Vec<String>,
 }

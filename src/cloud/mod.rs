@@ -60,14 +60,7 @@ pub trait CloudRead:
 {
 }
 impl<
-    T: IdentityRead
-        + EcsRead
-        + CostRead
-        + MetricsRead
-        + SecurityRead
-        + OpsRead
-        + LogsRead
-        + DataRead,
+    T: IdentityRead + EcsRead + CostRead + MetricsRead + SecurityRead + OpsRead + LogsRead + DataRead,
 > CloudRead for T
 {
 }

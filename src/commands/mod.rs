@@ -3,8 +3,8 @@
 
 pub mod audit;
 pub mod context;
-pub mod logs;
-pub mod snapshot;
 pub mod cost;
+pub mod logs;
 pub mod posture;
 pub mod runbook;
+pub mod snapshot;

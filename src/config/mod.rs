@@ -151,7 +151,9 @@ impl Environment {
             min_tasks: f.min_tasks.unwrap_or(if name == "prod" { 3 } else { 1 }),
             cost_cache_seconds: f
                 .cost_cache_hours
-                .map_or(crate::cost_cache::DEFAULT_TTL_SECONDS, |h| i64::from(h.0) * 3600),
+                .map_or(crate::cost_cache::DEFAULT_TTL_SECONDS, |h| {
+                    i64::from(h.0) * 3600
+                }),
             cost_filter: f.cost_filter.unwrap_or_default(),
         }
     }

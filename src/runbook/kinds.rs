@@ -19,6 +19,13 @@ pub enum StepKind {
     RdsSnapshot,
     RdsFailover,
     RdsWaitAvailable,
+    CacheTestFailover,
+    CacheWaitAvailable,
+    EcsRecordDesired,
+    EcsRestoreRecorded,
+    RdsStop,
+    RdsStart,
+    RdsWaitStopped,
 }
 
 /// The sections of a runbook.
@@ -67,12 +74,13 @@ const fn opt(name: &'static str, ty: Ty) -> InputSpec {
 }
 
 const DB: InputSpec = req("db_instance", Ty::Str);
+const CACHE: InputSpec = req("replication_group", Ty::Str);
 
 const SERVICE: [InputSpec; 2] = [req("cluster", Ty::Str), req("service", Ty::Str)];
 
 impl StepKind {
     /// Every kind.
-    pub const ALL: [StepKind; 13] = [
+    pub const ALL: [StepKind; 20] = [
         StepKind::CheckServiceExists,
         StepKind::CheckCaller,
         StepKind::CheckNotProtected,
@@ -86,6 +94,13 @@ impl StepKind {
         StepKind::RdsSnapshot,
         StepKind::RdsFailover,
         StepKind::RdsWaitAvailable,
+        StepKind::CacheTestFailover,
+        StepKind::CacheWaitAvailable,
+        StepKind::EcsRecordDesired,
+        StepKind::EcsRestoreRecorded,
+        StepKind::RdsStop,
+        StepKind::RdsStart,
+        StepKind::RdsWaitStopped,
     ];
 
     /// The name used in runbook files.
@@ -104,6 +119,13 @@ impl StepKind {
             StepKind::RdsSnapshot => "rds.snapshot",
             StepKind::RdsFailover => "rds.failover",
             StepKind::RdsWaitAvailable => "rds.wait_available",
+            StepKind::CacheTestFailover => "elasticache.test_failover",
+            StepKind::CacheWaitAvailable => "elasticache.wait_available",
+            StepKind::EcsRecordDesired => "ecs.record_desired",
+            StepKind::EcsRestoreRecorded => "ecs.restore_recorded",
+            StepKind::RdsStop => "rds.stop",
+            StepKind::RdsStart => "rds.start",
+            StepKind::RdsWaitStopped => "rds.wait_stopped",
         }
     }
 
@@ -117,8 +139,11 @@ impl StepKind {
         let mut v: Vec<InputSpec> = match self {
             StepKind::CheckCaller | StepKind::CheckNotProtected => return vec![],
             StepKind::RdsSnapshot => return vec![DB, opt("incident", Ty::Str)],
-            StepKind::RdsFailover => return vec![DB],
+            StepKind::RdsFailover | StepKind::RdsStop | StepKind::RdsStart => return vec![DB],
+            StepKind::RdsWaitStopped => return vec![DB, opt("timeout", Ty::Int)],
             StepKind::RdsWaitAvailable => return vec![DB, opt("timeout", Ty::Int)],
+            StepKind::CacheTestFailover => return vec![CACHE, opt("node_group", Ty::Str)],
+            StepKind::CacheWaitAvailable => return vec![CACHE, opt("timeout", Ty::Int)],
             _ => SERVICE.to_vec(),
         };
         match self {
@@ -150,6 +175,11 @@ impl StepKind {
                 | StepKind::EcsRestore
                 | StepKind::RdsSnapshot
                 | StepKind::RdsFailover
+                | StepKind::CacheTestFailover
+                | StepKind::EcsRecordDesired
+                | StepKind::EcsRestoreRecorded
+                | StepKind::RdsStop
+                | StepKind::RdsStart
         )
     }
 
@@ -161,7 +191,11 @@ impl StepKind {
         );
         let verify = matches!(
             self,
-            StepKind::EcsWaitStable | StepKind::ElbTargetsHealthy | StepKind::RdsWaitAvailable
+            StepKind::EcsWaitStable
+                | StepKind::ElbTargetsHealthy
+                | StepKind::RdsWaitAvailable
+                | StepKind::CacheWaitAvailable
+                | StepKind::RdsWaitStopped
         );
         match section {
             Section::Prerequisites => check,

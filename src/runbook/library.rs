@@ -25,6 +25,18 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "db-failover.toml",
         include_str!("../../runbooks/db-failover.toml"),
     ),
+    (
+        "cache-failover.toml",
+        include_str!("../../runbooks/cache-failover.toml"),
+    ),
+    (
+        "dev-scale-down.toml",
+        include_str!("../../runbooks/dev-scale-down.toml"),
+    ),
+    (
+        "dev-scale-up.toml",
+        include_str!("../../runbooks/dev-scale-up.toml"),
+    ),
 ];
 
 /// The user's runbook directory.
@@ -102,6 +114,9 @@ mod tests {
             "scale",
             "db-snapshot",
             "db-failover",
+            "cache-failover",
+            "dev-scale-down",
+            "dev-scale-up",
         ] {
             assert!(lib.get(name).is_some(), "{name}");
         }

@@ -1,9 +1,12 @@
-//! `DataRead` and `DataAct` for [`AwsCloud`]: the data runbooks' RDS calls.
+//! `DataRead` and `DataAct` for [`AwsCloud`]: the data runbooks' RDS, ElastiCache and
+//! ECS service-tag calls.
 
 use async_trait::async_trait;
 
-use super::{AwsCloud, rds};
-use crate::cloud::{CloudResult, DataAct, DataRead, DbInstance, DbSnapshot, WriteReceipt};
+use super::{AwsCloud, ecs_tags, elasticache, rds};
+use crate::cloud::{
+    CacheReplicationGroup, CloudResult, DataAct, DataRead, DbInstance, DbSnapshot, WriteReceipt,
+};
 
 #[async_trait]
 impl DataRead for AwsCloud {
@@ -13,6 +16,14 @@ impl DataRead for AwsCloud {
 
     async fn db_snapshots(&self, instance: &str) -> CloudResult<Vec<DbSnapshot>> {
         rds::db_snapshots(&self.clients().await.rds, instance).await
+    }
+
+    async fn cache_replication_group(&self, id: &str) -> CloudResult<CacheReplicationGroup> {
+        elasticache::replication_group(&self.clients().await.elasticache, id).await
+    }
+
+    async fn service_tags(&self, service_arn: &str) -> CloudResult<Vec<(String, String)>> {
+        ecs_tags::service_tags(&self.clients().await.ecs, service_arn).await
     }
 }
 
@@ -29,5 +40,35 @@ impl DataAct for AwsCloud {
 
     async fn failover_db_instance(&self, instance: &str) -> CloudResult<WriteReceipt> {
         rds::failover_db_instance(&self.clients().await.rds, instance).await
+    }
+
+    async fn test_cache_failover(
+        &self,
+        replication_group: &str,
+        node_group: &str,
+    ) -> CloudResult<WriteReceipt> {
+        elasticache::test_failover(
+            &self.clients().await.elasticache,
+            replication_group,
+            node_group,
+        )
+        .await
+    }
+
+    async fn stop_db_instance(&self, instance: &str) -> CloudResult<WriteReceipt> {
+        rds::stop_db_instance(&self.clients().await.rds, instance).await
+    }
+
+    async fn start_db_instance(&self, instance: &str) -> CloudResult<WriteReceipt> {
+        rds::start_db_instance(&self.clients().await.rds, instance).await
+    }
+
+    async fn tag_service(
+        &self,
+        service_arn: &str,
+        key: &str,
+        value: &str,
+    ) -> CloudResult<WriteReceipt> {
+        ecs_tags::tag_service(&self.clients().await.ecs, service_arn, key, value).await
     }
 }

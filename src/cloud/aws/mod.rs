@@ -11,16 +11,18 @@ mod cost;
 mod data;
 mod ecs;
 mod ecs_map;
+mod ecs_tags;
+mod elasticache;
 mod elbv2;
 pub mod error_map;
+mod guardduty;
 mod insights;
 mod logs;
 mod metrics;
-mod guardduty;
-mod securityhub;
-mod securityhub_map;
 mod ops;
 mod rds;
+mod securityhub;
+mod securityhub_map;
 mod sts;
 
 use std::sync::Arc;
@@ -228,7 +230,6 @@ impl CloudAct for AwsCloud {
         ecs::update_service(&self.clients().await.ecs, cluster, service, update).await
     }
 }
-
 
 #[async_trait]
 impl crate::cloud::OpsRead for AwsCloud {

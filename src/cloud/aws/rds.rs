@@ -105,3 +105,45 @@ pub async fn failover_db_instance(
         summary: format!("RebootDBInstance {instance} ForceFailover=true: {status}"),
     })
 }
+
+/// `StopDBInstance`.
+pub async fn stop_db_instance(
+    c: &aws_sdk_rds::Client,
+    instance: &str,
+) -> CloudResult<WriteReceipt> {
+    let out = c
+        .stop_db_instance()
+        .db_instance_identifier(instance)
+        .send()
+        .await
+        .map_err(|e| map_sdk_error("StopDBInstance", e))?;
+    let status = out
+        .db_instance()
+        .and_then(|d| d.db_instance_status())
+        .unwrap_or("unknown");
+    Ok(WriteReceipt {
+        request_id: out.request_id().map(str::to_owned),
+        summary: format!("StopDBInstance {instance}: {status}"),
+    })
+}
+
+/// `StartDBInstance`.
+pub async fn start_db_instance(
+    c: &aws_sdk_rds::Client,
+    instance: &str,
+) -> CloudResult<WriteReceipt> {
+    let out = c
+        .start_db_instance()
+        .db_instance_identifier(instance)
+        .send()
+        .await
+        .map_err(|e| map_sdk_error("StartDBInstance", e))?;
+    let status = out
+        .db_instance()
+        .and_then(|d| d.db_instance_status())
+        .unwrap_or("unknown");
+    Ok(WriteReceipt {
+        request_id: out.request_id().map(str::to_owned),
+        summary: format!("StartDBInstance {instance}: {status}"),
+    })
+}

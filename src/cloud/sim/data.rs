@@ -1,22 +1,44 @@
 //! The data runbooks on the simulated account: each environment has one RDS instance,
-//! `cloudplatform-<env>-rds-postgres` (Multi-AZ in prod only). Snapshots are available
-//! at once, a failover swaps the primary and standby zones; the writes live in the
-//! world's [`DataLedger`].
+//! `cloudplatform-<env>-rds-postgres` (Multi-AZ in prod only), and one Redis replication
+//! group, `cloudplatform-<env>-redis` (node group `0001`; a replica and automatic failover
+//! everywhere but dev). Snapshots are available at once; a failover swaps the primary and
+//! standby; the writes live in the world's [`DataLedger`].
 
 use async_trait::async_trait;
 
 use super::SimCloud;
 use super::profile::{PROJECT, REGION};
 use crate::cloud::{
-    CloudError, CloudResult, DataAct, DataRead, DbInstance, DbSnapshot, WriteReceipt,
+    CacheNodeGroup, CacheReplicationGroup, CloudError, CloudResult, DataAct, DataRead, DbInstance,
+    DbSnapshot, WriteReceipt,
 };
 
 /// Data writes applied to the simulated world.
 #[derive(Debug, Clone, Default)]
 pub struct DataLedger {
     pub snapshots: Vec<DbSnapshot>,
-    /// (instance, failovers so far)
+    /// (DB instance or `group/node group`, failovers so far)
     pub failovers: Vec<(String, u32)>,
+    /// DB instances stopped (and not started again).
+    pub stopped: Vec<String>,
+    /// ECS service tags: (service ARN, key, value).
+    pub service_tags: Vec<(String, String, String)>,
+}
+
+impl DataLedger {
+    fn failovers_of(&self, id: &str) -> u32 {
+        self.failovers
+            .iter()
+            .find(|(i, _)| i == id)
+            .map_or(0, |(_, n)| *n)
+    }
+
+    fn count_failover(&mut self, id: &str) {
+        match self.failovers.iter_mut().find(|(i, _)| i == id) {
+            Some((_, n)) => *n += 1,
+            None => self.failovers.push((id.to_string(), 1)),
+        }
+    }
 }
 
 impl SimCloud {
@@ -31,22 +53,49 @@ impl SimCloud {
             )));
         }
         let multi_az = self.profile.name == "prod";
-        let failovers = self
-            .world
-            .data_ledger()
-            .failovers
-            .iter()
-            .find(|(i, _)| i == id)
-            .map_or(0, |(_, n)| *n);
+        let ledger = self.world.data_ledger();
+        let failovers = ledger.failovers_of(id);
+        let stopped = ledger.stopped.iter().any(|s| s == id);
         let (a, b) = (format!("{REGION}a"), format!("{REGION}b"));
-        let (primary, standby) = if failovers % 2 == 0 { (a, b) } else { (b, a) };
+        let (primary, standby) = if failovers.is_multiple_of(2) {
+            (a, b)
+        } else {
+            (b, a)
+        };
         Ok(DbInstance {
             id: id.to_string(),
-            status: "available".into(),
+            status: if stopped { "stopped" } else { "available" }.into(),
             engine: "postgres".into(),
             multi_az,
             availability_zone: Some(primary),
             secondary_availability_zone: multi_az.then_some(standby),
+        })
+    }
+
+    fn sim_cache(&self, id: &str) -> CloudResult<CacheReplicationGroup> {
+        if id != format!("{PROJECT}-{}-redis", self.profile.name) {
+            return Err(CloudError::NotFound(format!(
+                "DescribeReplicationGroups: ReplicationGroupNotFoundFault: {id}"
+            )));
+        }
+        let replicated = self.profile.name != "dev";
+        let swapped = !self
+            .world
+            .data_ledger()
+            .failovers_of(&format!("{id}/0001"))
+            .is_multiple_of(2);
+        let (a, b) = (format!("{id}-001"), format!("{id}-002"));
+        let (primary, replica) = if swapped { (b, a) } else { (a, b) };
+        Ok(CacheReplicationGroup {
+            id: id.to_string(),
+            status: "available".into(),
+            automatic_failover: Some(if replicated { "enabled" } else { "disabled" }.into()),
+            node_groups: vec![CacheNodeGroup {
+                id: "0001".into(),
+                status: "available".into(),
+                primary: Some(primary),
+                replicas: if replicated { vec![replica] } else { vec![] },
+            }],
         })
     }
 }
@@ -65,6 +114,21 @@ impl DataRead for SimCloud {
             .snapshots
             .into_iter()
             .filter(|s| s.instance == instance)
+            .collect())
+    }
+
+    async fn cache_replication_group(&self, id: &str) -> CloudResult<CacheReplicationGroup> {
+        self.sim_cache(id)
+    }
+
+    async fn service_tags(&self, service_arn: &str) -> CloudResult<Vec<(String, String)>> {
+        Ok(self
+            .world
+            .data_ledger()
+            .service_tags
+            .into_iter()
+            .filter(|(arn, _, _)| arn == service_arn)
+            .map(|(_, k, v)| (k, v))
             .collect())
     }
 }
@@ -111,12 +175,7 @@ impl DataAct for SimCloud {
                 "RebootDBInstance: InvalidParameterCombination: cannot do a failover on the single-AZ instance {instance}"
             )));
         }
-        self.world.update_data(
-            |l| match l.failovers.iter_mut().find(|(i, _)| i == instance) {
-                Some((_, n)) => *n += 1,
-                None => l.failovers.push((instance.to_string(), 1)),
-            },
-        );
+        self.world.update_data(|l| l.count_failover(instance));
         let line = format!(
             "{} RebootDBInstance {instance} ForceFailover=true",
             self.env()
@@ -125,6 +184,104 @@ impl DataAct for SimCloud {
         Ok(WriteReceipt {
             request_id: Some(request_id),
             summary: format!("RebootDBInstance {instance} ForceFailover=true: rebooting"),
+        })
+    }
+
+    async fn test_cache_failover(
+        &self,
+        replication_group: &str,
+        node_group: &str,
+    ) -> CloudResult<WriteReceipt> {
+        let group = self.sim_cache(replication_group)?;
+        let ng = group
+            .node_groups
+            .iter()
+            .find(|n| n.id == node_group)
+            .ok_or_else(|| {
+                CloudError::NotFound(format!(
+                    "TestFailover: NodeGroupNotFoundFault: {node_group}"
+                ))
+            })?;
+        if ng.replicas.is_empty() {
+            return Err(CloudError::Invalid(format!(
+                "TestFailover: InvalidReplicationGroupState: {replication_group} has no replica to fail over to"
+            )));
+        }
+        let key = format!("{replication_group}/{node_group}");
+        self.world.update_data(|l| l.count_failover(&key));
+        let line = format!(
+            "{} TestFailover {replication_group} {node_group}",
+            self.env()
+        );
+        let request_id = self.world.record(self.env(), replication_group, None, line);
+        Ok(WriteReceipt {
+            request_id: Some(request_id),
+            summary: format!("TestFailover {replication_group} node group {node_group}: modifying"),
+        })
+    }
+
+    async fn stop_db_instance(&self, instance: &str) -> CloudResult<WriteReceipt> {
+        let db = self.sim_db(instance)?;
+        if db.status != "available" {
+            return Err(CloudError::Invalid(format!(
+                "StopDBInstance: InvalidDBInstanceState: {instance} is {}",
+                db.status
+            )));
+        }
+        self.world
+            .update_data(|l| l.stopped.push(instance.to_string()));
+        self.data_write(instance, format!("StopDBInstance {instance}"), "stopping")
+    }
+
+    async fn start_db_instance(&self, instance: &str) -> CloudResult<WriteReceipt> {
+        let db = self.sim_db(instance)?;
+        if db.status != "stopped" {
+            return Err(CloudError::Invalid(format!(
+                "StartDBInstance: InvalidDBInstanceState: {instance} is {}",
+                db.status
+            )));
+        }
+        self.world
+            .update_data(|l| l.stopped.retain(|s| s != instance));
+        self.data_write(instance, format!("StartDBInstance {instance}"), "starting")
+    }
+
+    async fn tag_service(
+        &self,
+        service_arn: &str,
+        key: &str,
+        value: &str,
+    ) -> CloudResult<WriteReceipt> {
+        if !self
+            .service_names()
+            .iter()
+            .any(|s| self.profile.service_arn(s) == service_arn)
+        {
+            return Err(CloudError::NotFound(format!("TagResource: {service_arn}")));
+        }
+        self.world.update_data(|l| {
+            l.service_tags
+                .retain(|(a, k, _)| !(a == service_arn && k == key));
+            l.service_tags
+                .push((service_arn.to_string(), key.to_string(), value.to_string()));
+        });
+        self.data_write(
+            crate::cloud::last_segment(service_arn),
+            format!("TagResource {service_arn} {key}={value}"),
+            "tagged",
+        )
+    }
+}
+
+impl SimCloud {
+    /// Record a data write in the world; its receipt.
+    fn data_write(&self, resource: &str, call: String, state: &str) -> CloudResult<WriteReceipt> {
+        let request_id =
+            self.world
+                .record(self.env(), resource, None, format!("{} {call}", self.env()));
+        Ok(WriteReceipt {
+            request_id: Some(request_id),
+            summary: format!("{call}: {state}"),
         })
     }
 }

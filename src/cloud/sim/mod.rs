@@ -17,7 +17,6 @@
 //! four days ago, so "current revision − 1" is not its last good revision (`:40`).
 
 mod act;
-mod ops;
 mod clock;
 mod cost;
 mod data;
@@ -28,6 +27,7 @@ mod log_events;
 mod logs;
 mod metric_expr;
 mod metrics;
+mod ops;
 mod profile;
 mod rng;
 mod security;
@@ -318,7 +318,10 @@ impl crate::cloud::MetricsRead for SimCloud {
 }
 
 impl SimCloud {
-    fn security_view<'a>(&'a self, ledger: &'a security_ledger::Ledger) -> security::SecurityView<'a> {
+    fn security_view<'a>(
+        &'a self,
+        ledger: &'a security_ledger::Ledger,
+    ) -> security::SecurityView<'a> {
         security::SecurityView {
             ctx: self.ctx(),
             now: self.world.now(),

@@ -14,6 +14,18 @@ pub enum DataAction {
     },
     /// `rds:RebootDBInstance ForceFailover=true`.
     FailoverDb { instance: String },
+    /// `elasticache:TestFailover`.
+    TestCacheFailover { group: String, node_group: String },
+    /// `rds:StopDBInstance`.
+    StopDb { instance: String },
+    /// `rds:StartDBInstance`.
+    StartDb { instance: String },
+    /// `ecs:TagResource` of a service.
+    TagService {
+        arn: String,
+        key: String,
+        value: String,
+    },
 }
 
 impl DataAction {
@@ -26,6 +38,12 @@ impl DataAction {
                 tags,
             } => act.create_db_snapshot(instance, snapshot, tags).await,
             DataAction::FailoverDb { instance } => act.failover_db_instance(instance).await,
+            DataAction::TestCacheFailover { group, node_group } => {
+                act.test_cache_failover(group, node_group).await
+            }
+            DataAction::StopDb { instance } => act.stop_db_instance(instance).await,
+            DataAction::StartDb { instance } => act.start_db_instance(instance).await,
+            DataAction::TagService { arn, key, value } => act.tag_service(arn, key, value).await,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Planning the data write steps: `rds.snapshot` (a tagged manual snapshot named
-//! `{db}-{incident or manual}-{yyyymmddhhmm}`) and `rds.failover` (Multi-AZ only, refused
-//! on a single-AZ instance with the reason read from DescribeDBInstances). Reads only.
+//! `{db}-{incident or manual}-{yyyymmddhhmm}`), `rds.failover` (Multi-AZ only, refused
+//! on a single-AZ instance with the reason read from DescribeDBInstances), `rds.stop` and
+//! `rds.start`; dispatches the cache and recorded-desired-count kinds. Reads only.
 
 use std::collections::BTreeMap;
 
@@ -13,10 +14,19 @@ type Inputs = BTreeMap<String, Value>;
 
 /// True for the write kinds planned here.
 pub fn handles(kind: StepKind) -> bool {
-    matches!(kind, StepKind::RdsSnapshot | StepKind::RdsFailover)
+    matches!(
+        kind,
+        StepKind::RdsSnapshot
+            | StepKind::RdsFailover
+            | StepKind::RdsStop
+            | StepKind::RdsStart
+            | StepKind::CacheTestFailover
+            | StepKind::EcsRecordDesired
+            | StepKind::EcsRestoreRecorded
+    )
 }
 
-fn text(inputs: &Inputs, key: &str) -> Option<String> {
+pub(super) fn text(inputs: &Inputs, key: &str) -> Option<String> {
     match inputs.get(key) {
         Some(Value::Str(s)) => Some(s.clone()),
         _ => None,
@@ -69,6 +79,13 @@ pub async fn plan(
     label: &str,
     inputs: &Inputs,
 ) -> Result<PlannedStep, RunError> {
+    match kind {
+        StepKind::CacheTestFailover => return super::cache_plan::plan(ctx, label, inputs).await,
+        StepKind::EcsRecordDesired | StepKind::EcsRestoreRecorded => {
+            return super::scale_memory::plan(ctx, kind, label, inputs).await;
+        }
+        _ => {}
+    }
     let db_id = text(inputs, "db_instance").unwrap_or_default();
     let db = ctx.cloud.read.db_instance(&db_id).await?;
     let mut p = PlannedStep {
@@ -139,6 +156,40 @@ pub async fn plan(
                 db.secondary_availability_zone.as_deref().unwrap_or("?")
             ));
             p.action = Some(Action::Data(DataAction::FailoverDb { instance: db.id }));
+        }
+        StepKind::RdsStop | StepKind::RdsStart => {
+            let (stop, from, to) = if kind == StepKind::RdsStop {
+                (true, "available", "stopped")
+            } else {
+                (false, "stopped", "available")
+            };
+            if db.status == to {
+                p.calls
+                    .push(format!("nothing to do: {} is already {to}", db.id));
+            } else if db.status != from {
+                return Err(RunError::Refused(format!(
+                    "{} is {}: it must be {from} to be {}",
+                    db.id,
+                    db.status,
+                    if stop { "stopped" } else { "started" }
+                )));
+            } else if stop {
+                p.calls.push(format!(
+                    "rds:StopDBInstance DBInstanceIdentifier={} (status available → stopped)",
+                    db.id
+                ));
+                p.warnings.push(
+                    "AWS starts a stopped instance again after 7 days; run dev-scale-down again then"
+                        .into(),
+                );
+                p.action = Some(Action::Data(DataAction::StopDb { instance: db.id }));
+            } else {
+                p.calls.push(format!(
+                    "rds:StartDBInstance DBInstanceIdentifier={} (status stopped → available)",
+                    db.id
+                ));
+                p.action = Some(Action::Data(DataAction::StartDb { instance: db.id }));
+            }
         }
         other => {
             return Err(RunError::Refused(format!(

@@ -29,7 +29,10 @@ pub fn describe(kind: StepKind, inputs: &BTreeMap<String, Value>) -> Vec<String>
         StepKind::ElbTargetsHealthy => vec![format!(
             "elasticloadbalancing:DescribeTargetHealth for {service}'s target groups: every target healthy, at least one per running task"
         )],
-        StepKind::RdsWaitAvailable => super::data_wait::describe(inputs),
+        StepKind::RdsWaitAvailable | StepKind::RdsWaitStopped => {
+            super::data_wait::describe(kind, inputs)
+        }
+        StepKind::CacheWaitAvailable => super::data_wait::describe_cache(inputs),
         other => vec![format!("{}", other.name())],
     }
 }
@@ -50,7 +53,9 @@ pub async fn verify(
     match kind {
         StepKind::EcsWaitStable => wait_stable(ctx, inputs).await,
         StepKind::ElbTargetsHealthy => targets_healthy(ctx, inputs).await,
-        StepKind::RdsWaitAvailable => super::data_wait::wait_available(ctx, inputs).await,
+        StepKind::RdsWaitAvailable => super::data_wait::wait_db(ctx, inputs, "available").await,
+        StepKind::RdsWaitStopped => super::data_wait::wait_db(ctx, inputs, "stopped").await,
+        StepKind::CacheWaitAvailable => super::data_wait::wait_cache_available(ctx, inputs).await,
         other => Err(format!("{} is not a verification step", other.name())),
     }
 }

@@ -5,6 +5,6 @@ pub mod dashboard;
 pub mod ecs;
 pub mod logs;
 pub mod logs_view;
+pub mod runbooks;
 pub mod security;
 pub mod security_popup;
-pub mod runbooks;
