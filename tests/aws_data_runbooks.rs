@@ -6,37 +6,18 @@
 
 mod support;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use opsdeck::audit::{AuditLog, RecordKind};
-use opsdeck::cloud::aws::{AwsClients, AwsCloud};
-use opsdeck::cloud::{CloudAct, CloudHandle, CloudRead};
+use opsdeck::cloud::CloudHandle;
+use opsdeck::cloud::aws::AwsClients;
 use opsdeck::config::Environment;
 use opsdeck::runbook::engine::{RunStatus, execute};
-use opsdeck::runbook::library::Library;
-use opsdeck::runbook::params::resolve_params;
-use opsdeck::runbook::plan::{Prepared, RunContext, RunError};
+use opsdeck::runbook::plan::{RunContext, RunError};
 use support::moto;
-
-fn handle(cloud: AwsCloud) -> CloudHandle {
-    let cloud = Arc::new(cloud);
-    let read: Arc<dyn CloudRead> = cloud.clone();
-    let act: Arc<dyn CloudAct> = cloud;
-    CloudHandle {
-        read,
-        act: Some(act),
-    }
-}
-
-async fn moto_handle() -> CloudHandle {
-    handle(AwsCloud::from_clients(AwsClients::from_sdk_config(
-        &moto::sdk_config().await,
-        None,
-    )))
-}
+use support::runbooks::{moto_handle, plan_shipped, read_write};
 
 fn context(db: &str, cloud: CloudHandle) -> (tempfile::TempDir, RunContext) {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -51,17 +32,6 @@ fn context(db: &str, cloud: CloudHandle) -> (tempfile::TempDir, RunContext) {
         cancel: Arc::new(AtomicBool::new(false)),
     };
     (dir, ctx)
-}
-
-async fn plan(ctx: &RunContext, name: &str, params: &[(&str, &str)]) -> Result<Prepared, RunError> {
-    let lib = Library::load(None);
-    let rb = lib.get(name).expect("shipped runbook");
-    let raw: BTreeMap<String, String> = params
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    let params = resolve_params(rb, &ctx.env, &raw).map_err(RunError::Refused)?;
-    opsdeck::runbook::engine::prepare(rb, params, ctx).await
 }
 
 /// A postgres instance in moto; returns its identifier.
@@ -86,7 +56,7 @@ async fn create_db(prefix: &str, multi_az: bool) -> String {
 async fn db_snapshot_creates_a_tagged_snapshot_named_after_the_incident_and_waits() {
     let db = create_db("snap", false).await;
     let (_d, ctx) = context(&db, moto_handle().await);
-    let p = plan(&ctx, "db-snapshot", &[("incident", "INC-812")])
+    let p = plan_shipped(&ctx, "db-snapshot", &[("incident", "INC-812")])
         .await
         .expect("plan");
     assert!(p.runnable(), "{:?}", p.checks);
@@ -151,7 +121,7 @@ async fn db_snapshot_creates_a_tagged_snapshot_named_after_the_incident_and_wait
 async fn db_snapshot_without_incident_is_named_manual() {
     let db = create_db("snapm", false).await;
     let (_d, ctx) = context(&db, moto_handle().await);
-    let p = plan(&ctx, "db-snapshot", &[]).await.expect("plan");
+    let p = plan_shipped(&ctx, "db-snapshot", &[]).await.expect("plan");
     assert!(
         p.procedure[0]
             .calls
@@ -166,7 +136,7 @@ async fn db_snapshot_without_incident_is_named_manual() {
 async fn db_failover_is_refused_on_single_az_with_the_reason() {
     let db = create_db("single", false).await;
     let (_d, ctx) = context(&db, moto_handle().await);
-    let refused = plan(&ctx, "db-failover", &[]).await;
+    let refused = plan_shipped(&ctx, "db-failover", &[]).await;
     assert!(
         matches!(&refused, Err(RunError::Refused(m)) if m.contains("single-AZ") && m.contains("MultiAZ=false")),
         "{refused:?}"
@@ -178,7 +148,7 @@ async fn db_failover_is_refused_on_single_az_with_the_reason() {
 async fn db_failover_reboots_a_multi_az_instance_and_waits_until_available() {
     let db = create_db("multi", true).await;
     let (_d, ctx) = context(&db, moto_handle().await);
-    let p = plan(&ctx, "db-failover", &[]).await.expect("plan");
+    let p = plan_shipped(&ctx, "db-failover", &[]).await.expect("plan");
     assert!(
         p.procedure[0].calls.iter().any(|c| c
             == &format!(
@@ -228,7 +198,7 @@ async fn cache_failover_reads_the_replication_group_and_refuses_without_a_replic
     assert_eq!(group.id, id);
     assert_eq!(group.node_groups.len(), 1, "{group:?}");
     // moto creates one member and no automatic failover: refused, nothing called.
-    let refused = plan(&ctx, "cache-failover", &[]).await;
+    let refused = plan_shipped(&ctx, "cache-failover", &[]).await;
     assert!(
         matches!(&refused, Err(RunError::Refused(m)) if m.contains(&id)),
         "{refused:?}"
@@ -267,7 +237,9 @@ async fn dev_scale_down_and_up_round_trip_through_the_service_tag_on_moto() {
     let (arn, before) = desired().await;
     assert!(before > 0);
 
-    let mut down = plan(&ctx, "dev-scale-down", &[]).await.expect("plan");
+    let mut down = plan_shipped(&ctx, "dev-scale-down", &[])
+        .await
+        .expect("plan");
     assert!(down.runnable(), "{:?}", down.checks);
     // moto's services never settle (tasks come from RunTask): check RDS, not ECS steadiness.
     down.verification
@@ -303,7 +275,7 @@ async fn dev_scale_down_and_up_round_trip_through_the_service_tag_on_moto() {
     };
     assert_eq!(status().await, "stopped");
 
-    let mut up = plan(&ctx, "dev-scale-up", &[]).await.expect("plan");
+    let mut up = plan_shipped(&ctx, "dev-scale-up", &[]).await.expect("plan");
     up.verification
         .retain(|s| s.kind != StepKind::EcsWaitStable);
     let summary = execute(&up, &ctx).await;
@@ -387,14 +359,14 @@ mod mocked {
             .http_client(create_mock_http_client())
             .interceptor(aws_smithy_mocks::MockResponseInterceptor::new().with_rule(&who))
             .build();
-        let cloud = handle(AwsCloud::from_clients(AwsClients {
+        let cloud = read_write(AwsClients {
             rds: Client::from_conf(conf),
             sts: aws_sdk_sts::Client::from_conf(sts),
             ..AwsClients::unreachable()
-        }));
+        });
         let (_d, mut ctx) = context(DB, cloud);
         ctx.env.protected = true;
-        let p = plan(&ctx, "db-failover", &[]).await.expect("plan");
+        let p = plan_shipped(&ctx, "db-failover", &[]).await.expect("plan");
         assert!(p.runnable(), "{:?}", p.checks);
         assert!(p.needs_typed_confirmation(), "high risk on a protected env");
         assert!(
@@ -485,14 +457,16 @@ mod mocked {
             .interceptor(interceptor)
             .build();
         let (_who, sts) = sts_client();
-        let cloud = handle(AwsCloud::from_clients(AwsClients {
+        let cloud = read_write(AwsClients {
             elasticache: aws_sdk_elasticache::Client::from_conf(conf),
             sts,
             ..AwsClients::unreachable()
-        }));
+        });
         let (_d, mut ctx) = context("unused", cloud);
         ctx.env.cache_replication_group = RG.into();
-        let p = plan(&ctx, "cache-failover", &[]).await.expect("plan");
+        let p = plan_shipped(&ctx, "cache-failover", &[])
+            .await
+            .expect("plan");
         assert_eq!(
             p.procedure[0].calls,
             vec![

@@ -6,7 +6,6 @@
 
 mod support;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -15,33 +14,16 @@ use std::time::Duration;
 use aws_sdk_applicationautoscaling::types::{ScalableDimension, ServiceNamespace};
 use aws_sdk_ecs::types::ContainerDefinition;
 use opsdeck::audit::{AuditLog, RecordKind};
-use opsdeck::cloud::aws::{AwsClients, AwsCloud};
-use opsdeck::cloud::{CloudAct, CloudHandle, CloudRead};
+use opsdeck::cloud::CloudHandle;
+use opsdeck::cloud::aws::AwsClients;
 use opsdeck::config::Environment;
 use opsdeck::runbook::engine::{RunStatus, execute};
 use opsdeck::runbook::file::parse;
 use opsdeck::runbook::library::Library;
-use opsdeck::runbook::params::resolve_params;
-use opsdeck::runbook::plan::{Action, Prepared, RunContext, RunError};
+use opsdeck::runbook::plan::{Action, RunContext, RunError};
 use support::ecs_seed::{Seeded, seed};
 use support::moto;
-
-fn handle(cloud: AwsCloud) -> CloudHandle {
-    let cloud = Arc::new(cloud);
-    let read: Arc<dyn CloudRead> = cloud.clone();
-    let act: Arc<dyn CloudAct> = cloud;
-    CloudHandle {
-        read,
-        act: Some(act),
-    }
-}
-
-async fn moto_handle() -> CloudHandle {
-    handle(AwsCloud::from_clients(AwsClients::from_sdk_config(
-        &moto::sdk_config().await,
-        None,
-    )))
-}
+use support::runbooks::{moto_handle, prepare_with as prepare, read_write};
 
 fn env_for(s: &Seeded) -> Environment {
     let mut env = Environment::with_defaults("cloudplatform", "emu");
@@ -69,19 +51,6 @@ fn runbook(body: &str) -> opsdeck::runbook::model::Runbook {
         "name = \"t\"\ntitle = \"t\"\npurpose = \"p\"\nrisk = \"low\"\nescalation = \"e\"\n[params.count]\ntype = \"int\"\n[params.revision]\ntype = \"int\"\n[params.image]\ntype = \"string\"\n{body}"
     );
     parse(Path::new("test.toml"), &text).expect("test runbook")
-}
-
-async fn prepare(
-    ctx: &RunContext,
-    rb: &opsdeck::runbook::model::Runbook,
-    params: &[(&str, &str)],
-) -> Result<Prepared, RunError> {
-    let raw: BTreeMap<String, String> = params
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    let params = resolve_params(rb, &ctx.env, &raw).map_err(RunError::Refused)?;
-    opsdeck::runbook::engine::prepare(rb, params, ctx).await
 }
 
 async fn register_revisions(s: &Seeded, images: &[&str]) -> Vec<String> {
@@ -421,10 +390,10 @@ mod mocked {
             .http_client(create_mock_http_client())
             .interceptor(interceptor)
             .build();
-        handle(AwsCloud::from_clients(AwsClients {
+        read_write(AwsClients {
             ecs: Client::from_conf(ecs),
             ..AwsClients::unreachable()
-        }))
+        })
     }
 
     fn env() -> Environment {

@@ -1,7 +1,8 @@
 //! The data runbooks on the simulated account: plans (exact call lines), execution with
 //! audit, the single-AZ and no-replica refusals, and read-only refusal before any call.
 
-use std::collections::BTreeMap;
+mod support;
+
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
@@ -9,10 +10,9 @@ use std::time::Duration;
 use opsdeck::audit::{AuditLog, RecordKind};
 use opsdeck::cloud::sim::{self, SimClock, SimWorld};
 use opsdeck::config::Environment;
-use opsdeck::runbook::engine::{RunStatus, execute, prepare};
-use opsdeck::runbook::library::Library;
-use opsdeck::runbook::params::resolve_params;
-use opsdeck::runbook::plan::{Prepared, RunContext, RunError};
+use opsdeck::runbook::engine::{RunStatus, execute};
+use opsdeck::runbook::plan::{RunContext, RunError};
+use support::runbooks::{plan_shipped, temp_audit};
 
 /// 2026-11-22 13:30:00 UTC.
 const NOW: i64 = 1_795_354_200;
@@ -28,29 +28,12 @@ fn ctx(world: &Arc<SimWorld>, env: &str, read_only: bool, audit: &AuditLog) -> R
     }
 }
 
-async fn plan(ctx: &RunContext, name: &str, params: &[(&str, &str)]) -> Result<Prepared, RunError> {
-    let lib = Library::load(None);
-    let rb = lib.get(name).expect("runbook");
-    let raw: BTreeMap<String, String> = params
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    let params = resolve_params(rb, &ctx.env, &raw).map_err(RunError::Refused)?;
-    prepare(rb, params, ctx).await
-}
-
-fn audit() -> (tempfile::TempDir, AuditLog) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let log = AuditLog::new(dir.path().join("audit.jsonl"));
-    (dir, log)
-}
-
 #[tokio::test]
 async fn db_snapshot_plan_names_the_snapshot_and_executes() {
-    let (_d, log) = audit();
+    let (_d, log) = temp_audit();
     let w = SimWorld::new(7, SimClock::Fixed(NOW));
     let c = ctx(&w, "prod", false, &log);
-    let p = plan(&c, "db-snapshot", &[("incident", "INC-812")])
+    let p = plan_shipped(&c, "db-snapshot", &[("incident", "INC-812")])
         .await
         .expect("plan");
     let lines = p.lines();
@@ -84,7 +67,7 @@ async fn db_snapshot_plan_names_the_snapshot_and_executes() {
         .collect();
     assert_eq!(kinds, vec![RecordKind::Intent, RecordKind::Outcome]);
     // The same name again (same minute) is an error from the API, reported, not a panic.
-    let again = plan(&c, "db-snapshot", &[("incident", "INC-812")])
+    let again = plan_shipped(&c, "db-snapshot", &[("incident", "INC-812")])
         .await
         .expect("plan");
     let summary = execute(&again, &c).await;
@@ -96,10 +79,10 @@ async fn db_snapshot_plan_names_the_snapshot_and_executes() {
 
 #[tokio::test]
 async fn db_failover_swaps_zones_on_prod_and_is_refused_on_single_az_dev() {
-    let (_d, log) = audit();
+    let (_d, log) = temp_audit();
     let w = SimWorld::new(7, SimClock::Fixed(NOW));
     let prod = ctx(&w, "prod", false, &log);
-    let p = plan(&prod, "db-failover", &[]).await.expect("plan");
+    let p = plan_shipped(&prod, "db-failover", &[]).await.expect("plan");
     assert!(p.needs_typed_confirmation());
     assert!(
         p.lines().contains(&"       rds:RebootDBInstance DBInstanceIdentifier=cloudplatform-prod-rds-postgres ForceFailover=true (primary us-east-1a → standby us-east-1b; connections drop for about a minute)".to_string()),
@@ -108,7 +91,7 @@ async fn db_failover_swaps_zones_on_prod_and_is_refused_on_single_az_dev() {
     );
     let summary = execute(&p, &prod).await;
     assert_eq!(summary.status, RunStatus::Verified, "{summary:?}");
-    let again = plan(&prod, "db-failover", &[]).await.expect("plan");
+    let again = plan_shipped(&prod, "db-failover", &[]).await.expect("plan");
     assert!(
         again.procedure[0].calls[1].contains("primary us-east-1b → standby us-east-1a"),
         "{:?}",
@@ -116,7 +99,7 @@ async fn db_failover_swaps_zones_on_prod_and_is_refused_on_single_az_dev() {
     );
 
     let dev = ctx(&w, "dev", false, &log);
-    let refused = plan(&dev, "db-failover", &[]).await;
+    let refused = plan_shipped(&dev, "db-failover", &[]).await;
     assert!(
         matches!(&refused, Err(RunError::Refused(m)) if m.contains("cloudplatform-dev-rds-postgres is single-AZ")),
         "{refused:?}"
@@ -125,10 +108,12 @@ async fn db_failover_swaps_zones_on_prod_and_is_refused_on_single_az_dev() {
 
 #[tokio::test]
 async fn cache_failover_promotes_the_replica_on_prod_and_is_refused_on_dev() {
-    let (_d, log) = audit();
+    let (_d, log) = temp_audit();
     let w = SimWorld::new(7, SimClock::Fixed(NOW));
     let prod = ctx(&w, "prod", false, &log);
-    let p = plan(&prod, "cache-failover", &[]).await.expect("plan");
+    let p = plan_shipped(&prod, "cache-failover", &[])
+        .await
+        .expect("plan");
     assert_eq!(
         p.procedure[0].calls,
         vec![
@@ -150,7 +135,7 @@ async fn cache_failover_promotes_the_replica_on_prod_and_is_refused_on_dev() {
         vec!["prod TestFailover cloudplatform-prod-redis 0001"]
     );
     let dev = ctx(&w, "dev", false, &log);
-    let refused = plan(&dev, "cache-failover", &[]).await;
+    let refused = plan_shipped(&dev, "cache-failover", &[]).await;
     assert!(
         matches!(&refused, Err(RunError::Refused(m)) if m.contains("automatic failover disabled")),
         "{refused:?}"
@@ -159,12 +144,14 @@ async fn cache_failover_promotes_the_replica_on_prod_and_is_refused_on_dev() {
 
 #[tokio::test]
 async fn dev_scale_down_records_the_count_and_dev_scale_up_restores_it() {
-    let (_d, log) = audit();
+    let (_d, log) = temp_audit();
     // 100x: the simulated scale-in and scale-out settle in well under a second.
     let w = SimWorld::new(7, SimClock::live(100.0));
     let dev = ctx(&w, "dev", false, &log);
     let service = "arn:aws:ecs:us-east-1:111111111111:service/cloudplatform-dev-ecs-cluster/cloudplatform-dev-ecs-service";
-    let down = plan(&dev, "dev-scale-down", &[]).await.expect("plan");
+    let down = plan_shipped(&dev, "dev-scale-down", &[])
+        .await
+        .expect("plan");
     assert!(down.runnable(), "{:?}", down.checks);
     let calls: Vec<&str> = down
         .procedure
@@ -201,13 +188,13 @@ async fn dev_scale_down_records_the_count_and_dev_scale_up_restores_it() {
         "{writes:?}"
     );
     // Running it again is refused: there is no desired count left to record.
-    let again = plan(&dev, "dev-scale-down", &[]).await;
+    let again = plan_shipped(&dev, "dev-scale-down", &[]).await;
     assert!(
         matches!(&again, Err(RunError::Refused(m)) if m.contains("already wants 0")),
         "{again:?}"
     );
 
-    let up = plan(&dev, "dev-scale-up", &[]).await.expect("plan");
+    let up = plan_shipped(&dev, "dev-scale-up", &[]).await.expect("plan");
     let calls: Vec<&str> = up
         .procedure
         .iter()
@@ -237,11 +224,11 @@ async fn dev_scale_down_records_the_count_and_dev_scale_up_restores_it() {
 
 #[tokio::test]
 async fn dev_scale_runbooks_are_refused_on_protected_environments() {
-    let (_d, log) = audit();
+    let (_d, log) = temp_audit();
     let w = SimWorld::new(7, SimClock::Fixed(NOW));
     let prod = ctx(&w, "prod", false, &log);
     for name in ["dev-scale-down", "dev-scale-up"] {
-        let p = plan(&prod, name, &[]).await.expect("plan");
+        let p = plan_shipped(&prod, name, &[]).await.expect("plan");
         assert!(!p.runnable(), "{name}");
         assert!(p.procedure.is_empty(), "{name}: nothing planned");
         assert!(
@@ -257,7 +244,7 @@ async fn dev_scale_runbooks_are_refused_on_protected_environments() {
 
 #[tokio::test]
 async fn read_only_refuses_the_data_runbooks_before_any_call() {
-    let (_d, log) = audit();
+    let (_d, log) = temp_audit();
     let w = SimWorld::new(7, SimClock::Fixed(NOW));
     let c = ctx(&w, "prod", true, &log);
     for name in [
@@ -267,7 +254,7 @@ async fn read_only_refuses_the_data_runbooks_before_any_call() {
         "dev-scale-down",
         "dev-scale-up",
     ] {
-        let r = plan(&c, name, &[]).await;
+        let r = plan_shipped(&c, name, &[]).await;
         assert!(
             matches!(&r, Err(RunError::Refused(m)) if m.contains("read-only")),
             "{name}: {r:?}"

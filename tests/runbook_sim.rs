@@ -2,7 +2,8 @@
 //! history that makes "previous revision" wrong), scale bounds, read-only refusal,
 //! execution with audit (intent before outcome, caller recorded) and verification.
 
-use std::collections::BTreeMap;
+mod support;
+
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
@@ -10,10 +11,9 @@ use std::time::Duration;
 use opsdeck::audit::{AuditLog, RecordKind};
 use opsdeck::cloud::sim::{self, SimClock, SimWorld};
 use opsdeck::config::Environment;
-use opsdeck::runbook::engine::{RunStatus, execute, execute_rollback, prepare, prepare_rollback};
-use opsdeck::runbook::library::Library;
-use opsdeck::runbook::params::resolve_params;
-use opsdeck::runbook::plan::{Action, Prepared, RunContext, RunError};
+use opsdeck::runbook::engine::{RunStatus, execute, execute_rollback, prepare_rollback};
+use opsdeck::runbook::plan::{Action, RunContext, RunError};
+use support::runbooks::{plan_shipped, temp_audit};
 
 /// A world whose clock runs `speed` times faster than real time, `minutes` into the incident.
 fn world(speed: f64, minutes: i64) -> Arc<SimWorld> {
@@ -33,29 +33,12 @@ fn ctx(world: &Arc<SimWorld>, env: &str, read_only: bool, audit: &AuditLog) -> R
     }
 }
 
-async fn plan(ctx: &RunContext, name: &str, params: &[(&str, &str)]) -> Result<Prepared, RunError> {
-    let lib = Library::load(None);
-    let rb = lib.get(name).expect("runbook");
-    let raw: BTreeMap<String, String> = params
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    let params = resolve_params(rb, &ctx.env, &raw).map_err(RunError::Refused)?;
-    prepare(rb, params, ctx).await
-}
-
-fn audit() -> (tempfile::TempDir, AuditLog) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let log = AuditLog::new(dir.path().join("audit.jsonl"));
-    (dir, log)
-}
-
 #[tokio::test]
 async fn rollback_during_the_incident_stops_the_in_flight_deployment() {
-    let (_d, log) = audit();
+    let (_d, log) = temp_audit();
     let w = world(1.0, 6);
     let c = ctx(&w, "prod", false, &log);
-    let p = plan(&c, "rollback", &[]).await.expect("plan");
+    let p = plan_shipped(&c, "rollback", &[]).await.expect("plan");
     assert!(p.runnable(), "{:?}", p.checks);
     assert!(
         matches!(p.procedure[0].action, Some(Action::StopDeployment { .. })),
@@ -69,10 +52,10 @@ async fn rollback_during_the_incident_stops_the_in_flight_deployment() {
 #[tokio::test]
 async fn rollback_on_staging_skips_the_bad_previous_revision() {
     // Staging runs :42; its history says :41 was a rolled-back rc, :40 the last good.
-    let (_d, log) = audit();
+    let (_d, log) = temp_audit();
     let w = world(1.0, 1);
     let c = ctx(&w, "staging", false, &log);
-    let p = plan(&c, "rollback", &[]).await.expect("plan");
+    let p = plan_shipped(&c, "rollback", &[]).await.expect("plan");
     let call = &p.procedure[0].calls[0];
     assert!(
         call.contains("fastapi:42 → cloudplatform-staging-fastapi:40"),
@@ -80,33 +63,35 @@ async fn rollback_on_staging_skips_the_bad_previous_revision() {
     );
     assert!(call.contains("last completed deployment"), "{call}");
     // An explicit revision wins.
-    let p = plan(&c, "rollback", &[("revision", "41")])
+    let p = plan_shipped(&c, "rollback", &[("revision", "41")])
         .await
         .expect("plan");
     assert!(p.procedure[0].calls[0].contains("→ cloudplatform-staging-fastapi:41"));
     // Rolling back to the current revision is refused.
     assert!(matches!(
-        plan(&c, "rollback", &[("revision", "42")]).await,
+        plan_shipped(&c, "rollback", &[("revision", "42")]).await,
         Err(RunError::Refused(_))
     ));
 }
 
 #[tokio::test]
 async fn scale_respects_minimum_and_auto_scaling_bounds() {
-    let (_d, log) = audit();
+    let (_d, log) = temp_audit();
     let w = world(1.0, 1);
     let c = ctx(&w, "prod", false, &log);
-    let below = plan(&c, "scale", &[("count", "2")]).await;
+    let below = plan_shipped(&c, "scale", &[("count", "2")]).await;
     assert!(
         matches!(&below, Err(RunError::Refused(m)) if m.contains("minimum of 3")),
         "{below:?}"
     );
-    let above = plan(&c, "scale", &[("count", "20")]).await;
+    let above = plan_shipped(&c, "scale", &[("count", "20")]).await;
     assert!(
         matches!(&above, Err(RunError::Refused(m)) if m.contains("auto-scaling bounds")),
         "{above:?}"
     );
-    let ok = plan(&c, "scale", &[("count", "5")]).await.expect("plan");
+    let ok = plan_shipped(&c, "scale", &[("count", "5")])
+        .await
+        .expect("plan");
     assert!(
         ok.procedure[0]
             .calls
@@ -118,11 +103,11 @@ async fn scale_respects_minimum_and_auto_scaling_bounds() {
 
 #[tokio::test]
 async fn read_only_refuses_writing_runbooks_before_any_call() {
-    let (_d, log) = audit();
+    let (_d, log) = temp_audit();
     let w = world(1.0, 1);
     let c = ctx(&w, "dev", true, &log);
     assert!(
-        matches!(plan(&c, "restart", &[]).await, Err(RunError::Refused(m)) if m.contains("read-only"))
+        matches!(plan_shipped(&c, "restart", &[]).await, Err(RunError::Refused(m)) if m.contains("read-only"))
     );
     assert!(w.writes().is_empty());
     assert!(log.read_all().expect("audit").is_empty());
@@ -130,11 +115,11 @@ async fn read_only_refuses_writing_runbooks_before_any_call() {
 
 #[tokio::test]
 async fn scale_executes_with_audit_then_verifies_steady() {
-    let (_d, log) = audit();
+    let (_d, log) = temp_audit();
     // 100x: the simulated 30 s scale-out takes 0.3 s.
     let w = world(100.0, 0);
     let c = ctx(&w, "dev", false, &log);
-    let p = plan(&c, "scale", &[("count", "2"), ("incident", "INC-42")])
+    let p = plan_shipped(&c, "scale", &[("count", "2"), ("incident", "INC-42")])
         .await
         .expect("plan");
     let summary = execute(&p, &c).await;
@@ -169,12 +154,12 @@ async fn scale_executes_with_audit_then_verifies_steady() {
 
 #[tokio::test]
 async fn failed_verification_offers_the_rollback_section_which_restores() {
-    let (_d, log) = audit();
+    let (_d, log) = temp_audit();
     // 20x: the 10 s wait covers 200 simulated seconds, before ECS's circuit breaker (600 s).
     let w = world(20.0, 0);
     let c = ctx(&w, "prod", false, &log);
     // Deploying the bad :42 on prod crash-loops: verification fails.
-    let p = plan(&c, "deploy", &[("revision", "42"), ("timeout", "10")])
+    let p = plan_shipped(&c, "deploy", &[("revision", "42"), ("timeout", "10")])
         .await
         .expect("plan");
     let summary = execute(&p, &c).await;
@@ -203,11 +188,11 @@ async fn failed_verification_offers_the_rollback_section_which_restores() {
 
 #[tokio::test]
 async fn a_deployment_ecs_rolled_back_does_not_verify() {
-    let (_d, log) = audit();
+    let (_d, log) = temp_audit();
     // 100x: the circuit breaker (600 s) fires within the 10 s wait and ECS goes back to :41.
     let w = world(100.0, 0);
     let c = ctx(&w, "prod", false, &log);
-    let p = plan(&c, "deploy", &[("revision", "42"), ("timeout", "10")])
+    let p = plan_shipped(&c, "deploy", &[("revision", "42"), ("timeout", "10")])
         .await
         .expect("plan");
     let summary = execute(&p, &c).await;

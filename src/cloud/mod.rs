@@ -100,6 +100,12 @@ pub struct CloudHandle {
 }
 
 impl CloudHandle {
+    /// A handle over one implementation of both sides; `read_only` leaves out the acting side.
+    pub fn new<T: CloudRead + CloudAct + 'static>(cloud: Arc<T>, read_only: bool) -> CloudHandle {
+        let act: Option<Arc<dyn CloudAct>> = if read_only { None } else { Some(cloud.clone()) };
+        CloudHandle { read: cloud, act }
+    }
+
     /// The acting side, or `CloudError::ReadOnly` when the console was built without one.
     pub fn actor(&self) -> CloudResult<&Arc<dyn CloudAct>> {
         self.act.as_ref().ok_or(CloudError::ReadOnly)

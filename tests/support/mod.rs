@@ -5,3 +5,4 @@
 pub mod cli;
 pub mod ecs_seed;
 pub mod moto;
+pub mod runbooks;

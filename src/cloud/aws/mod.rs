@@ -76,9 +76,7 @@ impl AwsCloud {
 /// The console's cloud: a reader always, an actor only when `read_only` is false. In
 /// read-only mode no acting object exists (`CloudHandle::act` is `None`).
 pub fn handle(settings: AwsSettings, read_only: bool) -> CloudHandle {
-    let cloud = Arc::new(AwsCloud::new(settings));
-    let act: Option<Arc<dyn CloudAct>> = if read_only { None } else { Some(cloud.clone()) };
-    CloudHandle { read: cloud, act }
+    CloudHandle::new(Arc::new(AwsCloud::new(settings)), read_only)
 }
 
 #[async_trait]

@@ -140,9 +140,7 @@ impl SimCloud {
 /// The console's cloud for `env` of `world`: always a reader, an actor only when
 /// `read_only` is false (read-only has no acting object at all).
 pub fn handle(world: Arc<SimWorld>, env: &str, read_only: bool) -> CloudHandle {
-    let cloud = Arc::new(SimCloud::new(world, env));
-    let act: Option<Arc<dyn CloudAct>> = if read_only { None } else { Some(cloud.clone()) };
-    CloudHandle { read: cloud, act }
+    CloudHandle::new(Arc::new(SimCloud::new(world, env)), read_only)
 }
 
 #[async_trait]
