@@ -24,6 +24,7 @@ use crate::cost_cache::DEFAULT_TTL_SECONDS;
 use crate::ui::popups::centered;
 use crate::ui::theme::{Level, Theme};
 use crate::ui::widgets::source_block::source_block;
+use crate::ui::widgets::table::header_row;
 
 /// Draw the pane into `area`.
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
@@ -191,10 +192,6 @@ fn draw_summary(frame: &mut Frame, area: Rect, state: &AppState) {
         ));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
-}
-
-fn header_row<'a>(theme: &Theme, cells: &[&'a str]) -> Row<'a> {
-    Row::new(cells.iter().map(|c| Cell::from(*c))).style(theme.dim().add_modifier(Modifier::BOLD))
 }
 
 fn draw_month_to_date(frame: &mut Frame, area: Rect, state: &AppState) {

@@ -32,6 +32,7 @@ impl Names {
 }
 use crate::ui::theme::{Level, Theme};
 use crate::ui::widgets::source_block::{placeholder, source_block};
+use crate::ui::widgets::table::{filter_suffix, header_row};
 
 /// Draw the pane into `area`.
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
@@ -70,18 +71,6 @@ fn rollout_level(state: Option<&str>) -> Level {
         Some("IN_PROGRESS") => Level::Warning,
         Some("FAILED") => Level::Critical,
         _ => Level::Unknown,
-    }
-}
-
-fn header_row<'a>(theme: &Theme, cells: &[&'a str]) -> Row<'a> {
-    Row::new(cells.iter().map(|c| Cell::from(*c))).style(theme.dim().add_modifier(Modifier::BOLD))
-}
-
-fn filter_suffix(filter: &str) -> String {
-    if filter.is_empty() {
-        String::new()
-    } else {
-        format!(" /{filter}")
     }
 }
 

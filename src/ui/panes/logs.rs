@@ -16,6 +16,7 @@ use crate::app::logs_state::{EditField, LogsView, QueryRun};
 use crate::cloud::{QueryStatus, format_bytes};
 use crate::ui::theme::Level;
 use crate::ui::widgets::source_block::source_block;
+use crate::ui::widgets::table::filter_suffix;
 
 /// Characters of one cell shown at most (the detail view has the rest).
 pub const CELL_CHARS: usize = 400;
@@ -212,9 +213,7 @@ fn draw_results(frame: &mut Frame, area: Rect, state: &AppState) {
     };
     let rows = logs.visible_rows();
     let mut title = format!("Results ({})", rows.len());
-    if !logs.list.filter.is_empty() {
-        title.push_str(&format!(" /{}", logs.list.filter));
-    }
+    title.push_str(&filter_suffix(&logs.list.filter));
     if let Some(t) = &logs.results
         && let Some(sort) = t.sort
         && let Some(col) = t.columns.get(sort.column)

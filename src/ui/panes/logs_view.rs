@@ -16,6 +16,7 @@ use crate::app::logs_tail::{LineLevel, line_level};
 use crate::ui::popups::centered;
 use crate::ui::theme::{Level, Theme};
 use crate::ui::widgets::source_block::source_block;
+use crate::ui::widgets::table::filter_suffix;
 
 fn level_style(theme: &Theme, message: &str) -> Style {
     match line_level(message) {
@@ -55,9 +56,7 @@ pub fn draw_tail(frame: &mut Frame, area: Rect, state: &AppState) {
         "scrolled"
     };
     let mut title = format!("Live tail · {} · {mode}", tail.log_groups.join(", "));
-    if !tail.list.filter.is_empty() {
-        title.push_str(&format!(" /{}", tail.list.filter));
-    }
+    title.push_str(&filter_suffix(&tail.list.filter));
     let block = source_block(theme, title, true, &status, state.now).title_bottom(Line::from(
         Span::styled(
             " space pause · / filter · G follow · t queries ",

@@ -15,6 +15,7 @@ use crate::runbook::engine::RunStatus;
 use crate::runbook::plan::{Phase, Prepared};
 use crate::ui::popups::centered;
 use crate::ui::theme::{Level, Theme};
+use crate::ui::widgets::table::filter_suffix;
 
 /// Spinner frames for a running step.
 const SPINNER: [&str; 4] = ["◐", "◓", "◑", "◒"];
@@ -203,9 +204,7 @@ fn draw_library(frame: &mut Frame, area: Rect, state: &AppState) {
         })
         .collect();
     let mut title = format!("Runbooks ({})", items.len());
-    if !rb.list.filter.is_empty() {
-        title.push_str(&format!(" /{}", rb.list.filter));
-    }
+    title.push_str(&filter_suffix(&rb.list.filter));
     if !rb.library.errors.is_empty() {
         title.push_str(&format!(" · ⚠ {} invalid", rb.library.errors.len()));
     }

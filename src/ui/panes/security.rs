@@ -16,6 +16,7 @@ use crate::app::security_state::{SecurityFocus, SecurityState};
 use crate::cloud::{Finding, Severity, last_segment};
 use crate::ui::theme::{Level, Theme};
 use crate::ui::widgets::source_block::{placeholder, source_block};
+use crate::ui::widgets::table::{filter_suffix, header_row};
 
 /// The theme level of a severity.
 pub fn severity_level(s: Severity) -> Level {
@@ -144,10 +145,6 @@ fn draw_summary(frame: &mut Frame, area: Rect, state: &AppState) {
     );
 }
 
-fn header_row<'a>(theme: &Theme, cells: &[&'a str]) -> Row<'a> {
-    Row::new(cells.iter().map(|c| Cell::from(*c))).style(theme.dim().add_modifier(Modifier::BOLD))
-}
-
 fn short_resource(id: &str) -> String {
     let s = last_segment(id);
     let s = s.rsplit(':').next().unwrap_or(s);
@@ -170,9 +167,7 @@ fn findings_title(sec: &SecurityState, n: usize) -> String {
     if !sec.marked.is_empty() {
         title.push_str(&format!(" · {} marked", sec.marked.len()));
     }
-    if !sec.finding_list.filter.is_empty() {
-        title.push_str(&format!(" /{}", sec.finding_list.filter));
-    }
+    title.push_str(&filter_suffix(&sec.finding_list.filter));
     title
 }
 
@@ -284,9 +279,7 @@ fn draw_groups(frame: &mut Frame, area: Rect, state: &AppState) {
         sec.grouping.label(),
         groups.len()
     );
-    if !sec.group_list.filter.is_empty() {
-        title.push_str(&format!(" /{}", sec.group_list.filter));
-    }
+    title.push_str(&filter_suffix(&sec.group_list.filter));
     let focused = sec.focus == SecurityFocus::Findings;
     let block = source_block(theme, title, focused, &sec.findings, state.now);
     if sec.findings.data.is_none() {
@@ -494,9 +487,7 @@ fn draw_threats(frame: &mut Frame, area: Rect, state: &AppState) {
             d.id.chars().take(8).collect::<String>()
         ));
     }
-    if !sec.threat_list.filter.is_empty() {
-        title.push_str(&format!(" /{}", sec.threat_list.filter));
-    }
+    title.push_str(&filter_suffix(&sec.threat_list.filter));
     let block = source_block(theme, title, focused, &sec.threats, state.now);
     if sec.threats.data.is_none() {
         let text = match (&sec.detectors.data, &sec.detectors.error) {

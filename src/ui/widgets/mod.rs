@@ -2,3 +2,4 @@
 
 pub mod metric_chart;
 pub mod source_block;
+pub mod table;
