@@ -221,14 +221,7 @@ async fn dev_scale_down_and_up_round_trip_through_the_service_tag_on_moto() {
     ctx.env.service = seeded.service.clone();
     let ecs = aws_sdk_ecs::Client::new(&moto::sdk_config().await);
     let desired = || async {
-        let out = ecs
-            .describe_services()
-            .cluster(&seeded.cluster)
-            .services(&seeded.service)
-            .send()
-            .await
-            .expect("DescribeServices");
-        let svc = &out.services()[0];
+        let svc = support::ecs_seed::describe(&seeded).await;
         (
             svc.service_arn().unwrap_or_default().to_string(),
             svc.desired_count(),

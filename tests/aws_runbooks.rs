@@ -21,7 +21,7 @@ use opsdeck::runbook::engine::{RunStatus, execute};
 use opsdeck::runbook::file::parse;
 use opsdeck::runbook::library::Library;
 use opsdeck::runbook::plan::{Action, RunContext, RunError};
-use support::ecs_seed::{Seeded, seed};
+use support::ecs_seed::{Seeded, describe, seed};
 use support::moto;
 use support::runbooks::{moto_handle, prepare_with as prepare, read_write};
 
@@ -81,15 +81,7 @@ async fn register_revisions(s: &Seeded, images: &[&str]) -> Vec<String> {
 }
 
 async fn service_state(s: &Seeded) -> (String, i32) {
-    let ecs = aws_sdk_ecs::Client::new(&moto::sdk_config().await);
-    let out = ecs
-        .describe_services()
-        .cluster(&s.cluster)
-        .services(&s.service)
-        .send()
-        .await
-        .expect("DescribeServices");
-    let svc = &out.services()[0];
+    let svc = describe(s).await;
     (
         svc.task_definition().unwrap_or_default().to_string(),
         svc.desired_count(),

@@ -143,3 +143,16 @@ pub async fn seed(prefix: &str) -> Seeded {
         family,
     }
 }
+
+/// The seeded service as `DescribeServices` reports it now.
+pub async fn describe(s: &Seeded) -> aws_sdk_ecs::types::Service {
+    let ecs = aws_sdk_ecs::Client::new(&moto::sdk_config().await);
+    let out = ecs
+        .describe_services()
+        .cluster(&s.cluster)
+        .services(&s.service)
+        .send()
+        .await
+        .expect("DescribeServices");
+    out.services().first().cloned().expect("the seeded service")
+}
