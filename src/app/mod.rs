@@ -1,5 +1,6 @@
 //! Application state, the reducer that changes it, and the loop that drives it.
 
+pub mod break_glass;
 pub mod connect;
 pub mod cost_fetch;
 pub mod cost_report;

@@ -10,6 +10,8 @@ pub enum PaletteCommand {
     Pane(Pane),
     Refresh,
     Help,
+    /// End the break-glass session now.
+    DropBreakGlass,
     Quit,
 }
 
@@ -28,6 +30,7 @@ pub fn parse(line: &str) -> Result<PaletteCommand, String> {
         ("refresh" | "r", None) => Ok(PaletteCommand::Refresh),
         ("help" | "h", None) => Ok(PaletteCommand::Help),
         ("quit" | "q" | "q!", None) => Ok(PaletteCommand::Quit),
+        ("drop-break-glass", None) => Ok(PaletteCommand::DropBreakGlass),
         (name, None) => Pane::from_name(name)
             .map(PaletteCommand::Pane)
             .ok_or_else(|| format!("unknown command {name:?} (try :help)")),
@@ -44,10 +47,17 @@ pub fn suggestions(line: &str, envs: &[String], themes: &[String]) -> Vec<String
     if let Some(rest) = trimmed.strip_prefix("theme ") {
         return prefixed(themes, rest.trim(), "theme ");
     }
-    let mut all: Vec<String> = ["env ", "theme ", "refresh", "help", "quit"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let mut all: Vec<String> = [
+        "env ",
+        "theme ",
+        "refresh",
+        "help",
+        "drop-break-glass",
+        "quit",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     all.extend(Pane::ALL.iter().map(|p| p.name().to_string()));
     all.into_iter().filter(|c| c.starts_with(trimmed)).collect()
 }
@@ -68,6 +78,10 @@ mod tests {
     fn parses_commands() {
         assert_eq!(parse("env prod"), Ok(PaletteCommand::Env("prod".into())));
         assert_eq!(parse(" quit "), Ok(PaletteCommand::Quit));
+        assert_eq!(
+            parse("drop-break-glass"),
+            Ok(PaletteCommand::DropBreakGlass)
+        );
         assert_eq!(parse("ecs"), Ok(PaletteCommand::Pane(Pane::Ecs)));
         assert!(parse("env").is_err());
         assert!(parse("bogus").is_err());

@@ -13,6 +13,7 @@ use ratatui::backend::Backend;
 use tokio::sync::mpsc;
 use tokio::time::{Instant, interval, sleep_until};
 
+use super::break_glass::{BreakGlassBanner, ElevatingConnector};
 use super::connect::Connector;
 use super::fetch::Fetcher;
 use super::runbook_driver::RunbookDriver;
@@ -44,6 +45,7 @@ pub async fn run<B: Backend>(
 where
     B::Error: Into<io::Error>,
 {
+    let connector = ElevatingConnector::new(connector);
     let (tx, mut rx) = mpsc::unbounded_channel();
     let mut fetcher = Fetcher::new(connector.connect(&state.env), state.env.clone(), tx);
     let (runbook_tx, mut runbook_rx) = mpsc::unbounded_channel();
@@ -56,13 +58,7 @@ where
     state.now = wall_clock();
     state.logs.data_dir = super::logs_history::data_dir(state.demo);
     let initial = due_fetches(&mut state, false);
-    apply(
-        &mut state,
-        &mut fetcher,
-        &mut driver,
-        connector.as_ref(),
-        initial,
-    );
+    apply(&mut state, &mut fetcher, &mut driver, &connector, initial);
 
     loop {
         let now = Instant::now();
@@ -94,13 +90,7 @@ where
             _ = sleep_until(redraw_at.unwrap_or(now)), if redraw_at.is_some() => continue,
         };
         dirty = true;
-        apply(
-            &mut state,
-            &mut fetcher,
-            &mut driver,
-            connector.as_ref(),
-            effects,
-        );
+        apply(&mut state, &mut fetcher, &mut driver, &connector, effects);
         if state.quit {
             break;
         }
@@ -113,7 +103,7 @@ fn apply(
     state: &mut AppState,
     fetcher: &mut Fetcher,
     driver: &mut RunbookDriver,
-    connector: &dyn Connector,
+    connector: &ElevatingConnector,
     effects: Vec<Effect>,
 ) {
     for effect in effects {
@@ -137,6 +127,26 @@ fn apply(
             Effect::SecurityWrite(write) => fetcher.perform_security_write(write, driver.audit()),
             Effect::Logs(e) => super::logs_effect::perform(state, fetcher, e),
             Effect::Runbook(request) => driver.handle(*request, &state.env, connector),
+            Effect::Elevate { env, elevation } => {
+                let banner = BreakGlassBanner::new(&env, &elevation, state.now);
+                state.status = Some((
+                    format!(
+                        "break-glass: acting as {} on {env} (credentials in memory only)",
+                        elevation.assumed_arn
+                    ),
+                    Level::Critical,
+                ));
+                state.break_glass = Some(banner);
+                connector.open(&env, elevation.handle);
+                if env == state.env.name {
+                    fetcher.switch(connector.connect(&state.env), state.env.clone());
+                }
+            }
+            Effect::DropElevation => {
+                if connector.close() {
+                    fetcher.switch(connector.connect(&state.env), state.env.clone());
+                }
+            }
             Effect::Quit => state.quit = true,
         }
     }

@@ -60,6 +60,8 @@ pub struct AppState {
     pub help_scroll: u16,
     /// One-line message in the footer.
     pub status: Option<(String, Level)>,
+    /// The open break-glass session, if any (shown in the header until it ends).
+    pub break_glass: Option<super::break_glass::BreakGlassBanner>,
     /// When each source was last requested (for schedules and back-off).
     pub last_requested: HashMap<Source, Epoch>,
     pub quit: bool,
@@ -89,6 +91,7 @@ impl AppState {
             palette_input: String::new(),
             help_scroll: 0,
             status: None,
+            break_glass: None,
             last_requested: HashMap::new(),
             quit: false,
         }

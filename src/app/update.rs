@@ -40,6 +40,13 @@ pub enum Effect {
     Logs(super::logs_effect::LogsEffect),
     /// Plan, execute, roll back or cancel a runbook run.
     Runbook(Box<super::runbooks_state::RunbookRequest>),
+    /// A break-glass session opened on `env`: act with it from now on.
+    Elevate {
+        env: String,
+        elevation: Box<crate::cloud::Elevation>,
+    },
+    /// The break-glass session ended (expiry or `:drop-break-glass`): drop it.
+    DropElevation,
     Quit,
 }
 
@@ -56,14 +63,49 @@ pub fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
             }
         }
         Event::Key(_) | Event::Resize => {}
-        Event::Tick(now) => state.now = now,
+        Event::Tick(now) => {
+            state.now = now;
+            if state.break_glass.as_ref().is_some_and(|b| b.expired(now)) {
+                state.break_glass = None;
+                state.status = Some((
+                    "break-glass session expired: its credentials are dropped".into(),
+                    Level::Warning,
+                ));
+                effects.push(Effect::DropElevation);
+            }
+        }
         Event::Fetched(f) => on_fetched(state, f),
-        Event::Runbook(msg) => state.runbooks.apply(msg, state.now),
+        Event::Runbook(msg) => on_runbook(state, msg, &mut effects),
     }
     if !state.quit {
         effects.extend(due_fetches(state, false));
     }
     effects
+}
+
+/// A runbook message; a break-glass session a run opened leaves the summary (so it is
+/// held in one place only) and becomes an `Elevate` effect.
+fn on_runbook(
+    state: &mut AppState,
+    msg: super::runbooks_state::RunbookMsg,
+    effects: &mut Vec<Effect>,
+) {
+    use super::runbooks_state::{Flow, RunbookMsg};
+    let msg = match msg {
+        RunbookMsg::Finished(mut summary) => {
+            if let (Some(elevation), Flow::Running { prepared, .. }) =
+                (summary.elevation.take(), &state.runbooks.flow)
+            {
+                effects.push(Effect::Elevate {
+                    env: prepared.env.name.clone(),
+                    elevation: Box::new(elevation),
+                });
+            }
+            RunbookMsg::Finished(summary)
+        }
+        other => other,
+    };
+    state.runbooks.apply(msg, state.now);
 }
 
 fn on_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>) {
@@ -180,6 +222,17 @@ fn run_command(state: &mut AppState, cmd: PaletteCommand, effects: &mut Vec<Effe
         PaletteCommand::Pane(p) => state.pane = p,
         PaletteCommand::Refresh => effects.extend(due_fetches(state, true)),
         PaletteCommand::Help => state.mode = Mode::Help,
+        PaletteCommand::DropBreakGlass => {
+            if state.break_glass.take().is_some() {
+                state.status = Some((
+                    "break-glass session ended: its credentials are dropped".into(),
+                    Level::Ok,
+                ));
+                effects.push(Effect::DropElevation);
+            } else {
+                state.status = Some(("no break-glass session is open".into(), Level::Ok));
+            }
+        }
         PaletteCommand::Quit => quit(state, effects),
     }
 }

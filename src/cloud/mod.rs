@@ -8,6 +8,7 @@ pub mod aws;
 pub mod cost;
 pub mod data;
 pub mod error;
+pub mod incident;
 pub mod logs;
 pub mod metrics;
 pub mod ops;
@@ -24,6 +25,7 @@ use async_trait::async_trait;
 pub use cost::*;
 pub use data::*;
 pub use error::{CloudError, CloudResult};
+pub use incident::*;
 pub use logs::*;
 pub use metrics::*;
 pub use ops::*;
@@ -56,11 +58,27 @@ pub trait EcsRead: Send + Sync {
 
 /// Everything the console reads.
 pub trait CloudRead:
-    IdentityRead + EcsRead + CostRead + MetricsRead + SecurityRead + OpsRead + LogsRead + DataRead
+    IdentityRead
+    + EcsRead
+    + CostRead
+    + MetricsRead
+    + SecurityRead
+    + OpsRead
+    + LogsRead
+    + DataRead
+    + IncidentRead
 {
 }
 impl<
-    T: IdentityRead + EcsRead + CostRead + MetricsRead + SecurityRead + OpsRead + LogsRead + DataRead,
+    T: IdentityRead
+        + EcsRead
+        + CostRead
+        + MetricsRead
+        + SecurityRead
+        + OpsRead
+        + LogsRead
+        + DataRead
+        + IncidentRead,
 > CloudRead for T
 {
 }
@@ -82,7 +100,7 @@ pub struct WriteReceipt {
 
 /// The writes runbooks perform. Absent in read-only mode.
 #[async_trait]
-pub trait CloudAct: SecurityAct + OpsAct + LogsAct + DataAct + Send + Sync {
+pub trait CloudAct: SecurityAct + OpsAct + LogsAct + DataAct + IncidentAct + Send + Sync {
     /// `ecs:UpdateService`.
     async fn update_service(
         &self,

@@ -26,7 +26,15 @@ pub struct Context {
 impl Context {
     /// Load the config and pick the environment (`--env`, else the config's default).
     pub fn load(global: &GlobalArgs) -> Result<Context, FileError> {
-        let config = Config::discover(global.config.as_deref())?;
+        let mut config = Config::discover(global.config.as_deref())?;
+        if global.demo {
+            // The simulated account's alert topic, quarantine group and break-glass role
+            // fill whatever the config leaves unset.
+            config
+                .environments
+                .iter_mut()
+                .for_each(crate::cloud::sim::demo_incident_settings);
+        }
         let name = global
             .env
             .clone()

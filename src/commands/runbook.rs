@@ -209,6 +209,16 @@ async fn drive(
         println!("dry run: nothing was changed");
         return ExitCode::SUCCESS;
     }
+    if rb
+        .procedure
+        .iter()
+        .any(|s| s.kind == crate::runbook::kinds::StepKind::StsBreakGlass)
+    {
+        return refused(format!(
+            "{}: break-glass credentials live only in the console's memory and would be dropped when this command exits; run it from the console's Runbooks pane",
+            rb.name
+        ));
+    }
     if prepared.writes() {
         let interactive = std::io::stdin().is_terminal();
         if let Err(m) = confirm(

@@ -5,15 +5,21 @@ use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
 
 use super::kinds::Section;
+use super::kinds::StepKind;
 use super::model::{Runbook, Step};
 use super::params::for_audit;
 use super::plan::{
-    Action, Phase, PlannedStep, Prepared, RunContext, RunError, RunEvent, ServiceBefore,
+    Action, Phase, PlannedStep, Prepared, RunContext, RunError, RunEvent, ServiceBefore, TaskBefore,
 };
-use super::steps::{checks, data_plan, ecs_plan, verify};
+use super::steps::isolate_plan::TaskScope;
+use super::steps::notify_plan::NotifyScope;
+use super::steps::{
+    checks, data_plan, ecs_plan, incident_exec, isolate_plan, notify_plan, secret_plan, task_facts,
+    verify,
+};
 use super::value::{Params, Value, resolve};
 use crate::audit::{Entry, RecordKind};
-use crate::cloud::{CloudResult, ServiceUpdate, WriteReceipt};
+use crate::cloud::{CloudResult, Elevation, ServiceUpdate, WriteReceipt};
 
 /// How a run ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +41,8 @@ pub struct RunSummary {
     /// One line per step: what happened.
     pub lines: Vec<String>,
     pub escalation: String,
+    /// A break-glass session the run opened (the console acts with it until it expires).
+    pub elevation: Option<Elevation>,
 }
 
 impl RunSummary {
@@ -92,10 +100,32 @@ pub async fn prepare(
             });
         }
     }
+    let run_id = run_id();
+    // Record the task a step names (isolate-task), for planning and for the rollback.
+    let mut task_before: Option<TaskBefore> = None;
+    for step in runbook.procedure.iter().chain(&runbook.rollback) {
+        let inputs = resolve_inputs(step, &params, ctx);
+        if task_before.is_none()
+            && let (Some(Value::Str(cluster)), Some(Value::Str(task))) =
+                (inputs.get("cluster"), inputs.get("task"))
+        {
+            task_before = Some(task_facts::gather(ctx, cluster, task).await?);
+        }
+    }
+    let audit_params = for_audit(runbook, &params);
+    let scope = Scope {
+        runbook,
+        params: &params,
+        audit_params: &audit_params,
+        caller: caller.as_deref(),
+        run_id: &run_id,
+        before: &before,
+        task: task_before.as_ref(),
+    };
     let mut procedure = Vec::new();
     if checks_out.iter().all(|c| c.ok) {
         for step in &runbook.procedure {
-            procedure.push(plan_step(ctx, step, &params, &before).await?);
+            procedure.push(plan_step(ctx, step, &scope).await?);
         }
     }
     let verification = runbook
@@ -114,7 +144,7 @@ pub async fn prepare(
         })
         .collect();
     Ok(Prepared {
-        run_id: run_id(),
+        run_id,
         runbook: runbook.clone(),
         env: ctx.env.clone(),
         params,
@@ -123,20 +153,65 @@ pub async fn prepare(
         procedure,
         verification,
         before,
+        task_before,
     })
+}
+
+/// What planning a step may need beyond its inputs.
+struct Scope<'a> {
+    runbook: &'a Runbook,
+    params: &'a Params,
+    audit_params: &'a BTreeMap<String, String>,
+    caller: Option<&'a str>,
+    run_id: &'a str,
+    before: &'a [ServiceBefore],
+    task: Option<&'a TaskBefore>,
 }
 
 async fn plan_step(
     ctx: &RunContext,
     step: &Step,
-    params: &Params,
-    before: &[ServiceBefore],
+    scope: &Scope<'_>,
 ) -> Result<PlannedStep, RunError> {
-    let inputs = resolve_inputs(step, params, ctx);
+    let inputs = resolve_inputs(step, scope.params, ctx);
+    let (kind, label) = (step.kind, step.label.as_str());
+    match kind {
+        StepKind::SecretsRotate
+        | StepKind::SecretsWaitRotated
+        | StepKind::EcsRestartSecretUsers => {
+            return secret_plan::plan(ctx, kind, label, &inputs, scope.run_id).await;
+        }
+        StepKind::Ec2QuarantineTask
+        | StepKind::ElbDeregisterTask
+        | StepKind::EcsProtectTask
+        | StepKind::EcsTagTask
+        | StepKind::EcsAddTaskCapacity
+        | StepKind::Ec2RestoreTaskGroups
+        | StepKind::ElbReregisterTask => {
+            let task = TaskScope {
+                caller: scope.caller,
+                task: scope.task,
+            };
+            return isolate_plan::plan(ctx, kind, label, &inputs, &task).await;
+        }
+        StepKind::SnsNotify
+        | StepKind::StsBreakGlass
+        | StepKind::LogsExportErrors
+        | StepKind::Note => {
+            let notify = NotifyScope {
+                runbook: &scope.runbook.name,
+                run_id: scope.run_id,
+                caller: scope.caller,
+                params: scope.audit_params,
+            };
+            return notify_plan::plan(ctx, kind, label, &inputs, &notify);
+        }
+        _ => {}
+    }
     if data_plan::handles(step.kind) {
         data_plan::plan(ctx, step.kind, &step.label, &inputs).await
     } else if step.kind.writes() {
-        ecs_plan::plan(ctx, step.kind, &step.label, &inputs, before).await
+        ecs_plan::plan(ctx, step.kind, &step.label, &inputs, scope.before).await
     } else {
         Ok(PlannedStep {
             kind: step.kind,
@@ -154,9 +229,19 @@ pub async fn prepare_rollback(
     prepared: &Prepared,
     ctx: &RunContext,
 ) -> Result<Vec<PlannedStep>, RunError> {
+    let audit_params = for_audit(&prepared.runbook, &prepared.params);
+    let scope = Scope {
+        runbook: &prepared.runbook,
+        params: &prepared.params,
+        audit_params: &audit_params,
+        caller: prepared.caller.as_deref(),
+        run_id: &prepared.run_id,
+        before: &prepared.before,
+        task: prepared.task_before.as_ref(),
+    };
     let mut out = Vec::new();
     for step in &prepared.runbook.rollback {
-        out.push(plan_step(ctx, step, &prepared.params, &prepared.before).await?);
+        out.push(plan_step(ctx, step, &scope).await?);
     }
     Ok(out)
 }
@@ -171,22 +256,22 @@ fn run_id() -> String {
 /// Execute the planned procedure, then verify.
 pub async fn execute(prepared: &Prepared, ctx: &RunContext) -> RunSummary {
     let mut lines = Vec::new();
-    let mut deployed = BTreeMap::new();
+    let mut state = RunState::default();
     if let Some(status) = run_steps(
         prepared,
         ctx,
         &prepared.procedure,
         Phase::Procedure,
         &mut lines,
-        &mut deployed,
+        &mut state,
     )
     .await
     {
-        return summary(prepared, status, lines);
+        return summary(prepared, status, lines, state);
     }
     for (i, step) in prepared.verification.iter().enumerate() {
         if ctx.cancel.load(Ordering::SeqCst) {
-            return summary(prepared, RunStatus::Cancelled, lines);
+            return summary(prepared, RunStatus::Cancelled, lines, state);
         }
         ctx.emit(RunEvent::StepStarted {
             phase: Phase::Verification,
@@ -194,14 +279,18 @@ pub async fn execute(prepared: &Prepared, ctx: &RunContext) -> RunSummary {
         });
         let mut inputs = step.inputs.clone();
         if let Some(Value::Str(service)) = inputs.get("service")
-            && let Some(td) = deployed.get(service)
+            && let Some(td) = state.deployed.get(service)
         {
             inputs.insert(
                 verify::EXPECT_TASK_DEFINITION.to_string(),
                 Value::Str(td.clone()),
             );
         }
-        let result = verify::verify(ctx, step.kind, &inputs).await;
+        let result = if step.kind == StepKind::StsElevated {
+            elevated(state.elevation.as_ref()).await
+        } else {
+            verify::verify(ctx, step.kind, &inputs).await
+        };
         let (ok, detail) = match &result {
             Ok(d) => (true, d.clone()),
             Err(d) => (false, d.clone()),
@@ -218,10 +307,44 @@ pub async fn execute(prepared: &Prepared, ctx: &RunContext) -> RunSummary {
             if ok { "ok: " } else { "FAILED: " }
         ));
         if !ok {
-            return summary(prepared, RunStatus::VerificationFailed(detail), lines);
+            return summary(
+                prepared,
+                RunStatus::VerificationFailed(detail),
+                lines,
+                state,
+            );
         }
     }
-    summary(prepared, RunStatus::Verified, lines)
+    summary(prepared, RunStatus::Verified, lines, state)
+}
+
+/// `sts.elevated_identity`: the break-glass session answers as the assumed role.
+async fn elevated(elevation: Option<&Elevation>) -> Result<String, String> {
+    let Some(e) = elevation else {
+        return Err("no break-glass session was opened".into());
+    };
+    let id = e
+        .handle
+        .read
+        .caller_identity()
+        .await
+        .map_err(|err| format!("the session does not work: {err}"))?;
+    if id.arn == e.assumed_arn {
+        Ok(format!("acting as {} until epoch {}", id.arn, e.expires_at))
+    } else {
+        Err(format!(
+            "the session answers as {} instead of {}",
+            id.arn, e.assumed_arn
+        ))
+    }
+}
+
+/// What the steps of a run hand to the ones after them.
+#[derive(Default)]
+struct RunState {
+    /// service → the task definition the procedure deployed.
+    deployed: BTreeMap<String, String>,
+    elevation: Option<Elevation>,
 }
 
 /// Execute planned rollback steps (no verification of their own beyond each call).
@@ -231,24 +354,31 @@ pub async fn execute_rollback(
     ctx: &RunContext,
 ) -> RunSummary {
     let mut lines = Vec::new();
+    let mut state = RunState::default();
     let status = run_steps(
         prepared,
         ctx,
         steps,
         Phase::Rollback,
         &mut lines,
-        &mut BTreeMap::new(),
+        &mut state,
     )
     .await
     .unwrap_or(RunStatus::Verified);
-    summary(prepared, status, lines)
+    summary(prepared, status, lines, state)
 }
 
-fn summary(prepared: &Prepared, status: RunStatus, lines: Vec<String>) -> RunSummary {
+fn summary(
+    prepared: &Prepared,
+    status: RunStatus,
+    lines: Vec<String>,
+    state: RunState,
+) -> RunSummary {
     RunSummary {
         status,
         lines,
         escalation: prepared.runbook.escalation.clone(),
+        elevation: state.elevation,
     }
 }
 
@@ -259,7 +389,7 @@ async fn run_steps(
     steps: &[PlannedStep],
     phase: Phase,
     lines: &mut Vec<String>,
-    deployed: &mut BTreeMap<String, String>,
+    state: &mut RunState,
 ) -> Option<RunStatus> {
     for (i, step) in steps.iter().enumerate() {
         if ctx.cancel.load(Ordering::SeqCst) {
@@ -267,12 +397,22 @@ async fn run_steps(
         }
         ctx.emit(RunEvent::StepStarted { phase, index: i });
         let result = match &step.action {
+            Some(Action::Incident(action)) => {
+                incident_exec::perform(prepared, ctx, i, step, action)
+                    .await
+                    .map(|done| {
+                        if done.elevation.is_some() {
+                            state.elevation = done.elevation;
+                        }
+                        done.detail
+                    })
+            }
             Some(action) => perform(prepared, ctx, i, step, action)
                 .await
                 .map(|(detail, td)| {
                     if let (Some(td), Some(Value::Str(service))) = (td, step.inputs.get("service"))
                     {
-                        deployed.insert(service.clone(), td);
+                        state.deployed.insert(service.clone(), td);
                     }
                     detail
                 }),
@@ -293,12 +433,22 @@ async fn run_steps(
             ok,
             detail: detail.clone(),
         });
+        let goes_on = !ok && step.kind.continues_on_failure();
         lines.push(format!(
             "{}: {}{detail}",
             step.label,
-            if ok { "ok: " } else { "FAILED: " }
+            match (ok, goes_on) {
+                (true, _) => "ok: ",
+                (false, true) => "FAILED (continuing): ",
+                (false, false) => "FAILED: ",
+            }
         ));
-        if !ok {
+        if goes_on {
+            ctx.emit(RunEvent::Log(format!(
+                "{} failed; the run goes on: {detail}",
+                step.label
+            )));
+        } else if !ok {
             return Some(RunStatus::Failed(detail));
         }
     }
@@ -306,7 +456,7 @@ async fn run_steps(
 }
 
 /// One audited write: intent (fsync'd) → call → outcome.
-async fn audited<F, Fut, T>(
+pub(crate) async fn audited<F, Fut, T>(
     prepared: &Prepared,
     ctx: &RunContext,
     id: String,
@@ -403,6 +553,7 @@ async fn perform(
             .await?;
             Ok((r, Some(new_arn)))
         }
+        Action::Incident(_) => Err("incident actions run through incident_exec".into()),
         Action::Data(data) => {
             let r = audited(prepared, ctx, id(0), step, || async {
                 let r = data.call(actor.as_ref()).await?;

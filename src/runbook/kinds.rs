@@ -26,6 +26,23 @@ pub enum StepKind {
     RdsStop,
     RdsStart,
     RdsWaitStopped,
+    SecretsRotate,
+    SecretsWaitRotated,
+    EcsRestartSecretUsers,
+    EcsWaitSecretUsers,
+    Ec2QuarantineTask,
+    ElbDeregisterTask,
+    EcsProtectTask,
+    EcsTagTask,
+    EcsAddTaskCapacity,
+    Ec2RestoreTaskGroups,
+    ElbReregisterTask,
+    Ec2TaskQuarantined,
+    SnsNotify,
+    StsBreakGlass,
+    StsElevated,
+    LogsExportErrors,
+    Note,
 }
 
 /// The sections of a runbook.
@@ -76,11 +93,15 @@ const fn opt(name: &'static str, ty: Ty) -> InputSpec {
 const DB: InputSpec = req("db_instance", Ty::Str);
 const CACHE: InputSpec = req("replication_group", Ty::Str);
 
+const SECRET: InputSpec = req("secret", Ty::Str);
+const CLUSTER: InputSpec = req("cluster", Ty::Str);
+const TASK: InputSpec = req("task", Ty::Str);
+
 const SERVICE: [InputSpec; 2] = [req("cluster", Ty::Str), req("service", Ty::Str)];
 
 impl StepKind {
     /// Every kind.
-    pub const ALL: [StepKind; 20] = [
+    pub const ALL: [StepKind; 37] = [
         StepKind::CheckServiceExists,
         StepKind::CheckCaller,
         StepKind::CheckNotProtected,
@@ -101,6 +122,23 @@ impl StepKind {
         StepKind::RdsStop,
         StepKind::RdsStart,
         StepKind::RdsWaitStopped,
+        StepKind::SecretsRotate,
+        StepKind::SecretsWaitRotated,
+        StepKind::EcsRestartSecretUsers,
+        StepKind::EcsWaitSecretUsers,
+        StepKind::Ec2QuarantineTask,
+        StepKind::ElbDeregisterTask,
+        StepKind::EcsProtectTask,
+        StepKind::EcsTagTask,
+        StepKind::EcsAddTaskCapacity,
+        StepKind::Ec2RestoreTaskGroups,
+        StepKind::ElbReregisterTask,
+        StepKind::Ec2TaskQuarantined,
+        StepKind::SnsNotify,
+        StepKind::StsBreakGlass,
+        StepKind::StsElevated,
+        StepKind::LogsExportErrors,
+        StepKind::Note,
     ];
 
     /// The name used in runbook files.
@@ -126,6 +164,23 @@ impl StepKind {
             StepKind::RdsStop => "rds.stop",
             StepKind::RdsStart => "rds.start",
             StepKind::RdsWaitStopped => "rds.wait_stopped",
+            StepKind::SecretsRotate => "secrets.rotate",
+            StepKind::SecretsWaitRotated => "secrets.wait_rotated",
+            StepKind::EcsRestartSecretUsers => "ecs.restart_secret_users",
+            StepKind::EcsWaitSecretUsers => "ecs.wait_secret_users_stable",
+            StepKind::Ec2QuarantineTask => "ec2.quarantine_task",
+            StepKind::ElbDeregisterTask => "elb.deregister_task",
+            StepKind::EcsProtectTask => "ecs.protect_task",
+            StepKind::EcsTagTask => "ecs.tag_task",
+            StepKind::EcsAddTaskCapacity => "ecs.add_task_capacity",
+            StepKind::Ec2RestoreTaskGroups => "ec2.restore_task_groups",
+            StepKind::ElbReregisterTask => "elb.reregister_task",
+            StepKind::Ec2TaskQuarantined => "ec2.task_quarantined",
+            StepKind::SnsNotify => "sns.notify",
+            StepKind::StsBreakGlass => "sts.break_glass",
+            StepKind::StsElevated => "sts.elevated_identity",
+            StepKind::LogsExportErrors => "logs.export_errors",
+            StepKind::Note => "note",
         }
     }
 
@@ -144,6 +199,38 @@ impl StepKind {
             StepKind::RdsWaitAvailable => return vec![DB, opt("timeout", Ty::Int)],
             StepKind::CacheTestFailover => return vec![CACHE, opt("node_group", Ty::Str)],
             StepKind::CacheWaitAvailable => return vec![CACHE, opt("timeout", Ty::Int)],
+            StepKind::SecretsRotate => return vec![SECRET],
+            StepKind::SecretsWaitRotated => return vec![SECRET, opt("timeout", Ty::Int)],
+            StepKind::EcsRestartSecretUsers => return vec![CLUSTER, SECRET],
+            StepKind::EcsWaitSecretUsers => {
+                return vec![CLUSTER, SECRET, opt("timeout", Ty::Int)];
+            }
+            StepKind::Ec2QuarantineTask | StepKind::Ec2TaskQuarantined => {
+                return vec![CLUSTER, TASK, opt("security_group", Ty::Str)];
+            }
+            StepKind::ElbDeregisterTask
+            | StepKind::EcsAddTaskCapacity
+            | StepKind::Ec2RestoreTaskGroups
+            | StepKind::ElbReregisterTask => return vec![CLUSTER, TASK],
+            StepKind::EcsProtectTask => return vec![CLUSTER, TASK, opt("minutes", Ty::Int)],
+            StepKind::EcsTagTask => {
+                return vec![TASK, req("reason", Ty::Str), opt("incident", Ty::Str)];
+            }
+            StepKind::SnsNotify => return vec![opt("topic", Ty::Str), req("event", Ty::Str)],
+            StepKind::StsBreakGlass => {
+                return vec![
+                    opt("role_arn", Ty::Str),
+                    opt("mfa_serial", Ty::Str),
+                    req("token", Ty::Str),
+                    req("duration", Ty::Int),
+                    opt("incident", Ty::Str),
+                ];
+            }
+            StepKind::StsElevated => return vec![],
+            StepKind::LogsExportErrors => {
+                return vec![opt("minutes", Ty::Int), opt("incident", Ty::Str)];
+            }
+            StepKind::Note => return vec![req("text", Ty::Str)],
             _ => SERVICE.to_vec(),
         };
         match self {
@@ -180,7 +267,24 @@ impl StepKind {
                 | StepKind::EcsRestoreRecorded
                 | StepKind::RdsStop
                 | StepKind::RdsStart
+                | StepKind::SecretsRotate
+                | StepKind::EcsRestartSecretUsers
+                | StepKind::Ec2QuarantineTask
+                | StepKind::ElbDeregisterTask
+                | StepKind::EcsProtectTask
+                | StepKind::EcsTagTask
+                | StepKind::EcsAddTaskCapacity
+                | StepKind::Ec2RestoreTaskGroups
+                | StepKind::ElbReregisterTask
+                | StepKind::SnsNotify
+                | StepKind::StsBreakGlass
         )
+    }
+
+    /// True when a failure of this step is reported and the run goes on (task protection:
+    /// the containment before it must stand and the alerting after it must still happen).
+    pub fn continues_on_failure(self) -> bool {
+        matches!(self, StepKind::EcsProtectTask)
     }
 
     /// Whether the kind may appear in `section`.
@@ -196,6 +300,10 @@ impl StepKind {
                 | StepKind::RdsWaitAvailable
                 | StepKind::CacheWaitAvailable
                 | StepKind::RdsWaitStopped
+                | StepKind::SecretsWaitRotated
+                | StepKind::EcsWaitSecretUsers
+                | StepKind::Ec2TaskQuarantined
+                | StepKind::StsElevated
         );
         match section {
             Section::Prerequisites => check,

@@ -37,6 +37,22 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "dev-scale-up.toml",
         include_str!("../../runbooks/dev-scale-up.toml"),
     ),
+    (
+        "rotate-secret.toml",
+        include_str!("../../runbooks/rotate-secret.toml"),
+    ),
+    (
+        "isolate-task.toml",
+        include_str!("../../runbooks/isolate-task.toml"),
+    ),
+    (
+        "break-glass.toml",
+        include_str!("../../runbooks/break-glass.toml"),
+    ),
+    (
+        "incident-response.toml",
+        include_str!("../../runbooks/incident-response.toml"),
+    ),
 ];
 
 /// The user's runbook directory.

@@ -36,6 +36,9 @@ pub enum Action {
     },
     /// One data write (RDS, ElastiCache…): a single audited call.
     Data(super::steps::data_action::DataAction),
+    /// An incident write (secrets, ENIs, targets, task protection and tags, SNS,
+    /// break-glass, evidence export): one audited call per target.
+    Incident(super::steps::incident_action::IncidentAction),
 }
 
 /// One step as planned.
@@ -69,6 +72,17 @@ pub struct ServiceBefore {
     pub desired: i32,
 }
 
+/// A task as it was before the run, for isolate-task's rollback: its ENI and security
+/// groups, and where its IP was registered.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TaskBefore {
+    pub task: crate::cloud::EcsTask,
+    /// The service that started it (`service:<name>` group).
+    pub service: Option<String>,
+    pub eni: Option<crate::cloud::NetworkInterface>,
+    pub targets: Vec<crate::cloud::TargetRef>,
+}
+
 /// A planned run, ready to confirm.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prepared {
@@ -81,6 +95,8 @@ pub struct Prepared {
     pub procedure: Vec<PlannedStep>,
     pub verification: Vec<PlannedStep>,
     pub before: Vec<ServiceBefore>,
+    /// The task a step names (isolate-task), as it was when the run was planned.
+    pub task_before: Option<TaskBefore>,
 }
 
 impl Prepared {

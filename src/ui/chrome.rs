@@ -61,6 +61,19 @@ pub fn draw_header(frame: &mut Frame, area: Rect, state: &AppState) {
         ),
         Span::styled(format!(" {} ", env_label(state)), badge),
     ];
+    if let Some(b) = state
+        .break_glass
+        .as_ref()
+        .filter(|b| b.env == state.env.name)
+    {
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(
+            format!(" {} ", b.text(state.now)),
+            theme
+                .level(Level::Critical)
+                .add_modifier(Modifier::BOLD | Modifier::REVERSED),
+        ));
+    }
     let identity = &state.identity;
     let (account, who) = match (&identity.data, &identity.error) {
         (Some(id), _) => (id.account.clone(), id.short_name().to_string()),

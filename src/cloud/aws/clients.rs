@@ -41,6 +41,23 @@ macro_rules! clients {
                     }, )*
                 }
             }
+
+            /// The same clients (endpoints, region, retries, timeouts) acting with
+            /// `credentials` instead: the break-glass session. The credentials live only in
+            /// these clients' memory.
+            pub fn with_credentials(&self, credentials: aws_credential_types::Credentials) -> Self {
+                let provider =
+                    aws_credential_types::provider::SharedCredentialsProvider::new(credentials);
+                Self {
+                    $( $field: $krate::Client::from_conf(
+                        self.$field
+                            .config()
+                            .to_builder()
+                            .credentials_provider(provider.clone())
+                            .build(),
+                    ), )*
+                }
+            }
         }
     };
 }

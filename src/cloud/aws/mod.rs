@@ -4,6 +4,8 @@
 //! region) is loaded on the first call, never on the UI's path. One file per service family
 //! maps SDK types to the domain types of `cloud::types`; `error_map` maps SDK errors.
 
+mod alerts;
+mod break_glass;
 mod clients;
 pub mod config;
 mod convert;
@@ -16,14 +18,19 @@ mod elasticache;
 mod elbv2;
 pub mod error_map;
 mod guardduty;
+mod incident;
 mod insights;
 mod logs;
 mod metrics;
+mod network;
 mod ops;
 mod rds;
+mod secrets;
 mod securityhub;
 mod securityhub_map;
 mod sts;
+mod targets;
+mod task_guard;
 
 use std::sync::Arc;
 

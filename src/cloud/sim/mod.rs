@@ -22,6 +22,7 @@ mod cost;
 mod data;
 mod ecs;
 mod events;
+mod incident_runbooks;
 mod insights;
 mod log_events;
 mod logs;
@@ -46,6 +47,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 pub use clock::{SimClock, wall_clock_now};
+pub use incident_runbooks::{IncidentLedger, ROTATION_SECS, demo_incident_settings};
 pub use profile::{ENVIRONMENTS, PROJECT, REGION};
 pub use source::SimSource;
 pub use timeline::{CIRCUIT_BREAKER_AFTER, DEPLOY_SETTLE, ROLLBACK_SETTLE};
@@ -56,7 +58,7 @@ use self::profile::EnvProfile;
 use self::timeline::Ctx;
 use crate::cloud::{
     CallerIdentity, CloudAct, CloudError, CloudHandle, CloudResult, EcsRead, EcsService, EcsTask,
-    IdentityRead, ServiceDeploymentRecord, ServiceUpdate, TaskDefinition, WriteReceipt,
+    Epoch, IdentityRead, ServiceDeploymentRecord, ServiceUpdate, TaskDefinition, WriteReceipt,
 };
 
 /// Minute marks of prod's incident, in seconds after the world's start.
@@ -74,6 +76,8 @@ pub struct SimCloud {
     world: Arc<SimWorld>,
     profile: EnvProfile,
     logs: logs::SimLogs,
+    /// A break-glass session's identity and expiry (None: the on-call engineer).
+    identity: Option<(CallerIdentity, Epoch)>,
 }
 
 impl SimCloud {
@@ -83,6 +87,7 @@ impl SimCloud {
             world,
             profile: EnvProfile::for_env(env),
             logs: logs::SimLogs::default(),
+            identity: None,
         }
     }
 
@@ -147,6 +152,14 @@ pub fn handle(world: Arc<SimWorld>, env: &str, read_only: bool) -> CloudHandle {
 impl IdentityRead for SimCloud {
     async fn caller_identity(&self) -> CloudResult<CallerIdentity> {
         self.world.check(SimSource::Identity)?;
+        if let Some((id, expires_at)) = &self.identity {
+            if self.world.now() >= *expires_at {
+                return Err(CloudError::ExpiredCredentials(
+                    "GetCallerIdentity: ExpiredToken: the break-glass session has expired".into(),
+                ));
+            }
+            return Ok(id.clone());
+        }
         Ok(CallerIdentity {
             account: self.profile.account.clone(),
             arn: self.profile.caller_arn(),

@@ -53,10 +53,15 @@ impl OpsRead for SimCloud {
             )));
         };
         let tasks = self.list_tasks(&cluster).await?;
+        let removed = self.world.incident_ledger().deregistered;
         Ok(tasks
             .iter()
             .filter(|t| {
-                t.service_name() == Some(service.name.as_str()) && t.last_status == "RUNNING"
+                t.service_name() == Some(service.name.as_str())
+                    && t.last_status == "RUNNING"
+                    && !removed.iter().any(|r| {
+                        r.target_group == target_group_arn && Some(&r.id) == t.private_ip.as_ref()
+                    })
             })
             .map(|t| {
                 let state = match t.health.as_deref() {

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::clock::SimClock;
 use super::data::DataLedger;
+use super::incident_runbooks::IncidentLedger;
 use super::rng;
 use super::security_ledger::Ledger;
 use super::source::SimSource;
@@ -22,6 +23,7 @@ struct State {
     failures: BTreeMap<SimSource, CloudError>,
     security: Ledger,
     data: DataLedger,
+    incident: IncidentLedger,
 }
 
 /// One deterministic simulated AWS estate (dev, staging, prod), shared by every
@@ -46,6 +48,7 @@ impl SimWorld {
                 failures: BTreeMap::new(),
                 security: Ledger::default(),
                 data: DataLedger::default(),
+                incident: IncidentLedger::default(),
             }),
         })
     }
@@ -142,6 +145,16 @@ impl SimWorld {
     /// Changes the data runbooks' writes under the lock.
     pub(crate) fn update_data(&self, f: impl FnOnce(&mut DataLedger)) {
         f(&mut self.lock().data);
+    }
+
+    /// The incident runbooks' writes (rotations, ENI groups, targets, tags, alerts).
+    pub fn incident_ledger(&self) -> IncidentLedger {
+        self.lock().incident.clone()
+    }
+
+    /// Changes the incident runbooks' writes under the lock.
+    pub(crate) fn update_incident(&self, f: impl FnOnce(&mut IncidentLedger)) {
+        f(&mut self.lock().incident);
     }
 
     /// The time now and the writes applied to `env`, copied out of the lock.

@@ -1,4 +1,5 @@
-//! Built-in step kinds: prerequisite checks, ECS and data write planning, and verification.
+//! Built-in step kinds: prerequisite checks, ECS, data and incident write planning,
+//! their execution, and verification.
 
 pub mod cache_plan;
 pub mod checks;
@@ -6,5 +7,12 @@ pub mod data_action;
 pub mod data_plan;
 pub mod data_wait;
 pub mod ecs_plan;
+pub mod incident_action;
+pub mod incident_exec;
+pub mod incident_wait;
+pub mod isolate_plan;
+pub mod notify_plan;
 pub mod scale_memory;
+pub mod secret_plan;
+pub mod task_facts;
 pub mod verify;

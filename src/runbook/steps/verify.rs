@@ -33,6 +33,10 @@ pub fn describe(kind: StepKind, inputs: &BTreeMap<String, Value>) -> Vec<String>
             super::data_wait::describe(kind, inputs)
         }
         StepKind::CacheWaitAvailable => super::data_wait::describe_cache(inputs),
+        StepKind::SecretsWaitRotated
+        | StepKind::EcsWaitSecretUsers
+        | StepKind::Ec2TaskQuarantined
+        | StepKind::StsElevated => super::incident_wait::describe(kind, inputs),
         other => vec![format!("{}", other.name())],
     }
 }
@@ -56,11 +60,17 @@ pub async fn verify(
         StepKind::RdsWaitAvailable => super::data_wait::wait_db(ctx, inputs, "available").await,
         StepKind::RdsWaitStopped => super::data_wait::wait_db(ctx, inputs, "stopped").await,
         StepKind::CacheWaitAvailable => super::data_wait::wait_cache_available(ctx, inputs).await,
+        StepKind::SecretsWaitRotated
+        | StepKind::EcsWaitSecretUsers
+        | StepKind::Ec2TaskQuarantined => super::incident_wait::verify(ctx, kind, inputs).await,
         other => Err(format!("{} is not a verification step", other.name())),
     }
 }
 
-async fn wait_stable(ctx: &RunContext, inputs: &BTreeMap<String, Value>) -> Result<String, String> {
+pub(super) async fn wait_stable(
+    ctx: &RunContext,
+    inputs: &BTreeMap<String, Value>,
+) -> Result<String, String> {
     let limit = timeout(inputs);
     let started = tokio::time::Instant::now();
     let mut seen: HashSet<String> = HashSet::new();

@@ -1,0 +1,253 @@
+//! Executing `Action::Incident`: each call goes through the engine's audited path (intent
+//! fsync'd before, outcome after). Several targets mean several audited calls; the
+//! break-glass call hands back the elevated cloud; the evidence export writes a file.
+
+use std::io::Write;
+
+use sha2::{Digest, Sha256};
+
+use super::super::engine::audited;
+use super::super::plan::{PlannedStep, Prepared, RunContext};
+use super::incident_action::IncidentAction;
+use crate::cloud::{CloudAct, CloudResult, Elevation, FilterRequest, ServiceUpdate, WriteReceipt};
+
+/// What an incident write produced: the detail line, and a break-glass session.
+pub struct Performed {
+    pub detail: String,
+    pub elevation: Option<Elevation>,
+}
+
+fn done(detail: String) -> Performed {
+    Performed {
+        detail,
+        elevation: None,
+    }
+}
+
+/// Perform one planned incident write.
+pub async fn perform(
+    prepared: &Prepared,
+    ctx: &RunContext,
+    index: usize,
+    step: &PlannedStep,
+    action: &IncidentAction,
+) -> Result<Performed, String> {
+    let id = |call: usize| format!("{}/{index}/{call}", prepared.run_id);
+    if let IncidentAction::ExportLogs {
+        groups,
+        minutes,
+        pattern,
+        path,
+    } = action
+    {
+        let r = audited(prepared, ctx, id(0), step, || async {
+            let r = export_logs(ctx, groups, *minutes, pattern, path).await?;
+            Ok((r.summary.clone(), r))
+        })
+        .await?;
+        return Ok(done(r));
+    }
+    let actor = ctx.cloud.actor().map_err(|e| e.to_string())?.clone();
+    let act: &dyn CloudAct = actor.as_ref();
+    match action {
+        IncidentAction::RotateSecret { secret, token } => Ok(done(
+            single(prepared, ctx, id(0), step, act.rotate_secret(secret, token)).await?,
+        )),
+        IncidentAction::RestartServices { cluster, services } => {
+            let update = ServiceUpdate {
+                force_new_deployment: true,
+                ..Default::default()
+            };
+            let mut lines = Vec::new();
+            for (k, service) in services.iter().enumerate() {
+                lines.push(
+                    single(
+                        prepared,
+                        ctx,
+                        id(k),
+                        step,
+                        act.update_service(cluster, service, &update),
+                    )
+                    .await?,
+                );
+            }
+            Ok(done(lines.join("; ")))
+        }
+        IncidentAction::SetGroups { eni, groups } => Ok(done(
+            single(
+                prepared,
+                ctx,
+                id(0),
+                step,
+                act.set_security_groups(eni, groups),
+            )
+            .await?,
+        )),
+        IncidentAction::Deregister(targets) | IncidentAction::Register(targets) => {
+            let register = matches!(action, IncidentAction::Register(_));
+            let mut lines = Vec::new();
+            for (k, t) in targets.iter().enumerate() {
+                let call = if register {
+                    act.register_target(t)
+                } else {
+                    act.deregister_target(t)
+                };
+                lines.push(single(prepared, ctx, id(k), step, call).await?);
+            }
+            Ok(done(lines.join("; ")))
+        }
+        IncidentAction::ProtectTask {
+            cluster,
+            task,
+            minutes,
+        } => Ok(done(
+            single(
+                prepared,
+                ctx,
+                id(0),
+                step,
+                act.protect_task(cluster, task, *minutes),
+            )
+            .await?,
+        )),
+        IncidentAction::TagTask { task, tags } => Ok(done(
+            single(prepared, ctx, id(0), step, act.tag_task(task, tags)).await?,
+        )),
+        IncidentAction::SetDesired {
+            cluster,
+            service,
+            desired,
+        } => {
+            let update = ServiceUpdate {
+                desired_count: Some(*desired),
+                ..Default::default()
+            };
+            Ok(done(
+                single(
+                    prepared,
+                    ctx,
+                    id(0),
+                    step,
+                    act.update_service(cluster, service, &update),
+                )
+                .await?,
+            ))
+        }
+        IncidentAction::Publish {
+            topic,
+            subject,
+            message,
+        } => Ok(done(
+            single(
+                prepared,
+                ctx,
+                id(0),
+                step,
+                act.publish_alert(topic, subject, message),
+            )
+            .await?,
+        )),
+        IncidentAction::AssumeRole(request) => {
+            let elevation = audited(prepared, ctx, id(0), step, || async {
+                let e = act.assume_break_glass(request).await?;
+                let receipt = e.receipt.clone();
+                Ok((e, receipt))
+            })
+            .await?;
+            Ok(Performed {
+                detail: format!(
+                    "acting as {} until epoch {}",
+                    elevation.assumed_arn, elevation.expires_at
+                ),
+                elevation: Some(elevation),
+            })
+        }
+        IncidentAction::ExportLogs { .. } => Err("unreachable: export handled above".into()),
+    }
+}
+
+/// One audited call whose receipt's summary is the detail.
+async fn single(
+    prepared: &Prepared,
+    ctx: &RunContext,
+    id: String,
+    step: &PlannedStep,
+    call: impl Future<Output = CloudResult<WriteReceipt>>,
+) -> Result<String, String> {
+    audited(prepared, ctx, id, step, || async {
+        let r = call.await?;
+        Ok((r.summary.clone(), r))
+    })
+    .await
+}
+
+/// Filter the last `minutes` of `groups` for `pattern` and write them to `path` (mode
+/// 0600), one line per event: time, group, stream, message. Returns a receipt naming the
+/// file, the event count and the file's SHA-256.
+async fn export_logs(
+    ctx: &RunContext,
+    groups: &[String],
+    minutes: i64,
+    pattern: &str,
+    path: &std::path::Path,
+) -> CloudResult<WriteReceipt> {
+    let now = ctx.cloud.read.metrics_now();
+    let mut events = Vec::new();
+    for group in groups {
+        let request = FilterRequest {
+            log_group: group.clone(),
+            start_ms: (now - minutes * 60) * 1000,
+            end_ms: Some(now * 1000),
+            pattern: pattern.to_string(),
+            limit: 10_000,
+        };
+        events.extend(ctx.cloud.read.filter_log_events(&request).await?);
+    }
+    events.sort_by_key(|e| e.timestamp_ms);
+    let mut text = String::new();
+    for e in &events {
+        let at =
+            time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(e.timestamp_ms) * 1_000_000)
+                .ok()
+                .and_then(|t| {
+                    t.format(&time::format_description::well_known::Rfc3339)
+                        .ok()
+                })
+                .unwrap_or_else(|| e.timestamp_ms.to_string());
+        text.push_str(&format!(
+            "{at}\t{}\t{}\t{}\n",
+            e.log_group,
+            e.log_stream,
+            e.message.trim_end()
+        ));
+    }
+    write_private(path, text.as_bytes()).map_err(|e| {
+        crate::cloud::CloudError::Service(format!("cannot write {}: {e}", path.display()))
+    })?;
+    let digest = hex::encode(Sha256::digest(text.as_bytes()));
+    Ok(WriteReceipt {
+        request_id: None,
+        summary: format!(
+            "{} events from {} log group(s) → {} (sha256 {digest})",
+            events.len(),
+            groups.len(),
+            path.display()
+        ),
+    })
+}
+
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options.open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
