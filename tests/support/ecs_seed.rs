@@ -18,11 +18,29 @@ pub struct Seeded {
     pub cluster: String,
     pub service: String,
     pub family: String,
+    pub vpc_id: String,
+    pub security_group: String,
+    /// The `ip` target group (port 8000) the tasks' IPs are registered in, if asked for.
+    pub target_group: Option<String>,
+}
+
+/// Choices beyond the default seed.
+#[derive(Default)]
+pub struct SeedOptions {
+    /// The secret the container injects (default [`SECRET_ARN`]).
+    pub secret_arn: Option<String>,
+    /// Put the service behind an `ip` target group and register the tasks' IPs in it.
+    pub target_group: bool,
 }
 
 /// A VPC (DNS hostnames on), subnet and security group; a cluster, a task definition with
 /// container-level memory and a secret, a service, and two RUNNING tasks started "by" it.
 pub async fn seed(prefix: &str) -> Seeded {
+    seed_with(prefix, SeedOptions::default()).await
+}
+
+/// [`seed`] with options.
+pub async fn seed_with(prefix: &str, options: SeedOptions) -> Seeded {
     let config = moto::sdk_config().await;
     let ec2 = aws_sdk_ec2::Client::new(&config);
     let ecs = aws_sdk_ecs::Client::new(&config);
@@ -91,7 +109,7 @@ pub async fn seed(prefix: &str) -> Seeded {
                 .secrets(
                     Secret::builder()
                         .name("DB_PASSWORD")
-                        .value_from(SECRET_ARN)
+                        .value_from(options.secret_arn.as_deref().unwrap_or(SECRET_ARN))
                         .build()
                         .expect("secret"),
                 )
@@ -109,16 +127,43 @@ pub async fn seed(prefix: &str) -> Seeded {
                 .expect("awsvpc"),
         )
         .build();
-    ecs.create_service()
+    let elbv2 = aws_sdk_elasticloadbalancingv2::Client::new(&config);
+    let target_group = if options.target_group {
+        let tg = elbv2
+            .create_target_group()
+            .name(format!("{}-tg", &name[name.len().saturating_sub(20)..]))
+            .protocol(aws_sdk_elasticloadbalancingv2::types::ProtocolEnum::Http)
+            .port(8000)
+            .vpc_id(&vpc_id)
+            .target_type(aws_sdk_elasticloadbalancingv2::types::TargetTypeEnum::Ip)
+            .send()
+            .await
+            .expect("CreateTargetGroup");
+        tg.target_groups()
+            .first()
+            .and_then(|t| t.target_group_arn())
+            .map(str::to_owned)
+    } else {
+        None
+    };
+    let mut create = ecs
+        .create_service()
         .cluster(&cluster)
         .service_name(&service)
         .task_definition(&family)
         .desired_count(2)
         .launch_type(LaunchType::Fargate)
-        .network_configuration(network.clone())
-        .send()
-        .await
-        .expect("CreateService");
+        .network_configuration(network.clone());
+    if let Some(tg) = &target_group {
+        create = create.load_balancers(
+            aws_sdk_ecs::types::LoadBalancer::builder()
+                .target_group_arn(tg)
+                .container_name("app")
+                .container_port(8000)
+                .build(),
+        );
+    }
+    create.send().await.expect("CreateService");
     let run = ecs
         .run_task()
         .cluster(&cluster)
@@ -137,10 +182,37 @@ pub async fn seed(prefix: &str) -> Seeded {
         "RunTask failures: {:?}",
         run.failures()
     );
+    if let Some(tg) = &target_group {
+        for task in run.tasks() {
+            let ip = task
+                .attachments()
+                .iter()
+                .flat_map(|a| a.details())
+                .find(|d| d.name() == Some("privateIPv4Address"))
+                .and_then(|d| d.value())
+                .expect("task IP")
+                .to_owned();
+            elbv2
+                .register_targets()
+                .target_group_arn(tg)
+                .targets(
+                    aws_sdk_elasticloadbalancingv2::types::TargetDescription::builder()
+                        .id(ip)
+                        .port(8000)
+                        .build(),
+                )
+                .send()
+                .await
+                .expect("RegisterTargets");
+        }
+    }
     Seeded {
         cluster,
         service,
         family,
+        vpc_id,
+        security_group: sg_id,
+        target_group,
     }
 }
 

@@ -1,0 +1,584 @@
+//! The incident runbooks against the real AWS implementation. moto serves Secrets
+//! Manager rotation versions, the ENI security-group swap, target (de)registration, task
+//! tags, UpdateService, SNS Publish, STS AssumeRole with the session's own credentials,
+//! RDS snapshots and FilterLogEvents. `UpdateTaskProtection` is not in moto: against moto
+//! it fails and isolate-task goes on (as it must); its request is asserted with
+//! aws-smithy-mocks, as is AssumeRole's MFA request shape (moto does not check MFA).
+
+mod support;
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use opsdeck::audit::AuditLog;
+use opsdeck::cloud::CloudHandle;
+use opsdeck::config::Environment;
+use opsdeck::runbook::engine::{RunStatus, execute, execute_rollback, prepare_rollback};
+use opsdeck::runbook::plan::{RunContext, RunError};
+use support::ecs_seed::{SeedOptions, Seeded, seed_with};
+use support::moto;
+use support::runbooks::{moto_handle, plan_shipped};
+
+fn context(env: Environment, cloud: CloudHandle) -> (tempfile::TempDir, RunContext) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ctx = RunContext {
+        env,
+        cloud,
+        audit: AuditLog::new(dir.path().join("audit.jsonl")),
+        events: None,
+        poll: Duration::from_millis(50),
+        cancel: Arc::new(AtomicBool::new(false)),
+    };
+    (dir, ctx)
+}
+
+fn env_for(s: &Seeded) -> Environment {
+    let mut env = Environment::with_defaults("cloudplatform", "emu");
+    env.cluster = s.cluster.clone();
+    env.service = s.service.clone();
+    env
+}
+
+async fn topic(prefix: &str) -> String {
+    let sns = aws_sdk_sns::Client::new(&moto::sdk_config().await);
+    sns.create_topic()
+        .name(moto::unique(prefix))
+        .send()
+        .await
+        .expect("CreateTopic")
+        .topic_arn()
+        .expect("topic arn")
+        .to_owned()
+}
+
+/// A secret with a known value and rotation enabled (moto: rotation rules, no Lambda).
+async fn rotating_secret(prefix: &str, value: &str) -> (String, String) {
+    let sm = aws_sdk_secretsmanager::Client::new(&moto::sdk_config().await);
+    let name = format!("/emu/{}/credentials", moto::unique(prefix));
+    let arn = sm
+        .create_secret()
+        .name(&name)
+        .secret_string(value)
+        .send()
+        .await
+        .expect("CreateSecret")
+        .arn()
+        .expect("arn")
+        .to_owned();
+    sm.rotate_secret()
+        .secret_id(&name)
+        .rotation_rules(
+            aws_sdk_secretsmanager::types::RotationRulesType::builder()
+                .automatically_after_days(30)
+                .build(),
+        )
+        .rotate_immediately(false)
+        .send()
+        .await
+        .expect("enable rotation");
+    (name, arn)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rotate_secret_rotates_with_the_token_and_restarts_the_service_that_injects_it() {
+    let (name, arn) = rotating_secret("rot", "known-value-never-shown").await;
+    let seeded = seed_with(
+        "rot",
+        SeedOptions {
+            secret_arn: Some(arn.clone()),
+            ..Default::default()
+        },
+    )
+    .await;
+    let (_d, ctx) = context(env_for(&seeded), moto_handle().await);
+    let p = plan_shipped(
+        &ctx,
+        "rotate-secret",
+        &[("secret", &name), ("timeout", "10")],
+    )
+    .await
+    .expect("plan");
+    let text = p.lines().join("\n");
+    assert!(
+        text.contains(&format!(
+            "RotateSecret SecretId={arn} RotateImmediately=true"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "service={} forceNewDeployment=true",
+            seeded.service
+        )),
+        "{text}"
+    );
+    let token = text
+        .split("ClientRequestToken=")
+        .nth(1)
+        .and_then(|t| t.split_whitespace().next())
+        .expect("token")
+        .to_owned();
+    let summary = execute(&p, &ctx).await;
+    // moto's services never start tasks themselves, so the final wait cannot pass; every
+    // write before it did.
+    assert!(
+        matches!(&summary.status, RunStatus::VerificationFailed(m) if m.contains("not steady")),
+        "{summary:#?}"
+    );
+    assert!(summary.lines[0].contains("RotateSecret"), "{summary:#?}");
+    assert!(summary.lines[1].contains("rotated"), "{summary:#?}");
+    assert!(summary.lines[2].contains("UpdateService"), "{summary:#?}");
+    // The idempotency token became the new AWSCURRENT version (moto uses it as the id).
+    let sm = aws_sdk_secretsmanager::Client::new(&moto::sdk_config().await);
+    let d = sm
+        .describe_secret()
+        .secret_id(&name)
+        .send()
+        .await
+        .expect("describe");
+    let stages = d.version_ids_to_stages().expect("versions");
+    assert_eq!(
+        stages
+            .get(&token)
+            .map(|s| s.contains(&"AWSCURRENT".to_string())),
+        Some(true),
+        "{stages:?}"
+    );
+    let audit = std::fs::read_to_string(ctx.audit.path()).expect("audit");
+    assert!(!audit.contains("known-value-never-shown"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rotate_secret_refuses_without_rotation_or_with_one_in_progress() {
+    let sm = aws_sdk_secretsmanager::Client::new(&moto::sdk_config().await);
+    let plain = format!("/emu/{}/api-key", moto::unique("norot"));
+    sm.create_secret()
+        .name(&plain)
+        .secret_string("v1")
+        .send()
+        .await
+        .expect("CreateSecret");
+    let env = Environment::with_defaults("cloudplatform", "emu");
+    let (_d, ctx) = context(env, moto_handle().await);
+    match plan_shipped(&ctx, "rotate-secret", &[("secret", &plain)]).await {
+        Err(RunError::Refused(m)) => assert!(m.contains("no rotation is configured"), "{m}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    // A version staged AWSPENDING (a rotation that has not finished).
+    let (name, _) = rotating_secret("pending", "v1").await;
+    let pending = sm
+        .put_secret_value()
+        .secret_id(&name)
+        .secret_string("v2")
+        .version_stages("AWSPENDING")
+        .send()
+        .await
+        .expect("PutSecretValue");
+    match plan_shipped(&ctx, "rotate-secret", &[("secret", &name)]).await {
+        Err(RunError::Refused(m)) => {
+            assert!(m.contains("already in progress"), "{m}");
+            assert!(m.contains(pending.version_id().expect("id")), "{m}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+async fn eni_groups(eni: &str) -> Vec<String> {
+    let ec2 = aws_sdk_ec2::Client::new(&moto::sdk_config().await);
+    let out = ec2
+        .describe_network_interfaces()
+        .network_interface_ids(eni)
+        .send()
+        .await
+        .expect("DescribeNetworkInterfaces");
+    out.network_interfaces()[0]
+        .groups()
+        .iter()
+        .filter_map(|g| g.group_id().map(str::to_owned))
+        .collect()
+}
+
+async fn registered(tg: &str) -> Vec<String> {
+    let elbv2 = aws_sdk_elasticloadbalancingv2::Client::new(&moto::sdk_config().await);
+    elbv2
+        .describe_target_health()
+        .target_group_arn(tg)
+        .send()
+        .await
+        .expect("DescribeTargetHealth")
+        .target_health_descriptions()
+        .iter()
+        .filter_map(|d| d.target().and_then(|t| t.id()).map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn isolate_task_swaps_groups_deregisters_continues_past_protection_and_rolls_back() {
+    let seeded = seed_with(
+        "iso",
+        SeedOptions {
+            target_group: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    let tg = seeded.target_group.clone().expect("target group");
+    let ec2 = aws_sdk_ec2::Client::new(&moto::sdk_config().await);
+    let quarantine = ec2
+        .create_security_group()
+        .group_name(moto::unique("quarantine"))
+        .description("no rules")
+        .vpc_id(&seeded.vpc_id)
+        .send()
+        .await
+        .expect("quarantine sg")
+        .group_id()
+        .expect("id")
+        .to_owned();
+    let topic = topic("alerts").await;
+    let mut env = env_for(&seeded);
+    env.quarantine_security_group = Some(quarantine.clone());
+    env.alert_topic_arn = Some(topic.clone());
+    let (_d, ctx) = context(env, moto_handle().await);
+    let task = ctx
+        .cloud
+        .read
+        .list_tasks(&seeded.cluster)
+        .await
+        .expect("tasks")
+        .into_iter()
+        .find(|t| t.last_status == "RUNNING")
+        .expect("a running task");
+    let eni = task.eni_id.clone().expect("eni");
+    let ip = task.private_ip.clone().expect("ip");
+    assert_eq!(eni_groups(&eni).await, vec![seeded.security_group.clone()]);
+    assert!(registered(&tg).await.contains(&ip));
+
+    let p = plan_shipped(
+        &ctx,
+        "isolate-task",
+        &[
+            ("task", &task.arn),
+            ("reason", "GuardDuty Backdoor:Runtime/C&CActivity.B"),
+            ("incident", "INC-9"),
+        ],
+    )
+    .await
+    .expect("plan");
+    let text = p.lines().join("\n");
+    assert!(text.contains(&format!("ENI {eni}, IP {ip}")), "{text}");
+    assert!(
+        text.contains(&format!(
+            "Groups [{}] → [{quarantine}]",
+            seeded.security_group
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "DeregisterTargets TargetGroupArn={tg} Id={ip} Port=8000"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("desiredCount 2 → 3"), "{text}");
+
+    let summary = execute(&p, &ctx).await;
+    assert_eq!(summary.status, RunStatus::Verified, "{summary:#?}");
+    // UpdateTaskProtection is not in moto: reported, and the run went on.
+    assert!(
+        summary
+            .lines
+            .iter()
+            .any(|l| l.contains("FAILED (continuing)") && l.contains("not supported")),
+        "{summary:#?}"
+    );
+    assert_eq!(eni_groups(&eni).await, vec![quarantine.clone()]);
+    assert!(!registered(&tg).await.contains(&ip));
+    let ecs = aws_sdk_ecs::Client::new(&moto::sdk_config().await);
+    let tags = ecs
+        .list_tags_for_resource()
+        .resource_arn(&task.arn)
+        .send()
+        .await
+        .expect("ListTagsForResource");
+    assert!(
+        tags.tags()
+            .iter()
+            .any(|t| t.key() == Some("opsdeck:incident") && t.value() == Some("INC-9")),
+        "{tags:?}"
+    );
+    assert_eq!(
+        support::ecs_seed::describe(&seeded).await.desired_count(),
+        3
+    );
+
+    let steps = prepare_rollback(&p, &ctx).await.expect("rollback plan");
+    let rolled = execute_rollback(&p, &steps, &ctx).await;
+    assert_eq!(rolled.status, RunStatus::Verified, "{rolled:#?}");
+    assert_eq!(eni_groups(&eni).await, vec![seeded.security_group.clone()]);
+    assert!(registered(&tg).await.contains(&ip));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn break_glass_assumes_the_role_and_the_session_acts_with_its_own_credentials() {
+    let mut env = Environment::with_defaults("cloudplatform", "emu");
+    env.break_glass_role_arn = Some(format!(
+        "arn:aws:iam::{}:role/break-glass",
+        moto::ACCOUNT_ID
+    ));
+    env.mfa_serial = Some(format!("arn:aws:iam::{}:mfa/oncall", moto::ACCOUNT_ID));
+    env.alert_topic_arn = Some(topic("bg").await);
+    let (_d, ctx) = context(env, moto_handle().await);
+    let p = plan_shipped(
+        &ctx,
+        "break-glass",
+        &[
+            ("token", "654321"),
+            ("reason", "fix the stuck migration"),
+            ("incident", "INC-9"),
+        ],
+    )
+    .await
+    .expect("plan");
+    let summary = execute(&p, &ctx).await;
+    assert_eq!(summary.status, RunStatus::Verified, "{summary:#?}");
+    let e = summary.elevation.expect("session");
+    assert!(
+        e.assumed_arn.contains(":assumed-role/break-glass/") && e.assumed_arn.ends_with("-INC-9"),
+        "{}",
+        e.assumed_arn
+    );
+    let who = e.handle.read.caller_identity().await.expect("identity");
+    assert_eq!(who.arn, e.assumed_arn);
+    let audit = std::fs::read_to_string(ctx.audit.path()).expect("audit");
+    assert!(!audit.contains("654321"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn incident_response_snapshots_exports_error_logs_and_publishes() {
+    let config = moto::sdk_config().await;
+    let rds = aws_sdk_rds::Client::new(&config);
+    let db = moto::unique("ir");
+    rds.create_db_instance()
+        .db_instance_identifier(&db)
+        .db_instance_class("db.t3.micro")
+        .engine("postgres")
+        .allocated_storage(20)
+        .master_username("app")
+        .master_user_password("not-a-secret-1")
+        .send()
+        .await
+        .expect("CreateDBInstance");
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&config);
+    let group = format!("/ecs/{}", moto::unique("ir"));
+    logs.create_log_group()
+        .log_group_name(&group)
+        .send()
+        .await
+        .expect("group");
+    logs.create_log_stream()
+        .log_group_name(&group)
+        .log_stream_name("app/1")
+        .send()
+        .await
+        .expect("stream");
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("time")
+        .as_millis() as i64;
+    let event = |ms: i64, m: &str| {
+        aws_sdk_cloudwatchlogs::types::InputLogEvent::builder()
+            .timestamp(ms)
+            .message(m)
+            .build()
+            .expect("event")
+    };
+    logs.put_log_events()
+        .log_group_name(&group)
+        .log_stream_name("app/1")
+        .log_events(event(now_ms - 7_200_000, "ERROR two hours ago"))
+        .log_events(event(now_ms - 60_000, "INFO fine"))
+        .log_events(event(now_ms - 30_000, "ERROR db timeout"))
+        .send()
+        .await
+        .expect("PutLogEvents");
+    let mut env = Environment::with_defaults("cloudplatform", "emu");
+    env.db_instance = db.clone();
+    env.log_groups = vec![group.clone()];
+    env.alert_topic_arn = Some(topic("ir").await);
+    let (dir, ctx) = context(env, moto_handle().await);
+    let p = plan_shipped(&ctx, "incident-response", &[("incident", "INC-9")])
+        .await
+        .expect("plan");
+    let summary = execute(&p, &ctx).await;
+    assert_eq!(summary.status, RunStatus::Verified, "{summary:#?}");
+    let files: Vec<_> = std::fs::read_dir(dir.path().join("evidence/emu/INC-9"))
+        .expect("evidence")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    let body = std::fs::read_to_string(&files[0]).expect("file");
+    assert_eq!(body.lines().count(), 1, "{body}");
+    assert!(
+        body.contains("ERROR db timeout") && body.contains(&group),
+        "{body}"
+    );
+    let snaps = rds
+        .describe_db_snapshots()
+        .db_instance_identifier(&db)
+        .snapshot_type("manual")
+        .send()
+        .await
+        .expect("snapshots");
+    assert_eq!(snaps.db_snapshots().len(), 1);
+    assert!(
+        summary.lines.iter().any(|l| l.contains("Publish to")),
+        "{summary:#?}"
+    );
+}
+
+mod mocked {
+    //! What moto cannot show: UpdateTaskProtection's request and failure mapping, and
+    //! AssumeRole's MFA fields.
+
+    use aws_credential_types::Credentials;
+    use aws_smithy_mocks::{MockResponseInterceptor, RuleMode, create_mock_http_client, mock};
+    use opsdeck::cloud::aws::{AwsClients, AwsCloud};
+    use opsdeck::cloud::{BreakGlassRequest, Redacted};
+
+    fn ecs_client(rule: &aws_smithy_mocks::Rule) -> aws_sdk_ecs::Client {
+        let config = aws_sdk_ecs::Config::builder()
+            .behavior_version(aws_sdk_ecs::config::BehaviorVersion::latest())
+            .region(aws_sdk_ecs::config::Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("a", "b", None, None, "test"))
+            .http_client(create_mock_http_client())
+            .interceptor(
+                MockResponseInterceptor::new()
+                    .rule_mode(RuleMode::MatchAny)
+                    .with_rule(rule),
+            )
+            .build();
+        aws_sdk_ecs::Client::from_conf(config)
+    }
+
+    #[tokio::test]
+    async fn update_task_protection_sends_cluster_task_and_expiry_and_maps_failures() {
+        let ok = mock!(aws_sdk_ecs::Client::update_task_protection)
+            .match_requests(|r| {
+                r.cluster() == Some("c")
+                    && r.tasks() == ["arn:aws:ecs:us-east-1:1:task/c/abc"]
+                    && r.protection_enabled() == Some(true)
+                    && r.expires_in_minutes() == Some(2880)
+            })
+            .then_output(|| {
+                aws_sdk_ecs::operation::update_task_protection::UpdateTaskProtectionOutput::builder(
+                )
+                .protected_tasks(
+                    aws_sdk_ecs::types::ProtectedTask::builder()
+                        .task_arn("arn:aws:ecs:us-east-1:1:task/c/abc")
+                        .protection_enabled(true)
+                        .build(),
+                )
+                .build()
+            });
+        let cloud = AwsCloud::from_clients(AwsClients {
+            ecs: ecs_client(&ok),
+            ..AwsClients::unreachable()
+        });
+        use opsdeck::cloud::IncidentAct;
+        let r = cloud
+            .protect_task("c", "arn:aws:ecs:us-east-1:1:task/c/abc", 2880)
+            .await
+            .expect("protected");
+        assert!(
+            r.summary.contains("protected for 2880 min"),
+            "{}",
+            r.summary
+        );
+        assert_eq!(ok.num_calls(), 1);
+
+        let failed = mock!(aws_sdk_ecs::Client::update_task_protection).then_output(|| {
+            aws_sdk_ecs::operation::update_task_protection::UpdateTaskProtectionOutput::builder()
+                .failures(
+                    aws_sdk_ecs::types::Failure::builder()
+                        .arn("arn:aws:ecs:us-east-1:1:task/c/abc")
+                        .reason("TASK_NOT_VALID")
+                        .detail("The task is not in RUNNING state")
+                        .build(),
+                )
+                .build()
+        });
+        let cloud = AwsCloud::from_clients(AwsClients {
+            ecs: ecs_client(&failed),
+            ..AwsClients::unreachable()
+        });
+        let err = cloud
+            .protect_task("c", "arn:aws:ecs:us-east-1:1:task/c/abc", 60)
+            .await
+            .expect_err("a failure entry is an error");
+        assert!(err.to_string().contains("TASK_NOT_VALID"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn assume_role_carries_the_mfa_serial_code_session_and_duration() {
+        let rule = mock!(aws_sdk_sts::Client::assume_role)
+            .match_requests(|r| {
+                r.role_arn() == Some("arn:aws:iam::1:role/bg")
+                    && r.serial_number() == Some("arn:aws:iam::1:mfa/me")
+                    && r.token_code() == Some("123456")
+                    && r.role_session_name() == Some("me-INC-1")
+                    && r.duration_seconds() == Some(900)
+            })
+            .then_output(|| {
+                aws_sdk_sts::operation::assume_role::AssumeRoleOutput::builder()
+                    .credentials(
+                        aws_sdk_sts::types::Credentials::builder()
+                            .access_key_id("ASIATEST")
+                            .secret_access_key("s")
+                            .session_token("t")
+                            .expiration(aws_smithy_types::DateTime::from_secs(2_000_000_000))
+                            .build()
+                            .expect("creds"),
+                    )
+                    .assumed_role_user(
+                        aws_sdk_sts::types::AssumedRoleUser::builder()
+                            .assumed_role_id("AROA:me-INC-1")
+                            .arn("arn:aws:sts::1:assumed-role/bg/me-INC-1")
+                            .build()
+                            .expect("user"),
+                    )
+                    .build()
+            });
+        let config = aws_sdk_sts::Config::builder()
+            .behavior_version(aws_sdk_sts::config::BehaviorVersion::latest())
+            .region(aws_sdk_sts::config::Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("a", "b", None, None, "test"))
+            .http_client(create_mock_http_client())
+            .interceptor(
+                MockResponseInterceptor::new()
+                    .rule_mode(RuleMode::MatchAny)
+                    .with_rule(&rule),
+            )
+            .build();
+        let cloud = AwsCloud::from_clients(AwsClients {
+            sts: aws_sdk_sts::Client::from_conf(config),
+            ..AwsClients::unreachable()
+        });
+        use opsdeck::cloud::IncidentAct;
+        let e = cloud
+            .assume_break_glass(&BreakGlassRequest {
+                role_arn: "arn:aws:iam::1:role/bg".into(),
+                mfa_serial: "arn:aws:iam::1:mfa/me".into(),
+                token_code: Redacted("123456".into()),
+                session_name: "me-INC-1".into(),
+                duration_seconds: 900,
+            })
+            .await
+            .expect("assumed");
+        assert_eq!(rule.num_calls(), 1);
+        assert_eq!(e.assumed_arn, "arn:aws:sts::1:assumed-role/bg/me-INC-1");
+        assert_eq!(e.expires_at, 2_000_000_000);
+        assert!(!format!("{e:?}").contains("ASIATEST"));
+        assert!(!e.receipt.summary.contains("123456"));
+    }
+}
