@@ -2,7 +2,7 @@
 //! BatchImportFindings seeding, GetFindings with pagination (moto ignores `Filters`, so
 //! the local filter still applies), GuardDuty CreateDetector/ListDetectors/GetDetector.
 //! With `aws-smithy-mocks` (moto lacks them): the `Filters` sent, GetEnabledStandards,
-//! BatchUpdateFindings, GuardDuty ListFindings/GetFindings/ArchiveFindings.
+//! GetFindingHistory, BatchUpdateFindings, GuardDuty ListFindings/GetFindings/ArchiveFindings.
 
 mod support;
 
@@ -118,6 +118,19 @@ async fn guardduty_detector_status_from_moto() {
         .guardduty_findings(&id)
         .await
         .expect_err("moto lacks ListFindings");
+    assert_eq!(err.kind(), "Unsupported", "{err:?}");
+}
+
+#[tokio::test]
+async fn finding_history_is_not_supported_by_moto() {
+    let err = moto_cloud()
+        .await
+        .finding_history(&opsdeck::cloud::FindingRef {
+            id: "f1".into(),
+            product_arn: "arn:p".into(),
+        })
+        .await
+        .expect_err("moto lacks GetFindingHistory");
     assert_eq!(err.kind(), "Unsupported", "{err:?}");
 }
 
@@ -252,6 +265,106 @@ mod mocked {
             "AWS Foundational Security Best Practices v1.0.0"
         );
         assert_eq!(standards[1].standards_arn, "");
+    }
+
+    #[tokio::test]
+    async fn finding_history_names_the_finding_and_follows_pages() {
+        use aws_sdk_securityhub::Client;
+        use aws_sdk_securityhub::operation::get_finding_history::{
+            GetFindingHistoryInput, GetFindingHistoryOutput,
+        };
+        use aws_sdk_securityhub::types::{
+            FindingHistoryRecord, FindingHistoryUpdate, FindingHistoryUpdateSource,
+            FindingHistoryUpdateSourceType,
+        };
+        use aws_smithy_types::DateTime;
+        let names_finding = |r: &GetFindingHistoryInput| {
+            r.finding_identifier().and_then(|f| f.id()) == Some("arn:finding/f1")
+                && r.finding_identifier().and_then(|f| f.product_arn())
+                    == Some("arn:aws:securityhub:us-east-1::product/aws/guardduty")
+                && r.max_results() == Some(100)
+        };
+        let page1 = mock!(Client::get_finding_history)
+            .match_requests(move |r| names_finding(r) && r.next_token().is_none())
+            .then_output(|| {
+                GetFindingHistoryOutput::builder()
+                    .records(
+                        FindingHistoryRecord::builder()
+                            .update_time(DateTime::from_secs(1_788_220_800))
+                            .finding_created(true)
+                            .update_source(
+                                FindingHistoryUpdateSource::builder()
+                                    .r#type(FindingHistoryUpdateSourceType::BatchImportFindings)
+                                    .identity(
+                                        "arn:aws:securityhub:us-east-1::product/aws/guardduty",
+                                    )
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                    .records(
+                        FindingHistoryRecord::builder()
+                            .update_time(DateTime::from_secs(1_788_224_400))
+                            .update_source(
+                                FindingHistoryUpdateSource::builder()
+                                    .r#type(FindingHistoryUpdateSourceType::BatchUpdateFindings)
+                                    .identity("arn:aws:sts::1:assumed-role/OnCall/alice")
+                                    .build(),
+                            )
+                            .updates(
+                                FindingHistoryUpdate::builder()
+                                    .updated_field("Workflow.Status")
+                                    .old_value("NEW")
+                                    .new_value("NOTIFIED")
+                                    .build(),
+                            )
+                            .updates(
+                                FindingHistoryUpdate::builder()
+                                    .updated_field("Note.Text")
+                                    .new_value("paged the task owner")
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                    .next_token("p2")
+                    .build()
+            });
+        let page2 = mock!(Client::get_finding_history)
+            .match_requests(move |r| names_finding(r) && r.next_token() == Some("p2"))
+            .then_output(|| {
+                GetFindingHistoryOutput::builder()
+                    .records(
+                        FindingHistoryRecord::builder()
+                            .updates(FindingHistoryUpdate::builder().build())
+                            .build(),
+                    )
+                    .build()
+            });
+        let history = hub(&[&page1, &page2])
+            .finding_history(&FindingRef {
+                id: "arn:finding/f1".into(),
+                product_arn: "arn:aws:securityhub:us-east-1::product/aws/guardduty".into(),
+            })
+            .await
+            .expect("GetFindingHistory");
+        assert_eq!((page1.num_calls(), page2.num_calls()), (1, 1));
+        assert_eq!(history.len(), 3);
+        assert!(history[0].created);
+        assert_eq!(history[0].at, Some(1_788_220_800));
+        assert_eq!(history[0].source_type, "BATCH_IMPORT_FINDINGS");
+        assert_eq!(history[0].who(), "import by guardduty");
+        assert_eq!(history[1].who(), "update by alice");
+        assert_eq!(history[1].changes[0].field, "Workflow.Status");
+        assert_eq!(history[1].changes[0].old.as_deref(), Some("NEW"));
+        assert_eq!(history[1].changes[0].new.as_deref(), Some("NOTIFIED"));
+        assert!(history[1].changes[1].is_note());
+        assert_eq!(history[1].changes[1].old, None);
+        // A record with nothing in it maps to empty values, not a panic.
+        assert_eq!(history[2].at, None);
+        assert_eq!(history[2].identity, None);
+        assert!(!history[2].created);
+        assert_eq!(history[2].changes[0].field, "");
+        assert_eq!(history[2].changes[0].new, None);
     }
 
     #[tokio::test]

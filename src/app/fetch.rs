@@ -144,6 +144,7 @@ pub async fn run_fetch(read: &dyn CloudRead, env: &Environment, source: Source) 
         | Source::SecurityCompliance
         | Source::SecurityDetectors
         | Source::GuardDutyFindings(_)
+        | Source::SecurityHistory(_)
         | Source::SecurityWrite) => match super::security_fetch::fetch(read, &s).await {
             Some(f) => f,
             None => Fetched::SecurityWritten(Err(crate::cloud::CloudError::Invalid(

@@ -78,7 +78,9 @@ pub const GROUPS: &[BindingGroup] = &[
     BindingGroup {
         title: "Security pane",
         bindings: &[
-            b("enter", "finding detail / open a group (esc back)"),
+            b("enter", "detail + history / open a group (esc back)"),
+            b("pgdn pgup", "scroll the finding detail"),
+            b("o", "open an offered runbook, its form filled in"),
             b("tab", "Security Hub / GuardDuty findings"),
             b("v", "group by control / resource / type / none"),
             b("s  w", "filter: minimum severity / workflow status"),

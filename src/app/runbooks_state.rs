@@ -125,6 +125,59 @@ impl RunbooksState {
             .copied()
     }
 
+    /// Open runbook `name`'s parameter form with `values` filled in over the defaults
+    /// (an offer from another pane; secrets are never pre-filled, unknown names are
+    /// ignored). The cursor starts on the first required field still empty. Refused while a run
+    /// is being planned or running, for a runbook not in the library, and for a writing
+    /// runbook in read-only mode.
+    pub fn open_with(
+        &mut self,
+        name: &str,
+        values: &[(String, String)],
+        env: &Environment,
+        read_only: bool,
+    ) -> Result<(), String> {
+        if matches!(self.flow, Flow::Planning(_) | Flow::Running { .. }) {
+            return Err(format!(
+                "a runbook run is in progress: finish it before opening {name}"
+            ));
+        }
+        let Some(rb) = self.library.get(name).cloned() else {
+            return Err(format!("runbook {name} is not in the library"));
+        };
+        if rb.writes() && read_only {
+            return Err(format!("{name} writes: unavailable in read-only mode"));
+        }
+        let mut fields = form_fields(&rb, env);
+        for (key, value) in values {
+            let secret = rb
+                .params
+                .iter()
+                .any(|p| &p.name == key && p.ty == ParamType::Secret);
+            if let Some((_, v)) = fields.iter_mut().find(|(n, _)| n == key)
+                && !secret
+            {
+                v.clone_from(value);
+            }
+        }
+        self.list.filter.clear();
+        self.list.cursor = self
+            .visible()
+            .iter()
+            .position(|r| r.name == name)
+            .unwrap_or(0);
+        let cursor = fields
+            .iter()
+            .position(|(n, v)| v.is_empty() && rb.params.iter().any(|p| &p.name == n && p.required))
+            .unwrap_or(0);
+        self.flow = Flow::Params {
+            runbook: Box::new(rb),
+            fields,
+            cursor,
+        };
+        Ok(())
+    }
+
     /// True while the pane takes every key as text (parameters, typed confirmation).
     pub fn captures_text(&self) -> bool {
         matches!(self.flow, Flow::Params { .. } | Flow::Confirm { .. })
@@ -442,4 +495,77 @@ pub fn form_fields(rb: &Runbook, env: &Environment) -> Vec<(String, String)> {
             (p.name.clone(), default.unwrap_or_default())
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn prod() -> Environment {
+        Config::default()
+            .environment("prod")
+            .cloned()
+            .expect("prod")
+    }
+
+    fn values(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn open_with_fills_values_over_defaults_and_selects_the_runbook() {
+        let mut s = RunbooksState::new(Library::load(None));
+        s.open_with(
+            "scale",
+            &values(&[("count", "5"), ("incident", "INC-9"), ("nope", "x")]),
+            &prod(),
+            false,
+        )
+        .expect("opens");
+        let Flow::Params {
+            runbook,
+            fields,
+            cursor,
+        } = &s.flow
+        else {
+            panic!("{:?}", s.flow);
+        };
+        assert_eq!(runbook.name, "scale");
+        assert!(fields.contains(&("count".to_string(), "5".to_string())));
+        assert!(fields.contains(&("incident".to_string(), "INC-9".to_string())));
+        assert!(fields.contains(&("timeout".to_string(), "600".to_string())));
+        assert!(!fields.iter().any(|(k, _)| k == "nope"));
+        assert_eq!(*cursor, 0, "no required field left empty");
+        assert_eq!(s.selected().map(|r| r.name.as_str()), Some("scale"));
+        // Without the value the cursor waits on the empty required field.
+        s.open_with("scale", &[], &prod(), false).expect("opens");
+        let Flow::Params { fields, cursor, .. } = &s.flow else {
+            panic!("{:?}", s.flow);
+        };
+        assert_eq!(fields[*cursor].0, "count");
+    }
+
+    #[test]
+    fn open_with_refuses_missing_read_only_and_busy() {
+        let mut s = RunbooksState::new(Library::load(None));
+        assert_eq!(
+            s.open_with("isolate-task", &[], &prod(), false),
+            Err("runbook isolate-task is not in the library".to_string())
+        );
+        assert_eq!(
+            s.open_with("scale", &[], &prod(), true),
+            Err("scale writes: unavailable in read-only mode".to_string())
+        );
+        assert!(matches!(s.flow, Flow::Browse));
+        s.flow = Flow::Planning("rollback".into());
+        assert!(
+            s.open_with("scale", &[], &prod(), false)
+                .is_err_and(|e| e.contains("in progress"))
+        );
+        assert!(matches!(s.flow, Flow::Planning(_)));
+    }
 }

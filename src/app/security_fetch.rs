@@ -28,6 +28,9 @@ pub async fn fetch(read: &dyn CloudRead, source: &Source) -> Option<Fetched> {
         Source::GuardDutyFindings(detector) => {
             Fetched::GuardDutyFindings(detector.clone(), read.guardduty_findings(detector).await)
         }
+        Source::SecurityHistory(finding) => {
+            Fetched::SecurityHistory(finding.clone(), read.finding_history(finding).await)
+        }
         _ => return None,
     })
 }

@@ -9,6 +9,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::list::ListState;
 use super::loadable::Loadable;
 use super::schedule::Schedule;
+use super::security_history::HistoryState;
+use super::security_offer_pick::OfferPick;
+use super::security_offers::{RunbookOffer, finding_offers, threat_offers};
 use super::security_triage::{SecurityWrite, Triage, TriageItem, TriageOutcome};
 use super::security_view::{self, Group, Grouping};
 use super::source::{Fetched, Source};
@@ -65,9 +68,15 @@ pub struct SecurityState {
     pub threat_list: ListState,
     /// Detail view of the selected finding.
     pub detail: bool,
+    /// Lines the detail view is scrolled down by.
+    pub detail_scroll: u16,
+    /// The history of the Security Hub finding in the detail view.
+    pub history: HistoryState,
     /// Findings marked for triage (Security Hub ids, or GuardDuty ids).
     pub marked: BTreeSet<String>,
     pub triage: Option<Triage>,
+    /// Choosing one of several runbooks the finding offers (`o`).
+    pub offer_pick: Option<OfferPick>,
     /// A write finished: refetch now.
     pub stale: bool,
     /// A triage write is in flight.
@@ -157,6 +166,39 @@ impl SecurityState {
         v
     }
 
+    /// The Security Hub finding shown in the detail view, if one is.
+    pub fn detail_finding(&self) -> Option<&Finding> {
+        (self.detail && self.focus == SecurityFocus::Findings)
+            .then(|| self.selected_finding())
+            .flatten()
+    }
+
+    /// The GuardDuty finding shown in the detail view, if one is.
+    pub fn detail_threat(&self) -> Option<&ThreatFinding> {
+        (self.detail && self.focus == SecurityFocus::GuardDuty)
+            .then(|| self.selected_threat())
+            .flatten()
+    }
+
+    /// Runbooks the finding under the cursor offers (Security Hub or GuardDuty list).
+    pub fn offers(&self) -> Vec<RunbookOffer> {
+        match self.focus {
+            SecurityFocus::Findings => self
+                .selected_finding()
+                .map(finding_offers)
+                .unwrap_or_default(),
+            SecurityFocus::GuardDuty => self
+                .selected_threat()
+                .map(threat_offers)
+                .unwrap_or_default(),
+        }
+    }
+
+    /// True while a popup of the pane (triage, offers) takes every key.
+    pub fn captures_keys(&self) -> bool {
+        self.triage.is_some() || self.offer_pick.is_some()
+    }
+
     /// The GuardDuty finding under the cursor.
     pub fn selected_threat(&self) -> Option<&ThreatFinding> {
         let v = self.visible_threats();
@@ -197,6 +239,7 @@ impl SecurityState {
     pub fn back(&mut self) -> bool {
         if self.detail {
             self.detail = false;
+            self.detail_scroll = 0;
         } else if self.group.take().is_some() {
             self.finding_list = ListState::default();
         } else {
@@ -241,6 +284,9 @@ impl SecurityState {
             };
         }
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if self.detail && self.scroll_detail(key.code, ctrl) {
+            return None;
+        }
         let len = self.focused_len();
         let mut filters = self.filters.clone();
         match key.code {
@@ -262,7 +308,12 @@ impl SecurityState {
                     }
                 } else {
                     self.detail = !self.detail;
+                    self.detail_scroll = 0;
                 }
+            }
+            KeyCode::Enter => {
+                self.detail = !self.detail;
+                self.detail_scroll = 0;
             }
             KeyCode::Char('v') => {
                 self.grouping = self.grouping.next();
@@ -318,9 +369,27 @@ impl SecurityState {
             KeyCode::Char('A') if self.focus == SecurityFocus::GuardDuty => self.open_archive(ctx),
             _ => {
                 self.focused_list().on_key(key.code, ctrl, len);
+                self.detail_scroll = 0;
             }
         }
         None
+    }
+
+    /// Page keys scroll the detail view; true when `code` was one.
+    fn scroll_detail(&mut self, code: KeyCode, ctrl: bool) -> bool {
+        const PAGE: u16 = 10;
+        match code {
+            KeyCode::PageDown => self.detail_scroll = self.detail_scroll.saturating_add(PAGE),
+            KeyCode::Char('d') if ctrl => {
+                self.detail_scroll = self.detail_scroll.saturating_add(PAGE)
+            }
+            KeyCode::PageUp => self.detail_scroll = self.detail_scroll.saturating_sub(PAGE),
+            KeyCode::Char('u') if ctrl => {
+                self.detail_scroll = self.detail_scroll.saturating_sub(PAGE)
+            }
+            _ => return false,
+        }
+        true
     }
 
     fn toggle_mark(&mut self) {
@@ -443,6 +512,7 @@ impl SecurityState {
                 let n = self.visible_threats().len();
                 self.threat_list.clamp(n);
             }
+            Fetched::SecurityHistory(finding, r) => self.history.apply(finding, r, now),
             _ => {}
         }
     }
@@ -455,6 +525,7 @@ impl SecurityState {
             Source::SecurityCompliance => self.compliance.loading = true,
             Source::SecurityDetectors => self.detectors.loading = true,
             Source::GuardDutyFindings(_) => self.threats.loading = true,
+            Source::SecurityHistory(finding) => self.history.mark_loading(finding),
             _ => {}
         }
     }
@@ -503,6 +574,8 @@ impl SecurityState {
                 due.push(source);
             }
         }
+        let shown = self.detail_finding().map(Finding::reference);
+        due.extend(self.history.due(shown.as_ref(), schedule, force));
         due
     }
 }
@@ -535,6 +608,14 @@ pub fn route_key(
             .as_ref()
             .map_or("opsdeck".to_string(), |i| i.short_name().to_string()),
     };
+    if state.security.offer_pick.is_some() {
+        super::security_offer_pick::route_key(state, key);
+        return;
+    }
+    if state.security.triage.is_none() && key.code == KeyCode::Char('o') {
+        super::security_offer_pick::offer(state);
+        return;
+    }
     let opens = matches!(key.code, KeyCode::Char('T') | KeyCode::Char('A'));
     if opens && ctx.read_only && state.security.triage.is_none() {
         state.status = Some((

@@ -37,6 +37,8 @@ pub enum Source {
     SecurityDetectors,
     /// GuardDuty `ListFindings` + `GetFindings` of one detector.
     GuardDutyFindings(String),
+    /// Security Hub `GetFindingHistory` of the finding in the detail view.
+    SecurityHistory(crate::cloud::FindingRef),
     /// A confirmed triage write (never scheduled; it only names the write's answer).
     SecurityWrite,
     /// The Logs pane's queries, polls, tail, saved queries and history.
@@ -62,6 +64,7 @@ impl Source {
             | Source::SecurityCompliance
             | Source::SecurityDetectors
             | Source::GuardDutyFindings(_)
+            | Source::SecurityHistory(_)
             | Source::SecurityWrite => Some(Pane::Security),
             Source::Logs(_) => Some(Pane::Logs),
         }
@@ -89,6 +92,10 @@ pub enum Fetched {
     SecurityCompliance(CloudResult<Vec<crate::cloud::security_score::StandardScore>>),
     SecurityDetectors(CloudResult<Vec<crate::cloud::Detector>>),
     GuardDutyFindings(String, CloudResult<Vec<crate::cloud::ThreatFinding>>),
+    SecurityHistory(
+        crate::cloud::FindingRef,
+        CloudResult<Vec<crate::cloud::FindingHistoryRecord>>,
+    ),
     /// A triage write's answer.
     SecurityWritten(CloudResult<crate::cloud::WriteReceipt>),
     Logs(super::logs_source::LogsFetched),
@@ -113,6 +120,7 @@ impl Fetched {
             Fetched::SecurityCompliance(_) => Source::SecurityCompliance,
             Fetched::SecurityDetectors(_) => Source::SecurityDetectors,
             Fetched::GuardDutyFindings(d, _) => Source::GuardDutyFindings(d.clone()),
+            Fetched::SecurityHistory(r, _) => Source::SecurityHistory(r.clone()),
             Fetched::SecurityWritten(_) => Source::SecurityWrite,
             Fetched::Logs(f) => Source::Logs(f.source()),
         }

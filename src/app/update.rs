@@ -113,7 +113,7 @@ fn on_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>) {
         quit(state, effects);
         return;
     }
-    if state.mode == Mode::Normal && state.pane == Pane::Security && state.security.triage.is_some()
+    if state.mode == Mode::Normal && state.pane == Pane::Security && state.security.captures_keys()
     {
         super::security_state::route_key(state, key, effects);
         return;
@@ -395,7 +395,8 @@ mod tests {
             .flat_map(|g| g.bindings.iter().map(|b| format!(" {} ", b.keys)))
             .collect();
         for k in [
-            "q", "?", ":", "/", "1", "r", "j", "k", "g", "G", "a", "tab", "enter", "esc",
+            "q", "?", ":", "/", "1", "r", "j", "k", "g", "G", "a", "tab", "enter", "esc", "o",
+            "pgdn",
         ] {
             assert!(
                 help.contains(&format!(" {k} ")) || help.contains(&format!(" {k}  ")),

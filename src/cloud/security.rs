@@ -392,6 +392,52 @@ impl ThreatFinding {
     }
 }
 
+/// One changed ASFF field of a finding history record (`FindingHistoryUpdate`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FieldChange {
+    /// The ASFF field, e.g. `Workflow.Status`, `Note.Text`, `Severity.Label`.
+    pub field: String,
+    pub old: Option<String>,
+    /// Security Hub omits it when the record is too large.
+    pub new: Option<String>,
+}
+
+impl FieldChange {
+    /// True for the note's text (shown in full, wrapped).
+    pub fn is_note(&self) -> bool {
+        self.field.eq_ignore_ascii_case("Note.Text") || self.field.eq_ignore_ascii_case("Note")
+    }
+}
+
+/// One change event of a Security Hub finding (`GetFindingHistory` record).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FindingHistoryRecord {
+    pub at: Option<Epoch>,
+    /// `BATCH_IMPORT_FINDINGS` (the product) or `BATCH_UPDATE_FINDINGS` (a person or tool).
+    pub source_type: String,
+    /// Who: the product ARN, or the caller's ARN for `BatchUpdateFindings`.
+    pub identity: Option<String>,
+    /// The record marks the finding's creation.
+    pub created: bool,
+    pub changes: Vec<FieldChange>,
+}
+
+impl FindingHistoryRecord {
+    /// "imported by …" / "updated by …": who made the change, shortly.
+    pub fn who(&self) -> String {
+        let verb = match self.source_type.as_str() {
+            "BATCH_IMPORT_FINDINGS" => "import",
+            "BATCH_UPDATE_FINDINGS" => "update",
+            "" => "?",
+            other => other,
+        };
+        match &self.identity {
+            Some(id) => format!("{verb} by {}", super::last_segment(id)),
+            None => verb.to_string(),
+        }
+    }
+}
+
 /// Reads Security Hub and GuardDuty.
 #[async_trait]
 pub trait SecurityRead: Send + Sync {
@@ -399,6 +445,10 @@ pub trait SecurityRead: Send + Sync {
     async fn security_findings(&self, filters: &FindingFilters) -> CloudResult<Vec<Finding>>;
     /// `securityhub:GetEnabledStandards`, every page.
     async fn enabled_standards(&self) -> CloudResult<Vec<EnabledStandard>>;
+    /// `securityhub:GetFindingHistory` of one finding (the last 90 days), every page, in
+    /// the order the API returns; `CloudError::Unsupported` where the endpoint lacks it.
+    async fn finding_history(&self, finding: &FindingRef)
+    -> CloudResult<Vec<FindingHistoryRecord>>;
     /// `guardduty:ListDetectors` + `GetDetector` for each.
     async fn guardduty_detectors(&self) -> CloudResult<Vec<Detector>>;
     /// `guardduty:ListFindings` (not archived, sorted by severity, most severe first) +

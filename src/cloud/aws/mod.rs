@@ -184,6 +184,13 @@ impl crate::cloud::SecurityRead for AwsCloud {
         securityhub::enabled_standards(&self.clients().await.securityhub).await
     }
 
+    async fn finding_history(
+        &self,
+        finding: &crate::cloud::FindingRef,
+    ) -> CloudResult<Vec<crate::cloud::FindingHistoryRecord>> {
+        securityhub::finding_history(&self.clients().await.securityhub, finding).await
+    }
+
     async fn guardduty_detectors(&self) -> CloudResult<Vec<crate::cloud::Detector>> {
         guardduty::detectors(&self.clients().await.guardduty).await
     }

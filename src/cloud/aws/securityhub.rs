@@ -1,5 +1,5 @@
 //! Security Hub calls: `GetFindings` (with `Filters`, every page), `GetEnabledStandards`,
-//! and `BatchUpdateFindings` (the acting side).
+//! `GetFindingHistory` (every page), and `BatchUpdateFindings` (the acting side).
 
 use aws_sdk_securityhub::Client;
 use aws_sdk_securityhub::operation::RequestId;
@@ -11,7 +11,8 @@ use super::error_map::map_sdk_error;
 use super::securityhub_map;
 use crate::cloud::security_filter::FindingFilters;
 use crate::cloud::{
-    CloudError, CloudResult, EnabledStandard, Finding, FindingRef, WorkflowStatus, WriteReceipt,
+    CloudError, CloudResult, EnabledStandard, Finding, FindingHistoryRecord, FindingRef,
+    WorkflowStatus, WriteReceipt,
 };
 
 /// `GetFindings` returns at most 100 findings per page.
@@ -70,6 +71,36 @@ pub async fn enabled_standards(client: &Client) -> CloudResult<Vec<EnabledStanda
         }
     }
     Ok(standards)
+}
+
+/// The history of one finding (`GetFindingHistory`, the API's default window of 90 days),
+/// every page, records in the order the API returns them.
+pub async fn finding_history(
+    client: &Client,
+    finding: &FindingRef,
+) -> CloudResult<Vec<FindingHistoryRecord>> {
+    let identifier = AwsSecurityFindingIdentifier::builder()
+        .id(&finding.id)
+        .product_arn(&finding.product_arn)
+        .build();
+    let mut records = Vec::new();
+    let mut token: Option<String> = None;
+    for _ in 0..MAX_PAGES {
+        let page = client
+            .get_finding_history()
+            .finding_identifier(identifier.clone())
+            .max_results(PAGE_SIZE)
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| map_sdk_error("GetFindingHistory", e))?;
+        records.extend(page.records().iter().map(securityhub_map::history_record));
+        token = next(page.next_token());
+        if token.is_none() {
+            break;
+        }
+    }
+    Ok(records)
 }
 
 /// `BatchUpdateFindings`: workflow status + note for `findings`, in batches of 100.

@@ -3,17 +3,17 @@
 //! become `None`/empty, never a panic.
 
 use aws_sdk_securityhub::types::{
-    AwsSecurityFinding, AwsSecurityFindingFilters, Resource, StandardsSubscription, StringFilter,
-    StringFilterComparison,
+    AwsSecurityFinding, AwsSecurityFindingFilters, FindingHistoryRecord as SdkHistoryRecord,
+    Resource, StandardsSubscription, StringFilter, StringFilterComparison,
 };
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::convert::{opt, owned};
+use super::convert::{epoch, opt, owned};
 use crate::cloud::security_filter::{Comparison, FilterField, FindingFilters};
 use crate::cloud::{
-    EnabledStandard, Epoch, Finding, FindingNote, FindingResource, RecordState, Severity,
-    WorkflowStatus,
+    EnabledStandard, Epoch, FieldChange, Finding, FindingHistoryRecord, FindingNote,
+    FindingResource, RecordState, Severity, WorkflowStatus,
 };
 
 /// An ISO 8601 / RFC 3339 timestamp (as ASFF and GuardDuty send them) in epoch seconds.
@@ -141,6 +141,29 @@ pub fn standard(s: &StandardsSubscription) -> EnabledStandard {
     }
 }
 
+/// One `GetFindingHistory` record; absent fields stay empty.
+pub fn history_record(r: &SdkHistoryRecord) -> FindingHistoryRecord {
+    let source = r.update_source();
+    FindingHistoryRecord {
+        at: epoch(r.update_time()),
+        source_type: source
+            .and_then(|s| s.r#type())
+            .map(|t| t.as_str().to_owned())
+            .unwrap_or_default(),
+        identity: source.and_then(|s| opt(s.identity())),
+        created: r.finding_created().unwrap_or(false),
+        changes: r
+            .updates()
+            .iter()
+            .map(|u| FieldChange {
+                field: owned(u.updated_field()),
+                old: opt(u.old_value()),
+                new: opt(u.new_value()),
+            })
+            .collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,6 +186,13 @@ mod tests {
         assert_eq!(f.workflow, WorkflowStatus::New);
         assert_eq!(f.record_state, RecordState::Active);
         assert!(f.resources.is_empty() && f.note.is_none());
+    }
+
+    #[test]
+    fn an_empty_history_record_maps_without_panic() {
+        let r = history_record(&SdkHistoryRecord::builder().build());
+        assert_eq!(r, FindingHistoryRecord::default());
+        assert_eq!(r.who(), "?");
     }
 
     #[test]

@@ -32,6 +32,7 @@ mod ops;
 mod profile;
 mod rng;
 mod security;
+mod security_history;
 mod security_ledger;
 mod source;
 mod taskdefs;
@@ -358,6 +359,15 @@ impl crate::cloud::SecurityRead for SimCloud {
         self.world.check(SimSource::SecurityStandards)?;
         let ledger = self.world.security_ledger();
         Ok(self.security_view(&ledger).standards())
+    }
+
+    async fn finding_history(
+        &self,
+        finding: &crate::cloud::FindingRef,
+    ) -> CloudResult<Vec<crate::cloud::FindingHistoryRecord>> {
+        self.world.check(SimSource::SecurityHistory)?;
+        let ledger = self.world.security_ledger();
+        security_history::history(&self.security_view(&ledger), finding)
     }
 
     async fn guardduty_detectors(&self) -> CloudResult<Vec<crate::cloud::Detector>> {

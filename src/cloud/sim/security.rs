@@ -383,6 +383,15 @@ impl SecurityView<'_> {
 
     /// Every Security Hub finding that exists now, triage writes applied.
     pub fn findings(&self) -> Vec<Finding> {
+        let mut out = self.catalogue();
+        for f in &mut out {
+            self.ledger.apply(self.env(), f);
+        }
+        out
+    }
+
+    /// Every Security Hub finding that exists now, as the catalogue has it (no triage writes).
+    pub fn catalogue(&self) -> Vec<Finding> {
         let account = &self.ctx.profile.account;
         let mut out: Vec<Finding> = CONTROLS
             .iter()
@@ -398,9 +407,13 @@ impl SecurityView<'_> {
         for f in &mut out {
             f.account = account.clone();
             f.region = REGION.into();
-            self.ledger.apply(self.env(), f);
         }
         out
+    }
+
+    /// The environment's name (for the history's identities).
+    pub fn env_name(&self) -> &str {
+        self.env()
     }
 
     fn control(&self, c: &Control) -> Finding {

@@ -1,6 +1,7 @@
 //! The triage writes applied to the simulated Security Hub and GuardDuty
 //! (`BatchUpdateFindings`, `ArchiveFindings`), kept in the world and laid over the
-//! catalogue of `sim/security.rs` on every read.
+//! catalogue of `sim/security.rs` on every read; every workflow write is also kept as an
+//! event for `GetFindingHistory`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -15,6 +16,21 @@ use crate::cloud::{
 pub struct Ledger {
     workflow: BTreeMap<(String, String), (WorkflowStatus, Option<FindingNote>, Epoch)>,
     archived: BTreeSet<(String, String)>,
+    events: Vec<WorkflowEvent>,
+}
+
+/// One `BatchUpdateFindings` as it changed one finding, oldest first in the ledger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkflowEvent {
+    pub env: String,
+    pub id: String,
+    pub at: Epoch,
+    pub old_status: WorkflowStatus,
+    pub status: WorkflowStatus,
+    pub old_note: Option<String>,
+    /// The note written with the change (None: the note was left alone).
+    pub note: Option<String>,
+    pub by: String,
 }
 
 impl Ledger {
@@ -27,6 +43,17 @@ impl Ledger {
                 f.note = note.clone();
             }
         }
+    }
+
+    /// The workflow writes to finding `id` of `env`, oldest first.
+    pub fn events<'a>(
+        &'a self,
+        env: &'a str,
+        id: &'a str,
+    ) -> impl Iterator<Item = &'a WorkflowEvent> {
+        self.events
+            .iter()
+            .filter(move |e| e.env == env && e.id == id)
     }
 
     /// True when the GuardDuty finding `id` of `env` was archived.
@@ -69,6 +96,17 @@ pub fn update_workflow(
     });
     world.update_security(|ledger| {
         for r in findings {
+            let before = known.iter().find(|f| f.id == r.id);
+            ledger.events.push(WorkflowEvent {
+                env: env.to_string(),
+                id: r.id.clone(),
+                at: now,
+                old_status: before.map_or(WorkflowStatus::New, |f| f.workflow),
+                status,
+                old_note: before.and_then(|f| f.note.as_ref()).map(|n| n.text.clone()),
+                note: note.as_ref().map(|n| n.text.clone()),
+                by: updated_by.to_string(),
+            });
             ledger
                 .workflow
                 .insert((env.to_string(), r.id.clone()), (status, note.clone(), now));

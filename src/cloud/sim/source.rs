@@ -39,6 +39,8 @@ pub enum SimSource {
     SecurityFindings,
     /// Security Hub `GetEnabledStandards`.
     SecurityStandards,
+    /// Security Hub `GetFindingHistory`.
+    SecurityHistory,
     /// GuardDuty detectors and findings.
     GuardDuty,
     /// `BatchUpdateFindings` / `ArchiveFindings` (the acting side).

@@ -5,11 +5,11 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 
-use super::security_popup;
+use super::{security_detail, security_offer_popup, security_popup};
 use crate::app::AppState;
 use crate::app::loadable::format_age;
 use crate::app::security_state::{SecurityFocus, SecurityState};
@@ -32,11 +32,11 @@ pub fn severity_level(s: Severity) -> Level {
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
     let sec = &state.security;
     let threats_h = (sec.visible_threats().len().max(1) as u16 + 3).min(8);
-    if sec.detail && sec.focus == SecurityFocus::Findings && sec.selected_finding().is_some() {
+    if sec.detail_finding().is_some() || sec.detail_threat().is_some() {
         let [summary, detail] =
             Layout::vertical([Constraint::Length(2), Constraint::Min(3)]).areas(area);
         draw_summary(frame, summary, state);
-        draw_detail(frame, detail, state);
+        security_detail::draw(frame, detail, state);
     } else {
         let [summary, list, threats] = Layout::vertical([
             Constraint::Length(2),
@@ -54,6 +54,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
     }
     if let Some(triage) = &sec.triage {
         security_popup::draw(frame, area, state, triage);
+    }
+    if let Some(pick) = &sec.offer_pick {
+        security_offer_popup::draw(frame, area, state, pick);
     }
 }
 
@@ -155,7 +158,8 @@ fn short_resource(id: &str) -> String {
     }
 }
 
-fn age(now: i64, t: Option<i64>) -> String {
+/// "4m", or "-" without a time.
+pub fn age(now: i64, t: Option<i64>) -> String {
     t.map_or("-".to_string(), |t| format_age(now - t))
 }
 
@@ -330,149 +334,6 @@ fn draw_groups(frame: &mut Frame, area: Rect, state: &AppState) {
         });
     let mut ts = TableState::default().with_selected(Some(sec.group_list.cursor));
     frame.render_stateful_widget(table, area, &mut ts);
-}
-
-fn field<'a>(theme: &Theme, name: &str, value: String) -> Line<'a> {
-    Line::from(vec![
-        Span::styled(format!("{name:<12}"), theme.dim()),
-        Span::styled(value, theme.text()),
-    ])
-}
-
-fn draw_detail(frame: &mut Frame, area: Rect, state: &AppState) {
-    let theme = &state.theme;
-    let sec = &state.security;
-    let Some(f) = sec.selected_finding() else {
-        return;
-    };
-    let block = source_block(
-        theme,
-        "Finding detail · esc back".to_string(),
-        true,
-        &sec.findings,
-        state.now,
-    );
-    let or_dash = |s: &str| {
-        if s.is_empty() {
-            "-".to_string()
-        } else {
-            s.to_string()
-        }
-    };
-    let bold = theme.text().add_modifier(Modifier::BOLD);
-    let mut lines = vec![
-        Line::from(vec![
-            Span::styled(
-                format!("{} ", f.severity.label()),
-                theme.level(severity_level(f.severity)),
-            ),
-            Span::styled(or_dash(&f.title), bold),
-        ]),
-        field(
-            theme,
-            "status",
-            format!(
-                "workflow {} · record {} · compliance {}",
-                f.workflow.as_str(),
-                f.record_state.as_str(),
-                f.compliance.as_deref().unwrap_or("-")
-            ),
-        ),
-        field(
-            theme,
-            "product",
-            format!(
-                "{} · generator {}",
-                or_dash(&f.product_name),
-                or_dash(&f.generator_id)
-            ),
-        ),
-        field(
-            theme,
-            "control",
-            format!(
-                "{}{}",
-                f.control_id.as_deref().unwrap_or("-"),
-                if f.standards.is_empty() {
-                    String::new()
-                } else {
-                    format!(" · {}", f.standards.join(", "))
-                }
-            ),
-        ),
-        field(
-            theme,
-            "where",
-            format!("account {} · {}", or_dash(&f.account), or_dash(&f.region)),
-        ),
-        field(
-            theme,
-            "seen",
-            format!(
-                "first {} ago · last {} ago",
-                age(state.now, f.first_seen),
-                age(state.now, f.seen())
-            ),
-        ),
-        field(theme, "type", f.types.join(", ")),
-    ];
-    for r in &f.resources {
-        lines.push(field(
-            theme,
-            "resource",
-            format!(
-                "{} {}{}",
-                or_dash(&r.resource_type),
-                or_dash(&r.id),
-                r.region
-                    .as_deref()
-                    .map_or(String::new(), |g| format!(" ({g})"))
-            ),
-        ));
-        if !r.tags.is_empty() {
-            let tags: Vec<String> = r.tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            lines.push(field(theme, "  tags", tags.join(" ")));
-        }
-    }
-    if f.resources.is_empty() {
-        lines.push(field(theme, "resource", "-".into()));
-    }
-    lines.push(Line::default());
-    lines.push(Line::from(Span::styled("Description", bold)));
-    lines.push(Line::from(
-        f.description.clone().unwrap_or_else(|| "-".into()),
-    ));
-    lines.push(Line::default());
-    lines.push(Line::from(Span::styled("Remediation", bold)));
-    lines.push(Line::from(
-        f.remediation_text.clone().unwrap_or_else(|| "-".into()),
-    ));
-    if let Some(url) = &f.remediation_url {
-        lines.push(Line::from(Span::styled(
-            url.clone(),
-            Style::default().fg(theme.accent),
-        )));
-    }
-    lines.push(Line::default());
-    lines.push(Line::from(Span::styled("Note", bold)));
-    match &f.note {
-        Some(n) => lines.push(Line::from(format!(
-            "{} — {}{}",
-            n.text,
-            n.updated_by.as_deref().unwrap_or("?"),
-            n.updated_at.map_or(String::new(), |t| format!(
-                ", {} ago",
-                format_age(state.now - t)
-            ))
-        ))),
-        None => lines.push(Line::from(Span::styled("(none)", theme.dim()))),
-    }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        area,
-    );
 }
 
 fn draw_threats(frame: &mut Frame, area: Rect, state: &AppState) {
