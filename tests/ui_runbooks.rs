@@ -171,6 +171,7 @@ async fn progress_and_result() {
                 "verify ecs.wait_stable: FAILED: not steady after 600 s".into(),
             ],
             escalation: "page the platform on-call".into(),
+            elevation: None,
         }),
         now,
     );

@@ -6,7 +6,6 @@
 
 mod ui_support;
 
-use std::path::Path;
 use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -16,7 +15,6 @@ use opsdeck::app::runbooks_state::{Flow, RunbooksState};
 use opsdeck::app::update::{Event, update};
 use opsdeck::cloud::sim::{self, SimClock, SimSource, SimWorld};
 use opsdeck::cloud::{CloudError, CloudHandle, WorkflowStatus};
-use opsdeck::runbook::file::parse;
 use opsdeck::runbook::library::Library;
 use ui_support::{T0, console_on, key, render, settle, text};
 
@@ -24,38 +22,10 @@ use ui_support::{T0, console_on, key, render, settle, text};
 const SIZES: [(u16, u16); 3] = [(80, 24), (200, 60), (40, 10)];
 const MINUTES: i64 = 6;
 
-/// A stand-in for the `isolate-task` runbook (the real one is not in this tree yet).
-const ISOLATE_TASK: &str = r#"
-name = "isolate-task"
-title = "Isolate an ECS task (test stand-in)"
-purpose = "Takes the real runbook's parameters; only waits for the database."
-risk = "low"
-escalation = "none: a test runbook"
-
-[params.task]
-type = "string"
-required = true
-help = "the task to isolate"
-
-[params.reason]
-type = "string"
-required = true
-help = "why it is isolated"
-
-[[prerequisites]]
-kind = "check.caller"
-
-[[procedure]]
-kind = "rds.wait_available"
-db_instance = "{env.db_instance}"
-"#;
-
-/// The shipped runbooks plus the stand-in `isolate-task`.
-fn library_with_isolate_task() -> Library {
+/// The shipped runbooks without `isolate-task` (to see the "not in the library" path).
+fn library_without_isolate_task() -> Library {
     let mut library = Library::load(None);
-    let rb = parse(Path::new("isolate-task.toml"), ISOLATE_TASK).expect("a valid runbook");
-    library.runbooks.push(rb);
-    library.runbooks.sort_by(|a, b| a.name.cmp(&b.name));
+    library.runbooks.retain(|r| r.name != "isolate-task");
     library
 }
 
@@ -219,11 +189,12 @@ async fn a_guardduty_ecs_task_finding_opens_isolate_task_filled_in() {
         );
     }
     // Not in this library: a clear message, and the pane stays.
+    state.runbooks = RunbooksState::new(library_without_isolate_task());
     key(&mut state, KeyCode::Char('o'));
     assert_eq!(state.pane, Pane::Security);
     assert_eq!(status(&state), "runbook isolate-task is not in the library");
     // With the runbook in the library: the Runbooks pane, its form filled in.
-    state.runbooks = RunbooksState::new(library_with_isolate_task());
+    state.runbooks = RunbooksState::new(Library::load(None));
     key(&mut state, KeyCode::Char('o'));
     assert_eq!(state.pane, Pane::Runbooks);
     let Flow::Params {
@@ -265,6 +236,7 @@ async fn a_guardduty_ecs_task_finding_opens_isolate_task_filled_in() {
 #[tokio::test]
 async fn a_credential_finding_offers_a_choice_of_two() {
     let mut state = console_on(Pane::Security, "prod", MINUTES, |_| {}).await;
+    state.runbooks = RunbooksState::new(Library::load(None));
     key(&mut state, KeyCode::Tab);
     filter(&mut state, "CredentialAccess");
     key(&mut state, KeyCode::Enter);
@@ -283,14 +255,17 @@ async fn a_credential_finding_offers_a_choice_of_two() {
             text(&render(&state, w, h))
         );
     }
-    // Keys go to the list: '2' picks rotate-secret (not a pane switch), missing here.
+    // Keys go to the list: '2' picks rotate-secret (not a pane switch to Cost).
     key(&mut state, KeyCode::Char('2'));
     assert!(state.security.offer_pick.is_none());
+    assert_eq!(state.pane, Pane::Runbooks);
+    let Flow::Params { runbook, .. } = &state.runbooks.flow else {
+        panic!("parameters form: {:?}", state.runbooks.flow);
+    };
+    assert_eq!(runbook.name, "rotate-secret");
+    key(&mut state, KeyCode::Esc);
+    key(&mut state, KeyCode::Char('4'));
     assert_eq!(state.pane, Pane::Security);
-    assert_eq!(
-        status(&state),
-        "runbook rotate-secret is not in the library"
-    );
     // esc closes the list without opening anything.
     key(&mut state, KeyCode::Char('o'));
     key(&mut state, KeyCode::Esc);

@@ -553,8 +553,8 @@ mod tests {
     fn open_with_refuses_missing_read_only_and_busy() {
         let mut s = RunbooksState::new(Library::load(None));
         assert_eq!(
-            s.open_with("isolate-task", &[], &prod(), false),
-            Err("runbook isolate-task is not in the library".to_string())
+            s.open_with("no-such-runbook", &[], &prod(), false),
+            Err("runbook no-such-runbook is not in the library".to_string())
         );
         assert_eq!(
             s.open_with("scale", &[], &prod(), true),

@@ -72,6 +72,11 @@ impl Pty {
         }
     }
 
+    /// Everything the binary has written so far (read by the last wait).
+    pub fn transcript(&self) -> &str {
+        &self.transcript
+    }
+
     /// Type `keys`.
     pub fn send(&mut self, keys: &str) {
         self.session.send(keys).expect("send keys");

@@ -1,0 +1,135 @@
+//! The plan view of every shipped runbook on the simulated account (80x24 and 200x60,
+//! tiny sizes rendered for panics only): what the operator reads before confirming.
+//! The run id (and the rotation token made from it) is replaced by `run-ID`.
+
+mod ui_support;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use opsdeck::app::AppState;
+use opsdeck::app::pane::Pane;
+use opsdeck::app::runbooks_state::{RunbookMsg, RunbooksState};
+use opsdeck::audit::AuditLog;
+use opsdeck::cloud::sim::{self, SimClock, SimWorld, demo_incident_settings};
+use opsdeck::runbook::engine::prepare;
+use opsdeck::runbook::library::Library;
+use opsdeck::runbook::params::resolve_params;
+use opsdeck::runbook::plan::RunContext;
+use ui_support::{T0, console_on, render, text};
+
+const MINUTES: i64 = 20;
+
+async fn plan_view(env: &str, name: &str, params: &[(&str, &str)]) -> AppState {
+    let mut state = console_on(Pane::Runbooks, env, MINUTES, |_| {}).await;
+    demo_incident_settings(&mut state.env);
+    state.runbooks = RunbooksState::new(Library::load(None));
+    let world = SimWorld::new(42, SimClock::Fixed(T0 + MINUTES * 60));
+    let ctx = RunContext {
+        env: state.env.clone(),
+        cloud: sim::handle(Arc::clone(&world), env, false),
+        audit: AuditLog::new(std::path::PathBuf::from("/nonexistent/opsdeck/audit.jsonl")),
+        events: None,
+        poll: Duration::from_millis(1),
+        cancel: Arc::new(AtomicBool::new(false)),
+    };
+    let mut params: Vec<(String, String)> = params
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    if name == "isolate-task" {
+        let task = ctx
+            .cloud
+            .read
+            .list_tasks(&ctx.env.cluster)
+            .await
+            .expect("tasks")
+            .into_iter()
+            .find(|t| {
+                t.last_status == "RUNNING" && t.service_name() == Some(ctx.env.service.as_str())
+            })
+            .expect("running task");
+        params.push(("task".into(), task.arn));
+    }
+    let lib = Library::load(None);
+    let rb = lib.get(name).expect("runbook");
+    let raw: BTreeMap<String, String> = params.into_iter().collect();
+    let resolved = resolve_params(rb, &state.env, &raw).expect("params");
+    let mut p = prepare(rb, resolved, &ctx).await.expect("prepare");
+    let id = p.run_id.clone();
+    for step in p.procedure.iter_mut().chain(p.verification.iter_mut()) {
+        for line in step.calls.iter_mut() {
+            *line = line.replace(&id, "run-ID");
+        }
+    }
+    state
+        .runbooks
+        .apply(RunbookMsg::Planned(Ok(Box::new(p))), state.now);
+    state
+}
+
+#[tokio::test]
+async fn every_shipped_runbook_has_a_plan_view() {
+    let cases: &[(&str, &str, &[(&str, &str)])] = &[
+        ("prod", "rollback", &[]),
+        ("staging", "scale", &[("count", "3")]),
+        (
+            "staging",
+            "deploy",
+            &[("image", "registry.example.com/fastapi:1.4.2")],
+        ),
+        ("dev", "restart", &[]),
+        ("prod", "db-snapshot", &[("incident", "INC-812")]),
+        ("prod", "db-failover", &[]),
+        ("prod", "cache-failover", &[]),
+        ("dev", "dev-scale-down", &[]),
+        ("dev", "dev-scale-up", &[]),
+        (
+            "prod",
+            "rotate-secret",
+            &[("secret", "/prod/database/credentials")],
+        ),
+        (
+            "prod",
+            "isolate-task",
+            &[
+                ("reason", "GuardDuty CryptoCurrency:Runtime/BitcoinTool.B"),
+                ("incident", "INC-812"),
+            ],
+        ),
+        (
+            "prod",
+            "break-glass",
+            &[
+                ("token", "123456"),
+                ("reason", "unblock the migration lock"),
+                ("incident", "INC-812"),
+            ],
+        ),
+        ("prod", "incident-response", &[("incident", "INC-812")]),
+    ];
+    let shipped: Vec<String> = Library::load(None)
+        .runbooks
+        .iter()
+        .map(|r| r.name.clone())
+        .collect();
+    let mut covered: Vec<String> = cases.iter().map(|c| c.1.to_string()).collect();
+    covered.sort();
+    let mut all = shipped.clone();
+    all.sort();
+    assert_eq!(covered, all, "every shipped runbook needs a plan snapshot");
+    for (env, name, params) in cases {
+        let state = plan_view(env, name, params).await;
+        for (w, h) in [(80, 24), (200, 60)] {
+            let screen = text(&render(&state, w, h));
+            if *name == "break-glass" {
+                assert!(!screen.contains("123456"), "the MFA code is on screen");
+            }
+            insta::assert_snapshot!(format!("plan_{name}_{env}_{w}x{h}"), screen);
+        }
+        render(&state, 40, 10);
+        render(&state, 20, 5);
+    }
+}
