@@ -184,7 +184,7 @@ async fn isolate_task_contains_first_then_protects_tags_adds_capacity_alerts_and
     for needle in [
         format!("ENI {eni}, IP {ip}"),
         format!("Groups [{}] → [{quarantine}]", before.groups.join(", ")),
-        format!("DeregisterTargets TargetGroupArn="),
+        "DeregisterTargets TargetGroupArn=".to_string(),
         format!("Id={ip} Port=8000"),
         "UpdateTaskProtection".to_string(),
         "opsdeck:isolated-reason=GuardDuty CryptoCurrency:Runtime/BitcoinTool.B".to_string(),

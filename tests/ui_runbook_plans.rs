@@ -22,6 +22,13 @@ use ui_support::{T0, console_on, render, text};
 
 const MINUTES: i64 = 20;
 
+/// (environment, runbook, parameters).
+type Case = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
 async fn plan_view(env: &str, name: &str, params: &[(&str, &str)]) -> AppState {
     let mut state = console_on(Pane::Runbooks, env, MINUTES, |_| {}).await;
     demo_incident_settings(&mut state.env);
@@ -72,7 +79,7 @@ async fn plan_view(env: &str, name: &str, params: &[(&str, &str)]) -> AppState {
 
 #[tokio::test]
 async fn every_shipped_runbook_has_a_plan_view() {
-    let cases: &[(&str, &str, &[(&str, &str)])] = &[
+    let cases: &[Case] = &[
         ("prod", "rollback", &[]),
         ("staging", "scale", &[("count", "3")]),
         (
@@ -132,4 +139,92 @@ async fn every_shipped_runbook_has_a_plan_view() {
         render(&state, 40, 10);
         render(&state, 20, 5);
     }
+}
+
+/// Break-glass in the console: the finished run hands its session to the event loop
+/// (`Effect::Elevate`, no longer held by the result), the header shows the role and the
+/// time left, and at expiry the session is dropped.
+#[tokio::test]
+async fn break_glass_session_banner_and_expiry() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use opsdeck::app::break_glass::BreakGlassBanner;
+    use opsdeck::app::update::{Effect, Event, update};
+    use opsdeck::runbook::engine::execute;
+
+    let mut state = plan_view(
+        "prod",
+        "break-glass",
+        &[
+            ("token", "123456"),
+            ("reason", "unblock the migration lock"),
+            ("incident", "INC-812"),
+        ],
+    )
+    .await;
+    let press = |state: &mut AppState, code: KeyCode| {
+        update(state, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+    };
+    press(&mut state, KeyCode::Enter);
+    for c in "prod".chars() {
+        press(&mut state, KeyCode::Char(c));
+    }
+    let effects = press(&mut state, KeyCode::Enter);
+    let prepared = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Runbook(r) => match r.as_ref() {
+                opsdeck::app::runbooks_state::RunbookRequest::Execute(p) => Some(p.clone()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .expect("an execute request after typing prod");
+    let world = SimWorld::new(42, SimClock::Fixed(T0 + MINUTES * 60));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ctx = RunContext {
+        env: state.env.clone(),
+        cloud: sim::handle(Arc::clone(&world), "prod", false),
+        audit: AuditLog::new(dir.path().join("audit.jsonl")),
+        events: None,
+        poll: Duration::from_millis(1),
+        cancel: Arc::new(AtomicBool::new(false)),
+    };
+    let summary = execute(&prepared, &ctx).await;
+    let effects = update(&mut state, Event::Runbook(RunbookMsg::Finished(summary)));
+    let elevation = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Elevate { env, elevation } if env == "prod" => Some(elevation.clone()),
+            _ => None,
+        })
+        .expect("the session goes to the event loop");
+    let opsdeck::app::runbooks_state::Flow::Done { summary, .. } = &state.runbooks.flow else {
+        panic!("{:?}", state.runbooks.flow);
+    };
+    assert!(
+        summary.elevation.is_none(),
+        "the result no longer holds the session"
+    );
+    // What the event loop does with it (run.rs): the banner, counted in wall-clock time.
+    state.break_glass = Some(BreakGlassBanner::new("prod", &elevation, state.now));
+    for (w, h) in [(80, 24), (200, 60)] {
+        let screen = text(&render(&state, w, h));
+        assert!(!screen.contains("123456"));
+        insta::assert_snapshot!(format!("break_glass_session_{w}x{h}"), screen);
+    }
+    let header = text(&render(&state, 200, 60));
+    assert!(
+        header.contains("BREAK-GLASS cloudplatform-prod-break-glass 30:00 left"),
+        "{header}"
+    );
+    let deadline = state.break_glass.as_ref().expect("banner").deadline;
+    assert!(
+        update(&mut state, Event::Tick(deadline - 1))
+            .iter()
+            .all(|e| *e != Effect::DropElevation)
+    );
+    let effects = update(&mut state, Event::Tick(deadline));
+    assert!(effects.contains(&Effect::DropElevation));
+    assert!(state.break_glass.is_none());
+    assert!(text(&render(&state, 200, 60)).contains("break-glass session expired"));
 }

@@ -136,6 +136,7 @@ pub const GROUPS: &[BindingGroup] = &[
             b(":ecs", "open a pane by name"),
             b(":refresh", "refresh now"),
             b(":help", "help"),
+            b(":drop-break-glass", "end the break-glass session now"),
             b(":quit", "quit"),
             b("tab", "complete"),
         ],

@@ -330,7 +330,11 @@ async fn elevated(elevation: Option<&Elevation>) -> Result<String, String> {
         .await
         .map_err(|err| format!("the session does not work: {err}"))?;
     if id.arn == e.assumed_arn {
-        Ok(format!("acting as {} until epoch {}", id.arn, e.expires_at))
+        Ok(format!(
+            "acting as {} until {}",
+            id.arn,
+            secret_plan::when(Some(e.expires_at))
+        ))
     } else {
         Err(format!(
             "the session answers as {} instead of {}",

@@ -156,8 +156,9 @@ pub async fn perform(
             .await?;
             Ok(Performed {
                 detail: format!(
-                    "acting as {} until epoch {}",
-                    elevation.assumed_arn, elevation.expires_at
+                    "acting as {} until {}",
+                    elevation.assumed_arn,
+                    super::secret_plan::when(Some(elevation.expires_at))
                 ),
                 elevation: Some(elevation),
             })
