@@ -83,3 +83,60 @@ fn runbook_from_plan_to_verified_result_in_the_demo() {
     assert_eq!(audit.lines().count(), 2, "intent and outcome: {audit}");
     assert!(audit.contains("\"kind\":\"intent\"") && audit.contains("\"kind\":\"outcome\""));
 }
+
+/// Resize the terminal so the console redraws every cell.
+fn redraw(p: &mut Pty, cols: u16, rows: u16) {
+    p.session
+        .get_process_mut()
+        .set_window_size(cols, rows)
+        .expect("window size");
+}
+
+#[test]
+fn break_glass_in_the_demo_console_shows_the_session_and_drops_it() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let mut p = Pty::spawn(&["--demo", "--env", "prod"], home.path(), &[], 200, 50);
+    p.wait_all(&["PRODUCTION", "REQUESTS"], WAIT);
+    p.send("6");
+    p.wait_all(&["Runbooks ("], WAIT);
+    p.send("g\r"); // the first by name: break-glass
+    p.wait_all(&["Parameters · break-glass on prod"], WAIT);
+    p.send("314159\tpty test of the break-glass flow\r");
+    p.wait_all(&["TokenCode=<redacted>", "DurationSeconds=1800"], WAIT);
+    p.send("y");
+    p.wait_all(&["Confirm"], WAIT);
+    p.send("prod\r");
+    p.wait_all(&["BREAK-GLASS"], WAIT);
+    // ratatui sends only changed cells: a resize makes it draw the whole screen again.
+    std::thread::sleep(Duration::from_millis(500));
+    redraw(&mut p, 201, 50);
+    p.wait_all(
+        &[
+            "BREAK-GLASS cloudplatform-prod-break-glass",
+            "done: verified",
+            // The header's identity is now the session's (fetched with its credentials).
+            "oncall@example.com-no-incident",
+        ],
+        WAIT,
+    );
+    p.send("\u{1b}:drop-break-glass\r");
+    std::thread::sleep(Duration::from_millis(500));
+    redraw(&mut p, 200, 50);
+    p.wait_all(&["break-glass session ended"], WAIT);
+    let screen = p.transcript().to_string();
+    p.send("q");
+    let ok = p.exited_ok();
+    let (status, rest) = p.finish();
+    assert_eq!(status, ok);
+    assert!(
+        !screen.contains("314159") && !rest.contains("314159"),
+        "the MFA code was on screen"
+    );
+    let audit =
+        std::fs::read_to_string(home.path().join("state/opsdeck/audit.jsonl")).expect("audit log");
+    assert!(
+        !audit.contains("314159"),
+        "the MFA code reached the audit log"
+    );
+    assert!(audit.contains("AssumeRole"), "{audit}");
+}
