@@ -169,9 +169,30 @@ fn draw_text(frame: &mut Frame, area: Rect, theme: &Theme, title: &str, text: St
     );
 }
 
+/// `name` cut to `width` characters, ending in `…` when cut.
+fn fit(name: &str, width: usize) -> String {
+    if name.chars().count() <= width {
+        name.to_string()
+    } else {
+        let mut cut: String = name.chars().take(width.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    }
+}
+
 fn draw_library(frame: &mut Frame, area: Rect, state: &AppState) {
     let theme = &state.theme;
     let rb = &state.runbooks;
+    // Names line up in one column as wide as the longest, leaving room for the risk;
+    // a name that does not fit ends in `…`.
+    let room = usize::from(area.width.saturating_sub(2 + 5)).max(4);
+    let name_width = rb
+        .visible()
+        .iter()
+        .map(|r| r.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(room);
     let items: Vec<ListItem> = rb
         .visible()
         .iter()
@@ -185,7 +206,7 @@ fn draw_library(frame: &mut Frame, area: Rect, state: &AppState) {
             };
             let mut spans = vec![
                 Span::styled(
-                    format!("{:<14}", r.name),
+                    format!("{:<name_width$}", fit(&r.name, name_width)),
                     style.add_modifier(Modifier::BOLD),
                 ),
                 Span::styled(
