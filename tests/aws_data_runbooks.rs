@@ -6,32 +6,21 @@
 
 mod support;
 
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use opsdeck::audit::{AuditLog, RecordKind};
+use opsdeck::audit::RecordKind;
 use opsdeck::cloud::CloudHandle;
 use opsdeck::cloud::aws::AwsClients;
 use opsdeck::config::Environment;
 use opsdeck::runbook::engine::{RunStatus, execute};
 use opsdeck::runbook::plan::{RunContext, RunError};
 use support::moto;
-use support::runbooks::{moto_handle, plan_shipped, read_write};
+use support::runbooks::{moto_handle, plan_shipped, read_write, run_context};
 
 fn context(db: &str, cloud: CloudHandle) -> (tempfile::TempDir, RunContext) {
-    let dir = tempfile::tempdir().expect("tempdir");
     let mut env = Environment::with_defaults("cloudplatform", "emu");
     env.db_instance = db.to_string();
-    let ctx = RunContext {
-        env,
-        cloud,
-        audit: AuditLog::new(dir.path().join("audit.jsonl")),
-        events: None,
-        poll: Duration::from_millis(100),
-        cancel: Arc::new(AtomicBool::new(false)),
-    };
-    (dir, ctx)
+    run_context(env, cloud, Duration::from_millis(100))
 }
 
 /// A postgres instance in moto; returns its identifier.

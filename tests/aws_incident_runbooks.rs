@@ -7,37 +7,18 @@
 
 mod support;
 
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use opsdeck::audit::AuditLog;
 use opsdeck::cloud::CloudHandle;
 use opsdeck::config::Environment;
 use opsdeck::runbook::engine::{RunStatus, execute, execute_rollback, prepare_rollback};
 use opsdeck::runbook::plan::{RunContext, RunError};
-use support::ecs_seed::{SeedOptions, Seeded, seed_with};
+use support::ecs_seed::{SeedOptions, seed_with};
 use support::moto;
-use support::runbooks::{moto_handle, plan_shipped};
+use support::runbooks::{moto_handle, plan_shipped, run_context};
 
 fn context(env: Environment, cloud: CloudHandle) -> (tempfile::TempDir, RunContext) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let ctx = RunContext {
-        env,
-        cloud,
-        audit: AuditLog::new(dir.path().join("audit.jsonl")),
-        events: None,
-        poll: Duration::from_millis(50),
-        cancel: Arc::new(AtomicBool::new(false)),
-    };
-    (dir, ctx)
-}
-
-fn env_for(s: &Seeded) -> Environment {
-    let mut env = Environment::with_defaults("cloudplatform", "emu");
-    env.cluster = s.cluster.clone();
-    env.service = s.service.clone();
-    env
+    run_context(env, cloud, Duration::from_millis(50))
 }
 
 async fn topic(prefix: &str) -> String {
@@ -52,31 +33,10 @@ async fn topic(prefix: &str) -> String {
         .to_owned()
 }
 
-/// A secret with a known value and rotation enabled (moto: rotation rules, no Lambda).
+/// A secret with a known value and rotation on; returns (name, ARN).
 async fn rotating_secret(prefix: &str, value: &str) -> (String, String) {
-    let sm = aws_sdk_secretsmanager::Client::new(&moto::sdk_config().await);
     let name = format!("/emu/{}/credentials", moto::unique(prefix));
-    let arn = sm
-        .create_secret()
-        .name(&name)
-        .secret_string(value)
-        .send()
-        .await
-        .expect("CreateSecret")
-        .arn()
-        .expect("arn")
-        .to_owned();
-    sm.rotate_secret()
-        .secret_id(&name)
-        .rotation_rules(
-            aws_sdk_secretsmanager::types::RotationRulesType::builder()
-                .automatically_after_days(30)
-                .build(),
-        )
-        .rotate_immediately(false)
-        .send()
-        .await
-        .expect("enable rotation");
+    let arn = support::secrets::rotating_secret(&name, value).await;
     (name, arn)
 }
 
@@ -91,7 +51,7 @@ async fn rotate_secret_rotates_with_the_token_and_restarts_the_service_that_inje
         },
     )
     .await;
-    let (_d, ctx) = context(env_for(&seeded), moto_handle().await);
+    let (_d, ctx) = context(seeded.env(), moto_handle().await);
     let p = plan_shipped(
         &ctx,
         "rotate-secret",
@@ -237,7 +197,7 @@ async fn isolate_task_swaps_groups_deregisters_continues_past_protection_and_rol
         .expect("id")
         .to_owned();
     let topic = topic("alerts").await;
-    let mut env = env_for(&seeded);
+    let mut env = seeded.env();
     env.quarantine_security_group = Some(quarantine.clone());
     env.alert_topic_arn = Some(topic.clone());
     let (_d, ctx) = context(env, moto_handle().await);

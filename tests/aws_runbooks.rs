@@ -7,13 +7,11 @@
 mod support;
 
 use std::path::Path;
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use aws_sdk_applicationautoscaling::types::{ScalableDimension, ServiceNamespace};
 use aws_sdk_ecs::types::ContainerDefinition;
-use opsdeck::audit::{AuditLog, RecordKind};
+use opsdeck::audit::RecordKind;
 use opsdeck::cloud::CloudHandle;
 use opsdeck::cloud::aws::AwsClients;
 use opsdeck::config::Environment;
@@ -23,26 +21,10 @@ use opsdeck::runbook::library::Library;
 use opsdeck::runbook::plan::{Action, RunContext, RunError};
 use support::ecs_seed::{Seeded, describe, seed};
 use support::moto;
-use support::runbooks::{moto_handle, prepare_with as prepare, read_write};
-
-fn env_for(s: &Seeded) -> Environment {
-    let mut env = Environment::with_defaults("cloudplatform", "emu");
-    env.cluster = s.cluster.clone();
-    env.service = s.service.clone();
-    env
-}
+use support::runbooks::{moto_handle, prepare_with as prepare, read_write, run_context};
 
 fn context(env: Environment, cloud: CloudHandle) -> (tempfile::TempDir, RunContext) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let ctx = RunContext {
-        env,
-        cloud,
-        audit: AuditLog::new(dir.path().join("audit.jsonl")),
-        events: None,
-        poll: Duration::from_millis(200),
-        cancel: Arc::new(AtomicBool::new(false)),
-    };
-    (dir, ctx)
+    run_context(env, cloud, Duration::from_millis(200))
 }
 
 /// A runbook with the given procedure (and verification) TOML, no prerequisites.
@@ -102,7 +84,7 @@ async fn rollback_without_history_goes_to_the_previous_active_revision() {
         .send()
         .await
         .expect("UpdateService to :3");
-    let (_d, ctx) = context(env_for(&s), moto_handle().await);
+    let (_d, ctx) = context(s.env(), moto_handle().await);
     let p = prepare(&ctx, &runbook(ROLLBACK), &[]).await.expect("plan");
     let step = &p.procedure[0];
     assert!(
@@ -149,7 +131,7 @@ async fn scale_reads_auto_scaling_bounds_and_updates_desired_count() {
         .send()
         .await
         .expect("RegisterScalableTarget");
-    let (_d, ctx) = context(env_for(&s), moto_handle().await);
+    let (_d, ctx) = context(s.env(), moto_handle().await);
     let rb = runbook(
         "[[procedure]]\nkind = \"ecs.scale\"\ncluster = \"{env.cluster}\"\nservice = \"{env.service}\"\ncount = \"{param.count}\"\n\n[[rollback]]\nkind = \"ecs.restore\"\ncluster = \"{env.cluster}\"\nservice = \"{env.service}\"\n",
     );
@@ -191,7 +173,7 @@ async fn scale_reads_auto_scaling_bounds_and_updates_desired_count() {
 #[tokio::test(flavor = "multi_thread")]
 async fn deploy_image_registers_a_copy_and_points_the_service_at_it() {
     let s = seed("rb-deploy").await;
-    let (_d, ctx) = context(env_for(&s), moto_handle().await);
+    let (_d, ctx) = context(s.env(), moto_handle().await);
     let rb = runbook(
         "[[procedure]]\nkind = \"ecs.deploy\"\ncluster = \"{env.cluster}\"\nservice = \"{env.service}\"\nimage = \"{param.image}\"\nrevision = \"{param.revision}\"\n",
     );
@@ -231,7 +213,7 @@ async fn deploy_image_registers_a_copy_and_points_the_service_at_it() {
 #[tokio::test(flavor = "multi_thread")]
 async fn restart_forces_a_new_deployment_and_wait_stable_reports_moto_never_settling() {
     let s = seed("rb-restart").await;
-    let (_d, ctx) = context(env_for(&s), moto_handle().await);
+    let (_d, ctx) = context(s.env(), moto_handle().await);
     let rb = runbook(
         "[[procedure]]\nkind = \"ecs.restart\"\ncluster = \"{env.cluster}\"\nservice = \"{env.service}\"\n\n[[verification]]\nkind = \"ecs.wait_stable\"\ncluster = \"{env.cluster}\"\nservice = \"{env.service}\"\ntimeout = 1\n",
     );
@@ -286,7 +268,7 @@ async fn targets_healthy_reads_elbv2_target_health() {
             .await
             .expect("RegisterTargets");
     }
-    let (_d, ctx) = context(env_for(&s), moto_handle().await);
+    let (_d, ctx) = context(s.env(), moto_handle().await);
     let health = ctx.cloud.read.target_health(&tg_arn).await.expect("health");
     assert_eq!(health.len(), 2);
     let rb = runbook(&format!(
@@ -305,7 +287,7 @@ async fn targets_healthy_reads_elbv2_target_health() {
 #[tokio::test(flavor = "multi_thread")]
 async fn shipped_scale_runbook_on_moto_refuses_below_the_environment_minimum() {
     let s = seed("rb-min").await;
-    let mut env = env_for(&s);
+    let mut env = s.env();
     env.min_tasks = 2;
     let (_d, ctx) = context(env, moto_handle().await);
     let lib = Library::load(None);

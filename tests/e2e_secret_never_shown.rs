@@ -30,31 +30,8 @@ fn files_under(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_secret_value_never_reaches_the_screen_the_logs_or_the_audit_log() {
-    let config = moto::sdk_config().await;
-    let sm = aws_sdk_secretsmanager::Client::new(&config);
     let name = format!("/emu/{}/database/credentials", moto::unique("never"));
-    let arn = sm
-        .create_secret()
-        .name(&name)
-        .secret_string(VALUE)
-        .send()
-        .await
-        .expect("CreateSecret")
-        .arn()
-        .expect("arn")
-        .to_owned();
-    // Rotation on (moto: rules without a Lambda; the new version copies the value).
-    sm.rotate_secret()
-        .secret_id(&name)
-        .rotation_rules(
-            aws_sdk_secretsmanager::types::RotationRulesType::builder()
-                .automatically_after_days(30)
-                .build(),
-        )
-        .rotate_immediately(false)
-        .send()
-        .await
-        .expect("enable rotation");
+    let arn = support::secrets::rotating_secret(&name, VALUE).await;
     let seeded = seed_with(
         "never",
         SeedOptions {

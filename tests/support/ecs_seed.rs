@@ -24,6 +24,16 @@ pub struct Seeded {
     pub target_group: Option<String>,
 }
 
+impl Seeded {
+    /// An environment (`emu`) pointing at the seeded cluster and service.
+    pub fn env(&self) -> opsdeck::config::Environment {
+        let mut env = opsdeck::config::Environment::with_defaults("cloudplatform", "emu");
+        env.cluster = self.cluster.clone();
+        env.service = self.service.clone();
+        env
+    }
+}
+
 /// Choices beyond the default seed.
 #[derive(Default)]
 pub struct SeedOptions {

@@ -6,3 +6,4 @@ pub mod cli;
 pub mod ecs_seed;
 pub mod moto;
 pub mod runbooks;
+pub mod secrets;

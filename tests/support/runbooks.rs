@@ -3,10 +3,13 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
 
 use opsdeck::audit::AuditLog;
 use opsdeck::cloud::CloudHandle;
 use opsdeck::cloud::aws::{AwsClients, AwsCloud};
+use opsdeck::config::Environment;
 use opsdeck::runbook::engine::prepare;
 use opsdeck::runbook::library::Library;
 use opsdeck::runbook::model::Runbook;
@@ -20,6 +23,25 @@ pub fn temp_audit() -> (tempfile::TempDir, AuditLog) {
     let dir = tempfile::tempdir().expect("tempdir");
     let log = AuditLog::new(dir.path().join("audit.jsonl"));
     (dir, log)
+}
+
+/// A run context for `env` over `cloud`, auditing into a temporary directory (kept alive
+/// by the returned guard), polling waits every `poll`.
+pub fn run_context(
+    env: Environment,
+    cloud: CloudHandle,
+    poll: Duration,
+) -> (tempfile::TempDir, RunContext) {
+    let (dir, audit) = temp_audit();
+    let ctx = RunContext {
+        env,
+        cloud,
+        audit,
+        events: None,
+        poll,
+        cancel: Arc::new(AtomicBool::new(false)),
+    };
+    (dir, ctx)
 }
 
 /// AWS (over `clients`) with both the reading and the acting side.

@@ -37,17 +37,12 @@ fn target_text(t: &TargetRef) -> String {
 
 /// A tag value ECS accepts: letters, digits, spaces and `_.:/=+-@`, at most 256 chars.
 pub fn tag_value(s: &str) -> String {
-    let cleaned: String = s
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || " _.:/=+-@".contains(c) {
-                c
-            } else {
-                ' '
-            }
-        })
-        .take(256)
-        .collect();
+    let cleaned = super::sanitize::restrict(
+        s,
+        |c| c.is_alphanumeric() || " _.:/=+-@".contains(c),
+        ' ',
+        256,
+    );
     let trimmed = cleaned.trim();
     if trimmed.is_empty() {
         "none".into()

@@ -12,6 +12,7 @@ pub mod incident_exec;
 pub mod incident_wait;
 pub mod isolate_plan;
 pub mod notify_plan;
+pub mod sanitize;
 pub mod scale_memory;
 pub mod secret_plan;
 pub mod task_facts;

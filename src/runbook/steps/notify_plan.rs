@@ -32,17 +32,12 @@ pub struct NotifyScope<'a> {
 pub fn session_name(caller: Option<&str>, incident: Option<&str>) -> String {
     let who = last_segment(caller.unwrap_or("opsdeck"));
     let raw = format!("{who}-{}", incident.unwrap_or("no-incident"));
-    let mut s: String = raw
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "_+=,.@-".contains(c) {
-                c
-            } else {
-                '-'
-            }
-        })
-        .take(64)
-        .collect();
+    let mut s = super::sanitize::restrict(
+        &raw,
+        |c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c),
+        '-',
+        64,
+    );
     while s.len() < 2 {
         s.push('-');
     }

@@ -21,11 +21,12 @@ pub const CURRENT_BEFORE: &str = "current_before";
 
 /// `RotateSecret`'s `ClientRequestToken` for a run: 32–64 characters, the same on retry.
 pub fn rotation_token(run_id: &str) -> String {
-    let mut t: String = format!("opsdeck-{run_id}")
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .take(64)
-        .collect();
+    let mut t = super::sanitize::restrict(
+        &format!("opsdeck-{run_id}"),
+        |c| c.is_ascii_alphanumeric(),
+        '-',
+        64,
+    );
     while t.len() < 32 {
         t.push('0');
     }
