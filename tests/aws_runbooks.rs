@@ -256,17 +256,7 @@ async fn targets_healthy_reads_elbv2_target_health() {
         .expect("arn")
         .to_string();
     for ip in ["10.9.1.10", "10.9.1.11"] {
-        elb.register_targets()
-            .target_group_arn(&tg_arn)
-            .targets(
-                aws_sdk_elasticloadbalancingv2::types::TargetDescription::builder()
-                    .id(ip)
-                    .port(8000)
-                    .build(),
-            )
-            .send()
-            .await
-            .expect("RegisterTargets");
+        support::ecs_seed::register_ip(&tg_arn, ip).await;
     }
     let (_d, ctx) = context(s.env(), moto_handle().await);
     let health = ctx.cloud.read.target_health(&tg_arn).await.expect("health");

@@ -55,6 +55,24 @@ pub struct PlannedStep {
     pub inputs: std::collections::BTreeMap<String, Value>,
 }
 
+impl PlannedStep {
+    /// A step with no calls, warnings or action yet.
+    pub fn new(
+        kind: StepKind,
+        label: &str,
+        inputs: &std::collections::BTreeMap<String, Value>,
+    ) -> PlannedStep {
+        PlannedStep {
+            kind,
+            label: label.to_string(),
+            calls: Vec::new(),
+            warnings: Vec::new(),
+            action: None,
+            inputs: inputs.clone(),
+        }
+    }
+}
+
 /// A prerequisite's result.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckResult {

@@ -202,18 +202,7 @@ pub async fn seed_with(prefix: &str, options: SeedOptions) -> Seeded {
                 .and_then(|d| d.value())
                 .expect("task IP")
                 .to_owned();
-            elbv2
-                .register_targets()
-                .target_group_arn(tg)
-                .targets(
-                    aws_sdk_elasticloadbalancingv2::types::TargetDescription::builder()
-                        .id(ip)
-                        .port(8000)
-                        .build(),
-                )
-                .send()
-                .await
-                .expect("RegisterTargets");
+            register_ip(tg, &ip).await;
         }
     }
     Seeded {
@@ -224,6 +213,23 @@ pub async fn seed_with(prefix: &str, options: SeedOptions) -> Seeded {
         security_group: sg_id,
         target_group,
     }
+}
+
+/// `RegisterTargets` of `ip`:8000 in the `ip` target group `tg`.
+pub async fn register_ip(tg: &str, ip: &str) {
+    let elbv2 = aws_sdk_elasticloadbalancingv2::Client::new(&moto::sdk_config().await);
+    elbv2
+        .register_targets()
+        .target_group_arn(tg)
+        .targets(
+            aws_sdk_elasticloadbalancingv2::types::TargetDescription::builder()
+                .id(ip)
+                .port(8000)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("RegisterTargets");
 }
 
 /// The seeded service as `DescribeServices` reports it now.

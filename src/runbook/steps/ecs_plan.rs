@@ -40,17 +40,6 @@ pub async fn service_of(ctx: &RunContext, inputs: &Inputs) -> Result<EcsService,
         .ok_or_else(|| CloudError::NotFound(format!("service {name} in cluster {cluster}")).into())
 }
 
-fn step(kind: StepKind, label: &str, inputs: &Inputs) -> PlannedStep {
-    PlannedStep {
-        kind,
-        label: label.to_string(),
-        calls: Vec::new(),
-        warnings: Vec::new(),
-        action: None,
-        inputs: inputs.clone(),
-    }
-}
-
 fn update_call(cluster: &str, service: &str, change: &str) -> String {
     format!("ecs:UpdateService cluster={cluster} service={service} {change}")
 }
@@ -65,7 +54,7 @@ pub async fn plan(
 ) -> Result<PlannedStep, RunError> {
     let svc = service_of(ctx, inputs).await?;
     let cluster = text(inputs, "cluster").unwrap_or_default();
-    let mut p = step(kind, label, inputs);
+    let mut p = PlannedStep::new(kind, label, inputs);
     let current = last_segment(&svc.task_definition).to_string();
     match kind {
         StepKind::EcsRollback => {

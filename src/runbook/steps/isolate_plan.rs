@@ -65,14 +65,7 @@ pub async fn plan(
         RunError::Refused(format!("task {task_ref} was not found before the run"))
     })?;
     let task = &facts.task;
-    let mut p = PlannedStep {
-        kind,
-        label: label.to_string(),
-        calls: Vec::new(),
-        warnings: Vec::new(),
-        action: None,
-        inputs: inputs.clone(),
-    };
+    let mut p = PlannedStep::new(kind, label, inputs);
     let ip = task.private_ip.clone().unwrap_or_else(|| "?".into());
     match kind {
         StepKind::Ec2QuarantineTask => {

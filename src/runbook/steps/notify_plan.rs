@@ -100,14 +100,7 @@ pub fn plan(
     inputs: &Inputs,
     scope: &NotifyScope<'_>,
 ) -> Result<PlannedStep, RunError> {
-    let mut p = PlannedStep {
-        kind,
-        label: label.to_string(),
-        calls: Vec::new(),
-        warnings: Vec::new(),
-        action: None,
-        inputs: inputs.clone(),
-    };
+    let mut p = PlannedStep::new(kind, label, inputs);
     match kind {
         StepKind::SnsNotify => {
             let event = text(inputs, "event").unwrap_or_default();

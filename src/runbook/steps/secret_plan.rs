@@ -109,14 +109,8 @@ pub async fn plan(
 ) -> Result<PlannedStep, RunError> {
     let id = text(inputs, "secret").unwrap_or_default();
     let meta = ctx.cloud.read.describe_secret(&id).await?;
-    let mut p = PlannedStep {
-        kind,
-        label: label.to_string(),
-        calls: vec![describe_line(&meta)],
-        warnings: Vec::new(),
-        action: None,
-        inputs: inputs.clone(),
-    };
+    let mut p = PlannedStep::new(kind, label, inputs);
+    p.calls.push(describe_line(&meta));
     match kind {
         StepKind::SecretsRotate => {
             if !meta.rotation_enabled {
