@@ -42,6 +42,24 @@ async fn create_db(prefix: &str, multi_az: bool) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn describe_db_instance_maps_class_and_allocated_storage() {
+    let db = create_db("class", false).await;
+    let cloud = moto_handle().await;
+    let d = cloud
+        .read
+        .db_instance(&db)
+        .await
+        .expect("DescribeDBInstances");
+    assert_eq!(d.instance_class.as_deref(), Some("db.t3.micro"));
+    assert_eq!(d.allocated_storage_gb, Some(20));
+    assert_eq!(d.engine, "postgres");
+    assert_eq!(
+        opsdeck::app::db_capacity::default_max_connections(&d.engine, "db.t3.micro"),
+        Some(112)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn db_snapshot_creates_a_tagged_snapshot_named_after_the_incident_and_waits() {
     let db = create_db("snap", false).await;
     let (_d, ctx) = context(&db, moto_handle().await);

@@ -1,5 +1,6 @@
 //! State of the dashboard pane: the selected time range and one `Loadable` per source
-//! (metrics, alarms, recent errors, the ECS service, the ALB lookup), and which sources
+//! (metrics, alarms, recent errors, the ECS service, the ALB lookup, the database's
+//! class and storage), and which sources
 //! are due on the configured refresh schedule.
 
 use crossterm::event::{KeyCode, KeyEvent};
@@ -9,8 +10,8 @@ use super::loadable::Loadable;
 use super::schedule::Schedule;
 use super::source::{Fetched, Source};
 use super::state::RETRY_SECONDS;
-use crate::cloud::{Alarm, EcsService, Epoch, LogRow, MetricData, alb_dimension};
-use crate::config::Environment;
+use crate::cloud::{Alarm, DbInstance, EcsService, Epoch, LogRow, MetricData, alb_dimension};
+use crate::config::{Environment, Thresholds};
 
 /// What one metrics fetch is for: the range and the resolved ALB dimension.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -31,6 +32,8 @@ pub struct DashboardState {
     pub services: Loadable<Vec<EcsService>>,
     /// `DescribeLoadBalancers`: the ALB's ARN, `None` when no such ALB exists.
     pub load_balancer: Loadable<Option<String>>,
+    /// `DescribeDBInstances` of the environment's database.
+    pub database: Loadable<DbInstance>,
 }
 
 impl DashboardState {
@@ -63,6 +66,21 @@ impl DashboardState {
         }
     }
 
+    /// The default `max_connections` of the database, once its class is known.
+    pub fn max_connections(&self) -> Option<i64> {
+        self.database.data.as_ref().and_then(|db| {
+            crate::app::db_capacity::default_max_connections(
+                &db.engine,
+                db.instance_class.as_deref()?,
+            )
+        })
+    }
+
+    /// `base` with connections judged against the database's max, once known.
+    pub fn thresholds(&self, base: &Thresholds) -> Thresholds {
+        base.with_max_connections(self.max_connections())
+    }
+
     /// Handle a pane key: `t` / `T` pick a longer / shorter time range.
     pub fn on_key(&mut self, key: KeyEvent) {
         match key.code {
@@ -86,6 +104,7 @@ impl DashboardState {
             Fetched::DashboardErrors(_, r) => self.errors.set(r, now),
             Fetched::DashboardServices(r) => self.services.set(r, now),
             Fetched::DashboardLoadBalancer(_, r) => self.load_balancer.set(r, now),
+            Fetched::DashboardDatabase(r) => self.database.set(r, now),
             _ => {}
         }
     }
@@ -98,6 +117,7 @@ impl DashboardState {
             Source::DashboardErrors(_) => self.errors.loading = true,
             Source::DashboardServices => self.services.loading = true,
             Source::DashboardLoadBalancer(_) => self.load_balancer.loading = true,
+            Source::DashboardDatabase => self.database.loading = true,
             _ => {}
         }
     }
@@ -135,6 +155,14 @@ impl DashboardState {
             if schedule.is_due(&source, self.metrics.error.is_some(), refresh) {
                 due.push(source);
             }
+        }
+        // The instance class and storage rarely change: every ten refreshes.
+        if schedule.is_due(
+            &Source::DashboardDatabase,
+            self.database.error.is_some(),
+            refresh * 10,
+        ) {
+            due.push(Source::DashboardDatabase);
         }
         let prefix = alarm_prefix(env, project);
         for (source, failed) in [

@@ -108,7 +108,7 @@ fn rules(t: &Thresholds) -> Vec<Rule> {
         sustained,
         scale,
     };
-    vec![
+    let mut all = vec![
         r(
             ids::P99,
             Tier::Requests,
@@ -269,7 +269,21 @@ fn rules(t: &Thresholds) -> Vec<Rule> {
             0,
             Seconds,
         ),
-    ]
+    ];
+    // Connections are judged only once the instance's max_connections is known.
+    if let Some(max) = t.rds_max_connections {
+        all.push(r(
+            ids::RDS_CONN,
+            Tier::Database,
+            "DatabaseConnections",
+            Above,
+            max * t.rds_connections_percent / 100.0,
+            Warning,
+            300,
+            Unit(""),
+        ));
+    }
+    all
 }
 
 /// A value in a rule's display unit: `3.1 GB`, `12.0/min`, `2.35 s`, `25 ms`, `86%`.
@@ -510,6 +524,23 @@ mod tests {
             desired,
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn connections_are_judged_against_max_only_once_it_is_known() {
+        let d = data(60, &[(ids::RDS_CONN, &[1500.0; 5])]);
+        let t = Thresholds::default();
+        let unknown = verdicts(Some(&d), None, &t, 1);
+        assert_eq!(unknown[2].level, Level::Ok, "no max: not judged");
+        let v = verdicts(Some(&d), None, &t.with_max_connections(Some(1802)), 1);
+        assert_eq!(v[2].level, Level::Warning);
+        assert_eq!(v[2].line, "DB: DatabaseConnections 1.5k > 1.4k for 5 min");
+        let calm = data(
+            60,
+            &[(ids::RDS_CONN, &[1500.0, 1500.0, 1500.0, 1500.0, 90.0])],
+        );
+        let v = verdicts(Some(&calm), None, &t.with_max_connections(Some(1802)), 1);
+        assert_eq!(v[2].level, Level::Ok, "sustained 5 min, not a spike");
     }
 
     #[test]

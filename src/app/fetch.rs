@@ -190,5 +190,8 @@ pub async fn run_fetch(read: &dyn CloudRead, env: &Environment, source: Source) 
             let r = read.find_load_balancer(&name).await;
             Fetched::DashboardLoadBalancer(name, r)
         }
+        Source::DashboardDatabase => {
+            Fetched::DashboardDatabase(read.db_instance(&env.db_instance).await)
+        }
     }
 }

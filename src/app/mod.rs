@@ -9,6 +9,7 @@ pub mod dashboard_format;
 pub mod dashboard_query;
 pub mod dashboard_state;
 pub mod dashboard_verdict;
+pub mod db_capacity;
 pub mod ecs_state;
 pub mod fetch;
 pub mod keys;

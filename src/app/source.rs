@@ -29,6 +29,9 @@ pub enum Source {
     DashboardServices,
     /// `DescribeLoadBalancers` by this name.
     DashboardLoadBalancer(String),
+    /// `DescribeDBInstances` of the environment's database (class → max connections,
+    /// allocated storage).
+    DashboardDatabase,
     /// Security Hub `GetFindings` with these filters.
     SecurityFindings(crate::cloud::security_filter::FindingFilters),
     /// `GetEnabledStandards` + control findings → a score per standard.
@@ -59,7 +62,8 @@ impl Source {
             | Source::DashboardAlarms(_)
             | Source::DashboardErrors(_)
             | Source::DashboardServices
-            | Source::DashboardLoadBalancer(_) => Some(Pane::Dashboard),
+            | Source::DashboardLoadBalancer(_)
+            | Source::DashboardDatabase => Some(Pane::Dashboard),
             Source::SecurityFindings(_)
             | Source::SecurityCompliance
             | Source::SecurityDetectors
@@ -85,6 +89,7 @@ pub enum Fetched {
     DashboardErrors(i64, CloudResult<Vec<crate::cloud::LogRow>>),
     DashboardServices(CloudResult<Vec<EcsService>>),
     DashboardLoadBalancer(String, CloudResult<Option<String>>),
+    DashboardDatabase(CloudResult<crate::cloud::DbInstance>),
     SecurityFindings(
         crate::cloud::security_filter::FindingFilters,
         CloudResult<Vec<crate::cloud::Finding>>,
@@ -116,6 +121,7 @@ impl Fetched {
             Fetched::DashboardErrors(s, _) => Source::DashboardErrors(*s),
             Fetched::DashboardServices(_) => Source::DashboardServices,
             Fetched::DashboardLoadBalancer(n, _) => Source::DashboardLoadBalancer(n.clone()),
+            Fetched::DashboardDatabase(_) => Source::DashboardDatabase,
             Fetched::SecurityFindings(f, _) => Source::SecurityFindings(f.clone()),
             Fetched::SecurityCompliance(_) => Source::SecurityCompliance,
             Fetched::SecurityDetectors(_) => Source::SecurityDetectors,

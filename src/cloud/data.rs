@@ -17,6 +17,9 @@ pub struct DbInstance {
     pub multi_az: bool,
     pub availability_zone: Option<String>,
     pub secondary_availability_zone: Option<String>,
+    /// `db.r6g.large`, …
+    pub instance_class: Option<String>,
+    pub allocated_storage_gb: Option<i64>,
 }
 
 /// A manual RDS snapshot (`DescribeDBSnapshots`).

@@ -113,7 +113,11 @@ pub async fn take(
         Source::DashboardErrors(SNAPSHOT_RANGE.seconds().min(ERRORS_MAX_WINDOW)),
     );
     let services = run_fetch(read, env, Source::DashboardServices);
-    let ((lb, m), a, e, s) = futures::join!(metrics, alarms, errors, services);
+    let database = read.db_instance(&env.db_instance);
+    let ((lb, m), a, e, s, db) = futures::join!(metrics, alarms, errors, services, database);
+    let max_connections = db.ok().and_then(|db| {
+        crate::app::db_capacity::default_max_connections(&db.engine, db.instance_class.as_deref()?)
+    });
     let metrics = match m {
         Fetched::DashboardMetrics(_, r) => r,
         _ => Err(CloudError::Service("unexpected fetch".into())),
@@ -135,7 +139,7 @@ pub async fn take(
     let verdicts = verdicts(
         metrics.as_ref().ok(),
         service.as_ref().ok().and_then(Option::as_ref),
-        thresholds,
+        &thresholds.with_max_connections(max_connections),
         env.min_tasks,
     );
     Snapshot {

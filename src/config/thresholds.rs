@@ -39,6 +39,19 @@ pub struct Thresholds {
     pub redis_hit_rate_percent: f64,
     /// Redis replication lag, seconds (seed: > 1 s).
     pub redis_replication_lag_seconds: f64,
+    /// The database's `max_connections`, once known from its instance class (not
+    /// configurable: `rds_connections_percent` of it is the connections threshold).
+    pub rds_max_connections: Option<f64>,
+}
+
+impl Thresholds {
+    /// These thresholds, judging connections against `max` (None: not judged).
+    pub fn with_max_connections(&self, max: Option<i64>) -> Thresholds {
+        Thresholds {
+            rds_max_connections: max.map(|m| m as f64),
+            ..self.clone()
+        }
+    }
 }
 
 impl Default for Thresholds {
@@ -60,6 +73,7 @@ impl Default for Thresholds {
             redis_connections: 1000.0,
             redis_hit_rate_percent: 80.0,
             redis_replication_lag_seconds: 1.0,
+            rds_max_connections: None,
         }
     }
 }
@@ -111,6 +125,7 @@ impl ThresholdOverrides {
                 self.redis_replication_lag_seconds,
                 d.redis_replication_lag_seconds,
             ),
+            rds_max_connections: None,
         }
     }
 }

@@ -27,6 +27,8 @@ pub async fn db_instance(c: &aws_sdk_rds::Client, id: &str) -> CloudResult<DbIns
         multi_az: db.multi_az().unwrap_or(false),
         availability_zone: opt(db.availability_zone()),
         secondary_availability_zone: opt(db.secondary_availability_zone()),
+        instance_class: opt(db.db_instance_class()),
+        allocated_storage_gb: db.allocated_storage().map(i64::from),
     })
 }
 

@@ -69,6 +69,19 @@ impl SimCloud {
             multi_az,
             availability_zone: Some(primary),
             secondary_availability_zone: multi_az.then_some(standby),
+            instance_class: Some(
+                match self.profile.name.as_str() {
+                    "prod" => "db.r6g.large",
+                    "staging" => "db.t4g.medium",
+                    _ => "db.t4g.micro",
+                }
+                .into(),
+            ),
+            allocated_storage_gb: Some(match self.profile.name.as_str() {
+                "prod" => 100,
+                "staging" => 50,
+                _ => 20,
+            }),
         })
     }
 

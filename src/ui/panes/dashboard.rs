@@ -24,6 +24,11 @@ const FULL_WIDTH: u16 = 100;
 const FULL_HEIGHT: u16 = 30;
 
 /// Draw the pane into `area`.
+/// The configured thresholds, with connections judged against the database's max.
+fn thresholds(state: &AppState) -> crate::config::Thresholds {
+    state.dashboard.thresholds(&state.config.thresholds)
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
     if area.width < 2 || area.height < 2 {
         return;
@@ -32,7 +37,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
     let v = verdicts(
         d.metrics.data.as_ref(),
         d.service(&state.env),
-        &state.config.thresholds,
+        &thresholds(state),
         state.env.min_tasks,
     );
     if area.width < FULL_WIDTH || area.height < FULL_HEIGHT {
@@ -227,7 +232,7 @@ fn value_spans<'a>(
     let (text, level) = match data.and_then(|d| d.latest(id).map(|v| (d, v))) {
         Some((d, v)) => (
             display(id, v, d.period),
-            level_of(d, id, &state.config.thresholds),
+            level_of(d, id, &thresholds(state)),
         ),
         None => ("–".to_string(), Level::Unknown),
     };
@@ -382,7 +387,7 @@ fn widget_block<'a>(state: &AppState, title: &str, value_id: &str) -> Block<'a> 
     let Some(v) = data.latest(value_id) else {
         return block;
     };
-    let level = level_of(data, value_id, &state.config.thresholds);
+    let level = level_of(data, value_id, &thresholds(state));
     block.title(Line::from(Span::styled(
         format!("{} ", display(value_id, v, data.period)),
         match level {
@@ -556,11 +561,15 @@ fn draw_tasks(frame: &mut Frame, area: Rect, state: &AppState) {
 fn draw_database(frame: &mut Frame, area: Rect, state: &AppState) {
     let t = &state.theme;
     let c = columns(area, 3);
+    let title = match state.dashboard.max_connections() {
+        Some(max) => format!("RDS connections (max {max})"),
+        None => "RDS connections".to_string(),
+    };
     chart(
         frame,
         c[0],
         state,
-        "RDS connections",
+        &title,
         ids::RDS_CONN,
         &[cl(ids::RDS_CONN, "conn", t.accent)],
     );
@@ -589,12 +598,18 @@ fn draw_storage(frame: &mut Frame, area: Rect, state: &AppState) {
     };
     let [gauge, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
     let threshold_gb = state.config.thresholds.rds_free_storage_gb;
-    // The allocated size is not a metric: the gauge spans ten times the alarm threshold.
-    let full_gb = threshold_gb * 10.0;
+    // The allocated size is not a metric: DescribeDBInstances gives it; until then the
+    // gauge spans ten times the alarm threshold.
+    let allocated = d
+        .database
+        .data
+        .as_ref()
+        .and_then(|db| db.allocated_storage_gb);
+    let full_gb = allocated.map_or(threshold_gb * 10.0, |gb| gb as f64);
     match data.latest(ids::RDS_FREE) {
         Some(free) => {
             let free_gb = free / 1e9;
-            let level = level_of(data, ids::RDS_FREE, &state.config.thresholds);
+            let level = level_of(data, ids::RDS_FREE, &thresholds(state));
             let ratio = if full_gb > 0.0 {
                 (free_gb / full_gb).clamp(0.0, 1.0)
             } else {
@@ -603,11 +618,18 @@ fn draw_storage(frame: &mut Frame, area: Rect, state: &AppState) {
             frame.render_widget(
                 Gauge::default()
                     .ratio(if ratio.is_finite() { ratio } else { 0.0 })
-                    .label(format!(
-                        "{} free (alarm < {} GB)",
-                        display(ids::RDS_FREE, free, data.period),
-                        threshold_gb
-                    ))
+                    .label(match allocated {
+                        Some(gb) => format!(
+                            "{} free of {gb} GB (alarm < {} GB)",
+                            display(ids::RDS_FREE, free, data.period),
+                            threshold_gb
+                        ),
+                        None => format!(
+                            "{} free (alarm < {} GB)",
+                            display(ids::RDS_FREE, free, data.period),
+                            threshold_gb
+                        ),
+                    })
                     .gauge_style(match level {
                         Level::Critical | Level::Warning => state.theme.level(level),
                         _ => Style::default().fg(state.theme.ok),
