@@ -9,7 +9,7 @@
 //! durations over a second; the circuit breaker at 12:00 starts the rollback and the errors
 //! fade until 15:00. Calm environments log a rare timeout.
 
-use super::metrics::badness;
+use super::metrics::IncidentClock;
 use super::rng;
 use crate::cloud::{Epoch, LogEvent};
 
@@ -60,7 +60,7 @@ fn event(
 /// [`MAX_RANGE`] seconds of a longer range).
 pub fn events(
     seed: u64,
-    world_start: Epoch,
+    clock: IncidentClock,
     env: &str,
     group: &str,
     start_ms: i64,
@@ -75,8 +75,8 @@ pub fn events(
     let mut out = Vec::new();
     let mut t = start.div_euclid(SLOT) * SLOT;
     while t <= end {
-        let e = t - world_start;
-        let bad = if fastapi { badness(env, e) } else { 0.0 };
+        let e = t - clock.start;
+        let bad = if fastapi { clock.badness(env, t) } else { 0.0 };
         slot_events(seed, env, group, service, t, e, bad, &mut out);
         t += SLOT;
     }
@@ -234,10 +234,10 @@ mod tests {
     #[test]
     fn prod_incident_has_errors_and_calm_minutes_do_not() {
         let g = "/ecs/prod/fastapi";
-        let calm = events(1, 0, "prod", g, 0, 119_000);
+        let calm = events(1, IncidentClock::scripted(0), "prod", g, 0, 119_000);
         assert!(!calm.is_empty());
         assert!(calm.iter().all(|e| !e.message.contains("KeyError")));
-        let incident = events(1, 0, "prod", g, 240_000, 600_000);
+        let incident = events(1, IncidentClock::scripted(0), "prod", g, 240_000, 600_000);
         let errors = incident
             .iter()
             .filter(|e| e.message.contains("\"path\": \"/api/") && e.message.contains("KeyError"))
@@ -253,9 +253,22 @@ mod tests {
                 .windows(2)
                 .all(|w| w[0].timestamp_ms <= w[1].timestamp_ms)
         );
-        assert_eq!(incident, events(1, 0, "prod", g, 240_000, 600_000));
-        let steady = events(1, 0, "prod", g, 960_000, 1_200_000);
+        assert_eq!(
+            incident,
+            events(1, IncidentClock::scripted(0), "prod", g, 240_000, 600_000)
+        );
+        let steady = events(1, IncidentClock::scripted(0), "prod", g, 960_000, 1_200_000);
         assert!(steady.iter().all(|e| !e.message.contains("KeyError")));
-        assert!(events(1, 0, "prod", "/ecs/staging/fastapi", 0, 60_000).is_empty());
+        assert!(
+            events(
+                1,
+                IncidentClock::scripted(0),
+                "prod",
+                "/ecs/staging/fastapi",
+                0,
+                60_000
+            )
+            .is_empty()
+        );
     }
 }

@@ -50,7 +50,7 @@ impl SimCloud {
         }
         Ok(log_events::events(
             self.world.seed(),
-            self.world.start(),
+            self.incident_clock(),
             &self.profile.name,
             group,
             start_ms,

@@ -14,15 +14,41 @@ use crate::cloud::{
 /// At most this many points per series (CloudWatch's per-call limit is far higher).
 const MAX_POINTS: i64 = 2_000;
 
+/// When prod's incident happens: the world's start, and when (seconds after it) an
+/// operator's rollback took the API off the bad revision, if one did before the breaker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct IncidentClock {
+    pub start: Epoch,
+    pub recovered: Option<i64>,
+}
+
+impl IncidentClock {
+    /// A clock with no operator rollback.
+    #[cfg(test)]
+    pub fn scripted(start: Epoch) -> IncidentClock {
+        IncidentClock {
+            start,
+            recovered: None,
+        }
+    }
+
+    /// How bad `env` is at `t`.
+    pub fn badness(&self, env: &str, t: Epoch) -> f64 {
+        badness(env, t - self.start, self.recovered)
+    }
+}
+
 /// How bad prod is `e` seconds after the world's start: 0 calm … 1 at the worst.
-pub fn badness(env: &str, e: i64) -> f64 {
+/// `recovered`: when an operator rolled back (else the circuit breaker's 12:00).
+pub fn badness(env: &str, e: i64, recovered: Option<i64>) -> f64 {
     if env != "prod" {
         return 0.0;
     }
     let ramp = |from: i64, to: i64| ((e - from) as f64 / (to - from) as f64).clamp(0.0, 1.0);
     // Errors start 30 s after the deploy begins, peak by 4:00, fall from the circuit
-    // breaker (12:00) to steady (15:00).
-    ramp(150, 240) * (1.0 - ramp(720, 900))
+    // breaker (12:00) — or the operator's earlier rollback — over three minutes.
+    let fall = recovered.filter(|r| *r >= 120).map_or(720, |r| r.min(720));
+    ramp(150, 240) * (1.0 - ramp(fall, fall + 180))
 }
 
 /// Which environment-scaled figures a profile has.
@@ -62,15 +88,15 @@ fn jitter(seed: u64, env: &str, metric: &str, t: Epoch, frac: f64) -> f64 {
 /// The value of `metric` (its stat chosen for the dashboard) over the period starting at `t`.
 pub fn value(
     seed: u64,
-    world_start: Epoch,
+    clock: IncidentClock,
     env: &str,
     metric: &str,
     dims: &[(String, String)],
     t: Epoch,
     period: i32,
 ) -> Option<f64> {
-    let e = t - world_start;
-    let bad = badness(env, e);
+    let e = t - clock.start;
+    let bad = clock.badness(env, t);
     let s = scale(env);
     let minutes = f64::from(period.max(60)) / 60.0;
     let j = |frac: f64| jitter(seed, env, metric, t, frac);
@@ -135,7 +161,7 @@ fn stat_factor(metric: &str, stat: &str) -> f64 {
 /// The simulated answer to `request`.
 pub fn get_metric_data(
     seed: u64,
-    world_start: Epoch,
+    clock: IncidentClock,
     profile: &EnvProfile,
     request: &MetricDataRequest,
 ) -> MetricData {
@@ -147,7 +173,7 @@ pub fn get_metric_data(
     let times: Vec<Epoch> = (0..count).map(|k| first + k * step).collect();
     let at = |t: Epoch| At {
         seed,
-        world_start,
+        clock,
         env,
         t,
         period,
@@ -179,7 +205,7 @@ pub fn get_metric_data(
 /// The request's queries resolved at one instant.
 struct At<'a> {
     seed: u64,
-    world_start: Epoch,
+    clock: IncidentClock,
     env: &'a str,
     t: Epoch,
     period: i32,
@@ -192,7 +218,7 @@ impl Resolve for At<'_> {
         match &q.kind {
             QueryKind::Metric(m) => value(
                 self.seed,
-                self.world_start,
+                self.clock,
                 self.env,
                 &m.metric_name,
                 &m.dimensions,
@@ -207,7 +233,7 @@ impl Resolve for At<'_> {
     fn metric(&self, name: &str) -> Option<f64> {
         value(
             self.seed,
-            self.world_start,
+            self.clock,
             self.env,
             name,
             &[],
@@ -230,10 +256,10 @@ pub fn find_load_balancer(seed: u64, profile: &EnvProfile, name: &str) -> Option
 }
 
 /// The environment's alarms at `now`, ALARM first.
-pub fn alarms(seed: u64, world_start: Epoch, profile: &EnvProfile, now: Epoch) -> Vec<Alarm> {
+pub fn alarms(seed: u64, clock: IncidentClock, profile: &EnvProfile, now: Epoch) -> Vec<Alarm> {
     let env = profile.name.as_str();
     let v = |metric: &str, dims: &[(String, String)]| {
-        value(seed, world_start, env, metric, dims, now - 60, 60).unwrap_or(0.0)
+        value(seed, clock, env, metric, dims, now - 60, 60).unwrap_or(0.0)
     };
     let ecs = [("ServiceName".to_string(), String::new())];
     let rds = [("DBInstanceIdentifier".to_string(), String::new())];
@@ -320,7 +346,7 @@ const CALM_ERRORS: [&str; 2] = [
 /// up to 20 rows, newest first.
 pub fn recent_errors(
     seed: u64,
-    world_start: Epoch,
+    clock: IncidentClock,
     profile: &EnvProfile,
     log_groups: &[String],
     start: Epoch,
@@ -340,9 +366,9 @@ pub fn recent_errors(
         t -= calm_step;
     }
     if env == "prod" {
-        let mut t = world_start + 150;
-        while t < world_start + 900 {
-            if t >= start && t <= end && badness(env, t - world_start) > 0.05 {
+        let mut t = clock.start + 150;
+        while t < clock.start + 900 {
+            if t >= start && t <= end && clock.badness(env, t) > 0.05 {
                 let k = rng::key(seed, &[env, "incident", &t.to_string()]);
                 rows.push((t, INCIDENT_ERRORS[(k % 4) as usize]));
             }
@@ -381,18 +407,27 @@ mod tests {
 
     #[test]
     fn prod_badness_follows_the_incident() {
-        assert_eq!(badness("prod", 60), 0.0);
-        assert_eq!(badness("prod", 149), 0.0);
-        assert!(badness("prod", 200) > 0.3);
-        assert_eq!(badness("prod", 400), 1.0);
-        assert!(badness("prod", 800) > 0.0 && badness("prod", 800) < 1.0);
-        assert_eq!(badness("prod", 900), 0.0);
-        assert_eq!(badness("staging", 400), 0.0);
+        assert_eq!(badness("prod", 60, None), 0.0);
+        assert_eq!(badness("prod", 149, None), 0.0);
+        assert!(badness("prod", 200, None) > 0.3);
+        assert_eq!(badness("prod", 400, None), 1.0);
+        assert!(badness("prod", 800, None) > 0.0 && badness("prod", 800, None) < 1.0);
+        assert_eq!(badness("prod", 900, None), 0.0);
+        assert_eq!(badness("staging", 400, None), 0.0);
     }
 
     #[test]
     fn staging_is_short_of_storage() {
-        let v = value(1, 0, "staging", "FreeStorageSpace", &[], 60, 60).unwrap_or(0.0);
+        let v = value(
+            1,
+            IncidentClock::scripted(0),
+            "staging",
+            "FreeStorageSpace",
+            &[],
+            60,
+            60,
+        )
+        .unwrap_or(0.0);
         assert!(v < 5e9 && v > 3e9, "{v}");
     }
 
@@ -410,9 +445,16 @@ mod tests {
     #[test]
     fn errors_are_newest_first_and_bounded() {
         let p = EnvProfile::for_env("prod");
-        let rows = recent_errors(1, 0, &p, &["/ecs/prod/fastapi".into()], -3600, 600);
+        let rows = recent_errors(
+            1,
+            IncidentClock::scripted(0),
+            &p,
+            &["/ecs/prod/fastapi".into()],
+            -3600,
+            600,
+        );
         assert_eq!(rows.len(), 20);
         assert!(rows.windows(2).all(|w| w[0].timestamp >= w[1].timestamp));
-        assert!(recent_errors(1, 0, &p, &[], 0, 600).is_empty());
+        assert!(recent_errors(1, IncidentClock::scripted(0), &p, &[], 0, 600).is_empty());
     }
 }

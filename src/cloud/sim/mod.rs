@@ -134,6 +134,32 @@ impl SimCloud {
         }
     }
 
+    /// The incident's clock: the world's start and when an operator's rollback (or stop of
+    /// the deployment) took the API service off a bad revision, which ends the errors early.
+    fn incident_clock(&self) -> metrics::IncidentClock {
+        let (_, ops) = self.world.snapshot(&self.profile.name);
+        let start = self.world.start();
+        let api = self.profile.services.first().map(|s| s.name.as_str());
+        let recovered = ops
+            .iter()
+            .filter(|op| Some(op.service.as_str()) == api)
+            .filter_map(|op| match &op.change {
+                timeline::Change::Deploy {
+                    target: Some((family, revision)),
+                    ..
+                } => {
+                    let bad = self.profile.family(family).is_some_and(|f| {
+                        f.revisions.iter().any(|r| r.number == *revision && r.bad)
+                    });
+                    (!bad).then_some(op.at - start)
+                }
+                _ => None,
+            })
+            .filter(|e| *e >= incident::DEPLOY_STARTS)
+            .min();
+        metrics::IncidentClock { start, recovered }
+    }
+
     fn check_cluster(&self, cluster: &str) -> CloudResult<()> {
         if self.profile.is_cluster(cluster) {
             Ok(())
@@ -284,7 +310,7 @@ impl crate::cloud::MetricsRead for SimCloud {
         self.world.check(SimSource::Metrics)?;
         Ok(metrics::get_metric_data(
             self.world.seed(),
-            self.world.start(),
+            self.incident_clock(),
             &self.profile,
             request,
         ))
@@ -294,7 +320,7 @@ impl crate::cloud::MetricsRead for SimCloud {
         self.world.check(SimSource::Alarms)?;
         let mut alarms = metrics::alarms(
             self.world.seed(),
-            self.world.start(),
+            self.incident_clock(),
             &self.profile,
             self.world.now(),
         );
@@ -311,7 +337,7 @@ impl crate::cloud::MetricsRead for SimCloud {
         self.world.check(SimSource::RecentErrors)?;
         Ok(metrics::recent_errors(
             self.world.seed(),
-            self.world.start(),
+            self.incident_clock(),
             &self.profile,
             log_groups,
             start,

@@ -569,3 +569,50 @@ fn demo_clock_starts_at_the_wall_clock() {
     let c = cloud(&w, "prod");
     assert!(api(&c).is_steady());
 }
+
+#[test]
+fn an_operator_rollback_ends_the_errors_before_the_circuit_breaker() {
+    use crate::cloud::MetricsRead;
+    let incident_errors = |w: &Arc<SimWorld>| {
+        let c = cloud(w, "prod");
+        let groups = vec!["/ecs/prod/fastapi".to_string()];
+        let rows = block_on(c.recent_errors(&groups, T0 + 9 * MIN, T0 + 10 * MIN)).expect("errors");
+        let alarms = block_on(c.describe_alarms("cloudplatform-prod-")).expect("alarms");
+        (
+            rows.len(),
+            alarms
+                .iter()
+                .filter(|a| a.state == crate::cloud::AlarmState::Alarm)
+                .count(),
+        )
+    };
+    let scripted = world(7);
+    scripted.set_time(T0 + 10 * MIN);
+    let (errors, alarms) = incident_errors(&scripted);
+    assert!(
+        errors > 5 && alarms > 0,
+        "mid-incident: {errors} errors, {alarms} alarms"
+    );
+
+    let rolled_back = world(7);
+    rolled_back.set_time(T0 + 5 * MIN);
+    let c = cloud(&rolled_back, "prod");
+    block_on(c.update_service(
+        PROD_CLUSTER,
+        PROD_API,
+        &ServiceUpdate {
+            task_definition: Some("cloudplatform-prod-fastapi:41".into()),
+            ..Default::default()
+        },
+    ))
+    .expect("rollback");
+    rolled_back.set_time(T0 + 10 * MIN);
+    let (errors, alarms) = incident_errors(&rolled_back);
+    assert_eq!(
+        (errors, alarms),
+        (0, 0),
+        "the rollback at 5:00 ended it by 8:00"
+    );
+    // The metrics agree: 5xx back to the calm background.
+    assert!(metrics::badness("prod", 10 * MIN, Some(5 * MIN)) == 0.0);
+}
