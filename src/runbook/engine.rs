@@ -11,6 +11,7 @@ use super::params::for_audit;
 use super::plan::{
     Action, Phase, PlannedStep, Prepared, RunContext, RunError, RunEvent, ServiceBefore, TaskBefore,
 };
+use super::steps::incident_exec::Performed;
 use super::steps::isolate_plan::TaskScope;
 use super::steps::notify_plan::NotifyScope;
 use super::steps::{
@@ -401,25 +402,17 @@ async fn run_steps(
         }
         ctx.emit(RunEvent::StepStarted { phase, index: i });
         let result = match &step.action {
-            Some(Action::Incident(action)) => {
-                incident_exec::perform(prepared, ctx, i, step, action)
-                    .await
-                    .map(|done| {
-                        if done.elevation.is_some() {
-                            state.elevation = done.elevation;
-                        }
-                        done.detail
-                    })
-            }
-            Some(action) => perform(prepared, ctx, i, step, action)
-                .await
-                .map(|(detail, td)| {
-                    if let (Some(td), Some(Value::Str(service))) = (td, step.inputs.get("service"))
-                    {
-                        state.deployed.insert(service.clone(), td);
-                    }
-                    detail
-                }),
+            Some(action) => perform(prepared, ctx, i, step, action).await.map(|done| {
+                if let (Some(td), Some(Value::Str(service))) =
+                    (done.deployed, step.inputs.get("service"))
+                {
+                    state.deployed.insert(service.clone(), td);
+                }
+                if done.elevation.is_some() {
+                    state.elevation = done.elevation;
+                }
+                done.detail
+            }),
             None if step.kind.allowed_in(Section::Verification) => {
                 verify::verify(ctx, step.kind, &step.inputs)
                     .await
@@ -508,8 +501,9 @@ async fn perform(
     index: usize,
     step: &PlannedStep,
     action: &Action,
-) -> Result<(String, Option<String>), String> {
-    let actor = ctx.cloud.actor().map_err(|e| e.to_string())?.clone();
+) -> Result<Performed, String> {
+    // Taken per arm: the incident evidence export needs no actor.
+    let actor = || ctx.cloud.actor().map_err(|e| e.to_string()).cloned();
     let id = |call: usize| format!("{}/{index}/{call}", prepared.run_id);
     match action {
         Action::UpdateService {
@@ -517,20 +511,22 @@ async fn perform(
             service,
             update,
         } => {
+            let actor = actor()?;
             let r = audited(prepared, ctx, id(0), step, || async {
                 let r = actor.update_service(cluster, service, update).await?;
                 Ok((r.summary.clone(), r))
             })
             .await?;
-            Ok((r, update.task_definition.clone()))
+            Ok(Performed::deployed(r, update.task_definition.clone()))
         }
         Action::StopDeployment { arn } => {
+            let actor = actor()?;
             let r = audited(prepared, ctx, id(0), step, || async {
                 let r = actor.stop_service_deployment(arn).await?;
                 Ok((r.summary.clone(), r))
             })
             .await?;
-            Ok((r, None))
+            Ok(Performed::deployed(r, None))
         }
         Action::RegisterAndDeploy {
             cluster,
@@ -539,6 +535,7 @@ async fn perform(
             container,
             image,
         } => {
+            let actor = actor()?;
             let new_arn = audited(prepared, ctx, id(0), step, || async {
                 let r = actor
                     .register_task_definition_with_image(base, container, image)
@@ -555,16 +552,19 @@ async fn perform(
                 Ok((r.summary.clone(), r))
             })
             .await?;
-            Ok((r, Some(new_arn)))
+            Ok(Performed::deployed(r, Some(new_arn)))
         }
-        Action::Incident(_) => Err("incident actions run through incident_exec".into()),
+        Action::Incident(action) => {
+            incident_exec::perform(prepared, ctx, index, step, action).await
+        }
         Action::Data(data) => {
+            let actor = actor()?;
             let r = audited(prepared, ctx, id(0), step, || async {
                 let r = data.call(actor.as_ref()).await?;
                 Ok((r.summary.clone(), r))
             })
             .await?;
-            Ok((r, None))
+            Ok(Performed::deployed(r, None))
         }
     }
 }

@@ -11,17 +11,27 @@ use super::super::plan::{PlannedStep, Prepared, RunContext};
 use super::incident_action::IncidentAction;
 use crate::cloud::{CloudAct, CloudResult, Elevation, FilterRequest, ServiceUpdate, WriteReceipt};
 
-/// What an incident write produced: the detail line, and a break-glass session.
+/// What a write produced: the detail line, the task definition it deployed (ECS), and a
+/// break-glass session it opened.
 pub struct Performed {
     pub detail: String,
+    pub deployed: Option<String>,
     pub elevation: Option<Elevation>,
 }
 
-fn done(detail: String) -> Performed {
-    Performed {
-        detail,
-        elevation: None,
+impl Performed {
+    /// A write that may have deployed a task definition.
+    pub fn deployed(detail: String, deployed: Option<String>) -> Performed {
+        Performed {
+            detail,
+            deployed,
+            elevation: None,
+        }
     }
+}
+
+fn done(detail: String) -> Performed {
+    Performed::deployed(detail, None)
 }
 
 /// Perform one planned incident write.
@@ -155,6 +165,7 @@ pub async fn perform(
             })
             .await?;
             Ok(Performed {
+                deployed: None,
                 detail: format!(
                     "acting as {} until {}",
                     elevation.assumed_arn,
