@@ -11,6 +11,7 @@ pub mod cloud;
 pub mod commands;
 pub mod config;
 pub mod cost_cache;
+pub mod level;
 pub mod logging;
 pub mod runbook;
 pub mod terminal;

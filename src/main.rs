@@ -13,7 +13,7 @@ use opsdeck::cli::{Cli, Command, ConfigCommand, GlobalArgs};
 use opsdeck::commands::context::{Context, EXIT_ERROR};
 use opsdeck::config::{Config, FileError};
 use opsdeck::runbook::library::Library;
-use opsdeck::ui::theme::Level;
+use opsdeck::level::Level;
 use opsdeck::ui::theme::Theme;
 use opsdeck::{logging, terminal};
 

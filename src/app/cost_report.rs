@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::cloud::{CostAnomalies, CostMetric, CostUsage, DAY, Epoch, day_start, month_start};
-use crate::ui::theme::Level;
+use crate::level::Level;
 
 /// Days in the trend chart.
 pub const TREND_DAYS: i64 = 30;

@@ -5,7 +5,7 @@
 use super::dashboard_query::ids;
 use crate::cloud::{EcsService, MetricData, MetricSeries};
 use crate::config::Thresholds;
-use crate::ui::theme::Level;
+use crate::level::Level;
 
 /// The dashboard's tiers, top to bottom.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

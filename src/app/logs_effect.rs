@@ -9,7 +9,7 @@ use super::fetch::Fetcher;
 use super::logs_history::write_first;
 use super::state::AppState;
 use crate::cloud::QueryDefinition;
-use crate::ui::theme::Level;
+use crate::level::Level;
 
 /// One Logs side effect.
 #[derive(Debug, Clone, PartialEq, Eq)]

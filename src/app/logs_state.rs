@@ -22,7 +22,7 @@ use super::update::Effect;
 use crate::cloud::{
     CloudError, Epoch, InsightsQuery, QueryDefinition, QueryStatistics, QueryStatus,
 };
-use crate::ui::theme::Level;
+use crate::level::Level;
 
 /// Seconds between polls of a running query, by poll number (then the last, repeated).
 pub const POLL_BACKOFF: [i64; 6] = [1, 1, 2, 2, 3, 5];

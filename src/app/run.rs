@@ -22,7 +22,8 @@ use super::update::{Effect, Event, due_fetches, update};
 use crate::audit::AuditLog;
 use crate::cloud::Epoch;
 use crate::ui;
-use crate::ui::theme::{Level, Theme};
+use crate::level::Level;
+use crate::ui::theme::Theme;
 
 /// Shortest time between two frames (~60 fps cap).
 pub const FRAME_INTERVAL: Duration = Duration::from_millis(16);

@@ -7,7 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use super::AppState;
 use super::pane::Pane;
 use super::security_offers::RunbookOffer;
-use crate::ui::theme::Level;
+use crate::level::Level;
 
 /// The list of offers the operator is choosing from.
 #[derive(Debug, Clone, PartialEq, Eq)]

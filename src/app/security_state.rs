@@ -21,7 +21,7 @@ use crate::cloud::{
     CloudError, CloudResult, Detector, Epoch, Finding, RecordState, Severity, ThreatFinding,
     WorkflowStatus, WriteReceipt,
 };
-use crate::ui::theme::Level;
+use crate::level::Level;
 
 /// Findings and GuardDuty refresh every minute; standards every five.
 pub const SECURITY_REFRESH_SECONDS: i64 = 60;

@@ -13,7 +13,8 @@ use super::security_state::SecurityState;
 use super::source::Source;
 use crate::cloud::{CallerIdentity, Epoch};
 use crate::config::{Config, Environment};
-use crate::ui::theme::{Level, Theme};
+use crate::level::Level;
+use crate::ui::theme::Theme;
 
 /// What the keyboard is talking to.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

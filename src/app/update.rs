@@ -11,7 +11,7 @@ use super::schedule::Schedule;
 use super::source::{Fetched, Source};
 use super::state::{AppState, IDENTITY_REFRESH_SECONDS, Mode};
 use crate::cloud::Epoch;
-use crate::ui::theme::Level;
+use crate::level::Level;
 
 /// Something that happened.
 #[derive(Debug, Clone)]

@@ -20,7 +20,7 @@ use crate::cloud::{
     ymd,
 };
 use crate::cost_cache::CostCache;
-use crate::ui::theme::Level;
+use crate::level::Level;
 
 /// The three answers and what they cost.
 #[derive(Debug, Clone)]

@@ -19,7 +19,7 @@ use crate::cloud::{
     Alarm, AlarmState, CloudError, CloudRead, CloudResult, LogRow, MetricData, alb_dimension,
 };
 use crate::config::Environment;
-use crate::ui::theme::Level;
+use crate::level::Level;
 
 /// Exit code when a threshold is breached or an alarm fires.
 pub const EXIT_DEGRADED: u8 = 1;

@@ -309,14 +309,7 @@ impl Theme {
     }
 }
 
-/// How healthy a value is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Level {
-    Unknown,
-    Ok,
-    Warning,
-    Critical,
-}
+pub use crate::level::Level;
 
 /// Names of every theme available: built-in plus user themes.
 pub fn theme_names() -> Vec<String> {
