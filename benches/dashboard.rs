@@ -6,15 +6,15 @@ use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use opsdeck::app::AppState;
-use opsdeck::app::dashboard_query::{DashboardTargets, TimeRange, dashboard_request};
-use opsdeck::app::fetch::run_fetch;
-use opsdeck::app::pane::Pane;
-use opsdeck::app::source::Source;
+use opsdeck::app::dispatch::{Source, run_fetch};
 use opsdeck::app::update::{Effect, Event, update};
 use opsdeck::cloud::sim::{self, SimClock, SimWorld};
 use opsdeck::config::Config;
+use opsdeck::panes::dashboard::query::{DashboardTargets, TimeRange, dashboard_request};
+use opsdeck::panes::id::Pane;
 use opsdeck::ui;
 use opsdeck::ui::theme::Theme;
+use opsdeck::ui::view::View;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -25,7 +25,7 @@ fn incident_state() -> AppState {
     let world = SimWorld::new(42, SimClock::Fixed(now));
     let config = Config::default();
     let env = config.environment("prod").cloned().expect("prod");
-    let mut state = AppState::new(config, env, Theme::default_theme(), now);
+    let mut state = AppState::new(config, env, now);
     state.pane = Pane::Dashboard;
     let cloud = sim::handle(Arc::clone(&world), "prod", true);
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -41,7 +41,7 @@ fn incident_state() -> AppState {
             })
             .collect();
         for s in sources {
-            let f = rt.block_on(run_fetch(cloud.read.as_ref(), &state.env.clone(), s));
+            let f = rt.block_on(run_fetch(cloud.read.as_ref(), &state.env.clone(), s, now));
             effects.extend(update(&mut state, Event::Fetched(f)));
         }
     }
@@ -50,11 +50,16 @@ fn incident_state() -> AppState {
 
 fn bench(c: &mut Criterion) {
     let state = incident_state();
+    let theme = Theme::default_theme();
+    let view = View {
+        app: &state,
+        theme: &theme,
+    };
     let mut terminal = Terminal::new(TestBackend::new(240, 70)).expect("terminal");
     c.bench_function("dashboard render 240x70", |b| {
         b.iter(|| {
             terminal
-                .draw(|f| ui::draw(f, black_box(&state)))
+                .draw(|f| ui::draw(f, black_box(&view)))
                 .expect("draw");
         })
     });

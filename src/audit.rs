@@ -111,6 +111,17 @@ impl AuditLog {
         crate::logging::state_dir().join("audit.jsonl")
     }
 
+    /// The log a console or command writes to: the simulated account's writes go to
+    /// `audit-demo.jsonl` beside the real one, never into it.
+    pub fn for_mode(demo: bool) -> AuditLog {
+        let path = Self::default_path();
+        if demo {
+            AuditLog::new(path.with_file_name("audit-demo.jsonl"))
+        } else {
+            AuditLog::new(path)
+        }
+    }
+
     /// The log file's path.
     pub fn path(&self) -> &Path {
         &self.path

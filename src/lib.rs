@@ -7,12 +7,14 @@
 pub mod app;
 pub mod audit;
 pub mod cli;
+pub mod clipboard;
 pub mod cloud;
 pub mod commands;
 pub mod config;
 pub mod cost_cache;
 pub mod level;
 pub mod logging;
+pub mod panes;
 pub mod runbook;
 pub mod terminal;
 pub mod ui;

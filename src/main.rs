@@ -6,14 +6,15 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 
 use opsdeck::app::AppState;
-use opsdeck::app::run::{run, wall_clock};
-use opsdeck::app::runbooks_state::RunbooksState;
+use opsdeck::app::run::run;
 use opsdeck::audit::AuditLog;
 use opsdeck::cli::{Cli, Command, ConfigCommand, GlobalArgs};
+use opsdeck::cloud::sim::wall_clock_now;
 use opsdeck::commands::context::{Context, EXIT_ERROR};
 use opsdeck::config::{Config, FileError};
-use opsdeck::runbook::library::Library;
 use opsdeck::level::Level;
+use opsdeck::panes::runbooks::state::RunbooksState;
+use opsdeck::runbook::library::Library;
 use opsdeck::ui::theme::Theme;
 use opsdeck::{logging, terminal};
 
@@ -117,8 +118,8 @@ fn theme(global: &GlobalArgs, context: &Context) -> Result<(Theme, bool), FileEr
 
 /// What the operator must see first: writes a previous run left unfinished (from the
 /// audit log, reported once) and runbook files that did not load.
-fn startup_warnings(library: &Library) -> Option<(String, Level)> {
-    let audit = AuditLog::new(AuditLog::default_path());
+fn startup_warnings(library: &Library, demo: bool) -> Option<(String, Level)> {
+    let audit = AuditLog::for_mode(demo);
     match audit.close_interrupted() {
         Ok(open) if !open.is_empty() => {
             let r = &open[0];
@@ -164,20 +165,33 @@ fn console(global: &GlobalArgs) -> ExitCode {
         connector,
         ..
     } = context;
-    let mut state = AppState::new(config, env, theme, wall_clock());
+    let theme_name = global
+        .theme
+        .clone()
+        .or_else(|| config.theme.clone())
+        .unwrap_or_else(|| "default".to_string());
+    let mut state = AppState::new(config, env, wall_clock_now());
     state.demo = global.demo;
     state.read_only = global.read_only;
     state.no_color = no_color;
+    state.theme_name = theme_name;
+    state.theme_names = opsdeck::ui::theme::theme_names();
     state.runbooks = RunbooksState::new(Library::load_default());
-    state.status = startup_warnings(&state.runbooks.library);
+    if let Some((text, level)) = startup_warnings(&state.runbooks.library, state.demo) {
+        state.set_status(text, level);
+    }
     let runtime = match opsdeck::commands::context::runtime() {
         Ok(rt) => rt,
         Err(e) => return fail(e),
     };
     let result = runtime.block_on(async {
-        let mut tui = terminal::init()?;
+        let tui = terminal::init()?;
         let _guard = terminal::RestoreGuard;
-        run(&mut tui, state, connector).await
+        let mut frontend = opsdeck::ui::view::TerminalFrontend {
+            terminal: tui,
+            theme,
+        };
+        run(&mut frontend, state, connector, std::future::pending()).await
     });
     // Background fetches may still be waiting on the network; do not wait for them.
     runtime.shutdown_background();

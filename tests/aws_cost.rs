@@ -5,10 +5,10 @@
 
 mod support;
 
-use opsdeck::app::cost_fetch::{self, CostAccess, CostFetch, CostQuery};
 use opsdeck::cloud::aws::{AwsClients, AwsCloud, AwsSettings, handle};
 use opsdeck::cloud::{CostFilter, CostMetric, CostRead, CostUsageRequest, DAY, parse_ymd};
 use opsdeck::cost_cache::CostCache;
+use opsdeck::panes::cost::fetch::{self, CostAccess, CostFetch, CostQuery};
 use serde_json::Value;
 use support::moto;
 
@@ -185,16 +185,16 @@ async fn the_cache_prevents_a_second_paid_request_within_the_ttl() {
     };
     let now = 1_790_000_000;
     start_recording();
-    let first = cost_fetch::run(&cloud, Some(&cache), "prod", &fetch, now)
+    let first = fetch::run(&cloud, Some(&cache), "prod", &fetch, now)
         .await
         .expect("first");
-    let second = cost_fetch::run(&cloud, Some(&cache), "prod", &fetch, now + 3600)
+    let second = fetch::run(&cloud, Some(&cache), "prod", &fetch, now + 3600)
         .await
         .expect("second");
-    let other_env = cost_fetch::run(&cloud, Some(&cache), "dev", &fetch, now + 3600)
+    let other_env = fetch::run(&cloud, Some(&cache), "dev", &fetch, now + 3600)
         .await
         .expect("another environment's key");
-    let after_ttl = cost_fetch::run(&cloud, Some(&cache), "prod", &fetch, now + 6 * 3600)
+    let after_ttl = fetch::run(&cloud, Some(&cache), "prod", &fetch, now + 6 * 3600)
         .await
         .expect("after the ttl");
     stop_recording();

@@ -54,7 +54,7 @@ async fn describe_db_instance_maps_class_and_allocated_storage() {
     assert_eq!(d.allocated_storage_gb, Some(20));
     assert_eq!(d.engine, "postgres");
     assert_eq!(
-        opsdeck::app::db_capacity::default_max_connections(&d.engine, "db.t3.micro"),
+        opsdeck::panes::dashboard::db_capacity::default_max_connections(&d.engine, "db.t3.micro"),
         Some(112)
     );
 }

@@ -9,13 +9,13 @@ mod support;
 use std::time::Duration;
 
 use aws_sdk_cloudwatchlogs::types::InputLogEvent;
-use opsdeck::app::logs_source::tail;
-use opsdeck::app::logs_tail::TailRequest;
 use opsdeck::cloud::aws::{AwsClients, AwsCloud};
 use opsdeck::cloud::{
     CloudError, FilterRequest, InsightsQuery, LogsAct, LogsRead, QueryDefinition, QueryStatus,
     run_query,
 };
+use opsdeck::panes::logs::sources::tail;
+use opsdeck::panes::logs::tail::TailRequest;
 use support::moto;
 
 fn now_ms() -> i64 {

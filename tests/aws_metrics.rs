@@ -20,13 +20,12 @@ use aws_smithy_mocks::{MockResponseInterceptor, Rule, RuleMode, create_mock_http
 use aws_smithy_types::DateTime;
 use aws_smithy_types::error::ErrorMetadata;
 use aws_types::region::Region;
-use opsdeck::app::dashboard_query::{DashboardTargets, TimeRange, dashboard_queries, ids};
-use opsdeck::app::dashboard_state::MetricsKey;
-use opsdeck::app::fetch::run_fetch;
-use opsdeck::app::source::{Fetched, Source};
 use opsdeck::cloud::aws::{AwsClients, AwsCloud};
 use opsdeck::cloud::{AlarmState, CloudError, MetricsRead};
 use opsdeck::config::Config;
+use opsdeck::panes::dashboard::query::{DashboardTargets, TimeRange, dashboard_queries, ids};
+use opsdeck::panes::dashboard::sources::{DashboardFetched, DashboardSource, fetch as run_fetch};
+use opsdeck::panes::dashboard::state::MetricsKey;
 use support::moto;
 
 fn cloudwatch(rules: &[&Rule]) -> AwsCloud {
@@ -116,8 +115,8 @@ async fn one_get_metric_data_per_refresh_with_every_query() {
                 .build()
         });
     let cloud = cloudwatch(&[&rule]);
-    let fetched = run_fetch(&cloud, &prod(), Source::DashboardMetrics(key)).await;
-    let Fetched::DashboardMetrics(_, Ok(data)) = fetched else {
+    let fetched = run_fetch(&cloud, &prod(), DashboardSource::Metrics(key)).await;
+    let DashboardFetched::Metrics(_, Ok(data)) = fetched else {
         panic!("{fetched:?}");
     };
     assert_eq!(rule.num_calls(), 1, "exactly one GetMetricData per refresh");
@@ -155,8 +154,8 @@ async fn pages_are_followed_and_merged() {
         range: TimeRange::M15,
         load_balancer: None,
     };
-    let Fetched::DashboardMetrics(_, Ok(data)) =
-        run_fetch(&cloud, &prod(), Source::DashboardMetrics(key)).await
+    let DashboardFetched::Metrics(_, Ok(data)) =
+        run_fetch(&cloud, &prod(), DashboardSource::Metrics(key)).await
     else {
         panic!("fetch failed");
     };
@@ -176,7 +175,7 @@ async fn throttling_is_mapped() {
         )
     });
     let cloud = cloudwatch(&[&rule]);
-    let req = opsdeck::app::dashboard_query::dashboard_request(
+    let req = opsdeck::panes::dashboard::query::dashboard_request(
         &DashboardTargets::for_env(&prod(), None),
         TimeRange::H1,
         1_000_000,

@@ -78,8 +78,12 @@ fn runbook_from_plan_to_verified_result_in_the_demo() {
     let ok = p.exited_ok();
     let (status, _) = p.finish();
     assert_eq!(status, ok);
-    let audit =
-        std::fs::read_to_string(home.path().join("state/opsdeck/audit.jsonl")).expect("audit log");
+    assert!(
+        !home.path().join("state/opsdeck/audit.jsonl").exists(),
+        "demo writes stay out of the real audit log"
+    );
+    let audit = std::fs::read_to_string(home.path().join("state/opsdeck/audit-demo.jsonl"))
+        .expect("demo audit log");
     assert_eq!(audit.lines().count(), 2, "intent and outcome: {audit}");
     assert!(audit.contains("\"kind\":\"intent\"") && audit.contains("\"kind\":\"outcome\""));
 }
@@ -132,8 +136,8 @@ fn break_glass_in_the_demo_console_shows_the_session_and_drops_it() {
         !screen.contains("314159") && !rest.contains("314159"),
         "the MFA code was on screen"
     );
-    let audit =
-        std::fs::read_to_string(home.path().join("state/opsdeck/audit.jsonl")).expect("audit log");
+    let audit = std::fs::read_to_string(home.path().join("state/opsdeck/audit-demo.jsonl"))
+        .expect("demo audit log");
     assert!(
         !audit.contains("314159"),
         "the MFA code reached the audit log"

@@ -6,14 +6,15 @@ mod ui_support;
 
 use crossterm::event::KeyCode;
 use opsdeck::app::AppState;
-use opsdeck::app::cost_fetch::{CostAccess, CostAnswer, CostData, CostFetch, CostQuery};
-use opsdeck::app::cost_state::cost_filter;
-use opsdeck::app::pane::Pane;
-use opsdeck::app::source::{Fetched, Source};
+use opsdeck::app::dispatch::{Fetched, Source};
 use opsdeck::app::update::{Effect, Event, update};
 use opsdeck::cloud::sim::SimSource;
 use opsdeck::cloud::{CloudError, CostAnomalies, CostForecast, CostUsage};
 use opsdeck::config::Config;
+use opsdeck::panes::cost::fetch::{CostAccess, CostAnswer, CostData, CostFetch, CostQuery};
+use opsdeck::panes::cost::sources::CostFetched;
+use opsdeck::panes::cost::state::cost_filter;
+use opsdeck::panes::id::Pane;
 use opsdeck::ui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ui_support::{T0, console_on, key, render, text};
@@ -88,15 +89,15 @@ fn answer_empty(state: &mut AppState) {
         };
         update(
             state,
-            Event::Fetched(Fetched::Cost(
+            Event::Fetched(Fetched::Cost(CostFetched {
                 fetch,
-                Ok(CostAnswer {
+                result: Ok(CostAnswer {
                     data: Some(data),
                     stored_at: None,
                     fresh: true,
                     requests_made: 1,
                 }),
-            )),
+            })),
         );
     }
 }
@@ -169,7 +170,7 @@ async fn paid_requests_wait_for_consent() {
     let config = Config::default();
     let env = config.environment("prod").expect("prod").clone();
     let now = T0 + MID_MONTH * 60;
-    let mut state = AppState::new(config, env, Theme::default_theme(), now);
+    let mut state = AppState::new(config, env, now);
     state.pane = Pane::Cost;
     let cost_fetches = |effects: &[Effect]| -> Vec<CostFetch> {
         effects
@@ -186,15 +187,15 @@ async fn paid_requests_wait_for_consent() {
     for fetch in first {
         update(
             &mut state,
-            Event::Fetched(Fetched::Cost(
+            Event::Fetched(Fetched::Cost(CostFetched {
                 fetch,
-                Ok(CostAnswer {
+                result: Ok(CostAnswer {
                     data: None,
                     stored_at: None,
                     fresh: false,
                     requests_made: 0,
                 }),
-            )),
+            })),
         );
     }
     assert!(state.cost.asking());

@@ -5,10 +5,10 @@
 mod ui_support;
 
 use crossterm::event::KeyCode;
-use opsdeck::app::dashboard_query::TimeRange;
-use opsdeck::app::pane::Pane;
 use opsdeck::cloud::CloudError;
 use opsdeck::cloud::sim::SimSource;
+use opsdeck::panes::dashboard::query::TimeRange;
+use opsdeck::panes::id::Pane;
 use opsdeck::ui::theme::{Level, Theme};
 use ui_support::{console_on, key, render, text};
 

@@ -8,13 +8,13 @@ use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use opsdeck::app::AppState;
-use opsdeck::app::logs_source::{LogsFetched, LogsSource};
-use opsdeck::app::pane::Pane;
-use opsdeck::app::source::{Fetched, Source};
+use opsdeck::app::dispatch::{Fetched, Source};
 use opsdeck::app::update::{Effect, Event, update};
 use opsdeck::cloud::sim::{self, SimClock, SimSource, SimWorld};
 use opsdeck::cloud::{CloudError, CloudHandle, QueryResults, QueryStatus, ResultRow};
 use opsdeck::config::Config;
+use opsdeck::panes::id::Pane;
+use opsdeck::panes::logs::sources::{LogsFetched, LogsSource};
 use opsdeck::ui::theme::Theme;
 use proptest::prelude::*;
 use ui_support::{T0, render, settle, text};
@@ -35,7 +35,7 @@ impl Console {
         let config = Config::default();
         let environment = config.environment(env).expect("env").clone();
         let now = T0 + minutes * 60;
-        let mut state = AppState::new(config, environment, Theme::default_theme(), now);
+        let mut state = AppState::new(config, environment, now);
         state.demo = true;
         state.pane = Pane::Logs;
         let cloud = sim::handle(Arc::clone(&world), env, false);
@@ -294,7 +294,7 @@ fn run_with(state: &mut AppState, rows: Vec<ResultRow>) {
 fn bare_state() -> AppState {
     let config = Config::default();
     let env = config.environment("prod").expect("prod").clone();
-    let mut s = AppState::new(config, env, Theme::default_theme(), T0);
+    let mut s = AppState::new(config, env, T0);
     s.pane = Pane::Logs;
     s
 }

@@ -10,10 +10,11 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use opsdeck::app::AppState;
-use opsdeck::app::pane::Pane;
-use opsdeck::app::runbooks_state::{RunbookMsg, RunbooksState};
 use opsdeck::audit::AuditLog;
 use opsdeck::cloud::sim::{self, SimClock, SimWorld, demo_incident_settings};
+use opsdeck::panes::id::Pane;
+use opsdeck::panes::runbooks::request::RunbookMsg;
+use opsdeck::panes::runbooks::state::RunbooksState;
 use opsdeck::runbook::engine::prepare;
 use opsdeck::runbook::library::Library;
 use opsdeck::runbook::params::resolve_params;
@@ -172,8 +173,8 @@ async fn break_glass_session_banner_and_expiry() {
     let prepared = effects
         .iter()
         .find_map(|e| match e {
-            Effect::Runbook(r) => match r.as_ref() {
-                opsdeck::app::runbooks_state::RunbookRequest::Execute(p) => Some(p.clone()),
+            Effect::Write(opsdeck::panes::kit::Write::Runbook(r)) => match r.as_ref() {
+                opsdeck::panes::runbooks::request::RunbookRequest::Execute(p) => Some(p.clone()),
                 _ => None,
             },
             _ => None,
@@ -198,7 +199,7 @@ async fn break_glass_session_banner_and_expiry() {
             _ => None,
         })
         .expect("the session goes to the event loop");
-    let opsdeck::app::runbooks_state::Flow::Done { summary, .. } = &state.runbooks.flow else {
+    let opsdeck::panes::runbooks::state::Flow::Done { summary, .. } = &state.runbooks.flow else {
         panic!("{:?}", state.runbooks.flow);
     };
     assert!(

@@ -10,10 +10,11 @@ use std::time::Duration;
 
 use crossterm::event::KeyCode;
 use opsdeck::app::AppState;
-use opsdeck::app::pane::Pane;
-use opsdeck::app::runbooks_state::{Flow, RunbookMsg, RunbooksState};
 use opsdeck::audit::AuditLog;
 use opsdeck::cloud::sim::{self, SimClock, SimWorld};
+use opsdeck::panes::id::Pane;
+use opsdeck::panes::runbooks::request::RunbookMsg;
+use opsdeck::panes::runbooks::state::{Flow, RunbooksState};
 use opsdeck::runbook::engine::{RunStatus, RunSummary, prepare};
 use opsdeck::runbook::library::Library;
 use opsdeck::runbook::params::resolve_params;
@@ -124,11 +125,10 @@ async fn plan_and_typed_confirmation_on_prod() {
             crossterm::event::KeyModifiers::NONE,
         )),
     );
-    assert!(
-        effects
-            .iter()
-            .any(|e| matches!(e, opsdeck::app::update::Effect::Runbook(_)))
-    );
+    assert!(effects.iter().any(|e| matches!(
+        e,
+        opsdeck::app::update::Effect::Write(opsdeck::panes::kit::Write::Runbook(_))
+    )));
     assert!(matches!(state.runbooks.flow, Flow::Running { .. }));
 }
 

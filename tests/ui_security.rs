@@ -8,13 +8,14 @@ mod ui_support;
 use std::sync::Arc;
 
 use crossterm::event::KeyCode;
-use opsdeck::app::fetch::run_fetch;
-use opsdeck::app::pane::Pane;
-use opsdeck::app::security_fetch;
-use opsdeck::app::source::Fetched;
-use opsdeck::app::update::{Effect, Event, update};
+use opsdeck::app::dispatch::{Fetched, Source, run_fetch};
+use opsdeck::app::update::{Effect, Event, WriteDone, update};
 use opsdeck::cloud::sim::{self, SimClock, SimSource, SimWorld};
 use opsdeck::cloud::{CloudError, Finding, ThreatFinding, WorkflowStatus};
+use opsdeck::panes::id::Pane;
+use opsdeck::panes::kit::Write;
+use opsdeck::panes::security::sources::{SecurityFetched, SecuritySource};
+use opsdeck::panes::security::write as security_write;
 use ui_support::{T0, console_on, key, render, text};
 
 const SIZES: [(u16, u16); 3] = [(80, 24), (200, 60), (30, 8)];
@@ -62,7 +63,7 @@ async fn grouped_by_control_and_muted_toggle() {
     assert!(
         effects
             .iter()
-            .any(|e| matches!(e, Effect::Fetch(opsdeck::app::source::Source::SecurityFindings(f)) if f.show_suppressed)),
+            .any(|e| matches!(e, Effect::Fetch(Source::Security(SecuritySource::Findings(f))) if f.show_suppressed)),
         "{effects:?}"
     );
 }
@@ -125,7 +126,7 @@ async fn triage_confirmation_on_prod_needs_the_typed_name() {
     assert!(
         effects
             .iter()
-            .any(|e| matches!(e, Effect::SecurityWrite(_))),
+            .any(|e| matches!(e, Effect::Write(Write::Triage(_)))),
         "{effects:?}"
     );
     assert!(state.security.triage.is_none());
@@ -150,13 +151,13 @@ async fn triage_write_goes_through_the_actor_and_refreshes() {
     let write = effects
         .into_iter()
         .find_map(|e| match e {
-            Effect::SecurityWrite(w) => Some(w),
+            Effect::Write(Write::Triage(w)) => Some(w),
             _ => None,
         })
         .expect("a write");
     let dir = tempfile::tempdir().expect("tempdir");
     let audit = opsdeck::audit::AuditLog::new(dir.path().join("audit.jsonl"));
-    let receipt = security_fetch::perform(&cloud, &write, &audit, "dev").await;
+    let receipt = security_write::perform(&cloud, &write, &audit, "dev").await;
     assert!(receipt.is_ok(), "{receipt:?}");
     // The write was audited: intent, then outcome, chain intact.
     let records = audit.read_all().expect("audit");
@@ -166,10 +167,7 @@ async fn triage_write_goes_through_the_actor_and_refreshes() {
     assert_eq!(audit.verify(), Ok(2));
     assert_eq!(world.writes().len(), 1);
     assert!(world.writes()[0].contains("BatchUpdateFindings workflow=RESOLVED"));
-    let effects = update(
-        &mut state,
-        Event::Fetched(Fetched::SecurityWritten(receipt)),
-    );
+    let effects = update(&mut state, Event::Written(WriteDone::Triage(receipt)));
     assert!(
         effects.iter().any(|e| matches!(e, Effect::Fetch(_))),
         "refetch"
@@ -177,13 +175,14 @@ async fn triage_write_goes_through_the_actor_and_refreshes() {
     // Read-only: no actor, refused before anything leaves.
     let ro = sim::handle(Arc::clone(&world), "dev", true);
     assert_eq!(
-        security_fetch::perform(&ro, &write, &audit, "dev").await,
+        security_write::perform(&ro, &write, &audit, "dev").await,
         Err(CloudError::ReadOnly)
     );
     let f = run_fetch(
         cloud.read.as_ref(),
         &state.env.clone(),
-        state.security.findings_source(),
+        state.security.findings_source().into(),
+        state.now,
     )
     .await;
     update(&mut state, Event::Fetched(f));
@@ -219,10 +218,10 @@ async fn findings_with_nothing_optional_render_at_every_size() {
     let filters = state.security.filters.clone();
     update(
         &mut state,
-        Event::Fetched(Fetched::SecurityFindings(
+        Event::Fetched(Fetched::Security(SecurityFetched::Findings(
             filters,
             Ok(vec![Finding::default(), Finding::default()]),
-        )),
+        ))),
     );
     let detector = state
         .security
@@ -231,10 +230,10 @@ async fn findings_with_nothing_optional_render_at_every_size() {
         .unwrap_or_default();
     update(
         &mut state,
-        Event::Fetched(Fetched::GuardDutyFindings(
+        Event::Fetched(Fetched::Security(SecurityFetched::GuardDuty(
             detector,
             Ok(vec![ThreatFinding::default()]),
-        )),
+        ))),
     );
     for mode in 0..3 {
         match mode {

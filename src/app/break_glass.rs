@@ -6,7 +6,7 @@
 
 use std::sync::Mutex;
 
-use super::connect::Connector;
+use crate::app::connect::Connector;
 use crate::cloud::{CloudHandle, Elevation, Epoch, last_segment};
 use crate::config::Environment;
 
@@ -86,6 +86,10 @@ impl Connector for ElevatingConnector {
             Some((name, handle)) if *name == env.name => handle.clone(),
             _ => self.inner.connect(env),
         }
+    }
+
+    fn now(&self) -> Epoch {
+        self.inner.now()
     }
 }
 

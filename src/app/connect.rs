@@ -11,6 +11,10 @@ use crate::config::Environment;
 /// Makes the cloud for an environment (called at start and on `:env`).
 pub trait Connector: Send + Sync {
     fn connect(&self, env: &Environment) -> CloudHandle;
+    /// The clock the console runs on: wall-clock time, or the simulated account's.
+    fn now(&self) -> crate::cloud::Epoch {
+        crate::cloud::sim::wall_clock_now()
+    }
 }
 
 /// The built-in simulated account.
@@ -22,6 +26,12 @@ pub struct SimConnector {
 impl Connector for SimConnector {
     fn connect(&self, env: &Environment) -> CloudHandle {
         sim::handle(self.world.clone(), &env.name, self.read_only)
+    }
+
+    /// Ages, audit times, query ranges and the tail follow the simulated clock (which
+    /// runs faster with `OPSDECK_DEMO_SPEED`).
+    fn now(&self) -> crate::cloud::Epoch {
+        self.world.now()
     }
 }
 

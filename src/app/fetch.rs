@@ -1,20 +1,21 @@
 //! Runs fetches as tokio tasks: at most one in flight per source, with one queued
-//! behind it; results come back over a channel tagged with the environment
-//! generation so that answers for a previous environment are dropped.
+//! behind it; results come back over a channel tagged with the source they were made
+//! for and the environment generation, so that answers for a previous environment are
+//! dropped. Reads only: writes go to the write actor.
 
 use std::collections::HashSet;
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::dashboard_query::{DashboardTargets, dashboard_request};
-use super::source::{Fetched, Source};
-use crate::cloud::{CloudHandle, CloudRead};
+use super::dispatch::{Fetched, Source, run_fetch};
+use crate::cloud::{CloudHandle, Epoch};
 use crate::config::Environment;
 
 /// A finished fetch on its way back to the loop.
 #[derive(Debug)]
 pub struct FetchDone {
     pub generation: u64,
+    pub source: Source,
     pub fetched: Fetched,
 }
 
@@ -25,7 +26,8 @@ pub struct Fetcher {
     generation: u64,
     tx: UnboundedSender<FetchDone>,
     in_flight: HashSet<Source>,
-    queued: HashSet<Source>,
+    /// Queued behind the one in flight, with the clock at the request.
+    queued: std::collections::HashMap<Source, Epoch>,
 }
 
 impl Fetcher {
@@ -37,13 +39,18 @@ impl Fetcher {
             generation: 0,
             tx,
             in_flight: HashSet::new(),
-            queued: HashSet::new(),
+            queued: std::collections::HashMap::new(),
         }
     }
 
     /// The current generation; results of older ones are stale.
     pub fn generation(&self) -> u64 {
         self.generation
+    }
+
+    /// The cloud fetches go to.
+    pub fn cloud(&self) -> &CloudHandle {
+        &self.cloud
     }
 
     /// Point at another environment; everything in flight becomes stale.
@@ -56,11 +63,11 @@ impl Fetcher {
     }
 
     /// Fetch `source` now, or once the fetch in flight for it finishes.
-    pub fn request(&mut self, source: Source) {
+    pub fn request(&mut self, source: Source, now: Epoch) {
         if self.in_flight.contains(&source) {
-            self.queued.insert(source);
+            self.queued.insert(source, now);
         } else {
-            self.spawn(source);
+            self.spawn(source, now);
         }
     }
 
@@ -70,10 +77,9 @@ impl Fetcher {
         if done.generation != self.generation {
             return false;
         }
-        let source = done.fetched.source();
-        self.in_flight.remove(&source);
-        if self.queued.remove(&source) {
-            self.spawn(source);
+        self.in_flight.remove(&done.source);
+        if let Some(now) = self.queued.remove(&done.source) {
+            self.spawn(done.source.clone(), now);
         }
         true
     }
@@ -83,115 +89,84 @@ impl Fetcher {
         self.in_flight.len()
     }
 
-    /// Perform a confirmed Security triage write through the acting side; its answer
-    /// comes back as `Fetched::SecurityWritten`.
-    pub fn perform_security_write(
-        &mut self,
-        write: super::security_triage::SecurityWrite,
-        audit: crate::audit::AuditLog,
-    ) {
-        let cloud = self.cloud.clone();
-        let env = self.env.name.clone();
-        let tx = self.tx.clone();
-        let generation = self.generation;
-        tokio::spawn(async move {
-            let r = super::security_fetch::perform(&cloud, &write, &audit, &env).await;
-            let _ = tx.send(FetchDone {
-                generation,
-                fetched: Fetched::SecurityWritten(r),
-            });
-        });
+    /// Number of fetches queued behind one in flight.
+    pub fn queued(&self) -> usize {
+        self.queued.len()
     }
 
-    /// Save a Logs query through the acting side (`PutQueryDefinition`); its answer comes
-    /// back as a `Fetched::Logs`.
-    pub fn perform_logs_save(&mut self, definition: crate::cloud::QueryDefinition) {
-        let cloud = self.cloud.clone();
-        let tx = self.tx.clone();
-        let generation = self.generation;
-        tokio::spawn(async move {
-            let r = super::logs_source::save(&cloud, definition).await;
-            let _ = tx.send(FetchDone {
-                generation,
-                fetched: Fetched::Logs(r),
-            });
-        });
-    }
-
-    fn spawn(&mut self, source: Source) {
+    fn spawn(&mut self, source: Source, now: Epoch) {
         self.in_flight.insert(source.clone());
         let read = self.cloud.read.clone();
         let env = self.env.clone();
         let tx = self.tx.clone();
         let generation = self.generation;
         tokio::spawn(async move {
-            let fetched = run_fetch(read.as_ref(), &env, source).await;
+            let fetched = run_fetch(read.as_ref(), &env, source.clone(), now).await;
             // The loop may have exited; nothing to do then.
             let _ = tx.send(FetchDone {
                 generation,
+                source,
                 fetched,
             });
         });
     }
 }
 
-/// Fetch one source from `read` for `env`. The one place a `Source` becomes cloud calls.
-pub async fn run_fetch(read: &dyn CloudRead, env: &Environment, source: Source) -> Fetched {
-    let cluster = env.cluster.as_str();
-    match source {
-        Source::Identity => Fetched::Identity(read.caller_identity().await),
-        s @ (Source::SecurityFindings(_)
-        | Source::SecurityCompliance
-        | Source::SecurityDetectors
-        | Source::GuardDutyFindings(_)
-        | Source::SecurityHistory(_)
-        | Source::SecurityWrite) => match super::security_fetch::fetch(read, &s).await {
-            Some(f) => f,
-            None => Fetched::SecurityWritten(Err(crate::cloud::CloudError::Invalid(
-                "a write is not a fetch".into(),
-            ))),
-        },
-        Source::Logs(s) => Fetched::Logs(super::logs_source::fetch(read, s).await),
-        Source::EcsServices => Fetched::EcsServices(read.list_services(cluster).await),
-        Source::EcsTasks => Fetched::EcsTasks(read.list_tasks(cluster).await),
-        Source::ServiceDeployments(service) => {
-            let r = read.list_service_deployments(cluster, &service).await;
-            Fetched::ServiceDeployments(service, r)
-        }
-        Source::TaskDefinition(arn) => {
-            let r = read.describe_task_definition(&arn).await;
-            Fetched::TaskDefinition(arn, r)
-        }
-        Source::Cost(fetch) => {
-            let cache =
-                crate::cost_cache::CostCache::default_location_with_ttl(env.cost_cache_seconds);
-            let now = super::run::wall_clock();
-            let r = super::cost_fetch::run(read, cache.as_ref(), &env.name, &fetch, now).await;
-            Fetched::Cost(fetch, r)
-        }
-        Source::DashboardMetrics(key) => {
-            let targets = DashboardTargets::for_env(env, key.load_balancer.clone());
-            let request = dashboard_request(&targets, key.range, read.metrics_now());
-            Fetched::DashboardMetrics(key, read.get_metric_data(&request).await)
-        }
-        Source::DashboardAlarms(prefix) => {
-            let r = read.describe_alarms(&prefix).await;
-            Fetched::DashboardAlarms(prefix, r)
-        }
-        Source::DashboardErrors(window) => {
-            let end = read.metrics_now();
-            let r = read
-                .recent_errors(&env.log_groups, end.saturating_sub(window), end)
-                .await;
-            Fetched::DashboardErrors(window, r)
-        }
-        Source::DashboardServices => Fetched::DashboardServices(read.list_services(cluster).await),
-        Source::DashboardLoadBalancer(name) => {
-            let r = read.find_load_balancer(&name).await;
-            Fetched::DashboardLoadBalancer(name, r)
-        }
-        Source::DashboardDatabase => {
-            Fetched::DashboardDatabase(read.db_instance(&env.db_instance).await)
-        }
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use tokio::sync::mpsc;
+
+    use super::*;
+    use crate::cloud::sim::{self, SimClock, SimWorld};
+    use crate::config::Config;
+    use crate::panes::ecs::sources::EcsSource;
+
+    fn setup(env: &str) -> (Fetcher, mpsc::UnboundedReceiver<FetchDone>, Arc<SimWorld>) {
+        let world = SimWorld::new(42, SimClock::Fixed(1_788_220_800));
+        let config = Config::default();
+        let environment = config.environment(env).cloned().expect("env");
+        let (tx, rx) = mpsc::unbounded_channel();
+        let cloud = sim::handle(Arc::clone(&world), env, false);
+        (Fetcher::new(cloud, environment, tx), rx, world)
+    }
+
+    #[tokio::test]
+    async fn one_fetch_in_flight_per_source_and_one_queued() {
+        let (mut f, mut rx, _w) = setup("dev");
+        let s = Source::Ecs(EcsSource::Services);
+        f.request(s.clone(), 0);
+        f.request(s.clone(), 0);
+        f.request(s.clone(), 0);
+        assert_eq!(
+            (f.in_flight(), f.queued()),
+            (1, 1),
+            "one in flight, one queued"
+        );
+        let first = rx.recv().await.expect("answer");
+        assert!(f.finished(&first));
+        assert_eq!(
+            (f.in_flight(), f.queued()),
+            (1, 0),
+            "the queued one started"
+        );
+        let second = rx.recv().await.expect("answer");
+        assert!(f.finished(&second));
+        assert_eq!(f.in_flight(), 0);
+    }
+
+    #[tokio::test]
+    async fn answers_for_an_environment_left_are_dropped() {
+        let (mut f, mut rx, world) = setup("dev");
+        f.request(Source::Ecs(EcsSource::Services), 0);
+        let config = Config::default();
+        let prod = config.environment("prod").cloned().expect("prod");
+        f.switch(sim::handle(world, "prod", false), prod);
+        let stale = rx.recv().await.expect("answer");
+        assert!(!f.finished(&stale), "dev's answer after switching to prod");
+        f.request(Source::Ecs(EcsSource::Services), 0);
+        let fresh = rx.recv().await.expect("answer");
+        assert!(f.finished(&fresh));
     }
 }

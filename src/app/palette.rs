@@ -1,6 +1,6 @@
 //! The `:` command palette: parsing commands and suggesting completions.
 
-use super::pane::Pane;
+use crate::panes::id::Pane;
 
 /// A command typed in the palette.
 #[derive(Debug, Clone, PartialEq, Eq)]

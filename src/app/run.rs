@@ -1,78 +1,81 @@
-//! The event loop: input, ticks and fetch results in; coalesced redraws out.
-//!
-//! The UI never awaits I/O: fetches run as tokio tasks and report over a channel.
-//! State changes set a dirty flag; frames are drawn at most once per frame interval.
+//! The event loop: input, ticks, fetch results and write outcomes in; coalesced redraws
+//! out. The UI never awaits I/O: fetches run as tokio tasks (the fetcher), writes in the
+//! write actor, and both report over channels. State changes set a dirty flag; frames
+//! are drawn at most once per frame interval by the `draw` callback.
 
 use std::io;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use crossterm::event::{Event as TermEvent, EventStream};
 use futures::StreamExt;
-use ratatui::Terminal;
-use ratatui::backend::Backend;
 use tokio::sync::mpsc;
 use tokio::time::{Instant, interval, sleep_until};
 
-use super::break_glass::{BreakGlassBanner, ElevatingConnector};
+use super::actor::WriteActor;
+use super::break_glass::ElevatingConnector;
 use super::connect::Connector;
+use super::event::{Effect, Event};
 use super::fetch::Fetcher;
-use super::runbook_driver::RunbookDriver;
 use super::state::AppState;
-use super::update::{Effect, Event, due_fetches, update};
+use super::update::{due_fetches, update};
 use crate::audit::AuditLog;
-use crate::cloud::Epoch;
-use crate::ui;
 use crate::level::Level;
-use crate::ui::theme::Theme;
 
 /// Shortest time between two frames (~60 fps cap).
 pub const FRAME_INTERVAL: Duration = Duration::from_millis(16);
 /// How often the clock ticks (ages, schedules).
 pub const TICK_INTERVAL: Duration = Duration::from_secs(1);
 
-/// Current wall-clock time in Unix seconds.
-pub fn wall_clock() -> Epoch {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as Epoch)
+/// What the loop needs from the terminal side: drawing a frame, switching the theme,
+/// copying to the clipboard. The `ui` layer implements it; the loop never names `ui`.
+pub trait Frontend {
+    /// Draw one frame of `state`.
+    fn draw(&mut self, state: &AppState) -> io::Result<()>;
+    /// Load theme `name`; an error message when it cannot be loaded.
+    fn set_theme(&mut self, name: &str, no_color: bool) -> Result<(), String>;
+    /// Put `text` on the clipboard (OSC 52).
+    fn copy(&mut self, text: &str) -> io::Result<()>;
 }
 
-/// Run the console until the user quits.
-pub async fn run<B: Backend>(
-    terminal: &mut Terminal<B>,
+/// Run the console until the user quits (or `stop` resolves: a signal).
+pub async fn run(
+    screen: &mut dyn Frontend,
     mut state: AppState,
     connector: Box<dyn Connector>,
-) -> io::Result<()>
-where
-    B::Error: Into<io::Error>,
-{
+    stop: impl std::future::Future<Output = ()>,
+) -> io::Result<()> {
     let connector = ElevatingConnector::new(connector);
     let (tx, mut rx) = mpsc::unbounded_channel();
     let mut fetcher = Fetcher::new(connector.connect(&state.env), state.env.clone(), tx);
-    let (runbook_tx, mut runbook_rx) = mpsc::unbounded_channel();
-    let mut driver = RunbookDriver::new(runbook_tx, AuditLog::new(AuditLog::default_path()));
+    let (actor_tx, mut actor_rx) = mpsc::unbounded_channel();
+    let mut actor = WriteActor::new(actor_tx, AuditLog::for_mode(state.demo));
     let mut input = EventStream::new();
     let mut ticker = interval(TICK_INTERVAL);
     let mut dirty = true;
     let mut last_draw: Option<Instant> = None;
+    tokio::pin!(stop);
 
-    state.now = wall_clock();
-    state.logs.data_dir = super::logs_history::data_dir(state.demo);
+    state.now = connector.now();
+    state.logs.data_dir = crate::panes::logs::history::data_dir(state.demo);
     let initial = due_fetches(&mut state, false);
-    apply(&mut state, &mut fetcher, &mut driver, &connector, initial);
+    let mut io = Io {
+        fetcher: &mut fetcher,
+        actor: &mut actor,
+        connector: &connector,
+    };
+    io.apply(&mut state, screen, initial);
 
     loop {
         let now = Instant::now();
         let next_frame = last_draw.map_or(now, |t| t + FRAME_INTERVAL);
         if dirty && now >= next_frame {
-            terminal
-                .draw(|frame| ui::draw(frame, &state))
-                .map_err(Into::into)?;
+            screen.draw(&state)?;
             dirty = false;
             last_draw = Some(now);
         }
         let redraw_at = dirty.then_some(next_frame);
         let effects = tokio::select! {
+            () = &mut stop => break,
             maybe = input.next() => match maybe {
                 Some(Ok(TermEvent::Key(key))) => update(&mut state, Event::Key(key)),
                 Some(Ok(TermEvent::Resize(_, _))) => update(&mut state, Event::Resize),
@@ -86,69 +89,117 @@ where
                 }
                 update(&mut state, Event::Fetched(done.fetched))
             }
-            Some(msg) = runbook_rx.recv() => update(&mut state, Event::Runbook(msg)),
-            _ = ticker.tick() => update(&mut state, Event::Tick(wall_clock())),
+            Some(event) = actor_rx.recv() => update(&mut state, event),
+            _ = ticker.tick() => update(&mut state, Event::Tick(connector.now())),
             _ = sleep_until(redraw_at.unwrap_or(now)), if redraw_at.is_some() => continue,
         };
         dirty = true;
-        apply(&mut state, &mut fetcher, &mut driver, &connector, effects);
+        let mut io = Io {
+            fetcher: &mut fetcher,
+            actor: &mut actor,
+            connector: &connector,
+        };
+        io.apply(&mut state, screen, effects);
         if state.quit {
             break;
         }
     }
+    tracing::info!(env = %state.env.name, "console stopped");
     Ok(())
 }
 
-/// Perform the reducer's effects.
-fn apply(
-    state: &mut AppState,
-    fetcher: &mut Fetcher,
-    driver: &mut RunbookDriver,
-    connector: &ElevatingConnector,
-    effects: Vec<Effect>,
-) {
-    for effect in effects {
+/// The loop's I/O, borrowed for one batch of effects.
+struct Io<'a> {
+    fetcher: &'a mut Fetcher,
+    actor: &'a mut WriteActor,
+    connector: &'a ElevatingConnector,
+}
+
+impl Io<'_> {
+    /// Perform the reducer's effects; what they report goes back through the reducer.
+    fn apply(&mut self, state: &mut AppState, screen: &mut dyn Frontend, effects: Vec<Effect>) {
+        let mut queue = effects;
+        while !queue.is_empty() {
+            let mut next = Vec::new();
+            for effect in queue {
+                if let Some(event) = self.perform(state, screen, effect) {
+                    next.extend(update(state, event));
+                }
+            }
+            queue = next;
+        }
+    }
+
+    fn perform(
+        &mut self,
+        state: &mut AppState,
+        screen: &mut dyn Frontend,
+        effect: Effect,
+    ) -> Option<Event> {
         match effect {
-            Effect::Fetch(source) => fetcher.request(source),
+            Effect::Fetch(source) => self.fetcher.request(source, state.now),
             Effect::SwitchEnv(_) => {
                 tracing::info!(env = %state.env.name, "switching environment");
-                fetcher.switch(connector.connect(&state.env), state.env.clone());
+                self.fetcher
+                    .switch(self.connector.connect(&state.env), state.env.clone());
             }
-            Effect::SetTheme(name) => match Theme::load(&name) {
-                Ok(theme) => {
-                    state.theme = if state.no_color {
-                        theme.without_color()
-                    } else {
-                        theme
-                    };
-                    state.status = Some((format!("theme {name}"), Level::Ok));
-                }
-                Err(e) => state.status = Some((e.to_string(), Level::Warning)),
-            },
-            Effect::SecurityWrite(write) => fetcher.perform_security_write(write, driver.audit()),
-            Effect::Logs(e) => super::logs_effect::perform(state, fetcher, e),
-            Effect::Runbook(request) => driver.handle(*request, &state.env, connector),
-            Effect::Elevate { env, elevation } => {
-                let banner = BreakGlassBanner::new(&env, &elevation, state.now);
-                state.status = Some((
-                    format!(
-                        "break-glass: acting as {} on {env} (credentials in memory only)",
-                        elevation.assumed_arn
+            Effect::SetTheme(name) => {
+                return Some(match screen.set_theme(&name, state.no_color) {
+                    Ok(()) => {
+                        state.theme_name = name.clone();
+                        Event::Performed(format!("theme {name}"), Level::Ok)
+                    }
+                    Err(e) => Event::Performed(e, Level::Warning),
+                });
+            }
+            Effect::Write(write) => self.actor.perform(write, &state.env, self.connector),
+            Effect::Copy(text) => {
+                return Some(match screen.copy(&text) {
+                    Ok(()) => Event::Performed(
+                        format!(
+                            "copied {} bytes (OSC 52; the terminal must allow it)",
+                            text.len()
+                        ),
+                        Level::Ok,
                     ),
-                    Level::Critical,
-                ));
-                state.break_glass = Some(banner);
-                connector.open(&env, elevation.handle);
+                    Err(e) => Event::Performed(format!("copy failed: {e}"), Level::Warning),
+                });
+            }
+            Effect::WriteFile {
+                paths,
+                contents,
+                announce,
+            } => {
+                return match crate::panes::logs::history::write_first(&paths, &contents) {
+                    Ok(path) if announce => {
+                        let path = std::path::absolute(&path).unwrap_or(path);
+                        Some(Event::Performed(
+                            format!("wrote {}", path.display()),
+                            Level::Ok,
+                        ))
+                    }
+                    Ok(_) => None,
+                    Err(e) => Some(Event::Performed(
+                        format!("write failed: {e}"),
+                        Level::Warning,
+                    )),
+                };
+            }
+            Effect::Elevate { env, elevation } => {
+                self.connector.open(&env, elevation.handle);
                 if env == state.env.name {
-                    fetcher.switch(connector.connect(&state.env), state.env.clone());
+                    self.fetcher
+                        .switch(self.connector.connect(&state.env), state.env.clone());
                 }
             }
             Effect::DropElevation => {
-                if connector.close() {
-                    fetcher.switch(connector.connect(&state.env), state.env.clone());
+                if self.connector.close() {
+                    self.fetcher
+                        .switch(self.connector.connect(&state.env), state.env.clone());
                 }
             }
             Effect::Quit => state.quit = true,
         }
+        None
     }
 }

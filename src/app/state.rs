@@ -1,20 +1,18 @@
-//! The whole console state. The UI draws from it; only `update` changes it.
+//! The whole console state. The UI draws from it; only the reducer (`update`) changes it.
 
-use std::collections::HashMap;
-
-use super::cost_state::CostState;
-use super::dashboard_state::DashboardState;
-use super::ecs_state::EcsState;
-use super::loadable::Loadable;
-use super::logs_state::LogsState;
-use super::pane::Pane;
-use super::runbooks_state::{Flow, RunbooksState};
-use super::security_state::SecurityState;
-use super::source::Source;
+use super::break_glass::BreakGlassBanner;
 use crate::cloud::{CallerIdentity, Epoch};
 use crate::config::{Config, Environment};
 use crate::level::Level;
-use crate::ui::theme::Theme;
+use crate::panes::Pane;
+use crate::panes::cost::CostState;
+use crate::panes::dashboard::DashboardState;
+use crate::panes::ecs::EcsState;
+use crate::panes::kit::{ListState, Loadable, PaneState};
+use crate::panes::logs::LogsState;
+use crate::panes::runbooks::RunbooksState;
+use crate::panes::runbooks::state::Flow;
+use crate::panes::security::SecurityState;
 
 /// What the keyboard is talking to.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -29,12 +27,10 @@ pub enum Mode {
     Help,
 }
 
-/// How often each source refreshes, in seconds.
-pub const ECS_REFRESH_SECONDS: i64 = 15;
 /// Identity is re-checked rarely (credentials can expire).
 pub const IDENTITY_REFRESH_SECONDS: i64 = 300;
-/// Back-off before retrying a failed source.
-pub const RETRY_SECONDS: i64 = 30;
+/// A status message disappears after this many ticks (seconds of wall time).
+pub const STATUS_TICKS: u32 = 10;
 
 /// The console's state.
 #[derive(Debug, Clone)]
@@ -43,16 +39,21 @@ pub struct AppState {
     pub env: Environment,
     pub demo: bool,
     pub read_only: bool,
-    pub theme: Theme,
+    /// The colour theme's name (the loop holds the loaded theme; the UI draws with it).
+    pub theme_name: String,
+    /// Themes `:theme` completes (built-in and the user's).
+    pub theme_names: Vec<String>,
     pub no_color: bool,
-    /// Wall-clock (or simulated) time of the last tick.
+    /// The console's clock: wall-clock time, or the simulated account's in demo mode.
     pub now: Epoch,
     pub pane: Pane,
     pub mode: Mode,
     pub identity: Loadable<CallerIdentity>,
+    /// When the identity was last requested.
+    pub identity_requested: Option<Epoch>,
+    pub dashboard: DashboardState,
     pub ecs: EcsState,
     pub cost: CostState,
-    pub dashboard: DashboardState,
     pub security: SecurityState,
     pub logs: LogsState,
     pub runbooks: RunbooksState,
@@ -61,39 +62,46 @@ pub struct AppState {
     pub help_scroll: u16,
     /// One-line message in the footer.
     pub status: Option<(String, Level)>,
+    /// Ticks the status message has been shown (it expires after `STATUS_TICKS`).
+    pub status_age: u32,
     /// The open break-glass session, if any (shown in the header until it ends).
-    pub break_glass: Option<super::break_glass::BreakGlassBanner>,
-    /// When each source was last requested (for schedules and back-off).
-    pub last_requested: HashMap<Source, Epoch>,
+    pub break_glass: Option<BreakGlassBanner>,
     pub quit: bool,
 }
 
 impl AppState {
     /// A fresh state for `env` of `config`.
-    pub fn new(config: Config, env: Environment, theme: Theme, now: Epoch) -> AppState {
+    pub fn new(config: Config, env: Environment, now: Epoch) -> AppState {
+        let theme_name = config
+            .theme
+            .clone()
+            .unwrap_or_else(|| "default".to_string());
+        let cost = CostState::default().for_new_environment(&env.name);
         AppState {
             config,
             env,
             demo: false,
             read_only: false,
-            theme,
+            theme_name,
+            theme_names: Vec::new(),
             no_color: false,
             now,
             // The pane an on-call engineer opens first: is prod healthy, which tier hurts.
             pane: Pane::Dashboard,
             mode: Mode::Normal,
             identity: Loadable::default(),
-            ecs: EcsState::default(),
-            cost: CostState::default(),
+            identity_requested: None,
             dashboard: DashboardState::default(),
+            ecs: EcsState::default(),
+            cost,
             security: SecurityState::default(),
             logs: LogsState::default(),
             runbooks: RunbooksState::default(),
             palette_input: String::new(),
             help_scroll: 0,
             status: None,
+            status_age: 0,
             break_glass: None,
-            last_requested: HashMap::new(),
             quit: false,
         }
     }
@@ -101,15 +109,15 @@ impl AppState {
     /// Forget everything fetched (after switching environment).
     pub fn clear_data(&mut self) {
         self.identity = Loadable::default();
+        self.identity_requested = None;
         self.ecs = EcsState::default();
         self.security = SecurityState::default();
         self.logs.reset();
-        self.cost = self.cost.for_new_environment();
+        self.cost = self.cost.for_new_environment(&self.env.name);
         self.dashboard = DashboardState {
             range: self.dashboard.range,
             ..DashboardState::default()
         };
-        self.last_requested.clear();
         // A plan or confirmation belongs to the environment it was made for; a run in
         // progress (or its result) stays visible.
         if !matches!(self.runbooks.flow, Flow::Running { .. } | Flow::Done { .. }) {
@@ -117,35 +125,28 @@ impl AppState {
         }
     }
 
+    /// Show `text` in the footer (it expires after `STATUS_TICKS` or at the next key).
+    pub fn set_status(&mut self, text: impl Into<String>, level: Level) {
+        self.status = Some((text.into(), level));
+        self.status_age = 0;
+    }
+
     /// Age in seconds of the oldest data the current pane shows.
     pub fn pane_data_age(&self) -> Option<i64> {
-        match self.pane {
-            Pane::Ecs => {
-                let a = self.ecs.services.age(self.now);
-                let b = self.ecs.tasks.age(self.now);
-                a.max(b)
-            }
-            Pane::Cost => self.cost.data_age(self.now),
-            Pane::Dashboard => {
-                let d = &self.dashboard;
-                d.metrics.age(self.now).max(d.alarms.age(self.now))
-            }
-            Pane::Security => self.security.findings.age(self.now),
-            Pane::Logs => self.logs.data_age(self.now),
-            Pane::Runbooks => None,
-        }
+        let now = self.now;
+        crate::with_pane_ref!(self, self.pane, |p| p.data_age(now))
+    }
+
+    /// True while any source of the current pane (or the identity) is being fetched.
+    pub fn loading(&self) -> bool {
+        self.identity.loading || crate::with_pane_ref!(self, self.pane, |p| p.loading())
     }
 
     /// The list the `/` filter and movement keys act on, if the pane has one.
-    pub fn focused_list(&mut self) -> Option<&mut super::list::ListState> {
-        match self.pane {
-            Pane::Ecs => Some(self.ecs.focused_list()),
-            Pane::Cost => None,
-            Pane::Dashboard => None,
-            Pane::Security => Some(self.security.focused_list()),
-            Pane::Logs => Some(self.logs.focused_list()),
-            Pane::Runbooks => self.runbooks.focused_list(),
-        }
+    pub fn focused_list(&mut self) -> Option<&mut ListState> {
+        let s = self;
+        let pane = s.pane;
+        crate::with_pane!(s, pane, |p, _ctx| PaneState::focused_list(p))
     }
 
     /// True when the current environment needs typed confirmation for writes.

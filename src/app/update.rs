@@ -1,81 +1,41 @@
 //! The reducer: applies one event to the state and returns the effects to run.
 //!
-//! It never does I/O; the event loop (`run.rs`) performs the effects (fetches,
-//! environment and theme switches), so tests can drive the console key by key.
+//! It never does I/O; the event loop (`run.rs`) performs the effects (fetches, writes,
+//! environment and theme switches) and reports back as events, so tests can drive the
+//! console key by key. Keys go to the pane first (so a pane owns `esc` while it shows a
+//! plan, a detail or a popup), then to the console's own keys.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+use super::dispatch::{Fetched, Source};
+pub use super::event::{Effect, Event, WriteDone};
 use super::palette::{self, PaletteCommand};
-use super::pane::Pane;
-use super::schedule::Schedule;
-use super::source::{Fetched, Source};
-use super::state::{AppState, IDENTITY_REFRESH_SECONDS, Mode};
-use crate::cloud::Epoch;
+use super::state::{AppState, IDENTITY_REFRESH_SECONDS, Mode, STATUS_TICKS};
 use crate::level::Level;
-
-/// Something that happened.
-#[derive(Debug, Clone)]
-pub enum Event {
-    Key(KeyEvent),
-    /// A second passed; `now` is the current time.
-    Tick(Epoch),
-    /// A fetch finished.
-    Fetched(Fetched),
-    /// The terminal changed size (only a redraw is needed).
-    Resize,
-    /// Progress or a result of a runbook run.
-    Runbook(super::runbooks_state::RunbookMsg),
-}
-
-/// Something the event loop must do.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    Fetch(Source),
-    /// The state already points at the new environment; rebuild the cloud for it.
-    SwitchEnv(String),
-    SetTheme(String),
-    /// Perform a confirmed Security triage write through the acting side.
-    SecurityWrite(super::security_triage::SecurityWrite),
-    /// A Logs pane side effect (save a query, copy a row, write a file).
-    Logs(super::logs_effect::LogsEffect),
-    /// Plan, execute, roll back or cancel a runbook run.
-    Runbook(Box<super::runbooks_state::RunbookRequest>),
-    /// A break-glass session opened on `env`: act with it from now on.
-    Elevate {
-        env: String,
-        elevation: Box<crate::cloud::Elevation>,
-    },
-    /// The break-glass session ended (expiry or `:drop-break-glass`): drop it.
-    DropElevation,
-    Quit,
-}
+use crate::panes::Pane;
+use crate::panes::kit::{PaneState, Reply, Request};
+use crate::panes::runbooks::request::RunbookMsg;
+use crate::{pane_ctx, with_pane};
 
 /// Apply `event`, returning the effects to run (fetches that became due included).
 pub fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
     let mut effects = Vec::new();
     match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => {
+            // A status message lasts until the next action.
+            state.status = None;
             let before = state.pane;
             on_key(state, key, &mut effects);
-            if before == Pane::Logs && state.pane != Pane::Logs {
-                let stops = state.logs.leave(state.now);
-                effects.extend(stops.into_iter().map(Effect::Fetch));
+            if before != state.pane {
+                leave_pane(state, before, &mut effects);
             }
         }
         Event::Key(_) | Event::Resize => {}
-        Event::Tick(now) => {
-            state.now = now;
-            if state.break_glass.as_ref().is_some_and(|b| b.expired(now)) {
-                state.break_glass = None;
-                state.status = Some((
-                    "break-glass session expired: its credentials are dropped".into(),
-                    Level::Warning,
-                ));
-                effects.push(Effect::DropElevation);
-            }
-        }
-        Event::Fetched(f) => on_fetched(state, f),
+        Event::Tick(now) => on_tick(state, now, &mut effects),
+        Event::Fetched(f) => on_fetched(state, f, &mut effects),
         Event::Runbook(msg) => on_runbook(state, msg, &mut effects),
+        Event::Written(done) => on_written(state, done),
+        Event::Performed(text, level) => state.set_status(text, level),
     }
     if !state.quit {
         effects.extend(due_fetches(state, false));
@@ -83,23 +43,70 @@ pub fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
     effects
 }
 
+fn on_tick(state: &mut AppState, now: crate::cloud::Epoch, effects: &mut Vec<Effect>) {
+    state.now = now;
+    if state.status.is_some() {
+        state.status_age = state.status_age.saturating_add(1);
+        if state.status_age >= STATUS_TICKS {
+            state.status = None;
+        }
+    }
+    if state.break_glass.as_ref().is_some_and(|b| b.expired(now)) {
+        state.break_glass = None;
+        state.set_status(
+            "break-glass session expired: its credentials are dropped",
+            Level::Warning,
+        );
+        effects.push(Effect::DropElevation);
+    }
+}
+
+/// Leaving pane `left`: what it sends on the way out (a running query is stopped).
+fn leave_pane(state: &mut AppState, left: Pane, effects: &mut Vec<Effect>) {
+    let s = state;
+    let stops: Vec<Source> = with_pane!(s, left, |p, ctx| p
+        .leave(&ctx)
+        .into_iter()
+        .map(Source::from)
+        .collect());
+    effects.extend(stops.into_iter().map(Effect::Fetch));
+}
+
 /// A runbook message; a break-glass session a run opened leaves the summary (so it is
-/// held in one place only) and becomes an `Elevate` effect.
-fn on_runbook(
-    state: &mut AppState,
-    msg: super::runbooks_state::RunbookMsg,
-    effects: &mut Vec<Effect>,
-) {
-    use super::runbooks_state::{Flow, RunbookMsg};
+/// held in one place only) and becomes an `Elevate` effect — only when the run ended
+/// verified (the announcement was published); otherwise its credentials are dropped.
+fn on_runbook(state: &mut AppState, msg: RunbookMsg, effects: &mut Vec<Effect>) {
+    use crate::panes::runbooks::state::Flow;
     let msg = match msg {
         RunbookMsg::Finished(mut summary) => {
+            let elevation = summary.elevation.take();
             if let (Some(elevation), Flow::Running { prepared, .. }) =
-                (summary.elevation.take(), &state.runbooks.flow)
+                (elevation, &state.runbooks.flow)
             {
-                effects.push(Effect::Elevate {
-                    env: prepared.env.name.clone(),
-                    elevation: Box::new(elevation),
-                });
+                if summary.status == crate::runbook::engine::RunStatus::Verified {
+                    let env = prepared.env.name.clone();
+                    state.break_glass = Some(super::break_glass::BreakGlassBanner::new(
+                        &env, &elevation, state.now,
+                    ));
+                    state.status = Some((
+                        format!(
+                            "break-glass: acting as {} on {env} (credentials in memory only)",
+                            elevation.assumed_arn
+                        ),
+                        Level::Critical,
+                    ));
+                    state.status_age = 0;
+                    effects.push(Effect::Elevate {
+                        env: prepared.env.name.clone(),
+                        elevation: Box::new(elevation),
+                    });
+                } else {
+                    drop(elevation);
+                    state.set_status(
+                        "break-glass run did not verify: its session was dropped, nothing is elevated",
+                        Level::Warning,
+                    );
+                }
             }
             RunbookMsg::Finished(summary)
         }
@@ -108,40 +115,82 @@ fn on_runbook(
     state.runbooks.apply(msg, state.now);
 }
 
+fn on_written(state: &mut AppState, done: WriteDone) {
+    let (text, level) = match done {
+        WriteDone::Triage(r) => state.security.written(r),
+        WriteDone::SavedQuery(def, r) => state.logs.saved(&def, &r),
+    };
+    state.set_status(text, level);
+}
+
 fn on_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>) {
     if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
         quit(state, effects);
         return;
     }
-    if state.mode == Mode::Normal && state.pane == Pane::Security && state.security.captures_keys()
-    {
-        super::security_state::route_key(state, key, effects);
-        return;
-    }
-    if state.mode == Mode::Normal && state.pane == Pane::Runbooks && state.runbooks.captures_text()
-    {
-        runbook_key(state, key, effects);
-        return;
-    }
-    if state.mode == Mode::Normal && state.pane == Pane::Logs && state.logs.captures_keys() {
-        super::logs_state::route_key(state, key, effects);
-        return;
-    }
     match state.mode {
-        Mode::Help => on_help_key(state, key),
-        Mode::Filter => on_filter_key(state, key),
-        Mode::Palette => on_palette_key(state, key, effects),
-        Mode::Normal => on_normal_key(state, key, effects),
+        Mode::Help => return on_help_key(state, key),
+        Mode::Filter => return on_filter_key(state, key),
+        Mode::Palette => return on_palette_key(state, key, effects),
+        Mode::Normal => {}
     }
+    // The pane first: it may own the key (esc leaving its plan, a popup, typed text).
+    let pane = state.pane;
+    let s = &mut *state;
+    let reply: Reply<Source> = with_pane!(s, pane, |p, ctx| {
+        let r = p.on_key(key, &ctx);
+        p.record_fetches(&ctx, &r.fetch);
+        r.map(Source::from)
+    });
+    let captured = {
+        let s = &*state;
+        crate::with_pane_ref!(s, pane, |p| p.captures_keys())
+    };
+    let handled = reply.handled;
+    apply_reply(state, reply, effects);
+    if handled || captured {
+        return;
+    }
+    on_console_key(state, key, effects);
 }
 
-fn runbook_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>) {
-    let (request, status) = state.runbooks.on_key(key, &state.env, state.read_only);
-    if let Some(r) = request {
-        effects.push(Effect::Runbook(Box::new(r)));
+/// Carry out a pane's reply: fetches, status line and requests.
+pub fn apply_reply(state: &mut AppState, reply: Reply<Source>, effects: &mut Vec<Effect>) {
+    // The pane recorded its fetches as requested before mapping them.
+    effects.extend(reply.fetch.into_iter().map(Effect::Fetch));
+    if let Some((text, level)) = reply.status {
+        state.set_status(text, level);
     }
-    if let Some(s) = status {
-        state.status = Some((s, Level::Warning));
+    for request in reply.requests {
+        match request {
+            Request::GoTo(p) => state.pane = p,
+            Request::OpenRunbook {
+                runbook,
+                fields,
+                announce,
+            } => match state
+                .runbooks
+                .open_with(&runbook, &fields, &state.env, state.read_only)
+            {
+                Ok(()) => {
+                    state.pane = Pane::Runbooks;
+                    state.set_status(announce, Level::Ok);
+                }
+                Err(why) => state.set_status(why, Level::Warning),
+            },
+            Request::Write(w) => effects.push(Effect::Write(w)),
+            Request::Copy(text) => effects.push(Effect::Copy(text)),
+            Request::WriteFile {
+                paths,
+                contents,
+                announce,
+            } => effects.push(Effect::WriteFile {
+                paths,
+                contents,
+                announce,
+            }),
+            Request::Refresh => effects.extend(due_fetches(state, true)),
+        }
     }
 }
 
@@ -160,6 +209,8 @@ fn on_help_key(state: &mut AppState, key: KeyEvent) {
             state.help_scroll = state.help_scroll.saturating_add(1)
         }
         KeyCode::Char('k') | KeyCode::Up => state.help_scroll = state.help_scroll.saturating_sub(1),
+        KeyCode::PageDown => state.help_scroll = state.help_scroll.saturating_add(10),
+        KeyCode::PageUp => state.help_scroll = state.help_scroll.saturating_sub(10),
         _ => {}
     }
 }
@@ -186,6 +237,13 @@ fn on_filter_key(state: &mut AppState, key: KeyEvent) {
         }
         _ => {}
     }
+    filter_changed(state);
+}
+
+fn filter_changed(state: &mut AppState) {
+    let pane = state.pane;
+    let s = state;
+    with_pane!(s, pane, |p, _ctx| p.filter_changed());
 }
 
 fn on_palette_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>) {
@@ -194,10 +252,10 @@ fn on_palette_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>
         KeyCode::Backspace if state.palette_input.pop().is_none() => state.mode = Mode::Normal,
         KeyCode::Tab => {
             let envs = state.config.environment_names();
-            let themes = crate::ui::theme::theme_names();
-            if let Some(first) = palette::suggestions(&state.palette_input, &envs, &themes)
-                .into_iter()
-                .next()
+            if let Some(first) =
+                palette::suggestions(&state.palette_input, &envs, &state.theme_names)
+                    .into_iter()
+                    .next()
             {
                 state.palette_input = first;
             }
@@ -207,7 +265,7 @@ fn on_palette_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>
             let line = std::mem::take(&mut state.palette_input);
             match palette::parse(&line) {
                 Ok(cmd) => run_command(state, cmd, effects),
-                Err(e) => state.status = Some((e, Level::Warning)),
+                Err(e) => state.set_status(e, Level::Warning),
             }
         }
         KeyCode::Char(c) if !c.is_control() => state.palette_input.push(c),
@@ -219,21 +277,29 @@ fn run_command(state: &mut AppState, cmd: PaletteCommand, effects: &mut Vec<Effe
     match cmd {
         PaletteCommand::Env(name) => switch_env(state, &name, effects),
         PaletteCommand::Theme(name) => effects.push(Effect::SetTheme(name)),
-        PaletteCommand::Pane(p) => state.pane = p,
+        PaletteCommand::Pane(p) => go_to(state, p, effects),
         PaletteCommand::Refresh => effects.extend(due_fetches(state, true)),
         PaletteCommand::Help => state.mode = Mode::Help,
         PaletteCommand::DropBreakGlass => {
             if state.break_glass.take().is_some() {
-                state.status = Some((
-                    "break-glass session ended: its credentials are dropped".into(),
+                state.set_status(
+                    "break-glass session ended: its credentials are dropped",
                     Level::Ok,
-                ));
+                );
                 effects.push(Effect::DropElevation);
             } else {
-                state.status = Some(("no break-glass session is open".into(), Level::Ok));
+                state.set_status("no break-glass session is open", Level::Ok);
             }
         }
         PaletteCommand::Quit => quit(state, effects),
+    }
+}
+
+fn go_to(state: &mut AppState, pane: Pane, effects: &mut Vec<Effect>) {
+    let before = state.pane;
+    state.pane = pane;
+    if before != pane {
+        leave_pane(state, before, effects);
     }
 }
 
@@ -241,30 +307,30 @@ fn run_command(state: &mut AppState, cmd: PaletteCommand, effects: &mut Vec<Effe
 pub fn switch_env(state: &mut AppState, name: &str, effects: &mut Vec<Effect>) {
     match state.config.environment(name) {
         Some(env) if env.name == state.env.name => {
-            state.status = Some((format!("already on {name}"), Level::Ok));
+            state.set_status(format!("already on {name}"), Level::Ok);
         }
         Some(env) => {
             // A query still running in the old environment is stopped there.
-            let stops = state.logs.leave(state.now);
-            effects.extend(stops.into_iter().map(Effect::Fetch));
+            let stops = state.logs.leave_now(state.now);
+            effects.extend(stops.into_iter().map(|s| Effect::Fetch(Source::Logs(s))));
             state.env = env.clone();
             state.clear_data();
-            state.status = Some((format!("switched to {name}"), Level::Ok));
+            state.set_status(format!("switched to {name}"), Level::Ok);
             effects.push(Effect::SwitchEnv(name.to_string()));
         }
         None => {
-            state.status = Some((
+            state.set_status(
                 format!(
                     "unknown environment {name:?}; known: {}",
                     state.config.environment_names().join(", ")
                 ),
                 Level::Warning,
-            ));
+            );
         }
     }
 }
 
-fn on_normal_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>) {
+fn on_console_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>) {
     match key.code {
         KeyCode::Char('q') => quit(state, effects),
         KeyCode::Char('?') => state.mode = Mode::Help,
@@ -275,218 +341,77 @@ fn on_normal_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>)
         KeyCode::Char('/') if state.focused_list().is_some() => state.mode = Mode::Filter,
         KeyCode::Char(c @ '1'..='9') => {
             if let Some(p) = Pane::ALL.get(c as usize - '1' as usize) {
-                state.pane = *p;
+                go_to(state, *p, effects);
             }
         }
         KeyCode::Char('r') => {
             effects.extend(due_fetches(state, true));
-            state.status = Some(("refreshing".into(), Level::Ok));
+            state.set_status("refreshing", Level::Ok);
         }
-        KeyCode::Esc if state.pane == Pane::Security && state.security.back() => {}
         KeyCode::Esc => {
             if let Some(list) = state.focused_list() {
                 list.filter.clear();
             }
-            state.status = None;
+            filter_changed(state);
         }
-        _ => match state.pane {
-            Pane::Ecs => state.ecs.on_key(key),
-            Pane::Cost => state.cost.on_key(key),
-            Pane::Dashboard => state.dashboard.on_key(key),
-            Pane::Security => super::security_state::route_key(state, key, effects),
-            Pane::Logs => super::logs_state::route_key(state, key, effects),
-            Pane::Runbooks => runbook_key(state, key, effects),
-        },
+        _ => {}
     }
 }
 
-fn on_fetched(state: &mut AppState, fetched: Fetched) {
-    let now = state.now;
-    match (fetched.source().pane(), fetched) {
-        (_, Fetched::Identity(r)) => state.identity.set(r, now),
-        (_, Fetched::SecurityWritten(r)) => state.status = Some(state.security.written(r)),
-        (Some(Pane::Security), f) => state.security.apply(f, now),
-        (Some(Pane::Ecs), f) => state.ecs.apply(f, now),
-        (Some(Pane::Cost), f) => state.cost.apply(f, now),
-        (Some(Pane::Dashboard), f) => state.dashboard.apply(f, now),
-        (Some(Pane::Runbooks), _) => {}
-        (Some(Pane::Logs), f) => {
-            if let Fetched::Logs(f) = f {
-                super::logs_state::apply(state, f);
-            }
-        }
-        (None, _) => {}
+fn on_fetched(state: &mut AppState, fetched: Fetched, effects: &mut Vec<Effect>) {
+    if let Fetched::Identity(r) = fetched {
+        let now = state.now;
+        state.identity.set(r, now);
+        return;
     }
+    let s = &mut *state;
+    let ctx = pane_ctx!(s);
+    /// Apply to pane `$p`, recording the fetches its reply asks for.
+    macro_rules! to {
+        ($p:expr, $f:expr) => {{
+            let r = $p.apply($f, &ctx);
+            $p.record_fetches(&ctx, &r.fetch);
+            r.map(Source::from)
+        }};
+    }
+    let reply: Reply<Source> = match fetched {
+        Fetched::Identity(_) => return,
+        Fetched::Dashboard(f) => to!(s.dashboard, f),
+        Fetched::Ecs(f) => to!(s.ecs, f),
+        Fetched::Cost(f) => to!(s.cost, f),
+        Fetched::Security(f) => to!(s.security, f),
+        Fetched::Logs(f) => to!(s.logs, f),
+    };
+    apply_reply(state, reply, effects);
 }
 
 /// Sources that should be fetched now (all of the pane's when `force`).
 pub fn due_fetches(state: &mut AppState, force: bool) -> Vec<Effect> {
-    let schedule = Schedule {
-        now: state.now,
-        last_requested: &state.last_requested,
-        force,
-    };
     let mut due = Vec::new();
-    if schedule.is_due(
-        &Source::Identity,
-        state.identity.error.is_some(),
-        IDENTITY_REFRESH_SECONDS,
-    ) {
+    let identity_due = force
+        || match state.identity_requested {
+            None => true,
+            Some(t) => {
+                let wait = if state.identity.error.is_some() {
+                    crate::panes::kit::schedule::RETRY_SECONDS
+                } else {
+                    IDENTITY_REFRESH_SECONDS
+                };
+                state.now - t >= wait
+            }
+        };
+    if identity_due && !state.identity.loading {
+        state.identity_requested = Some(state.now);
+        state.identity.loading = true;
         due.push(Source::Identity);
     }
-    match state.pane {
-        Pane::Ecs => due.extend(state.ecs.due(&schedule)),
-        Pane::Cost => {
-            let filter = super::cost_state::cost_filter(&state.env, state.identity.data.as_ref());
-            due.extend(state.cost.due(&schedule, filter.as_ref(), state.demo));
-        }
-        Pane::Dashboard => due.extend(state.dashboard.due(
-            &schedule,
-            &state.env,
-            &state.config.project,
-            i64::try_from(state.config.refresh_seconds).unwrap_or(i64::MAX),
-        )),
-        Pane::Security => due.extend(state.security.due(&schedule)),
-        Pane::Logs => due.extend(state.logs.due(&schedule, &state.env.name)),
-        Pane::Runbooks => {}
-    }
-    let now = state.now;
-    due.into_iter()
-        .map(|s| {
-            state.last_requested.insert(s.clone(), now);
-            match s.pane() {
-                None => state.identity.loading = true,
-                Some(Pane::Ecs) => state.ecs.mark_loading(&s),
-                Some(Pane::Cost) => state.cost.mark_loading(&s),
-                Some(Pane::Dashboard) => state.dashboard.mark_loading(&s),
-                Some(Pane::Security) => state.security.mark_loading(&s),
-                Some(Pane::Logs) => state.logs.mark_loading(&s),
-                Some(Pane::Runbooks) => {}
-            }
-            Effect::Fetch(s)
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::app::keys::GROUPS;
-    use crate::cloud::CloudError;
-    use crate::config::Config;
-    use crate::ui::theme::Theme;
-
-    fn state() -> AppState {
-        let config = Config::default();
-        let env = config.environment("dev").cloned().expect("dev");
-        let mut s = AppState::new(config, env, Theme::default_theme(), 1000);
-        s.pane = Pane::Ecs;
-        s
-    }
-
-    fn press(s: &mut AppState, c: KeyCode) -> Vec<Effect> {
-        update(s, Event::Key(KeyEvent::new(c, KeyModifiers::NONE)))
-    }
-
-    #[test]
-    fn every_handled_key_is_in_help() {
-        let help: String = GROUPS
-            .iter()
-            .flat_map(|g| g.bindings.iter().map(|b| format!(" {} ", b.keys)))
-            .collect();
-        for k in [
-            "q", "?", ":", "/", "1", "r", "j", "k", "g", "G", "a", "tab", "enter", "esc", "o",
-            "pgdn",
-        ] {
-            assert!(
-                help.contains(&format!(" {k} ")) || help.contains(&format!(" {k}  ")),
-                "{k} missing from help"
-            );
-        }
-    }
-
-    #[test]
-    fn first_update_fetches_identity_and_pane_sources_once() {
-        let mut s = state();
-        let effects = update(&mut s, Event::Tick(1000));
-        assert!(effects.contains(&Effect::Fetch(Source::Identity)));
-        assert!(effects.contains(&Effect::Fetch(Source::EcsServices)));
-        assert!(effects.contains(&Effect::Fetch(Source::EcsTasks)));
-        // Nothing new is due a second later.
-        assert!(update(&mut s, Event::Tick(1001)).is_empty());
-        // The schedule comes round again.
-        let later = update(
-            &mut s,
-            Event::Tick(1000 + crate::app::state::ECS_REFRESH_SECONDS),
-        );
-        assert!(later.contains(&Effect::Fetch(Source::EcsServices)));
-    }
-
-    #[test]
-    fn r_refreshes_now() {
-        let mut s = state();
-        update(&mut s, Event::Tick(1000));
-        let effects = press(&mut s, KeyCode::Char('r'));
-        assert!(effects.contains(&Effect::Fetch(Source::EcsServices)));
-    }
-
-    #[test]
-    fn palette_switches_environment_and_clears_data() {
-        let mut s = state();
-        update(&mut s, Event::Fetched(Fetched::EcsServices(Ok(vec![]))));
-        press(&mut s, KeyCode::Char(':'));
-        for c in "env prod".chars() {
-            press(&mut s, KeyCode::Char(c));
-        }
-        let effects = press(&mut s, KeyCode::Enter);
-        assert_eq!(effects.first(), Some(&Effect::SwitchEnv("prod".into())));
-        assert_eq!(s.env.name, "prod");
-        assert!(s.ecs.services.data.is_none());
-        assert!(effects.contains(&Effect::Fetch(Source::EcsServices)));
-    }
-
-    #[test]
-    fn unknown_environment_is_a_status_message() {
-        let mut s = state();
-        let mut effects = Vec::new();
-        switch_env(&mut s, "qa", &mut effects);
-        assert!(effects.is_empty());
-        assert!(
-            s.status
-                .as_ref()
-                .is_some_and(|(m, _)| m.contains("unknown environment"))
-        );
-    }
-
-    #[test]
-    fn q_and_ctrl_c_quit() {
-        let mut s = state();
-        assert!(press(&mut s, KeyCode::Char('q')).contains(&Effect::Quit));
-        let mut s = state();
-        s.mode = Mode::Palette;
-        let e = update(
-            &mut s,
-            Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
-        );
-        assert!(e.contains(&Effect::Quit));
-    }
-
-    #[test]
-    fn unsupported_deployment_history_is_not_refetched() {
-        let mut s = state();
-        let svc = crate::cloud::EcsService {
-            name: "web".into(),
-            ..Default::default()
-        };
-        update(&mut s, Event::Fetched(Fetched::EcsServices(Ok(vec![svc]))));
-        update(
-            &mut s,
-            Event::Fetched(Fetched::ServiceDeployments(
-                "web".into(),
-                Err(CloudError::Unsupported("ListServiceDeployments".into())),
-            )),
-        );
-        let effects = update(&mut s, Event::Tick(100_000));
-        assert!(!effects.contains(&Effect::Fetch(Source::ServiceDeployments("web".into()))));
-    }
+    let pane = state.pane;
+    let s = state;
+    let own: Vec<Source> = with_pane!(s, pane, |p, ctx| p
+        .poll(&ctx, force)
+        .into_iter()
+        .map(Source::from)
+        .collect());
+    due.extend(own);
+    due.into_iter().map(Effect::Fetch).collect()
 }

@@ -2,7 +2,7 @@
 //!
 //! Every Cost Explorer request is billed ($0.01, each page counts), so every answer says
 //! how many requests it took (`requests`). Caching and consent live above this boundary
-//! (`crate::cost_cache`, `crate::app::cost_fetch`); the trait is a plain reader.
+//! (`crate::cost_cache`, `crate::panes::cost::fetch`); the trait is a plain reader.
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};

@@ -8,7 +8,7 @@ use crate::cli::{AuditCommand, GlobalArgs};
 
 /// Dispatch an audit subcommand.
 pub fn run(global: &GlobalArgs, cmd: AuditCommand) -> ExitCode {
-    let log = AuditLog::new(AuditLog::default_path());
+    let log = AuditLog::for_mode(global.demo);
     match cmd {
         AuditCommand::Verify => match log.verify() {
             Ok(n) => {

@@ -8,19 +8,21 @@ use std::process::ExitCode;
 use serde_json::{Value, json};
 
 use super::context::{Context, EXIT_ERROR};
-use crate::app::cost_fetch::{self, CostAccess, CostData, CostFetch, CostQuery, USD_PER_REQUEST};
-use crate::app::cost_report::{
-    budget_level, levers, month_to_date, spent_before_today, top_movers, trend,
-};
-use crate::app::cost_state::cost_filter;
-use crate::app::run::wall_clock;
 use crate::cli::GlobalArgs;
+use crate::cloud::sim::wall_clock_now as wall_clock;
 use crate::cloud::{
     CloudError, CloudRead, CostAnomalies, CostFilter, CostForecast, CostMetric, CostUsage, Epoch,
     ymd,
 };
 use crate::cost_cache::CostCache;
 use crate::level::Level;
+use crate::panes::cost::fetch::{
+    self, CostAccess, CostData, CostFetch, CostQuery, USD_PER_REQUEST,
+};
+use crate::panes::cost::report::{
+    budget_level, levers, month_to_date, spent_before_today, top_movers, trend,
+};
+use crate::panes::cost::state::cost_filter;
 
 /// The three answers and what they cost.
 #[derive(Debug, Clone)]
@@ -74,7 +76,7 @@ pub async fn report(
     };
     for query in CostQuery::all(now, &filter, metric) {
         let fetch = CostFetch { query, access };
-        let answer = cost_fetch::run(read, cache, env, &fetch, now).await;
+        let answer = fetch::run(read, cache, env, &fetch, now).await;
         let data = answer.and_then(|a| {
             out.requests_made += a.requests_made;
             if a.requests_made == 0 {

@@ -10,11 +10,11 @@ use std::time::Duration;
 use clap::{Args, Subcommand};
 
 use super::context::{Context, EXIT_ERROR};
-use crate::app::logs_query::{BUILTINS, TimeRange, build_query, builtin};
-use crate::app::logs_results::{ResultsTable, row_json};
 use crate::cli::GlobalArgs;
 use crate::cloud::{QueryResults, QueryStatus, format_bytes, run_query};
-use crate::ui::panes::logs::sanitize;
+use crate::panes::logs::query::{BUILTINS, TimeRange, build_query, builtin};
+use crate::panes::logs::results::{ResultsTable, row_json};
+use crate::panes::logs::view::sanitize;
 
 /// Longest a query may run before it is stopped.
 pub const MAX_WAIT: Duration = Duration::from_secs(15 * 60);

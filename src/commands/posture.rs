@@ -9,12 +9,12 @@ use std::process::ExitCode;
 use serde_json::{Value, json};
 
 use super::context::{Context, EXIT_ERROR};
-use crate::app::run::wall_clock;
 use crate::cli::GlobalArgs;
 use crate::cloud::security_filter::FindingFilters;
 use crate::cloud::security_score::{
     SeverityCounts, StandardScore, is_open, open_counts, score_standards,
 };
+use crate::cloud::sim::wall_clock_now as wall_clock;
 use crate::cloud::{CloudError, CloudRead, Detector, Epoch, Finding, Severity, ThreatFinding};
 
 /// Exit code when findings at or above `--fail-on` are open.
@@ -168,7 +168,7 @@ pub fn text(r: &PostureReport) -> String {
         .iter()
         .filter(|f| is_open(f) && f.severity <= Severity::High)
         .collect();
-    crate::app::security_view::sort_findings(&mut top);
+    crate::panes::security::findings_view::sort_findings(&mut top);
     if !top.is_empty() {
         let _ = writeln!(out, "  critical and high:");
         for f in top {

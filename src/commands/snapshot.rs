@@ -8,18 +8,19 @@ use std::process::ExitCode;
 use serde_json::{Value, json};
 
 use super::context::{Context, EXIT_ERROR};
-use crate::app::dashboard_format::display;
-use crate::app::dashboard_query::{AlbLookup, ERRORS_MAX_WINDOW, TimeRange, alb_lookup};
-use crate::app::dashboard_state::{MetricsKey, alarm_prefix};
-use crate::app::dashboard_verdict::{TierVerdict, verdicts};
-use crate::app::fetch::run_fetch;
-use crate::app::source::{Fetched, Source};
 use crate::cli::GlobalArgs;
 use crate::cloud::{
     Alarm, AlarmState, CloudError, CloudRead, CloudResult, LogRow, MetricData, alb_dimension,
 };
 use crate::config::Environment;
 use crate::level::Level;
+use crate::panes::dashboard::format::display;
+use crate::panes::dashboard::query::{AlbLookup, ERRORS_MAX_WINDOW, TimeRange, alb_lookup};
+use crate::panes::dashboard::sources::{
+    DashboardFetched as Fetched, DashboardSource as Source, fetch as run_fetch,
+};
+use crate::panes::dashboard::state::{MetricsKey, alarm_prefix};
+use crate::panes::dashboard::verdict::{TierVerdict, verdicts};
 
 /// Exit code when a threshold is breached or an alarm fires.
 pub const EXIT_DEGRADED: u8 = 1;
@@ -99,41 +100,38 @@ pub async fn take(
             range: SNAPSHOT_RANGE,
             load_balancer: lb.clone().ok().flatten(),
         };
-        let fetched = run_fetch(read, env, Source::DashboardMetrics(key)).await;
+        let fetched = run_fetch(read, env, Source::Metrics(key)).await;
         (lb, fetched)
     };
-    let alarms = run_fetch(
-        read,
-        env,
-        Source::DashboardAlarms(alarm_prefix(env, project)),
-    );
+    let alarms = run_fetch(read, env, Source::Alarms(alarm_prefix(env, project)));
     let errors = run_fetch(
         read,
         env,
-        Source::DashboardErrors(SNAPSHOT_RANGE.seconds().min(ERRORS_MAX_WINDOW)),
+        Source::Errors(SNAPSHOT_RANGE.seconds().min(ERRORS_MAX_WINDOW)),
     );
-    let services = run_fetch(read, env, Source::DashboardServices);
+    let services = run_fetch(read, env, Source::Services);
     let database = read.db_instance(&env.db_instance);
     let ((lb, m), a, e, s, db) = futures::join!(metrics, alarms, errors, services, database);
     let max_connections = db.ok().and_then(|db| {
-        crate::app::db_capacity::default_max_connections(&db.engine, db.instance_class.as_deref()?)
+        crate::panes::dashboard::db_capacity::default_max_connections(
+            &db.engine,
+            db.instance_class.as_deref()?,
+        )
     });
     let metrics = match m {
-        Fetched::DashboardMetrics(_, r) => r,
+        Fetched::Metrics(_, r) => r,
         _ => Err(CloudError::Service("unexpected fetch".into())),
     };
     let alarms = match a {
-        Fetched::DashboardAlarms(_, r) => r,
+        Fetched::Alarms(_, r) => r,
         _ => Err(CloudError::Service("unexpected fetch".into())),
     };
     let errors = match e {
-        Fetched::DashboardErrors(_, r) => r,
+        Fetched::Errors(_, r) => r,
         _ => Err(CloudError::Service("unexpected fetch".into())),
     };
     let service = match s {
-        Fetched::DashboardServices(r) => {
-            r.map(|all| all.into_iter().find(|s| s.name == env.service))
-        }
+        Fetched::Services(r) => r.map(|all| all.into_iter().find(|s| s.name == env.service)),
         _ => Err(CloudError::Service("unexpected fetch".into())),
     };
     let verdicts = verdicts(

@@ -8,13 +8,14 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
 
-use crate::app::loadable::format_age;
-use crate::app::pane::Pane;
-use crate::app::{AppState, Mode};
+use crate::app::Mode;
+use crate::panes::id::Pane;
+use crate::panes::kit::loadable::format_age;
 use crate::ui::theme::Level;
+use crate::ui::view::View;
 
 /// Draw the outer frame (protected environments only) and return the area inside it.
-pub fn draw_frame(frame: &mut Frame, area: Rect, state: &AppState) -> Rect {
+pub fn draw_frame(frame: &mut Frame, area: Rect, state: &View) -> Rect {
     if !state.protected() {
         return area;
     }
@@ -36,7 +37,7 @@ pub fn draw_frame(frame: &mut Frame, area: Rect, state: &AppState) -> Rect {
 }
 
 /// "PRODUCTION" for prod, otherwise the upper-cased environment name.
-pub fn env_label(state: &AppState) -> String {
+pub fn env_label(state: &View) -> String {
     match state.env.name.as_str() {
         "prod" | "production" => "PRODUCTION".to_string(),
         other => other.to_uppercase(),
@@ -44,7 +45,7 @@ pub fn env_label(state: &AppState) -> String {
 }
 
 /// Environment badge, account, region, identity, data age, mode flags.
-pub fn draw_header(frame: &mut Frame, area: Rect, state: &AppState) {
+pub fn draw_header(frame: &mut Frame, area: Rect, state: &View) {
     let theme = &state.theme;
     let env_color = theme.env_color(&state.env.name);
     let badge = Style::default()
@@ -106,7 +107,7 @@ pub fn draw_header(frame: &mut Frame, area: Rect, state: &AppState) {
     spans.push(Span::styled(who, who_style));
     if let Some(counts) = state.security.summary() {
         spans.push(sep.clone());
-        spans.extend(crate::ui::panes::security::header_spans(theme, &counts));
+        spans.extend(crate::panes::security::view::header_spans(theme, &counts));
     }
     if state.read_only {
         spans.push(sep.clone());
@@ -127,7 +128,7 @@ pub fn draw_header(frame: &mut Frame, area: Rect, state: &AppState) {
 }
 
 /// Pane tabs with their number keys.
-pub fn draw_tabs(frame: &mut Frame, area: Rect, state: &AppState) {
+pub fn draw_tabs(frame: &mut Frame, area: Rect, state: &View) {
     let theme = &state.theme;
     let mut spans = Vec::new();
     for (i, pane) in Pane::ALL.iter().enumerate() {
@@ -148,7 +149,7 @@ pub fn draw_tabs(frame: &mut Frame, area: Rect, state: &AppState) {
 }
 
 /// Key hints, the filter or palette being typed, or the last status message.
-pub fn draw_footer(frame: &mut Frame, area: Rect, state: &AppState) {
+pub fn draw_footer(frame: &mut Frame, area: Rect, state: &View) {
     let theme = &state.theme;
     let line = match state.mode {
         Mode::Filter => {
@@ -156,9 +157,9 @@ pub fn draw_footer(frame: &mut Frame, area: Rect, state: &AppState) {
                 Pane::Ecs => {
                     let ecs = &state.ecs;
                     match ecs.focus {
-                        crate::app::ecs_state::EcsFocus::Services => &ecs.service_list.filter,
-                        crate::app::ecs_state::EcsFocus::Tasks => &ecs.task_list.filter,
-                        crate::app::ecs_state::EcsFocus::Events => &ecs.event_list.filter,
+                        crate::panes::ecs::state::EcsFocus::Services => &ecs.service_list.filter,
+                        crate::panes::ecs::state::EcsFocus::Tasks => &ecs.task_list.filter,
+                        crate::panes::ecs::state::EcsFocus::Events => &ecs.event_list.filter,
                     }
                 }
                 Pane::Dashboard | Pane::Cost => "",

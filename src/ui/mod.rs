@@ -1,10 +1,12 @@
 //! Drawing: one frame from one `AppState`, nothing else. No I/O happens here.
 
 pub mod chrome;
-pub mod panes;
 pub mod popups;
 pub mod theme;
+pub mod view;
 pub mod widgets;
+
+pub use view::View;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -12,8 +14,8 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use crate::app::pane::Pane;
-use crate::app::{AppState, Mode};
+use crate::app::Mode;
+use crate::panes::Pane;
 
 /// Smallest terminal the full console is laid out for.
 pub const MIN_WIDTH: u16 = 40;
@@ -21,7 +23,7 @@ pub const MIN_WIDTH: u16 = 40;
 pub const MIN_HEIGHT: u16 = 10;
 
 /// Draw the whole console.
-pub fn draw(frame: &mut Frame, state: &AppState) {
+pub fn draw(frame: &mut Frame, state: &View) {
     let area = frame.area();
     frame.render_widget(Block::default().style(state.theme.text()), area);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
@@ -39,12 +41,12 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
     chrome::draw_header(frame, header, state);
     chrome::draw_tabs(frame, tabs, state);
     match state.pane {
-        Pane::Ecs => panes::ecs::draw(frame, body, state),
-        Pane::Cost => panes::cost::draw(frame, body, state),
-        Pane::Dashboard => panes::dashboard::draw(frame, body, state),
-        Pane::Security => panes::security::draw(frame, body, state),
-        Pane::Logs => panes::logs::draw(frame, body, state),
-        Pane::Runbooks => panes::runbooks::draw(frame, body, state),
+        Pane::Ecs => crate::panes::ecs::view::draw(frame, body, state),
+        Pane::Cost => crate::panes::cost::view::draw(frame, body, state),
+        Pane::Dashboard => crate::panes::dashboard::view::draw(frame, body, state),
+        Pane::Security => crate::panes::security::view::draw(frame, body, state),
+        Pane::Logs => crate::panes::logs::view::draw(frame, body, state),
+        Pane::Runbooks => crate::panes::runbooks::view::draw(frame, body, state),
     }
     chrome::draw_footer(frame, footer, state);
     match state.mode {
@@ -55,7 +57,7 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
 }
 
 /// A terminal too small for the layout still says where you are.
-fn draw_too_small(frame: &mut Frame, area: Rect, state: &AppState) {
+fn draw_too_small(frame: &mut Frame, area: Rect, state: &View) {
     let env = state.env.name.to_uppercase();
     let badge = Style::default()
         .fg(state.theme.header_fg)

@@ -6,28 +6,17 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, List, ListItem, Paragraph};
 
-use crate::app::AppState;
-use crate::app::keys::GROUPS;
 use crate::app::palette;
 use crate::ui::theme::theme_names;
+use crate::ui::view::View;
 
-/// A rectangle of at most `width` x `height`, centred in `area`.
-pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let w = width.min(area.width);
-    let h = height.min(area.height);
-    Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    }
-}
+use crate::ui::widgets::centered::centered;
 
 /// Every key binding, grouped, scrollable with j/k.
-pub fn draw_help(frame: &mut Frame, area: Rect, state: &AppState) {
+pub fn draw_help(frame: &mut Frame, area: Rect, state: &View) {
     let theme = &state.theme;
     let mut lines = Vec::new();
-    for group in GROUPS {
+    for group in crate::app::help::groups(state) {
         lines.push(Line::from(Span::styled(
             group.title,
             Style::default()
@@ -61,7 +50,7 @@ pub fn draw_help(frame: &mut Frame, area: Rect, state: &AppState) {
 }
 
 /// Suggestions for what is typed in the palette, just above the footer.
-pub fn draw_palette(frame: &mut Frame, area: Rect, state: &AppState) {
+pub fn draw_palette(frame: &mut Frame, area: Rect, state: &View) {
     let theme = &state.theme;
     let envs = state.config.environment_names();
     let suggestions = palette::suggestions(&state.palette_input, &envs, &theme_names());

@@ -6,15 +6,15 @@ use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use opsdeck::app::AppState;
-use opsdeck::app::fetch::run_fetch;
-use opsdeck::app::pane::Pane;
-use opsdeck::app::source::Source;
+use opsdeck::app::dispatch::{Source, run_fetch};
 use opsdeck::app::update::{Effect, Event, update};
 use opsdeck::cloud::CloudHandle;
 use opsdeck::cloud::sim::{self, SimClock, SimWorld};
 use opsdeck::config::Config;
+use opsdeck::panes::id::Pane;
 use opsdeck::ui;
 use opsdeck::ui::theme::Theme;
+use opsdeck::ui::view::View;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -36,7 +36,8 @@ pub async fn settle(state: &mut AppState, cloud: &CloudHandle, mut effects: Vec<
             return;
         }
         for s in fetches {
-            let f = run_fetch(cloud.read.as_ref(), &state.env.clone(), s).await;
+            let now = state.now;
+            let f = run_fetch(cloud.read.as_ref(), &state.env.clone(), s, now).await;
             effects.extend(update(state, Event::Fetched(f)));
         }
     }
@@ -48,12 +49,7 @@ pub async fn console(env: &str, minutes: i64, tweak: impl Fn(&SimWorld)) -> AppS
     tweak(&world);
     let config = Config::default();
     let environment = config.environment(env).expect("env").clone();
-    let mut state = AppState::new(
-        config,
-        environment,
-        Theme::default_theme(),
-        T0 + minutes * 60,
-    );
+    let mut state = AppState::new(config, environment, T0 + minutes * 60);
     state.pane = Pane::Ecs;
     state.demo = true;
     let cloud = sim::handle(Arc::clone(&world), env, false);
@@ -66,7 +62,12 @@ pub async fn console(env: &str, minutes: i64, tweak: impl Fn(&SimWorld)) -> AppS
 
 pub fn render(state: &AppState, w: u16, h: u16) -> Buffer {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    terminal.draw(|f| ui::draw(f, state)).expect("draw");
+    let theme = Theme::default_theme();
+    let view = View {
+        app: state,
+        theme: &theme,
+    };
+    terminal.draw(|f| ui::draw(f, &view)).expect("draw");
     terminal.backend().buffer().clone()
 }
 
@@ -101,7 +102,7 @@ pub async fn console_on(
     let config = Config::default();
     let environment = config.environment(env).expect("env").clone();
     let now = T0 + minutes * 60;
-    let mut state = AppState::new(config, environment, Theme::default_theme(), now);
+    let mut state = AppState::new(config, environment, now);
     state.demo = true;
     state.pane = pane;
     let cloud = sim::handle(Arc::clone(&world), env, false);

@@ -7,9 +7,9 @@ use ratatui::symbols::Marker;
 use ratatui::text::Span;
 use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, Paragraph};
 
-use crate::app::dashboard_format::normalise;
-use crate::app::dashboard_verdict::compact;
 use crate::cloud::MetricData;
+use crate::panes::dashboard::format::normalise;
+use crate::panes::dashboard::verdict::compact;
 use crate::ui::theme::Theme;
 
 /// One line of a chart: the series id, its legend name, colour and how it is drawn.

@@ -5,8 +5,8 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType};
 
-use crate::app::loadable::{Loadable, format_age};
 use crate::cloud::Epoch;
+use crate::panes::kit::loadable::{Loadable, format_age};
 use crate::ui::theme::{Level, Theme};
 
 /// A block titled `title`, with the age and error of `data` on its right.

@@ -1,0 +1,65 @@
+//! What happens to the console (`Event`, fed to the reducer) and what the reducer asks
+//! the loop to do (`Effect`). Effects that perform I/O report back as events; only the
+//! reducer changes state.
+
+use std::path::PathBuf;
+
+use crossterm::event::KeyEvent;
+
+use super::dispatch::{Fetched, Source};
+use crate::cloud::{CloudResult, Elevation, Epoch, QueryDefinition, WriteReceipt};
+use crate::level::Level;
+use crate::panes::kit::Write;
+use crate::panes::runbooks::request::RunbookMsg;
+
+/// Something that happened.
+#[derive(Debug, Clone)]
+pub enum Event {
+    Key(KeyEvent),
+    /// A second of wall time passed; `now` is the console's clock.
+    Tick(Epoch),
+    /// A fetch finished.
+    Fetched(Fetched),
+    /// The terminal changed size (only a redraw is needed).
+    Resize,
+    /// Progress or a result of a runbook run.
+    Runbook(RunbookMsg),
+    /// A write other than a runbook run finished (from the write actor).
+    Written(WriteDone),
+    /// A side effect of the loop (clipboard, a file) finished: what to tell the operator.
+    Performed(String, Level),
+}
+
+/// The outcome of a write the actor performed.
+#[derive(Debug, Clone)]
+pub enum WriteDone {
+    Triage(CloudResult<WriteReceipt>),
+    SavedQuery(QueryDefinition, CloudResult<String>),
+}
+
+/// Something the event loop must do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Fetch(Source),
+    /// The state already points at the new environment; rebuild the cloud for it.
+    SwitchEnv(String),
+    SetTheme(String),
+    /// Hand a write to the write actor.
+    Write(Write),
+    /// Put text on the terminal's clipboard (OSC 52).
+    Copy(String),
+    /// Write `contents` to the first of `paths` that works.
+    WriteFile {
+        paths: Vec<PathBuf>,
+        contents: String,
+        announce: bool,
+    },
+    /// A break-glass session opened on `env`: act with it from now on.
+    Elevate {
+        env: String,
+        elevation: Box<Elevation>,
+    },
+    /// The break-glass session ended (expiry or `:drop-break-glass`): drop it.
+    DropElevation,
+    Quit,
+}

@@ -1,0 +1,8 @@
+//! The ECS pane: services, deployments with their history, the task definition, tasks
+//! and service events of the environment's cluster.
+
+pub mod sources;
+pub mod state;
+pub mod view;
+
+pub use state::EcsState;

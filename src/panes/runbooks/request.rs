@@ -1,0 +1,31 @@
+//! What the Runbooks pane asks the write actor to do (plan, execute, roll back, cancel),
+//! and what comes back from a run.
+
+use std::collections::BTreeMap;
+
+use crate::runbook::engine::RunSummary;
+use crate::runbook::model::Runbook;
+use crate::runbook::plan::{PlannedStep, Prepared, RunError, RunEvent};
+
+/// A request the event loop carries out for the pane.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunbookRequest {
+    Plan {
+        runbook: Box<Runbook>,
+        raw: BTreeMap<String, String>,
+    },
+    Execute(Box<Prepared>),
+    PlanRollback(Box<Prepared>),
+    ExecuteRollback(Box<Prepared>, Vec<PlannedStep>),
+    /// Stop between steps.
+    Cancel,
+}
+
+/// What comes back from a run.
+#[derive(Debug, Clone)]
+pub enum RunbookMsg {
+    Planned(Result<Box<Prepared>, RunError>),
+    RollbackPlanned(Result<Vec<PlannedStep>, RunError>),
+    Progress(RunEvent),
+    Finished(RunSummary),
+}

@@ -1,0 +1,224 @@
+//! The Security pane behind the pane interface: its schedule, results (rows derived on
+//! arrival; an answer for filters no longer shown is dropped), keys (offers, triage,
+//! read-only refusals) and help lines.
+
+use std::collections::HashMap;
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::offer_pick;
+use super::sources::{SecurityFetched, SecuritySource};
+use super::state::{
+    COMPLIANCE_REFRESH_SECONDS, SECURITY_REFRESH_SECONDS, SecurityFocus, SecurityState,
+};
+use crate::cloud::security_filter::FindingFilters;
+use crate::cloud::{CloudResult, Epoch, Finding, WriteReceipt};
+use crate::level::Level;
+use crate::panes::kit::{
+    BindingGroup, ListState, PaneCtx, PaneState, Reply, Request, Schedule, Write, b,
+};
+
+/// The Security pane's keys, as the help popup lists them.
+pub const HELP: BindingGroup = BindingGroup {
+    title: "Security pane",
+    bindings: &[
+        b("enter", "detail + history / open a group (esc back)"),
+        b("pgdn pgup", "scroll the finding detail"),
+        b("o", "open an offered runbook, its form filled in"),
+        b("tab", "Security Hub / GuardDuty findings"),
+        b("v", "group by control / resource / type / none"),
+        b("s  w", "filter: minimum severity / workflow status"),
+        b("R  p  t", "filter: record state / product / resource type"),
+        b("m", "show / hide muted (SUPPRESSED) findings"),
+        b("x", "reset the filters"),
+        b("space", "mark / unmark a finding for triage"),
+        b(
+            "T",
+            "triage: set workflow status with a note (plan, confirm, audited)",
+        ),
+        b("A", "archive GuardDuty findings (plan, confirm, audited)"),
+    ],
+};
+
+impl SecurityState {
+    /// Store a fetch result; an answer for filters no longer shown is dropped.
+    pub fn store(&mut self, fetched: SecurityFetched, now: Epoch) {
+        match fetched {
+            SecurityFetched::Findings(filters, r) => {
+                if filters != self.filters {
+                    return;
+                }
+                if let Ok(found) = &r {
+                    for f in found {
+                        self.resource_types
+                            .extend(f.resources.iter().map(|r| r.resource_type.clone()));
+                    }
+                    if filters == FindingFilters::default() {
+                        self.unfiltered = Some(found.clone());
+                    }
+                    self.findings_for = Some(filters);
+                }
+                self.findings.set(r, now);
+            }
+            SecurityFetched::Compliance(r) => self.compliance.set(r, now),
+            SecurityFetched::Detectors(r) => self.detectors.set(r, now),
+            SecurityFetched::GuardDuty(_, r) => self.threats.set(r, now),
+            SecurityFetched::History(finding, r) => self.history.apply(finding, r, now),
+        }
+        self.refresh_rows();
+    }
+
+    /// A triage write finished: the footer message, and a refetch.
+    pub fn written(&mut self, result: CloudResult<WriteReceipt>) -> (String, Level) {
+        self.writing = false;
+        self.stale = true;
+        match result {
+            Ok(r) => {
+                self.marked.clear();
+                (r.summary, Level::Ok)
+            }
+            Err(e) => (format!("triage failed: {e}"), Level::Critical),
+        }
+    }
+}
+
+impl PaneState for SecurityState {
+    type Source = SecuritySource;
+    type Fetched = SecurityFetched;
+
+    fn requested(&self) -> &HashMap<SecuritySource, Epoch> {
+        &self.requested
+    }
+
+    fn requested_mut(&mut self) -> &mut HashMap<SecuritySource, Epoch> {
+        &mut self.requested
+    }
+
+    fn mark_loading(&mut self, source: &SecuritySource) {
+        match source {
+            SecuritySource::Findings(_) => {
+                self.stale = false;
+                self.findings.loading = true;
+            }
+            SecuritySource::Compliance => self.compliance.loading = true,
+            SecuritySource::Detectors => self.detectors.loading = true,
+            SecuritySource::GuardDuty(_) => self.threats.loading = true,
+            SecuritySource::History(finding) => self.history.mark_loading(finding),
+        }
+    }
+
+    fn due(&self, _ctx: &PaneCtx, schedule: &Schedule<SecuritySource>) -> Vec<SecuritySource> {
+        let mut due = Vec::new();
+        let force = self.stale;
+        let findings = self.findings_source();
+        if force
+            || schedule.is_due(
+                &findings,
+                self.findings.error.as_ref(),
+                SECURITY_REFRESH_SECONDS,
+            )
+        {
+            due.push(findings);
+        }
+        if force
+            || schedule.is_due(
+                &SecuritySource::Compliance,
+                self.compliance.error.as_ref(),
+                COMPLIANCE_REFRESH_SECONDS,
+            )
+        {
+            due.push(SecuritySource::Compliance);
+        }
+        if schedule.is_due(
+            &SecuritySource::Detectors,
+            self.detectors.error.as_ref(),
+            COMPLIANCE_REFRESH_SECONDS,
+        ) {
+            due.push(SecuritySource::Detectors);
+        }
+        if let Some(d) = self.detector() {
+            let source = SecuritySource::GuardDuty(d.id.clone());
+            if force
+                || schedule.is_due(
+                    &source,
+                    self.threats.error.as_ref(),
+                    SECURITY_REFRESH_SECONDS,
+                )
+            {
+                due.push(source);
+            }
+        }
+        let shown = self.detail_finding().map(Finding::reference);
+        due.extend(self.history.due(shown.as_ref(), schedule, force));
+        due
+    }
+
+    fn apply(&mut self, fetched: SecurityFetched, ctx: &PaneCtx) -> Reply<SecuritySource> {
+        self.store(fetched, ctx.now);
+        Reply::handled()
+    }
+
+    fn on_key(&mut self, key: KeyEvent, ctx: &PaneCtx) -> Reply<SecuritySource> {
+        if self.offer_pick.is_some() {
+            let mut reply = Reply::handled();
+            if let Some(r) = offer_pick::pick_key(self, key) {
+                reply = reply.request(r);
+            }
+            return reply;
+        }
+        if self.triage.is_none() && key.code == KeyCode::Char('o') {
+            return match offer_pick::offer(self) {
+                Some(Ok(r)) => Reply::handled().request(r),
+                Some(Err(why)) => Reply::handled().status(why, Level::Warning),
+                None => Reply::handled(),
+            };
+        }
+        let opens = matches!(key.code, KeyCode::Char('T') | KeyCode::Char('A'));
+        if opens && ctx.read_only && self.triage.is_none() {
+            return Reply::handled()
+                .status("read-only: triage writes are disabled", Level::Warning);
+        }
+        let result = self.handle_key(key, ctx);
+        let mut reply = Reply::used(result.used);
+        if result.refetch {
+            reply = reply.fetch(self.findings_source());
+        }
+        if let Some((write, plan)) = result.write {
+            reply = reply
+                .status(format!("writing: {plan}"), Level::Warning)
+                .request(Request::Write(Write::Triage(write)));
+        }
+        reply
+    }
+
+    fn captures_keys(&self) -> bool {
+        SecurityState::captures_keys(self)
+    }
+
+    fn focused_list(&mut self) -> Option<&mut ListState> {
+        Some(SecurityState::focused_list(self))
+    }
+
+    fn filter_changed(&mut self) {
+        self.refresh_rows();
+    }
+
+    fn data_age(&self, now: Epoch) -> Option<i64> {
+        match self.focus {
+            SecurityFocus::Findings => self.findings.age(now),
+            SecurityFocus::GuardDuty => self.threats.age(now),
+        }
+    }
+
+    fn loading(&self) -> bool {
+        self.findings.loading
+            || self.compliance.loading
+            || self.detectors.loading
+            || self.threats.loading
+            || self.history.data.loading
+    }
+
+    fn help(&self) -> BindingGroup {
+        HELP
+    }
+}

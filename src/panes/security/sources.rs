@@ -1,0 +1,61 @@
+//! The Security pane's sources and how each becomes cloud calls.
+
+use crate::cloud::security_filter::FindingFilters;
+use crate::cloud::security_score::{StandardScore, score_standards};
+use crate::cloud::{
+    CloudRead, CloudResult, Detector, Finding, FindingHistoryRecord, FindingRef, ThreatFinding,
+};
+
+/// One Security fetch.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SecuritySource {
+    /// Security Hub `GetFindings` with these filters.
+    Findings(FindingFilters),
+    /// `GetEnabledStandards` + control findings → a score per standard.
+    Compliance,
+    /// GuardDuty `ListDetectors` + `GetDetector`.
+    Detectors,
+    /// GuardDuty `ListFindings` + `GetFindings` of one detector.
+    GuardDuty(String),
+    /// Security Hub `GetFindingHistory` of the finding in the detail view.
+    History(FindingRef),
+}
+
+/// A Security fetch's answer, with the key it was made for.
+#[derive(Debug, Clone)]
+pub enum SecurityFetched {
+    Findings(FindingFilters, CloudResult<Vec<Finding>>),
+    Compliance(CloudResult<Vec<StandardScore>>),
+    Detectors(CloudResult<Vec<Detector>>),
+    GuardDuty(String, CloudResult<Vec<ThreatFinding>>),
+    History(FindingRef, CloudResult<Vec<FindingHistoryRecord>>),
+}
+
+/// Fetch one of the Security pane's sources.
+pub async fn fetch(read: &dyn CloudRead, source: SecuritySource) -> SecurityFetched {
+    match source {
+        SecuritySource::Findings(filters) => {
+            let r = read.security_findings(&filters).await;
+            SecurityFetched::Findings(filters, r)
+        }
+        SecuritySource::Compliance => {
+            let scores = match read.enabled_standards().await {
+                Ok(standards) => read
+                    .security_findings(&FindingFilters::controls())
+                    .await
+                    .map(|controls| score_standards(&standards, &controls)),
+                Err(e) => Err(e),
+            };
+            SecurityFetched::Compliance(scores)
+        }
+        SecuritySource::Detectors => SecurityFetched::Detectors(read.guardduty_detectors().await),
+        SecuritySource::GuardDuty(detector) => {
+            let r = read.guardduty_findings(&detector).await;
+            SecurityFetched::GuardDuty(detector, r)
+        }
+        SecuritySource::History(finding) => {
+            let r = read.finding_history(&finding).await;
+            SecurityFetched::History(finding, r)
+        }
+    }
+}
