@@ -67,7 +67,7 @@ pub enum Command {
         #[arg(long)]
         json: bool,
         /// Exit 1 when open findings of this severity or worse exist (critical, high, medium, low).
-        #[arg(long, value_name = "SEVERITY", value_parser = crate::commands::posture::parse_severity)]
+        #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
         fail_on: Option<crate::cloud::Severity>,
     },
     /// Cost of an environment: month to date, trend, forecast vs budget, anomalies
@@ -82,7 +82,7 @@ pub enum Command {
     },
     /// Logs Insights without a UI (`opsdeck logs query --builtin recent-errors --since 1h`).
     #[command(subcommand)]
-    Logs(crate::commands::logs::LogsCommand),
+    Logs(LogsCommand),
     /// The dashboard without a UI: a verdict per tier, latest values, alarms, recent
     /// errors. Exit code 0 healthy, 1 degraded, 2 on error.
     Snapshot {
@@ -148,6 +148,41 @@ pub enum ConfigCommand {
     },
     /// Print a commented example config.
     Example,
+}
+
+/// `opsdeck logs …`
+#[derive(Debug, Subcommand)]
+pub enum LogsCommand {
+    /// Run a Logs Insights query over the environment's log groups and print the rows.
+    Query(QueryArgs),
+}
+
+/// `opsdeck logs query` flags.
+#[derive(Debug, Clone, Args)]
+pub struct QueryArgs {
+    /// File with the query text (`-` reads stdin).
+    #[arg(long, value_name = "F", conflicts_with = "builtin")]
+    pub query_file: Option<PathBuf>,
+    /// A built-in query: recent-errors (default), errors-by-endpoint, slow-requests,
+    /// status-volume.
+    #[arg(long, value_name = "NAME")]
+    pub builtin: Option<String>,
+    /// Time range: `15m`, `1h`, `7d`, or `FROM .. TO` (UTC, `2026-09-01 00:00`).
+    #[arg(long, default_value = "1h", value_name = "RANGE")]
+    pub since: String,
+    /// Log group (repeatable); default: the environment's `log_groups`.
+    #[arg(long = "log-group", value_name = "GROUP")]
+    pub log_groups: Vec<String>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `--fail-on` values: critical, high, medium, low, informational (or crit/med/info).
+pub fn parse_severity(s: &str) -> Result<crate::cloud::Severity, String> {
+    crate::cloud::Severity::parse(s).ok_or_else(|| {
+        format!("unknown severity {s:?}; use critical, high, medium, low or informational")
+    })
 }
 
 #[cfg(test)]

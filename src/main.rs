@@ -187,7 +187,7 @@ fn console(global: &GlobalArgs) -> ExitCode {
     let result = runtime.block_on(async {
         let tui = terminal::init()?;
         let _guard = terminal::RestoreGuard;
-        let mut frontend = opsdeck::ui::view::TerminalFrontend {
+        let mut frontend = opsdeck::ui::frontend::TerminalFrontend {
             terminal: tui,
             theme,
         };

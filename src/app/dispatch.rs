@@ -10,7 +10,7 @@ use crate::panes::cost::sources::CostFetched;
 use crate::panes::dashboard::sources::{DashboardFetched, DashboardSource};
 use crate::panes::ecs::sources::{EcsFetched, EcsSource};
 use crate::panes::logs::sources::{LogsFetched, LogsSource};
-use crate::panes::runbooks::keys::NoSource;
+use crate::panes::runbooks::request::NoSource;
 use crate::panes::security::sources::{SecurityFetched, SecuritySource};
 
 /// One thing that can be fetched. At most one fetch per source is in flight.

@@ -13,6 +13,7 @@ pub mod logs;
 pub mod metrics;
 pub mod ops;
 pub mod security;
+pub mod security_api;
 pub mod security_filter;
 pub mod security_score;
 pub mod sim;
@@ -30,6 +31,7 @@ pub use logs::*;
 pub use metrics::*;
 pub use ops::*;
 pub use security::*;
+pub use security_api::*;
 pub use types::*;
 
 /// Who am I (STS).

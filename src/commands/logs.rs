@@ -3,49 +3,18 @@
 //! until a terminal status, then the rows as a table (or JSON) and the statistics.
 //! Exit code 0 when the query completed, 2 otherwise.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Args, Subcommand};
-
 use super::context::{Context, EXIT_ERROR};
-use crate::cli::GlobalArgs;
+use crate::cli::{GlobalArgs, LogsCommand, QueryArgs};
 use crate::cloud::{QueryResults, QueryStatus, format_bytes, run_query};
+use crate::panes::logs::cell_text::sanitize;
 use crate::panes::logs::query::{BUILTINS, TimeRange, build_query, builtin};
 use crate::panes::logs::results::{ResultsTable, row_json};
-use crate::panes::logs::view::sanitize;
 
 /// Longest a query may run before it is stopped.
 pub const MAX_WAIT: Duration = Duration::from_secs(15 * 60);
-
-/// `opsdeck logs …`
-#[derive(Debug, Subcommand)]
-pub enum LogsCommand {
-    /// Run a Logs Insights query over the environment's log groups and print the rows.
-    Query(QueryArgs),
-}
-
-/// `opsdeck logs query` flags.
-#[derive(Debug, Clone, Args)]
-pub struct QueryArgs {
-    /// File with the query text (`-` reads stdin).
-    #[arg(long, value_name = "F", conflicts_with = "builtin")]
-    pub query_file: Option<PathBuf>,
-    /// A built-in query: recent-errors (default), errors-by-endpoint, slow-requests,
-    /// status-volume.
-    #[arg(long, value_name = "NAME")]
-    pub builtin: Option<String>,
-    /// Time range: `15m`, `1h`, `7d`, or `FROM .. TO` (UTC, `2026-09-01 00:00`).
-    #[arg(long, default_value = "1h", value_name = "RANGE")]
-    pub since: String,
-    /// Log group (repeatable); default: the environment's `log_groups`.
-    #[arg(long = "log-group", value_name = "GROUP")]
-    pub log_groups: Vec<String>,
-    /// Print JSON instead of a table.
-    #[arg(long)]
-    pub json: bool,
-}
 
 fn fail(msg: impl std::fmt::Display) -> ExitCode {
     eprintln!("opsdeck: {msg}");

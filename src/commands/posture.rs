@@ -22,13 +22,6 @@ pub const EXIT_FINDINGS: u8 = 1;
 /// "New" means first seen within this many seconds.
 pub const NEW_WINDOW: i64 = 86_400;
 
-/// `--fail-on` values: critical, high, medium, low, informational (or crit/med/info).
-pub fn parse_severity(s: &str) -> Result<Severity, String> {
-    Severity::parse(s).ok_or_else(|| {
-        format!("unknown severity {s:?}; use critical, high, medium, low or informational")
-    })
-}
-
 /// Everything the review found.
 #[derive(Debug, Clone)]
 pub struct PostureReport {
@@ -304,8 +297,11 @@ mod tests {
 
     #[test]
     fn fail_on_parses_severities() {
-        assert_eq!(parse_severity("high"), Ok(Severity::High));
-        assert_eq!(parse_severity("CRITICAL"), Ok(Severity::Critical));
-        assert!(parse_severity("severe").is_err());
+        assert_eq!(crate::cli::parse_severity("high"), Ok(Severity::High));
+        assert_eq!(
+            crate::cli::parse_severity("CRITICAL"),
+            Ok(Severity::Critical)
+        );
+        assert!(crate::cli::parse_severity("severe").is_err());
     }
 }

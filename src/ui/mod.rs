@@ -1,6 +1,7 @@
 //! Drawing: one frame from one `AppState`, nothing else. No I/O happens here.
 
 pub mod chrome;
+pub mod frontend;
 pub mod popups;
 pub mod theme;
 pub mod view;

@@ -1,16 +1,10 @@
 //! What a frame is drawn from: the console's state and the loaded theme, borrowed
-//! together (`View` reads like the state it wraps), and the terminal front end the event
-//! loop draws through.
+//! together (`View` reads like the state it wraps).
 
-use std::io::{self, Write};
 use std::ops::Deref;
-
-use ratatui::Terminal;
-use ratatui::backend::Backend;
 
 use super::theme::Theme;
 use crate::app::AppState;
-use crate::app::run::Frontend;
 
 /// The state and theme one frame is drawn from.
 pub struct View<'a> {
@@ -23,40 +17,5 @@ impl Deref for View<'_> {
 
     fn deref(&self) -> &AppState {
         self.app
-    }
-}
-
-/// The terminal the console draws on, with its theme.
-pub struct TerminalFrontend<B: Backend> {
-    pub terminal: Terminal<B>,
-    pub theme: Theme,
-}
-
-impl<B: Backend> Frontend for TerminalFrontend<B>
-where
-    B::Error: Into<io::Error>,
-{
-    fn draw(&mut self, state: &AppState) -> io::Result<()> {
-        let theme = &self.theme;
-        self.terminal
-            .draw(|frame| super::draw(frame, &View { app: state, theme }))
-            .map(|_| ())
-            .map_err(Into::into)
-    }
-
-    fn set_theme(&mut self, name: &str, no_color: bool) -> Result<(), String> {
-        let theme = Theme::load(name).map_err(|e| e.to_string())?;
-        self.theme = if no_color {
-            theme.without_color()
-        } else {
-            theme
-        };
-        Ok(())
-    }
-
-    fn copy(&mut self, text: &str) -> io::Result<()> {
-        let mut out = io::stdout();
-        out.write_all(crate::clipboard::osc52(text).as_bytes())?;
-        out.flush()
     }
 }

@@ -34,6 +34,7 @@ mod rng;
 mod security;
 mod security_history;
 mod security_ledger;
+mod security_writes;
 mod source;
 mod taskdefs;
 mod tasks;
@@ -429,7 +430,7 @@ impl crate::cloud::SecurityAct for SimCloud {
     ) -> CloudResult<WriteReceipt> {
         let ledger = self.world.security_ledger();
         let known = self.security_view(&ledger).findings();
-        security_ledger::update_workflow(
+        security_writes::update_workflow(
             &self.world,
             &self.profile.name,
             &known,
@@ -448,7 +449,7 @@ impl crate::cloud::SecurityAct for SimCloud {
         let ledger = self.world.security_ledger();
         let view = self.security_view(&ledger);
         let known: Vec<String> = view.threats().into_iter().map(|t| t.id).collect();
-        security_ledger::archive(
+        security_writes::archive(
             &self.world,
             &self.profile.name,
             detector_id,

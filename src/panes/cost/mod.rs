@@ -7,6 +7,7 @@ pub mod pane;
 pub mod report;
 pub mod sources;
 pub mod state;
+pub mod trend_view;
 pub mod view;
 
 pub use state::CostState;

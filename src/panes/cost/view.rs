@@ -5,19 +5,13 @@
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
-use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{
-    Axis, Block, BorderType, Cell, Chart, Clear, Dataset, Gauge, GraphType, Paragraph, Row, Table,
-    Wrap,
-};
+use ratatui::widgets::{Block, BorderType, Cell, Clear, Gauge, Paragraph, Row, Table, Wrap};
 
 use crate::cloud::{CostAnomaly, ymd};
 use crate::cost_cache::DEFAULT_TTL_SECONDS;
 use crate::panes::cost::fetch::USD_PER_REQUEST;
-use crate::panes::cost::report::{
-    budget_level, levers, month_to_date, spent_before_today, top_movers, trend,
-};
+use crate::panes::cost::report::{budget_level, levers, month_to_date, spent_before_today};
 use crate::panes::cost::state::cost_filter;
 use crate::panes::kit::loadable::{Loadable, format_age};
 use crate::ui::theme::{Level, Theme};
@@ -51,8 +45,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
     draw_month_to_date(frame, mtd, state);
     draw_forecast(frame, forecast, state);
     let [chart, movers] = split(middle, if wide { 65 } else { 55 });
-    draw_trend(frame, chart, state);
-    draw_movers(frame, movers, state);
+    super::trend_view::draw_trend(frame, chart, state);
+    super::trend_view::draw_movers(frame, movers, state);
     let [anomalies, hints] = split(bottom, 50);
     draw_anomalies(frame, anomalies, state);
     draw_levers(frame, hints, state);
@@ -63,7 +57,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
 
 /// The text of a widget without data: its error, a fetch under way, or a paid request
 /// that waits for consent.
-fn placeholder<T>(data: &Loadable<T>) -> String {
+pub(super) fn placeholder<T>(data: &Loadable<T>) -> String {
     match &data.error {
         Some(e) => e.to_string(),
         None if data.loading || data.fetched_at.is_some() => "loading…".to_string(),
@@ -72,7 +66,7 @@ fn placeholder<T>(data: &Loadable<T>) -> String {
 }
 
 /// A service name without the `Amazon `/`AWS ` prefix, to fit narrow columns.
-fn short_service(name: &str) -> &str {
+pub(super) fn short_service(name: &str) -> &str {
     name.strip_prefix("Amazon ")
         .or_else(|| name.strip_prefix("AWS "))
         .unwrap_or(name)
@@ -133,7 +127,7 @@ fn draw_compact(frame: &mut Frame, area: Rect, state: &View) {
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), rest);
 }
 
-fn usd(v: f64) -> String {
+pub(super) fn usd(v: f64) -> String {
     // An empty sum is -0.0.
     let v = if v == 0.0 { 0.0 } else { v };
     if v.abs() >= 1000.0 {
@@ -143,7 +137,7 @@ fn usd(v: f64) -> String {
     }
 }
 
-fn metric_label(state: &View) -> &'static str {
+pub(super) fn metric_label(state: &View) -> &'static str {
     state.cost.metric.label()
 }
 
@@ -328,147 +322,6 @@ fn draw_forecast(frame: &mut Frame, area: Rect, state: &View) {
         ),
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), text_area);
-}
-
-fn draw_trend(frame: &mut Frame, area: Rect, state: &View) {
-    let theme = &state.theme;
-    let cost = &state.cost;
-    let block = source_block(
-        theme,
-        "Daily, last 30 days vs the 30 before".into(),
-        false,
-        &cost.usage,
-        state.now,
-    );
-    let Some(usage) = &cost.usage.data else {
-        frame.render_widget(
-            Paragraph::new(placeholder(&cost.usage))
-                .block(block)
-                .wrap(Wrap { trim: true }),
-            area,
-        );
-        return;
-    };
-    let points = trend(usage, cost.metric, state.now);
-    let now_series: Vec<(f64, f64)> = points
-        .iter()
-        .enumerate()
-        .map(|(i, (_, v, _))| (i as f64, *v))
-        .collect();
-    let before_series: Vec<(f64, f64)> = points
-        .iter()
-        .enumerate()
-        .filter_map(|(i, (_, _, b))| b.map(|b| (i as f64, b)))
-        .collect();
-    let max = points
-        .iter()
-        .flat_map(|(_, v, b)| [*v, b.unwrap_or(0.0)])
-        .fold(0.0_f64, f64::max);
-    if max <= 0.0 {
-        frame.render_widget(
-            Paragraph::new("no daily cost in the last 60 days").block(block),
-            area,
-        );
-        return;
-    }
-    let top = (max * 1.15).ceil();
-    let first = points
-        .first()
-        .map_or(String::new(), |p| ymd(p.0)[5..].to_string());
-    let last = points
-        .last()
-        .map_or(String::new(), |p| ymd(p.0)[5..].to_string());
-    let chart = Chart::new(vec![
-        Dataset::default()
-            .name("30 days before")
-            .marker(Marker::Braille)
-            .graph_type(GraphType::Line)
-            .style(theme.dim())
-            .data(&before_series),
-        Dataset::default()
-            .name("last 30 days")
-            .marker(Marker::Braille)
-            .graph_type(GraphType::Line)
-            .style(Style::default().fg(theme.accent))
-            .data(&now_series),
-    ])
-    .block(block)
-    .x_axis(
-        Axis::default()
-            .bounds([0.0, (points.len().max(2) - 1) as f64])
-            .labels([Span::raw(first), Span::raw(last)])
-            .style(theme.dim()),
-    )
-    .y_axis(
-        Axis::default()
-            .bounds([0.0, top])
-            .labels([Span::raw("$0"), Span::raw(format!("${top:.0}"))])
-            .style(theme.dim()),
-    )
-    .legend_position(Some(ratatui::widgets::LegendPosition::TopLeft));
-    frame.render_widget(chart, area);
-}
-
-fn draw_movers(frame: &mut Frame, area: Rect, state: &View) {
-    let theme = &state.theme;
-    let cost = &state.cost;
-    let block = source_block(
-        theme,
-        "Top movers, 7 days vs a month ago".into(),
-        false,
-        &cost.usage,
-        state.now,
-    );
-    let Some(usage) = &cost.usage.data else {
-        frame.render_widget(
-            Paragraph::new(placeholder(&cost.usage))
-                .block(block)
-                .wrap(Wrap { trim: true }),
-            area,
-        );
-        return;
-    };
-    let movers = top_movers(usage, cost.metric, state.now, 5);
-    if movers.is_empty() {
-        frame.render_widget(
-            Paragraph::new("no service's daily cost rose").block(block),
-            area,
-        );
-        return;
-    }
-    let wide = area.width >= 50;
-    let rows = movers.iter().map(|m| {
-        let level = if m.before > 0.0 && m.after >= m.before * 1.5 {
-            Level::Warning
-        } else {
-            Level::Unknown
-        };
-        let mut cells = vec![
-            Cell::from(short_service(&m.service).to_string()),
-            Cell::from(Line::from(format!("+{}", usd(m.delta()))).alignment(Alignment::Right))
-                .style(theme.level(level)),
-        ];
-        if wide {
-            cells.push(
-                Cell::from(
-                    Line::from(format!("{}→{}", usd(m.before), usd(m.after)))
-                        .alignment(Alignment::Right),
-                )
-                .style(theme.dim()),
-            );
-        }
-        Row::new(cells)
-    });
-    let mut widths = vec![Constraint::Min(10), Constraint::Length(8)];
-    let mut headers = vec!["SERVICE", "RISE/DAY"];
-    if wide {
-        widths.push(Constraint::Length(15));
-        headers.push("BEFORE→NOW");
-    }
-    let table = Table::new(rows, widths)
-        .header(header_row(theme, &headers))
-        .block(block);
-    frame.render_widget(table, area);
 }
 
 fn anomaly_row<'a>(theme: &Theme, a: &CostAnomaly) -> Row<'a> {

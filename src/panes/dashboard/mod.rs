@@ -8,6 +8,7 @@ pub mod pane;
 pub mod query;
 pub mod sources;
 pub mod state;
+pub mod tiers_view;
 pub mod verdict;
 pub mod view;
 

@@ -2,10 +2,16 @@
 //! every chart, alarms, the recent-errors query, the service, the ALB lookup and the
 //! database's class and storage.
 
-use super::query::{DashboardTargets, dashboard_request};
-use super::state::MetricsKey;
+use super::query::{DashboardTargets, TimeRange, dashboard_request};
 use crate::cloud::{Alarm, CloudRead, CloudResult, DbInstance, EcsService, LogRow, MetricData};
 use crate::config::Environment;
+
+/// What one metrics fetch is for: the range and the resolved ALB dimension.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MetricsKey {
+    pub range: TimeRange,
+    pub load_balancer: Option<String>,
+}
 
 /// One dashboard fetch.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -9,6 +9,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::derived::Judged;
 use super::query::{AlbLookup, ERRORS_MAX_WINDOW, TimeRange, alb_lookup};
+pub use super::sources::MetricsKey;
 use super::sources::{DashboardFetched, DashboardSource};
 use crate::cloud::{
     Alarm, AlarmState, DbInstance, EcsService, Epoch, LogRow, MetricData, alb_dimension,
@@ -20,13 +21,6 @@ use crate::panes::kit::{Loadable, Schedule};
 /// While an alarm is in ALARM or a deployment is rolling out, the dashboard refreshes
 /// this often (seconds), whatever the configured interval.
 pub const HOT_REFRESH_SECONDS: i64 = 15;
-
-/// What one metrics fetch is for: the range and the resolved ALB dimension.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct MetricsKey {
-    pub range: TimeRange,
-    pub load_balancer: Option<String>,
-}
 
 /// Everything the dashboard shows.
 #[derive(Debug, Clone, Default)]

@@ -1,6 +1,7 @@
 //! The Logs pane: CloudWatch Logs Insights queries (built-in and edited), results with
 //! sort, filter, detail and export, history, saved queries and the live tail.
 
+pub mod cell_text;
 pub mod history;
 pub mod keys;
 pub mod query;

@@ -8,10 +8,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 
 use crate::panes::kit::loadable::Loadable;
+use crate::panes::logs::cell_text::sanitize;
 use crate::panes::logs::results::detail_lines;
 use crate::panes::logs::state::PickerKind;
 use crate::panes::logs::tail::{LineLevel, line_level};
-use crate::panes::logs::view::sanitize;
 use crate::ui::theme::{Level, Theme};
 use crate::ui::view::View;
 use crate::ui::widgets::centered::centered;

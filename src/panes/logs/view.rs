@@ -2,6 +2,7 @@
 //! elapsed time and statistics, and the results table; popups and the live tail are in
 //! `logs_view`.
 
+use super::cell_text::sanitize;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::{Modifier, Style};
@@ -41,25 +42,6 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
         draw_results(frame, results, state);
     }
     super::rows_view::draw_popups(frame, area, state);
-}
-
-/// One line of a cell: control characters shown as `�`, newlines as `⏎`, at most
-/// `max` characters.
-pub fn sanitize(s: &str, max: usize) -> String {
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i >= max {
-            out.push('…');
-            break;
-        }
-        out.push(match c {
-            '\n' => '⏎',
-            '\t' => ' ',
-            c if c.is_control() => '\u{fffd}',
-            c => c,
-        });
-    }
-    out
 }
 
 fn draw_editor(frame: &mut Frame, area: Rect, state: &View) {
@@ -312,16 +294,4 @@ fn column_widths(
             Constraint::Length(u16::try_from(widest).unwrap_or(40))
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sanitize_strips_controls_and_truncates() {
-        assert_eq!(sanitize("a\nb\tc\u{1b}[31m", 100), "a⏎b c\u{fffd}[31m");
-        assert_eq!(sanitize("abcdef", 3), "abc…");
-        assert_eq!(sanitize("", 3), "");
-    }
 }

@@ -5,20 +5,13 @@ use std::collections::HashMap;
 
 use crossterm::event::{KeyCode, KeyEvent};
 
+use super::request::{NoFetched, NoSource};
 use super::state::{Flow, RunbooksState};
 use crate::cloud::Epoch;
 use crate::level::Level;
 use crate::panes::kit::{
     BindingGroup, ListState, PaneCtx, PaneState, Reply, Request, Schedule, Write, b,
 };
-
-/// The Runbooks pane fetches nothing itself.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NoSource {}
-
-/// No fetch ever finishes for the Runbooks pane.
-#[derive(Debug)]
-pub enum NoFetched {}
 
 /// The pane's keys, as the help popup lists them.
 pub const HELP: BindingGroup = BindingGroup {

@@ -29,3 +29,11 @@ pub enum RunbookMsg {
     Progress(RunEvent),
     Finished(RunSummary),
 }
+
+/// The Runbooks pane fetches nothing itself.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum NoSource {}
+
+/// No fetch ever finishes for the Runbooks pane.
+#[derive(Debug)]
+pub enum NoFetched {}

@@ -76,7 +76,7 @@ pub struct RunbooksState {
     /// Lines scrolled in a plan, confirmation or result.
     pub scroll: u16,
     /// The pane fetches nothing; the interface still asks for its request times.
-    pub no_requests: std::collections::HashMap<super::keys::NoSource, Epoch>,
+    pub no_requests: std::collections::HashMap<super::request::NoSource, Epoch>,
 }
 
 /// Lines of streamed log kept for the progress view.

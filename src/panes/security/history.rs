@@ -9,7 +9,7 @@ use crate::panes::kit::loadable::Loadable;
 use crate::panes::kit::schedule::Schedule;
 
 /// The history refreshes as often as the findings.
-pub const HISTORY_REFRESH_SECONDS: i64 = crate::panes::security::state::SECURITY_REFRESH_SECONDS;
+pub const HISTORY_REFRESH_SECONDS: i64 = super::sources::SECURITY_REFRESH_SECONDS;
 
 /// The history of one finding.
 #[derive(Debug, Clone, Default)]

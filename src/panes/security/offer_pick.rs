@@ -5,7 +5,6 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::offers::RunbookOffer;
-use super::state::SecurityState;
 use crate::panes::kit::Request;
 
 /// The list of offers the operator is choosing from.
@@ -50,35 +49,6 @@ impl OfferPick {
             _ => {}
         }
         PickOutcome::Open
-    }
-}
-
-/// `o` in the Security pane: the finding's offers, opened or listed.
-pub fn offer(security: &mut SecurityState) -> Option<Result<Request, String>> {
-    let offers = security.offers();
-    match offers.as_slice() {
-        [] => Some(Err("no runbook is offered for this finding".to_string())),
-        [one] => Some(Ok(open(one))),
-        _ => {
-            security.offer_pick = Some(OfferPick { offers, cursor: 0 });
-            None
-        }
-    }
-}
-
-/// A key while the list of offers is open: the request to open the chosen one, if any.
-pub fn pick_key(security: &mut SecurityState, key: KeyEvent) -> Option<Request> {
-    let pick = security.offer_pick.as_mut()?;
-    match pick.on_key(key) {
-        PickOutcome::Open => None,
-        PickOutcome::Cancelled => {
-            security.offer_pick = None;
-            None
-        }
-        PickOutcome::Chosen(offer) => {
-            security.offer_pick = None;
-            Some(open(&offer))
-        }
     }
 }
 

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::offer_pick;
+use super::offer_pick::{self, OfferPick, PickOutcome};
 use super::sources::{SecurityFetched, SecuritySource};
 use super::state::{
     COMPLIANCE_REFRESH_SECONDS, SECURITY_REFRESH_SECONDS, SecurityFocus, SecurityState,
@@ -41,6 +41,35 @@ pub const HELP: BindingGroup = BindingGroup {
 };
 
 impl SecurityState {
+    /// `o` in the Security pane: the finding's offers, opened or listed.
+    fn offer(&mut self) -> Option<Result<Request, String>> {
+        let offers = self.offers();
+        match offers.as_slice() {
+            [] => Some(Err("no runbook is offered for this finding".to_string())),
+            [one] => Some(Ok(offer_pick::open(one))),
+            _ => {
+                self.offer_pick = Some(OfferPick { offers, cursor: 0 });
+                None
+            }
+        }
+    }
+
+    /// A key while the list of offers is open: the request to open the chosen one, if any.
+    fn pick_key(&mut self, key: KeyEvent) -> Option<Request> {
+        let pick = self.offer_pick.as_mut()?;
+        match pick.on_key(key) {
+            PickOutcome::Open => None,
+            PickOutcome::Cancelled => {
+                self.offer_pick = None;
+                None
+            }
+            PickOutcome::Chosen(offer) => {
+                self.offer_pick = None;
+                Some(offer_pick::open(&offer))
+            }
+        }
+    }
+
     /// Store a fetch result; an answer for filters no longer shown is dropped.
     pub fn store(&mut self, fetched: SecurityFetched, now: Epoch) {
         match fetched {
@@ -161,13 +190,13 @@ impl PaneState for SecurityState {
     fn on_key(&mut self, key: KeyEvent, ctx: &PaneCtx) -> Reply<SecuritySource> {
         if self.offer_pick.is_some() {
             let mut reply = Reply::handled();
-            if let Some(r) = offer_pick::pick_key(self, key) {
+            if let Some(r) = self.pick_key(key) {
                 reply = reply.request(r);
             }
             return reply;
         }
         if self.triage.is_none() && key.code == KeyCode::Char('o') {
-            return match offer_pick::offer(self) {
+            return match self.offer() {
                 Some(Ok(r)) => Reply::handled().request(r),
                 Some(Err(why)) => Reply::handled().status(why, Level::Warning),
                 None => Reply::handled(),

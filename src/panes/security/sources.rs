@@ -6,6 +6,9 @@ use crate::cloud::{
     CloudRead, CloudResult, Detector, Finding, FindingHistoryRecord, FindingRef, ThreatFinding,
 };
 
+/// Findings and GuardDuty refresh every minute; standards every five.
+pub const SECURITY_REFRESH_SECONDS: i64 = 60;
+
 /// One Security fetch.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SecuritySource {

@@ -17,8 +17,7 @@ use crate::cloud::security_score::{SeverityCounts, StandardScore, open_counts};
 use crate::cloud::{Detector, Epoch, Finding, Severity, ThreatFinding};
 use crate::panes::kit::{ListState, Loadable};
 
-/// Findings and GuardDuty refresh every minute; standards every five.
-pub const SECURITY_REFRESH_SECONDS: i64 = 60;
+pub use super::sources::SECURITY_REFRESH_SECONDS;
 /// Standard scores change slowly.
 pub const COMPLIANCE_REFRESH_SECONDS: i64 = 300;
 

@@ -9,7 +9,7 @@ use super::super::kinds::StepKind;
 use super::super::plan::{Action, PlannedStep, RunContext, RunError};
 use super::super::value::Value;
 use super::data_action::DataAction;
-use super::data_plan::text;
+use super::inputs::text;
 
 /// Plan the test failover.
 pub async fn plan(

@@ -3,14 +3,11 @@
 //! on a single-AZ instance with the reason read from DescribeDBInstances), `rds.stop` and
 //! `rds.start`; dispatches the cache and recorded-desired-count kinds. Reads only.
 
-use std::collections::BTreeMap;
-
 use super::super::kinds::StepKind;
 use super::super::plan::{Action, PlannedStep, RunContext, RunError};
-use super::super::value::Value;
 use super::data_action::DataAction;
 
-type Inputs = BTreeMap<String, Value>;
+use super::inputs::{Inputs, text};
 
 /// True for the write kinds planned here.
 pub fn handles(kind: StepKind) -> bool {
@@ -24,13 +21,6 @@ pub fn handles(kind: StepKind) -> bool {
             | StepKind::EcsRecordDesired
             | StepKind::EcsRestoreRecorded
     )
-}
-
-pub(super) fn text(inputs: &Inputs, key: &str) -> Option<String> {
-    match inputs.get(key) {
-        Some(Value::Str(s)) => Some(s.clone()),
-        _ => None,
-    }
 }
 
 /// `yyyymmddhhmm` (UTC) of an epoch second; `000000000000` if out of range.

@@ -11,12 +11,11 @@ use std::time::Duration;
 use super::super::kinds::StepKind;
 use super::super::plan::{RunContext, RunEvent};
 use super::super::value::Value;
+use super::inputs;
 
+/// The string input `key`, or empty.
 fn text(inputs: &BTreeMap<String, Value>, key: &str) -> String {
-    match inputs.get(key) {
-        Some(Value::Str(s)) => s.clone(),
-        _ => String::new(),
-    }
+    inputs::text(inputs, key).unwrap_or_default()
 }
 
 fn db(inputs: &BTreeMap<String, Value>) -> String {

@@ -2,8 +2,6 @@
 //! reads the service's current state and returns the exact call it will make with
 //! before → after values. Nothing here changes state.
 
-use std::collections::BTreeMap;
-
 use super::super::kinds::StepKind;
 use super::super::plan::{
     Action, PlannedStep, RunContext, RunError, ServiceBefore, family_revision,
@@ -11,14 +9,7 @@ use super::super::plan::{
 use super::super::value::Value;
 use crate::cloud::{CloudError, EcsService, ServiceUpdate, last_segment};
 
-type Inputs = BTreeMap<String, Value>;
-
-fn text(inputs: &Inputs, key: &str) -> Option<String> {
-    match inputs.get(key) {
-        Some(Value::Str(s)) => Some(s.clone()),
-        _ => None,
-    }
-}
+use super::inputs::{Inputs, text};
 
 fn int(inputs: &Inputs, key: &str) -> Option<i64> {
     match inputs.get(key) {

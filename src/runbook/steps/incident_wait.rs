@@ -9,7 +9,7 @@ use std::time::Duration;
 use super::super::kinds::StepKind;
 use super::super::plan::{RunContext, RunEvent};
 use super::super::value::Value;
-use super::data_plan::text;
+use super::inputs::text;
 use super::secret_plan::{CURRENT_BEFORE, ROTATED_BEFORE, users, when};
 use super::task_facts::gather;
 
@@ -126,7 +126,7 @@ async fn users_stable(ctx: &RunContext, inputs: &Inputs) -> Result<String, Strin
     for (svc, _) in found {
         let mut one = inputs.clone();
         one.insert("service".into(), Value::Str(svc.name.clone()));
-        lines.push(super::verify::wait_stable(ctx, &one).await?);
+        lines.push(super::service_wait::wait_stable(ctx, &one).await?);
     }
     Ok(lines.join("; "))
 }

@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 use super::super::kinds::StepKind;
 use super::super::plan::{Action, PlannedStep, RunContext, RunError, TaskBefore};
 use super::super::value::Value;
-use super::data_plan::{stamp, text};
+use super::data_plan::stamp;
 use super::incident_action::IncidentAction;
+use super::inputs::text;
 use crate::cloud::{TargetRef, last_segment};
 
 type Inputs = BTreeMap<String, Value>;

@@ -10,8 +10,9 @@ use std::path::PathBuf;
 use super::super::kinds::StepKind;
 use super::super::plan::{Action, PlannedStep, RunContext, RunError};
 use super::super::value::Value;
-use super::data_plan::{stamp, text};
+use super::data_plan::stamp;
 use super::incident_action::IncidentAction;
+use super::inputs::text;
 use crate::cloud::{BreakGlassRequest, Redacted, last_segment};
 
 type Inputs = BTreeMap<String, Value>;

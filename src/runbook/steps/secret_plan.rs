@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use super::super::kinds::StepKind;
 use super::super::plan::{Action, PlannedStep, RunContext, RunError};
 use super::super::value::Value;
-use super::data_plan::text;
 use super::incident_action::IncidentAction;
+use super::inputs::text;
 use crate::cloud::{EcsService, SecretMeta, last_segment};
 
 type Inputs = BTreeMap<String, Value>;

@@ -1,0 +1,16 @@
+//! A step's resolved inputs (parameters and earlier steps' outputs) and reading them.
+
+use std::collections::BTreeMap;
+
+use super::super::value::Value;
+
+/// A step's inputs by name.
+pub type Inputs = BTreeMap<String, Value>;
+
+/// The string input `key`, if it is one.
+pub fn text(inputs: &Inputs, key: &str) -> Option<String> {
+    match inputs.get(key) {
+        Some(Value::Str(s)) => Some(s.clone()),
+        _ => None,
+    }
+}

@@ -1,0 +1,47 @@
+//! The terminal front end the event loop draws through: a ratatui terminal and the
+//! loaded theme, switched and copied to on the loop's request.
+
+use std::io::{self, Write};
+
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+
+use super::theme::Theme;
+use super::view::View;
+use crate::app::AppState;
+use crate::app::run::Frontend;
+
+/// The terminal the console draws on, with its theme.
+pub struct TerminalFrontend<B: Backend> {
+    pub terminal: Terminal<B>,
+    pub theme: Theme,
+}
+
+impl<B: Backend> Frontend for TerminalFrontend<B>
+where
+    B::Error: Into<io::Error>,
+{
+    fn draw(&mut self, state: &AppState) -> io::Result<()> {
+        let theme = &self.theme;
+        self.terminal
+            .draw(|frame| super::draw(frame, &View { app: state, theme }))
+            .map(|_| ())
+            .map_err(Into::into)
+    }
+
+    fn set_theme(&mut self, name: &str, no_color: bool) -> Result<(), String> {
+        let theme = Theme::load(name).map_err(|e| e.to_string())?;
+        self.theme = if no_color {
+            theme.without_color()
+        } else {
+            theme
+        };
+        Ok(())
+    }
+
+    fn copy(&mut self, text: &str) -> io::Result<()> {
+        let mut out = io::stdout();
+        out.write_all(crate::clipboard::osc52(text).as_bytes())?;
+        out.flush()
+    }
+}
