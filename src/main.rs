@@ -21,6 +21,9 @@ use opsdeck::{logging, terminal};
 fn main() -> ExitCode {
     disable_imds_unless_on_aws();
     let cli = Cli::parse();
+    if cli.command.is_some() {
+        die_quietly_on_closed_pipe();
+    }
     match cli.command {
         Some(Command::Completions { shell }) => {
             clap_complete::generate(
@@ -49,6 +52,18 @@ fn main() -> ExitCode {
             opsdeck::commands::posture::run(&cli.global, json, fail_on)
         }
         None => console(&cli.global),
+    }
+}
+
+/// A command's output piped into `head` stops when the reader goes away, as Unix tools do
+/// (SIGPIPE's default action), instead of panicking on the write. Not for the console,
+/// which owns the terminal and restores it.
+fn die_quietly_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before the tokio runtime or any other thread
+    // exists; SIG_DFL is a valid disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 
@@ -184,6 +199,8 @@ fn console(global: &GlobalArgs) -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return fail(e),
     };
+    let caught = std::sync::Arc::new(std::sync::atomic::AtomicI32::new(0));
+    let stop = terminal::stop_signal(std::sync::Arc::clone(&caught));
     let result = runtime.block_on(async {
         let tui = terminal::init()?;
         let _guard = terminal::RestoreGuard;
@@ -191,10 +208,15 @@ fn console(global: &GlobalArgs) -> ExitCode {
             terminal: tui,
             theme,
         };
-        run(&mut frontend, state, connector, std::future::pending()).await
+        run(&mut frontend, state, connector, stop).await
     });
     // Background fetches may still be waiting on the network; do not wait for them.
     runtime.shutdown_background();
+    // The guard has restored the terminal; a signal exits with 128 + its number.
+    let signal = caught.load(std::sync::atomic::Ordering::SeqCst);
+    if signal > 0 {
+        return ExitCode::from(u8::try_from(128 + signal).unwrap_or(EXIT_ERROR));
+    }
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

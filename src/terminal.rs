@@ -55,3 +55,44 @@ impl Drop for RestoreGuard {
         restore();
     }
 }
+
+/// Resolves when the process receives SIGTERM, SIGHUP, SIGINT or SIGQUIT, storing the
+/// signal's number in `caught` (the console then restores the terminal and exits with
+/// 128 + that number). Never resolves if the handlers cannot be installed.
+pub async fn stop_signal(caught: std::sync::Arc<std::sync::atomic::AtomicI32>) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let kinds = [
+            (SignalKind::terminate(), 15),
+            (SignalKind::hangup(), 1),
+            (SignalKind::interrupt(), 2),
+            (SignalKind::quit(), 3),
+        ];
+        let mut streams = Vec::new();
+        for (kind, number) in kinds {
+            match signal(kind) {
+                Ok(s) => streams.push((s, number)),
+                Err(e) => tracing::warn!(error = %e, number, "signal handler not installed"),
+            }
+        }
+        if streams.is_empty() {
+            return std::future::pending().await;
+        }
+        let waits = streams.iter_mut().map(|(s, number)| {
+            let number = *number;
+            Box::pin(async move {
+                s.recv().await;
+                number
+            })
+        });
+        let (number, _, _) = futures::future::select_all(waits).await;
+        tracing::warn!(signal = number, "stopping on a signal");
+        caught.store(number, std::sync::atomic::Ordering::SeqCst);
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        caught.store(2, std::sync::atomic::Ordering::SeqCst);
+    }
+}

@@ -198,3 +198,38 @@ async fn a_kill_between_intent_and_outcome_is_reported_at_the_next_start() {
     assert!(!String::from_utf8_lossy(&again.stderr).contains("interrupted write"));
     assert_eq!(log.verify(), Ok(2));
 }
+
+/// `opsdeck audit show --json | head -2` and `opsdeck completions powershell | head`: the
+/// reader going away ends the command quietly (SIGPIPE), never with a panic.
+#[test]
+fn a_closed_pipe_ends_output_quietly() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let log = AuditLog::new(audit_path(home.path()));
+    for i in 0..50 {
+        let entry = Entry {
+            id: format!("r/{i}"),
+            env: "prod".into(),
+            runbook: "scale".into(),
+            step: "ecs.scale".into(),
+            ..Default::default()
+        };
+        log.append(RecordKind::Intent, entry).expect("append");
+    }
+    for args in [
+        &["audit", "show", "--json"][..],
+        &["completions", "powershell"][..],
+    ] {
+        let mut child = opsdeck(home.path())
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        // The reader goes away before (or while) the command writes.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_ne!(out.status.code(), Some(101), "{args:?}: {stderr}");
+    }
+}

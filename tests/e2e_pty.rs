@@ -144,3 +144,38 @@ fn break_glass_in_the_demo_console_shows_the_session_and_drops_it() {
     );
     assert!(audit.contains("AssumeRole"), "{audit}");
 }
+
+/// Each stop signal restores the terminal (alternate screen left, cursor shown, raw mode
+/// off) and exits with 128 + the signal's number.
+#[test]
+fn stop_signals_restore_the_terminal_and_exit_128_plus_n() {
+    for (signal, number) in [
+        (expectrl::Signal::SIGTERM, 15),
+        (expectrl::Signal::SIGHUP, 1),
+        (expectrl::Signal::SIGINT, 2),
+        (expectrl::Signal::SIGQUIT, 3),
+    ] {
+        let home = tempfile::tempdir().expect("tempdir");
+        let mut p = Pty::spawn(&["--demo", "--env", "dev"], home.path(), &[], 120, 40);
+        p.wait_all(&["DEV", "REQUESTS"], WAIT);
+        p.session
+            .get_process_mut()
+            .kill(signal)
+            .expect("send the signal");
+        let pid = p.session.get_process().pid();
+        let (status, tail) = p.finish();
+        assert_eq!(
+            status,
+            expectrl::WaitStatus::Exited(pid, 128 + number),
+            "{signal:?}"
+        );
+        assert!(
+            tail.contains("\u{1b}[?1049l"),
+            "{signal:?}: alternate screen not left: {tail:?}"
+        );
+        assert!(
+            tail.contains("\u{1b}[?25h"),
+            "{signal:?}: cursor not shown again: {tail:?}"
+        );
+    }
+}

@@ -2,6 +2,7 @@
 //! environment's budget, anomalies and the seed's cost levers, with paid requests
 //! asked for once per session.
 
+pub mod cells;
 pub mod fetch;
 pub mod pane;
 pub mod report;

@@ -8,7 +8,7 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Cell, Chart, Dataset, GraphType, Paragraph, Row, Table, Wrap};
 
-use super::view::{placeholder, short_service, usd};
+use super::cells::{placeholder, short_service, usd};
 use crate::cloud::ymd;
 use crate::panes::cost::report::{top_movers, trend};
 use crate::ui::theme::Level;

@@ -8,12 +8,13 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Cell, Clear, Gauge, Paragraph, Row, Table, Wrap};
 
+use super::cells::{metric_label, placeholder, short_service, usd};
 use crate::cloud::{CostAnomaly, ymd};
 use crate::cost_cache::DEFAULT_TTL_SECONDS;
 use crate::panes::cost::fetch::USD_PER_REQUEST;
 use crate::panes::cost::report::{budget_level, levers, month_to_date, spent_before_today};
 use crate::panes::cost::state::cost_filter;
-use crate::panes::kit::loadable::{Loadable, format_age};
+use crate::panes::kit::loadable::format_age;
 use crate::ui::theme::{Level, Theme};
 use crate::ui::view::View;
 use crate::ui::widgets::centered::centered;
@@ -53,23 +54,6 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
     if state.cost.asking() {
         draw_consent(frame, area, state);
     }
-}
-
-/// The text of a widget without data: its error, a fetch under way, or a paid request
-/// that waits for consent.
-pub(super) fn placeholder<T>(data: &Loadable<T>) -> String {
-    match &data.error {
-        Some(e) => e.to_string(),
-        None if data.loading || data.fetched_at.is_some() => "loading…".to_string(),
-        None => "not cached: needs a paid Cost Explorer request (r)".to_string(),
-    }
-}
-
-/// A service name without the `Amazon `/`AWS ` prefix, to fit narrow columns.
-pub(super) fn short_service(name: &str) -> &str {
-    name.strip_prefix("Amazon ")
-        .or_else(|| name.strip_prefix("AWS "))
-        .unwrap_or(name)
 }
 
 /// Below this height the pane is a few lines of text instead of widgets.
@@ -125,20 +109,6 @@ fn draw_compact(frame: &mut Frame, area: Rect, state: &View) {
         )));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), rest);
-}
-
-pub(super) fn usd(v: f64) -> String {
-    // An empty sum is -0.0.
-    let v = if v == 0.0 { 0.0 } else { v };
-    if v.abs() >= 1000.0 {
-        format!("${v:.0}")
-    } else {
-        format!("${v:.2}")
-    }
-}
-
-pub(super) fn metric_label(state: &View) -> &'static str {
-    state.cost.metric.label()
 }
 
 fn draw_summary(frame: &mut Frame, area: Rect, state: &View) {

@@ -6,9 +6,12 @@ pub mod derived;
 pub mod format;
 pub mod pane;
 pub mod query;
+pub mod rules;
 pub mod sources;
 pub mod state;
+pub mod tier;
 pub mod tiers_view;
+pub mod value_style;
 pub mod verdict;
 pub mod view;
 

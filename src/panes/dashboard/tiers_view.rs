@@ -8,7 +8,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Gauge, Paragraph, Wrap};
 
-use super::view::{level_style, tasks_style, value_spans};
+use super::value_style::{level_style, tasks_style, value_spans};
 use crate::panes::dashboard::format::display;
 use crate::panes::dashboard::query::ids;
 use crate::panes::dashboard::verdict::{Tier, TierVerdict};

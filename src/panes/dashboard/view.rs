@@ -6,12 +6,12 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::cloud::{AlarmState, MetricData};
-use crate::panes::dashboard::format::display;
+use super::value_style::{level_style, tasks_style, value_spans};
+use crate::cloud::AlarmState;
 use crate::panes::dashboard::query::{ERRORS_MAX_WINDOW, ids};
 use crate::panes::dashboard::verdict::{Tier, TierVerdict};
 use crate::ui::theme::Level;
@@ -67,14 +67,6 @@ fn draw_compact(frame: &mut Frame, area: Rect, state: &View, v: &[TierVerdict]) 
     draw_numbers(frame, numbers, state);
     draw_alarms(frame, alarms, state);
     draw_errors(frame, errors, state);
-}
-
-pub(super) fn level_style(state: &View, level: Level) -> Style {
-    match level {
-        Level::Ok => state.theme.level(Level::Ok),
-        Level::Unknown => state.theme.dim(),
-        l => state.theme.level(l),
-    }
 }
 
 fn draw_health(frame: &mut Frame, area: Rect, state: &View, v: &[TierVerdict]) {
@@ -211,28 +203,6 @@ fn draw_errors(frame: &mut Frame, area: Rect, state: &View) {
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
-/// One value of the compact table, coloured by its threshold.
-pub(super) fn value_spans<'a>(
-    state: &View,
-    data: Option<&MetricData>,
-    label: &str,
-    id: &str,
-) -> Vec<Span<'a>> {
-    let (text, level) = match data.and_then(|d| d.latest(id).map(|v| (d, v))) {
-        Some((d, v)) => (display(id, v, d.period), state.dashboard.judged.level(id)),
-        None => ("–".to_string(), Level::Unknown),
-    };
-    let style = match level {
-        Level::Warning | Level::Critical => state.theme.level(level),
-        _ => state.theme.text(),
-    };
-    vec![
-        Span::styled(format!("{label} "), state.theme.dim()),
-        Span::styled(text, style),
-        Span::raw("  "),
-    ]
-}
-
 fn draw_numbers(frame: &mut Frame, area: Rect, state: &View) {
     let d = &state.dashboard;
     let block = source_block(state.theme, "Now".into(), false, &d.metrics, state.now);
@@ -292,14 +262,4 @@ fn draw_numbers(frame: &mut Frame, area: Rect, state: &View) {
         ],
     ));
     frame.render_widget(Paragraph::new(lines).block(block), area);
-}
-
-pub(super) fn tasks_style(state: &View, running: i32, desired: i32) -> Style {
-    if running < state.env.min_tasks as i32 {
-        state.theme.level(Level::Critical)
-    } else if running < desired {
-        state.theme.level(Level::Warning)
-    } else {
-        state.theme.level(Level::Ok)
-    }
 }

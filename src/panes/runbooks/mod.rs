@@ -2,6 +2,7 @@
 //! result and rollback section.
 
 pub mod keys;
+pub mod progress;
 pub mod request;
 pub mod state;
 pub mod view;

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+pub use super::progress::{StepProgress, StepState};
+use super::progress::{apply_event, form_fields, progress_steps};
 use super::request::{RunbookMsg, RunbookRequest};
 use crate::cloud::Epoch;
 use crate::config::Environment;
@@ -13,24 +15,7 @@ use crate::panes::kit::list::ListState;
 use crate::runbook::engine::{RunStatus, RunSummary};
 use crate::runbook::library::Library;
 use crate::runbook::model::{ParamType, Runbook};
-use crate::runbook::plan::{Phase, PlannedStep, Prepared, RunEvent};
-
-/// A step's state in the progress view.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StepState {
-    Pending,
-    Running,
-    Done(String),
-    Failed(String),
-}
-
-/// One step of the progress view.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StepProgress {
-    pub phase: Phase,
-    pub label: String,
-    pub state: StepState,
-}
+use crate::runbook::plan::{Phase, PlannedStep, Prepared};
 
 /// Where the pane is in a run.
 #[derive(Debug, Clone, Default)]
@@ -78,9 +63,6 @@ pub struct RunbooksState {
     /// The pane fetches nothing; the interface still asks for its request times.
     pub no_requests: std::collections::HashMap<super::request::NoSource, Epoch>,
 }
-
-/// Lines of streamed log kept for the progress view.
-const LOG_LINES: usize = 200;
 
 impl RunbooksState {
     /// The pane with `library` loaded.
@@ -453,86 +435,6 @@ impl RunbooksState {
             }
         }
     }
-}
-
-fn apply_event(steps: &mut [StepProgress], log: &mut Vec<String>, event: RunEvent) {
-    let find = |steps: &mut [StepProgress], phase: Phase, index: usize| -> Option<usize> {
-        steps
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.phase == phase)
-            .nth(index)
-            .map(|(i, _)| i)
-    };
-    match event {
-        RunEvent::StepStarted { phase, index } => {
-            if let Some(i) = find(steps, phase, index) {
-                steps[i].state = StepState::Running;
-            }
-        }
-        RunEvent::StepFinished {
-            phase,
-            index,
-            ok,
-            detail,
-        } => {
-            if let Some(i) = find(steps, phase, index) {
-                steps[i].state = if ok {
-                    StepState::Done(detail)
-                } else {
-                    StepState::Failed(detail)
-                };
-            }
-        }
-        RunEvent::Log(line) => {
-            log.push(line);
-            if log.len() > LOG_LINES {
-                log.drain(..log.len() - LOG_LINES);
-            }
-        }
-    }
-}
-
-fn progress_steps(prepared: &Prepared, rollback: Option<&[PlannedStep]>) -> Vec<StepProgress> {
-    let make = |phase: Phase, s: &PlannedStep| StepProgress {
-        phase,
-        label: s.label.clone(),
-        state: StepState::Pending,
-    };
-    match rollback {
-        Some(steps) => steps.iter().map(|s| make(Phase::Rollback, s)).collect(),
-        None => prepared
-            .procedure
-            .iter()
-            .map(|s| make(Phase::Procedure, s))
-            .chain(
-                prepared
-                    .verification
-                    .iter()
-                    .map(|s| make(Phase::Verification, s)),
-            )
-            .collect(),
-    }
-}
-
-/// The parameter form: every declared parameter with its default (secrets start empty).
-pub fn form_fields(rb: &Runbook, env: &Environment) -> Vec<(String, String)> {
-    rb.params
-        .iter()
-        .map(|p| {
-            let default = if p.ty == ParamType::Secret {
-                None
-            } else {
-                p.default.as_ref().map(|d| d.to_string()).or_else(|| {
-                    p.default_from
-                        .as_deref()
-                        .and_then(|k| crate::runbook::value::env_value(env, k))
-                        .map(|v| v.to_string())
-                })
-            };
-            (p.name.clone(), default.unwrap_or_default())
-        })
-        .collect()
 }
 
 #[cfg(test)]
