@@ -258,6 +258,38 @@ async fn isolate_task_without_a_quarantine_group_is_refused_before_any_write() {
 }
 
 #[tokio::test]
+async fn isolate_task_refuses_a_stopped_task_before_any_write() {
+    let (_d, log) = temp_audit();
+    let w = SimWorld::new(7, SimClock::Fixed(NOW));
+    // Six minutes into the prod incident the crash-looping tasks have stopped.
+    w.advance(6 * 60);
+    let c = ctx(&w, "prod", false, &log);
+    let stopped = c
+        .cloud
+        .read
+        .list_tasks(&c.env.cluster)
+        .await
+        .expect("tasks")
+        .into_iter()
+        .find(|t| t.last_status == "STOPPED")
+        .expect("a stopped task during the incident");
+    match plan_shipped(
+        &c,
+        "isolate-task",
+        &[("task", &stopped.arn), ("reason", "x")],
+    )
+    .await
+    {
+        Err(RunError::Refused(m)) => {
+            assert!(m.contains("STOPPED"), "{m}");
+            assert!(m.contains("nothing to isolate"), "{m}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert!(w.writes().is_empty());
+}
+
+#[tokio::test]
 async fn break_glass_opens_a_session_that_expires_and_a_wrong_code_is_denied() {
     let (_d, log) = temp_audit();
     let w = SimWorld::new(7, SimClock::Fixed(NOW));

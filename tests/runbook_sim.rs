@@ -46,7 +46,67 @@ async fn rollback_during_the_incident_stops_the_in_flight_deployment() {
         p.procedure[0]
     );
     assert!(p.procedure[0].calls[0].contains("stopType=ROLLBACK"));
+    // The plan names the revision the service lands on.
+    assert!(
+        p.procedure[0].calls[0].contains("lands on cloudplatform-prod-fastapi:41"),
+        "{:?}",
+        p.procedure[0].calls
+    );
     assert!(p.needs_typed_confirmation(), "prod + high risk");
+    // Nothing warns that the service is healthy: it is not.
+    assert!(
+        p.procedure[0]
+            .warnings
+            .iter()
+            .all(|w| !w.contains("nothing is failing")),
+        "{:?}",
+        p.procedure[0].warnings
+    );
+}
+
+#[tokio::test]
+async fn rollback_and_restart_of_a_healthy_service_warn_that_nothing_is_failing() {
+    let (_d, log) = temp_audit();
+    let w = world(1.0, 1);
+    let c = ctx(&w, "staging", false, &log);
+    for runbook in ["rollback", "restart"] {
+        let p = plan_shipped(&c, runbook, &[]).await.expect("plan");
+        assert!(
+            p.procedure[0]
+                .warnings
+                .iter()
+                .any(|w| w.contains("steady and healthy") && w.contains("nothing is failing")),
+            "{runbook}: {:?}",
+            p.procedure[0].warnings
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_rollback_section_of_a_stopped_rollback_warns_before_restoring_the_failed_revision() {
+    let (_d, log) = temp_audit();
+    // 30x: the run's wait for a steady service takes seconds, not minutes.
+    let w = world(30.0, 6);
+    let c = ctx(&w, "prod", false, &log);
+    let p = plan_shipped(&c, "rollback", &[]).await.expect("plan");
+    let _ = execute(&p, &c).await;
+    let steps = prepare_rollback(&p, &c).await.expect("rollback plan");
+    assert!(
+        steps[0]
+            .calls
+            .iter()
+            .any(|l| l.contains("→ cloudplatform-prod-fastapi:42")),
+        "the section names its target: {:?}",
+        steps[0].calls
+    );
+    assert!(
+        steps[0]
+            .warnings
+            .iter()
+            .any(|w| w.contains("fastapi:42 is the revision the failed deployment introduced")),
+        "{:?}",
+        steps[0].warnings
+    );
 }
 
 #[tokio::test]

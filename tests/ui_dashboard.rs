@@ -79,6 +79,9 @@ async fn dashboard_with_alarms_failing_keeps_the_rest() {
     let screen = text(&render(&state, 200, 60));
     assert!(screen.contains("AccessDenied"), "{screen}");
     assert!(screen.contains("ALB: OK"), "{screen}");
+    // A failed read is unknown, never a count computed from nothing.
+    assert!(!screen.contains("0 in ALARM"), "{screen}");
+    assert!(screen.contains("Alarms (unknown)"), "{screen}");
     for (w, h) in SIZES {
         insta::assert_snapshot!(
             format!("dashboard_prod_alarms_denied_{w}x{h}"),

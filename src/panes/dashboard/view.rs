@@ -103,10 +103,20 @@ fn draw_health(frame: &mut Frame, area: Rect, state: &View, v: &[TierVerdict]) {
 
 fn draw_alarms(frame: &mut Frame, area: Rect, state: &View) {
     let d = &state.dashboard;
-    let firing = d.alarms.data.as_ref().map_or(0, |a| {
-        a.iter().filter(|a| a.state == AlarmState::Alarm).count()
-    });
-    let title = format!("Alarms ({firing} in ALARM)");
+    let firing = d
+        .alarms
+        .data
+        .as_ref()
+        .map(|a| a.iter().filter(|a| a.state == AlarmState::Alarm).count());
+    // A count is shown only from a read that answered; a failed read is "unknown".
+    let title = match (firing, &d.alarms.error) {
+        (None, _) if d.alarms.loading => "Alarms".to_string(),
+        (None, _) => "Alarms (unknown)".to_string(),
+        (Some(n), None) => format!("Alarms ({n} in ALARM)"),
+        (Some(n), Some(_)) => {
+            format!("Alarms ({n} in ALARM at the last good read; refresh failed)")
+        }
+    };
     let block = source_block(state.theme, title, false, &d.alarms, state.now);
     let Some(alarms) = &d.alarms.data else {
         frame.render_widget(

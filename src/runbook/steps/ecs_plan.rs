@@ -7,7 +7,7 @@ use super::super::plan::{
     Action, PlannedStep, RunContext, RunError, ServiceBefore, family_revision,
 };
 use super::super::value::Value;
-use crate::cloud::{CloudError, EcsService, ServiceUpdate, last_segment};
+use crate::cloud::{CloudError, EcsService, ServiceDeploymentRecord, ServiceUpdate, last_segment};
 
 use super::inputs::{Inputs, text};
 
@@ -54,6 +54,9 @@ pub async fn plan(
         StepKind::EcsScale => plan_scale(ctx, &mut p, &cluster, &svc, inputs).await?,
         StepKind::EcsDeploy => plan_deploy(ctx, &mut p, &cluster, &svc, inputs).await?,
         StepKind::EcsRestart => {
+            if let Some(w) = nothing_failing(&svc, "a restart replaces every task") {
+                p.warnings.push(w);
+            }
             p.calls.push(update_call(
                 &cluster,
                 &svc.name,
@@ -76,6 +79,11 @@ pub async fn plan(
                     RunError::Refused(format!("no recorded state of {} to restore", svc.name))
                 })?;
             let td = (b.task_definition != svc.task_definition).then(|| b.task_definition.clone());
+            if let Some(t) = &td
+                && let Some(w) = failed_revision_warning(ctx, &cluster, &svc, t).await
+            {
+                p.warnings.push(w);
+            }
             let desired = (b.desired != svc.desired).then_some(b.desired);
             if td.is_none() && desired.is_none() {
                 p.calls.push(format!(
@@ -113,6 +121,77 @@ pub async fn plan(
     Ok(p)
 }
 
+/// The warning for a service that ECS reports steady and healthy (one deployment, rollout
+/// COMPLETED, running == desired): nothing is failing, so the write may be a mistake.
+fn nothing_failing(svc: &EcsService, consequence: &str) -> Option<String> {
+    (svc.is_steady() && svc.desired > 0 && svc.pending == 0).then(|| {
+        format!(
+            "{} is steady and healthy ({}/{} running on {}, one deployment, rollout COMPLETED): nothing is failing; {consequence}",
+            svc.name,
+            svc.running,
+            svc.desired,
+            last_segment(&svc.task_definition)
+        )
+    })
+}
+
+/// The revision a stopped (ROLLBACK) deployment returns the service to: the newest
+/// successful deployment before it other than its own target, else the ACTIVE
+/// deployment still serving.
+fn landing_revision(
+    history: &[ServiceDeploymentRecord],
+    svc: &EcsService,
+    in_flight: &ServiceDeploymentRecord,
+) -> Option<String> {
+    let own = in_flight.target_task_definition.as_deref();
+    history
+        .iter()
+        .filter(|d| d.status == "SUCCESSFUL" && d.arn != in_flight.arn)
+        .filter_map(|d| d.target_task_definition.clone())
+        .find(|t| Some(t.as_str()) != own)
+        .or_else(|| {
+            svc.deployments
+                .iter()
+                .find(|d| d.status == "ACTIVE" && Some(d.task_definition.as_str()) != own)
+                .map(|d| d.task_definition.clone())
+        })
+}
+
+/// When `target` is the revision a failed or rolled-back deployment introduced, the
+/// warning that restoring it brings the failure back.
+async fn failed_revision_warning(
+    ctx: &RunContext,
+    cluster: &str,
+    svc: &EcsService,
+    target: &str,
+) -> Option<String> {
+    let failed_now = svc
+        .deployments
+        .iter()
+        .any(|d| d.task_definition == target && d.rollout_state.as_deref() == Some("FAILED"));
+    let failed_before = match ctx
+        .cloud
+        .read
+        .list_service_deployments(cluster, &svc.name)
+        .await
+    {
+        Ok(history) => history.iter().any(|d| {
+            d.target_task_definition.as_deref() == Some(target)
+                && (d.status == "FAILED"
+                    || d.status.starts_with("ROLLBACK")
+                    || d.status == "STOPPED"
+                    || d.status == "IN_PROGRESS")
+        }),
+        Err(_) => false,
+    };
+    (failed_now || failed_before).then(|| {
+        format!(
+            "{} is the revision the failed deployment introduced: restoring it brings the failure back (crash loop). Cancel unless you mean it",
+            last_segment(target)
+        )
+    })
+}
+
 /// Where a rollback goes, in order of preference: an explicit revision; stopping an
 /// in-flight deployment with ROLLBACK; the last completed deployment other than the
 /// current one (ListServiceDeployments); the ACTIVE deployment still serving
@@ -125,6 +204,9 @@ async fn plan_rollback(
     revision: Option<i64>,
 ) -> Result<(), RunError> {
     let read = &ctx.cloud.read;
+    if let Some(w) = nothing_failing(svc, "a rollback replaces every task with an older build") {
+        p.warnings.push(w);
+    }
     let current = svc.task_definition.clone();
     let (family, current_rev) = family_revision(&current)
         .ok_or_else(|| RunError::Refused(format!("cannot read the revision of {current}")))?;
@@ -156,10 +238,12 @@ async fn plan_rollback(
                 .find(|d| matches!(d.status.as_str(), "IN_PROGRESS" | "PENDING"))
         });
         if let Some(d) = in_flight {
+            let landing = landing_revision(history.as_deref().unwrap_or(&[]), svc, d);
             p.calls.push(format!(
-                "ecs:StopServiceDeployment serviceDeploymentArn={} stopType=ROLLBACK (deployment of {} in flight; ECS returns the service to its previous deployment)",
+                "ecs:StopServiceDeployment serviceDeploymentArn={} stopType=ROLLBACK (deployment of {} in flight; ECS returns the service to its previous deployment: lands on {})",
                 d.arn,
-                d.target_task_definition.as_deref().map_or("?", last_segment)
+                d.target_task_definition.as_deref().map_or("?", last_segment),
+                landing.as_deref().map_or("the revision before it (not known here)", last_segment)
             ));
             p.action = Some(Action::StopDeployment { arn: d.arn.clone() });
             return Ok(());

@@ -66,6 +66,23 @@ pub async fn plan(
         RunError::Refused(format!("task {task_ref} was not found before the run"))
     })?;
     let task = &facts.task;
+    // A stopped task has no network to cut and no traffic to drain: containment would
+    // change nothing and the plan would promise what it cannot do.
+    let restoring = matches!(
+        kind,
+        StepKind::ElbReregisterTask | StepKind::Ec2RestoreTaskGroups
+    );
+    if !restoring && matches!(task.last_status.as_str(), "STOPPED" | "DEPROVISIONING") {
+        return Err(RunError::Refused(format!(
+            "task {} is {}{}: there is nothing to isolate (no network, no traffic). Its evidence stays readable: the ECS task detail (stopped reason, exit codes, image digest) and its log stream in the Logs pane",
+            task.id(),
+            task.last_status,
+            task.stopped_reason
+                .as_deref()
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default()
+        )));
+    }
     let mut p = PlannedStep::new(kind, label, inputs);
     let ip = task.private_ip.clone().unwrap_or_else(|| "?".into());
     match kind {
