@@ -178,6 +178,20 @@ pub fn apply_reply(state: &mut AppState, reply: Reply<Source>, effects: &mut Vec
                 }
                 Err(why) => state.set_status(why, Level::Warning),
             },
+            Request::QueryLogs {
+                name,
+                query,
+                announce,
+            } => {
+                let groups = state.env.log_groups.clone();
+                match state.logs.run_text(&name, &query, &groups, state.now) {
+                    Ok(_) => {
+                        state.pane = Pane::Logs;
+                        state.set_status(announce, Level::Ok);
+                    }
+                    Err(why) => state.set_status(why, Level::Warning),
+                }
+            }
             Request::Write(w) => effects.push(Effect::Write(w)),
             Request::Copy(text) => effects.push(Effect::Copy(text)),
             Request::WriteFile {

@@ -93,9 +93,25 @@ pub struct EcsTask {
     /// `service:<name>` for tasks a service started.
     pub group: Option<String>,
     pub started_at: Option<Epoch>,
+    pub stopped_at: Option<Epoch>,
     pub stopped_reason: Option<String>,
     pub cpu: Option<String>,
     pub memory: Option<String>,
+    /// The task's containers as `DescribeTasks` reports them.
+    pub containers: Vec<TaskContainer>,
+}
+
+/// One container of a running or stopped task.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TaskContainer {
+    pub name: String,
+    pub image: String,
+    /// `sha256:…` of the image the container actually ran.
+    pub image_digest: Option<String>,
+    pub last_status: String,
+    pub exit_code: Option<i32>,
+    /// Why the container stopped (e.g. `OutOfMemoryError`), when ECS says.
+    pub reason: Option<String>,
 }
 
 impl EcsTask {

@@ -6,7 +6,7 @@ use aws_sdk_ecs::types as sdk;
 use super::convert::{epoch, opt, owned};
 use crate::cloud::{
     ContainerSummary, EcsDeployment, EcsService, EcsTask, ServiceDeploymentRecord, ServiceEvent,
-    TaskDefinition,
+    TaskContainer, TaskDefinition,
 };
 
 /// The attachment type that carries a task's network interface.
@@ -105,9 +105,22 @@ pub fn task(t: &sdk::Task) -> EcsTask {
         eni_id: detail("networkInterfaceId"),
         group: opt(t.group()),
         started_at: epoch(t.started_at()),
+        stopped_at: epoch(t.stopped_at()),
         stopped_reason: opt(t.stopped_reason()),
         cpu: opt(t.cpu()),
         memory: opt(t.memory()),
+        containers: t
+            .containers()
+            .iter()
+            .map(|c| TaskContainer {
+                name: owned(c.name()),
+                image: owned(c.image()),
+                image_digest: opt(c.image_digest()),
+                last_status: owned(c.last_status()),
+                exit_code: c.exit_code(),
+                reason: opt(c.reason()),
+            })
+            .collect(),
     }
 }
 

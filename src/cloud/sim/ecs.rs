@@ -209,9 +209,16 @@ impl<'a> ServiceView<'a> {
                 eni_id: Some(life.eni.clone()),
                 group: Some(format!("service:{}", self.spec.name)),
                 started_at: state.started_at,
+                stopped_at: life.stopped_at().filter(|s| *s <= t),
                 stopped_reason,
                 cpu: family.map(|f| f.cpu.to_string()),
                 memory: family.map(|f| f.memory.to_string()),
+                containers: vec![super::taskdefs::task_container(
+                    family,
+                    plan.revision,
+                    state.last_status,
+                    state.stop.map(|s| matches!(s.cause, StopCause::Crashed)),
+                )],
             };
             match life.stopped_at().filter(|s| *s <= t) {
                 None => live.push((

@@ -2,6 +2,7 @@
 //! or bare family (latest revision), and the `TaskDefinition` the console sees.
 
 use super::profile::{ECR, EnvProfile, Family, Revision, ServiceKind};
+use crate::cloud::TaskContainer;
 use crate::cloud::types::{ContainerSummary, Epoch, TaskDefinition};
 
 /// Finds the family and revision `reference` names in `profile`.
@@ -34,6 +35,41 @@ pub fn lookup<'a>(profile: &'a EnvProfile, reference: &str) -> Option<(&'a Famil
 /// The image a revision runs.
 pub fn image(revision: &Revision) -> String {
     format!("{ECR}/cloudplatform-api:{}", revision.tag)
+}
+
+/// The container of a simulated task of `family` on `revision`: its image and digest,
+/// and for a stopped one its exit code (1 after a crash, 0 when ECS replaced it).
+pub fn task_container(
+    family: Option<&Family>,
+    revision: i32,
+    last_status: &str,
+    crashed: Option<bool>,
+) -> TaskContainer {
+    let rev = family.and_then(|f| f.revisions.iter().find(|r| r.number == revision));
+    let name = match family.map(|f| f.kind) {
+        Some(ServiceKind::Worker) => "worker",
+        _ => "fastapi",
+    };
+    let image = rev.map(image).unwrap_or_default();
+    let digest = image.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let stopped = last_status == "STOPPED";
+    TaskContainer {
+        name: name.to_string(),
+        image,
+        image_digest: Some(format!(
+            "sha256:{digest:016x}{:016x}{:016x}{:016x}",
+            digest.rotate_left(17),
+            digest.rotate_left(31),
+            digest.rotate_left(47)
+        )),
+        last_status: last_status.to_string(),
+        exit_code: stopped.then(|| if crashed == Some(true) { 1 } else { 0 }),
+        // ECS gives a container reason for OOM kills and the like, not for a plain
+        // non-zero exit.
+        reason: None,
+    }
 }
 
 /// The `TaskDefinition` for one revision; `start` turns offsets into epochs.

@@ -3,6 +3,7 @@
 
 pub mod sources;
 pub mod state;
+pub mod task_view;
 pub mod view;
 
 pub use state::EcsState;

@@ -11,7 +11,7 @@ use crate::cloud::{
 };
 use crate::panes::kit::schedule::RETRY_SECONDS;
 use crate::panes::kit::{
-    BindingGroup, ListState, Loadable, PaneCtx, PaneState, Reply, Schedule, b,
+    BindingGroup, ListState, Loadable, PaneCtx, PaneState, Reply, Request, Schedule, b,
 };
 
 /// How often the ECS pane refreshes, in seconds.
@@ -65,6 +65,10 @@ pub struct EcsState {
     pub all_tasks: bool,
     /// When each source was last requested.
     pub requested: HashMap<EcsSource, Epoch>,
+    /// The task whose detail is open (its ARN), over the tasks and events.
+    pub task_detail: Option<String>,
+    /// Lines the task detail is scrolled down by.
+    pub detail_scroll: u16,
 }
 
 impl EcsState {
@@ -171,6 +175,10 @@ impl EcsState {
                 self.focus = EcsFocus::Tasks;
                 self.task_list.cursor = 0;
             }
+            KeyCode::Enter if self.focus == EcsFocus::Tasks => {
+                self.task_detail = self.selected_task().map(|t| t.arn.clone());
+                self.detail_scroll = 0;
+            }
             KeyCode::Char('a') => {
                 self.all_tasks = !self.all_tasks;
                 self.task_list.cursor = 0;
@@ -183,6 +191,73 @@ impl EcsState {
             self.event_list.cursor = 0;
         }
         used
+    }
+
+    /// The task under the cursor in the tasks list.
+    pub fn selected_task(&self) -> Option<&EcsTask> {
+        self.visible_tasks().get(self.task_list.cursor).copied()
+    }
+
+    /// The task whose detail is open, while it is still listed.
+    pub fn detail_task(&self) -> Option<&EcsTask> {
+        let arn = self.task_detail.as_deref()?;
+        self.tasks.data.as_ref()?.iter().find(|t| t.arn == arn)
+    }
+
+    /// A key while a task's detail is open: `esc` closes it, `l` queries its log stream.
+    fn detail_key(&mut self, key: KeyEvent) -> Option<Reply<EcsSource>> {
+        self.task_detail.as_ref()?;
+        match key.code {
+            KeyCode::Esc => {
+                self.task_detail = None;
+                Some(Reply::handled())
+            }
+            KeyCode::Char('l') => {
+                let task = self.detail_task()?;
+                Some(Reply::handled().request(task_logs_request(task)))
+            }
+            KeyCode::Char('j') | KeyCode::Down => {
+                self.detail_scroll = self.detail_scroll.saturating_add(1);
+                Some(Reply::handled())
+            }
+            KeyCode::Char('k') | KeyCode::Up => {
+                self.detail_scroll = self.detail_scroll.saturating_sub(1);
+                Some(Reply::handled())
+            }
+            KeyCode::PageDown => {
+                self.detail_scroll = self.detail_scroll.saturating_add(10);
+                Some(Reply::handled())
+            }
+            KeyCode::PageUp => {
+                self.detail_scroll = self.detail_scroll.saturating_sub(10);
+                Some(Reply::handled())
+            }
+            _ => None,
+        }
+    }
+
+    /// `R` rollback, `S` scale, `X` restart on the selected service: that runbook's form,
+    /// filled in for the service (nothing changes before its plan is confirmed).
+    pub fn runbook_key(&self, key: KeyEvent) -> Option<Request> {
+        let runbook = match key.code {
+            KeyCode::Char('R') => "rollback",
+            KeyCode::Char('S') => "scale",
+            KeyCode::Char('X') => "restart",
+            _ => return None,
+        };
+        let service = self.selected_service()?;
+        let mut fields = vec![("service".to_string(), service.name.clone())];
+        if runbook == "scale" {
+            fields.push(("count".to_string(), service.desired.to_string()));
+        }
+        Some(Request::OpenRunbook {
+            runbook: runbook.to_string(),
+            fields,
+            announce: format!(
+                "{runbook} {}: parameters filled in; enter plans (nothing changes yet)",
+                service.name
+            ),
+        })
     }
 
     /// Store a fetch result that belongs to this pane.
@@ -208,12 +283,35 @@ impl EcsState {
     }
 }
 
+/// The Logs Insights query for one task's log stream (awslogs names the stream
+/// `prefix/container/task-id`, so the task id finds it).
+pub fn task_logs_request(task: &EcsTask) -> Request {
+    let id = task.id();
+    Request::QueryLogs {
+        name: format!("task {}", &id[..id.len().min(12)]),
+        query: format!(
+            "fields @timestamp, @logStream, @message\n| filter @logStream like \"{id}\"\n| sort @timestamp desc\n| limit 200"
+        ),
+        announce: format!("Logs of task {id} (its log stream)"),
+    }
+}
+
 /// The ECS pane's keys, as the help popup lists them.
 pub const HELP: BindingGroup = BindingGroup {
     title: "ECS pane",
     bindings: &[
         b("enter", "on a service: show its tasks"),
         b("a", "tasks: this service's / whole cluster"),
+        b(
+            "enter",
+            "on a task: its detail (containers, exit codes, stopped reason, digest)",
+        ),
+        b("l", "in a task's detail: its log stream in the Logs pane"),
+        b("j k pgdn pgup", "in a task's detail: scroll"),
+        b(
+            "R  S  X",
+            "on a service: rollback / scale / restart (form filled in, plan first)",
+        ),
     ],
 };
 
@@ -291,6 +389,12 @@ impl PaneState for EcsState {
     }
 
     fn on_key(&mut self, key: KeyEvent, _ctx: &PaneCtx) -> Reply<EcsSource> {
+        if let Some(reply) = self.detail_key(key) {
+            return reply;
+        }
+        if let Some(request) = self.runbook_key(key) {
+            return Reply::handled().request(request);
+        }
         Reply::used(self.handle_key(key))
     }
 

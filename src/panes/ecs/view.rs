@@ -61,6 +61,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
     } else {
         draw_deployments(frame, deploy_area, state, selected);
     }
+    if let Some(task) = ecs.detail_task() {
+        let below = tasks_area.union(events_area);
+        super::task_view::draw(frame, below, state, task);
+        return;
+    }
     draw_tasks(frame, tasks_area, state);
     draw_events(frame, events_area, state, selected);
 }

@@ -49,6 +49,12 @@ pub enum Request {
         contents: String,
         announce: bool,
     },
+    /// Run a Logs Insights query (`name` in the history) on the Logs pane.
+    QueryLogs {
+        name: String,
+        query: String,
+        announce: String,
+    },
     /// Refresh the current pane now.
     Refresh,
 }

@@ -278,6 +278,21 @@ impl LogsState {
         Ok(entry)
     }
 
+    /// Put `query` in the editor and start it over the environment's groups (or the typed
+    /// ones): a query another pane asked for.
+    pub fn run_text(
+        &mut self,
+        name: &str,
+        query: &str,
+        env_groups: &[String],
+        now: Epoch,
+    ) -> Result<HistoryEntry, String> {
+        self.editor = TextArea::from_text(query);
+        self.editing = None;
+        let groups = self.groups(env_groups);
+        self.start(Some(name), groups, now)
+    }
+
     /// Cancel the running query (StopQuery once it has an id). True if one was running.
     pub fn cancel(&mut self, now: Epoch) -> bool {
         let Some(run) = self.run.as_mut().filter(|r| r.is_running()) else {

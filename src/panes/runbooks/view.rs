@@ -220,6 +220,8 @@ fn draw_library(frame: &mut Frame, area: Rect, state: &View) {
             ];
             if unavailable {
                 spans.push(Span::styled(" unavailable (read-only)", theme.dim()));
+            } else {
+                spans.push(Span::styled(format!(" {}", r.title), theme.dim()));
             }
             ListItem::new(Line::from(spans))
         })
