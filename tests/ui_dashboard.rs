@@ -7,8 +7,8 @@ mod ui_support;
 use crossterm::event::KeyCode;
 use opsdeck::cloud::CloudError;
 use opsdeck::cloud::sim::SimSource;
+use opsdeck::panes::Pane;
 use opsdeck::panes::dashboard::query::TimeRange;
-use opsdeck::panes::id::Pane;
 use opsdeck::ui::theme::{Level, Theme};
 use ui_support::{console_on, key, render, text};
 

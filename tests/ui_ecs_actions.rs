@@ -5,7 +5,7 @@
 mod ui_support;
 
 use crossterm::event::KeyCode;
-use opsdeck::panes::id::Pane;
+use opsdeck::panes::Pane;
 use opsdeck::panes::runbooks::RunbooksState;
 use opsdeck::panes::runbooks::state::Flow;
 use opsdeck::runbook::library::Library;

@@ -13,7 +13,7 @@ use opsdeck::app::update::{Effect, Event, update};
 use opsdeck::cloud::sim::{self, SimClock, SimSource, SimWorld};
 use opsdeck::cloud::{CloudError, CloudHandle, QueryResults, QueryStatus, ResultRow};
 use opsdeck::config::Config;
-use opsdeck::panes::id::Pane;
+use opsdeck::panes::Pane;
 use opsdeck::panes::logs::sources::{LogsFetched, LogsSource};
 use opsdeck::ui::theme::Theme;
 use proptest::prelude::*;

@@ -12,7 +12,7 @@ use std::time::Duration;
 use opsdeck::app::AppState;
 use opsdeck::audit::AuditLog;
 use opsdeck::cloud::sim::{self, SimClock, SimWorld, demo_incident_settings};
-use opsdeck::panes::id::Pane;
+use opsdeck::panes::Pane;
 use opsdeck::panes::runbooks::request::RunbookMsg;
 use opsdeck::panes::runbooks::state::RunbooksState;
 use opsdeck::runbook::engine::prepare;

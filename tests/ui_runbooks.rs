@@ -12,7 +12,7 @@ use crossterm::event::KeyCode;
 use opsdeck::app::AppState;
 use opsdeck::audit::AuditLog;
 use opsdeck::cloud::sim::{self, SimClock, SimWorld};
-use opsdeck::panes::id::Pane;
+use opsdeck::panes::Pane;
 use opsdeck::panes::runbooks::request::RunbookMsg;
 use opsdeck::panes::runbooks::state::{Flow, RunbooksState};
 use opsdeck::runbook::engine::{RunStatus, RunSummary, prepare};

@@ -12,7 +12,7 @@ use opsdeck::app::dispatch::{Fetched, Source, run_fetch};
 use opsdeck::app::update::{Effect, Event, WriteDone, update};
 use opsdeck::cloud::sim::{self, SimClock, SimSource, SimWorld};
 use opsdeck::cloud::{CloudError, Finding, ThreatFinding, WorkflowStatus};
-use opsdeck::panes::id::Pane;
+use opsdeck::panes::Pane;
 use opsdeck::panes::kit::Write;
 use opsdeck::panes::security::sources::{SecurityFetched, SecuritySource};
 use opsdeck::panes::security::write as security_write;

@@ -13,7 +13,7 @@ use opsdeck::app::AppState;
 use opsdeck::app::update::{Event, update};
 use opsdeck::cloud::sim::{self, SimClock, SimSource, SimWorld};
 use opsdeck::cloud::{CloudError, CloudHandle, WorkflowStatus};
-use opsdeck::panes::id::Pane;
+use opsdeck::panes::Pane;
 use opsdeck::panes::runbooks::state::{Flow, RunbooksState};
 use opsdeck::runbook::library::Library;
 use ui_support::{T0, console_on, key, render, settle, text};

@@ -179,3 +179,37 @@ macro_rules! with_pane_ref {
         }
     }};
 }
+
+/// Run `$body` with `$m` naming pane `$pane`'s module (`$m::view::draw`, …): how the
+/// `ui` layer reaches the current pane's view without a list of its own.
+#[macro_export]
+macro_rules! with_pane_module {
+    ($pane:expr, |$m:ident| $body:expr) => {{
+        match $pane {
+            $crate::panes::Pane::Dashboard => {
+                use $crate::panes::dashboard as $m;
+                $body
+            }
+            $crate::panes::Pane::Ecs => {
+                use $crate::panes::ecs as $m;
+                $body
+            }
+            $crate::panes::Pane::Cost => {
+                use $crate::panes::cost as $m;
+                $body
+            }
+            $crate::panes::Pane::Security => {
+                use $crate::panes::security as $m;
+                $body
+            }
+            $crate::panes::Pane::Logs => {
+                use $crate::panes::logs as $m;
+                $body
+            }
+            $crate::panes::Pane::Runbooks => {
+                use $crate::panes::runbooks as $m;
+                $body
+            }
+        }
+    }};
+}

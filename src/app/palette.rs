@@ -1,6 +1,6 @@
 //! The `:` command palette: parsing commands and suggesting completions.
 
-use crate::panes::id::Pane;
+use crate::panes::Pane;
 
 /// A command typed in the palette.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -137,6 +137,11 @@ impl AppState {
         crate::with_pane_ref!(self, self.pane, |p| p.data_age(now))
     }
 
+    /// False for a pane that fetches nothing itself (its header shows no data age).
+    pub fn pane_fetches(&self) -> bool {
+        crate::with_pane_ref!(self, self.pane, |p| p.fetches())
+    }
+
     /// True while any source of the current pane (or the identity) is being fetched.
     pub fn loading(&self) -> bool {
         self.identity.loading || crate::with_pane_ref!(self, self.pane, |p| p.loading())

@@ -1,14 +1,72 @@
 //! The console's panes, one folder each: its state, keys, sources (fetch and apply) and
-//! view, behind one interface (`kit::PaneState`). `id` names them in tab order; adding a
-//! pane means its folder, a line here, and a line in the pane list of `app::panes`.
+//! view, behind one interface (`kit::PaneState`). This file names them (tab order, tab
+//! titles, `:` names); adding a pane means its folder, lines here, its variants and
+//! arms in `app::dispatch` and its field in `app::state` (`docs/adding-a-pane.md`).
 
 pub mod cost;
 pub mod dashboard;
 pub mod ecs;
-pub mod id;
 pub mod kit;
 pub mod logs;
 pub mod runbooks;
 pub mod security;
 
-pub use id::Pane;
+/// One screen of the console.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pane {
+    /// ALB, ECS, RDS and Redis health at a glance, alarms and recent errors.
+    Dashboard,
+    /// ECS services, deployments, tasks and events.
+    Ecs,
+    /// Cost Explorer: month to date, trend, forecast vs budget, anomalies.
+    Cost,
+    /// Security Hub and GuardDuty findings, standard scores, triage.
+    Security,
+    /// CloudWatch Logs Insights queries, results, history, saved queries and live tail.
+    Logs,
+    /// Runbooks: plan, confirm, execute with audit, verify, roll back.
+    Runbooks,
+}
+
+impl Pane {
+    /// Every pane, in tab order (number keys select them).
+    pub const ALL: [Pane; 6] = [
+        Pane::Dashboard,
+        Pane::Ecs,
+        Pane::Cost,
+        Pane::Security,
+        Pane::Logs,
+        Pane::Runbooks,
+    ];
+
+    /// The name used in tabs and `:` commands.
+    pub fn name(self) -> &'static str {
+        match self {
+            Pane::Dashboard => "dashboard",
+            Pane::Ecs => "ecs",
+            Pane::Cost => "cost",
+            Pane::Security => "security",
+            Pane::Logs => "logs",
+            Pane::Runbooks => "runbooks",
+        }
+    }
+
+    /// The tab title.
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Dashboard => "Dashboard",
+            Pane::Ecs => "ECS",
+            Pane::Cost => "Cost",
+            Pane::Security => "Security",
+            Pane::Logs => "Logs",
+            Pane::Runbooks => "Runbooks",
+        }
+    }
+
+    /// The pane called `name` (case-insensitive).
+    pub fn from_name(name: &str) -> Option<Pane> {
+        Pane::ALL
+            .into_iter()
+            .find(|p| p.name().eq_ignore_ascii_case(name))
+    }
+}

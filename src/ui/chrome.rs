@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
 
 use crate::app::Mode;
-use crate::panes::id::Pane;
+use crate::panes::Pane;
 use crate::panes::kit::loadable::format_age;
 use crate::ui::theme::Level;
 use crate::ui::view::View;
@@ -44,8 +44,33 @@ pub fn env_label(state: &View) -> String {
     }
 }
 
-/// Environment badge, account, region, identity, data age, mode flags.
+/// Environment badge, account, region, identity, data age, mode flags. When the full
+/// line does not fit, a compact one keeps the environment, DEMO/READ-ONLY, a shortened
+/// identity and account, and drops the region.
 pub fn draw_header(frame: &mut Frame, area: Rect, state: &View) {
+    let full = header_spans(state, false);
+    let fits = full.iter().map(Span::width).sum::<usize>() <= usize::from(area.width);
+    let spans = if fits {
+        full
+    } else {
+        header_spans(state, true)
+    };
+    let theme = &state.theme;
+    let style = Style::default().bg(theme.header_bg).fg(theme.header_fg);
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(style), area);
+}
+
+/// `text` cut to `max` characters, ending in `…` when cut.
+fn shortened(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+fn header_spans<'a>(state: &View, compact: bool) -> Vec<Span<'a>> {
     let theme = &state.theme;
     let env_color = theme.env_color(&state.env.name);
     let badge = Style::default()
@@ -81,12 +106,35 @@ pub fn draw_header(frame: &mut Frame, area: Rect, state: &View) {
         (None, Some(e)) => ("?".to_string(), format!("⚠ {}", e.kind())),
         (None, None) => ("…".to_string(), "…".to_string()),
     };
-    let age = state.pane_data_age().map_or_else(
-        || "loading".to_string(),
-        |a| format!("data {}", format_age(a)),
-    );
-    spans.push(Span::styled(format!(" {age}"), theme.dim()));
+    // "loading" only while something loads; no data and nothing loading says so.
+    let age = match (state.pane_data_age(), state.loading()) {
+        (Some(a), _) => Some(format!("data {}", format_age(a))),
+        (None, true) => Some("loading".to_string()),
+        (None, false) if state.pane_fetches() => Some("no data".to_string()),
+        (None, false) => None,
+    };
+    if let Some(age) = age {
+        spans.push(Span::styled(format!(" {age}"), theme.dim()));
+    }
+    if compact {
+        // The flags that change what a keypress does come before anything cut.
+        if state.demo {
+            spans.push(Span::raw(" "));
+            spans.push(Span::styled("DEMO", theme.level(Level::Warning)));
+        }
+        if state.read_only {
+            spans.push(Span::raw(" "));
+            spans.push(Span::styled(
+                "READ-ONLY",
+                theme.level(Level::Ok).add_modifier(Modifier::BOLD),
+            ));
+        }
+    }
     spans.push(sep.clone());
+    let account = match account.chars().count() {
+        n if compact && n > 4 => format!("…{}", account.chars().skip(n - 4).collect::<String>()),
+        _ => account,
+    };
     spans.push(Span::styled(format!("acct {account}"), theme.text()));
     if let (Some(expected), Some(id)) = (&state.env.account_id, &identity.data)
         && expected != &id.account
@@ -96,9 +144,12 @@ pub fn draw_header(frame: &mut Frame, area: Rect, state: &View) {
             theme.level(Level::Critical),
         ));
     }
+    if !compact {
+        spans.push(sep.clone());
+        spans.push(Span::styled(state.env.region.clone(), theme.text()));
+    }
     spans.push(sep.clone());
-    spans.push(Span::styled(state.env.region.clone(), theme.text()));
-    spans.push(sep.clone());
+    let who = if compact { shortened(&who, 18) } else { who };
     let who_style = if identity.error.is_some() {
         theme.level(Level::Warning)
     } else {
@@ -109,22 +160,21 @@ pub fn draw_header(frame: &mut Frame, area: Rect, state: &View) {
         spans.push(sep.clone());
         spans.extend(crate::panes::security::view::header_spans(theme, &counts));
     }
-    if state.read_only {
+    if state.read_only && !compact {
         spans.push(sep.clone());
         spans.push(Span::styled(
             "READ-ONLY",
             theme.level(Level::Ok).add_modifier(Modifier::BOLD),
         ));
     }
-    if state.demo {
+    if state.demo && !compact {
         spans.push(sep);
         spans.push(Span::styled(
             "DEMO (simulated account)",
             theme.level(Level::Warning),
         ));
     }
-    let style = Style::default().bg(theme.header_bg).fg(theme.header_fg);
-    frame.render_widget(Paragraph::new(Line::from(spans)).style(style), area);
+    spans
 }
 
 /// Pane tabs with their number keys.

@@ -16,7 +16,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::app::Mode;
-use crate::panes::Pane;
 
 /// Smallest terminal the full console is laid out for.
 pub const MIN_WIDTH: u16 = 40;
@@ -41,14 +40,7 @@ pub fn draw(frame: &mut Frame, state: &View) {
     .areas(inner);
     chrome::draw_header(frame, header, state);
     chrome::draw_tabs(frame, tabs, state);
-    match state.pane {
-        Pane::Ecs => crate::panes::ecs::view::draw(frame, body, state),
-        Pane::Cost => crate::panes::cost::view::draw(frame, body, state),
-        Pane::Dashboard => crate::panes::dashboard::view::draw(frame, body, state),
-        Pane::Security => crate::panes::security::view::draw(frame, body, state),
-        Pane::Logs => crate::panes::logs::view::draw(frame, body, state),
-        Pane::Runbooks => crate::panes::runbooks::view::draw(frame, body, state),
-    }
+    crate::with_pane_module!(state.pane, |pane| pane::view::draw(frame, body, state));
     chrome::draw_footer(frame, footer, state);
     match state.mode {
         Mode::Help => popups::draw_help(frame, body, state),

@@ -11,7 +11,7 @@ use opsdeck::app::update::{Effect, Event, update};
 use opsdeck::cloud::CloudHandle;
 use opsdeck::cloud::sim::{self, SimClock, SimWorld};
 use opsdeck::config::Config;
-use opsdeck::panes::id::Pane;
+use opsdeck::panes::Pane;
 use opsdeck::ui;
 use opsdeck::ui::theme::Theme;
 use opsdeck::ui::view::View;

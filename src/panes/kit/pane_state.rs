@@ -49,6 +49,10 @@ pub trait PaneState {
     fn data_age(&self, now: Epoch) -> Option<i64>;
     /// True while one of the pane's sources is being fetched.
     fn loading(&self) -> bool;
+    /// False for a pane without sources of its own (no data age to show).
+    fn fetches(&self) -> bool {
+        true
+    }
     /// The keys this pane handles, for the help popup.
     fn help(&self) -> BindingGroup;
     /// The pane is being left (or its environment): sources to send on the way out

@@ -5,11 +5,11 @@
 
 use std::path::PathBuf;
 
-use super::super::id::Pane;
 use super::super::runbooks::request::RunbookRequest;
 use super::super::security::triage::SecurityWrite;
 use crate::cloud::QueryDefinition;
 use crate::level::Level;
+use crate::panes::Pane;
 
 /// A write, performed by the write actor (plan → confirm happened in the pane; the actor
 /// audits, calls and reports the outcome).

@@ -48,6 +48,10 @@ impl PaneState for RunbooksState {
 
     fn mark_loading(&mut self, _source: &NoSource) {}
 
+    fn fetches(&self) -> bool {
+        false
+    }
+
     fn apply(&mut self, fetched: NoFetched, _ctx: &PaneCtx) -> Reply<NoSource> {
         match fetched {}
     }

@@ -1,0 +1,65 @@
+//! The header says what is so: at 80x24 it keeps the environment, DEMO and a shortened
+//! identity; "loading" only while something loads (a pane whose reads failed says "no
+//! data"); status messages expire.
+
+mod ui_support;
+
+use opsdeck::app::update::{Event, update};
+use opsdeck::cloud::CloudError;
+use opsdeck::cloud::sim::SimSource;
+use opsdeck::level::Level;
+use opsdeck::panes::Pane;
+use ui_support::{T0, console_on, render, text};
+
+fn header(screen: &str) -> String {
+    screen
+        .lines()
+        .find(|l| l.contains("opsdeck"))
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[tokio::test]
+async fn at_80x24_the_header_keeps_environment_identity_and_demo() {
+    let state = console_on(Pane::Ecs, "prod", 1, |_| {}).await;
+    let wide = header(&text(&render(&state, 200, 60)));
+    assert!(wide.contains("DEMO (simulated account)"), "{wide}");
+    assert!(wide.contains("us-east-1"), "{wide}");
+    let narrow = header(&text(&render(&state, 80, 24)));
+    for expected in ["PRODUCTION", "DEMO", "acct …3333", "oncall@"] {
+        assert!(narrow.contains(expected), "{expected:?} in {narrow}");
+    }
+    insta::assert_snapshot!("header_prod_demo_80x24", narrow);
+}
+
+#[tokio::test]
+async fn loading_only_while_something_loads() {
+    let state = console_on(Pane::Ecs, "dev", 1, |w| {
+        w.fail(
+            SimSource::EcsServices,
+            CloudError::AccessDenied("ecs:DescribeServices".into()),
+        );
+        w.fail(
+            SimSource::EcsTasks,
+            CloudError::AccessDenied("ecs:DescribeTasks".into()),
+        );
+    })
+    .await;
+    assert!(!state.loading());
+    let top = header(&text(&render(&state, 200, 60)));
+    assert!(!top.contains("loading"), "{top}");
+    assert!(top.contains("no data"), "{top}");
+}
+
+#[tokio::test]
+async fn status_messages_expire() {
+    let mut state = console_on(Pane::Ecs, "dev", 1, |_| {}).await;
+    state.set_status("something happened", Level::Ok);
+    assert!(text(&render(&state, 200, 60)).contains("something happened"));
+    let now = state.now;
+    for i in 1..=12 {
+        update(&mut state, Event::Tick(now + i));
+    }
+    assert!(!text(&render(&state, 200, 60)).contains("something happened"));
+    let _ = T0;
+}
