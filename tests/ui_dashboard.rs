@@ -126,3 +126,24 @@ fn find(screen: &str, needle: &str) -> Option<(u16, u16)> {
             .map(|bx| (l[..bx].chars().count() as u16, y as u16))
     })
 }
+
+#[tokio::test]
+async fn every_tier_is_drawn_at_every_height_from_24_rows() {
+    let state = console_on(Pane::Dashboard, "prod", 6, |_| {}).await;
+    for w in [100, 120, 160] {
+        for h in 24..=60 {
+            let screen = text(&render(&state, w, h));
+            let full = ["REQUESTS", "COMPUTE", "DATABASE", "CACHE"]
+                .iter()
+                .all(|t| screen.contains(t));
+            // Below the full layout each tier is one line of numbers, with its verdict.
+            let compact = ["ALB   req", "ECS   cpu", "DB    free", "Cache hit"]
+                .iter()
+                .all(|t| screen.contains(t))
+                && ["ALB:", "ECS:", "DB:", "Cache:"]
+                    .iter()
+                    .all(|t| screen.contains(t));
+            assert!(full || compact, "a tier is missing at {w}x{h}:\n{screen}");
+        }
+    }
+}

@@ -7,7 +7,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 
-use crate::cloud::{EcsDeployment, EcsService, EcsTask, last_segment};
+use crate::cloud::{EcsDeployment, EcsService, EcsTask, ServiceDeploymentRecord, last_segment};
 use crate::panes::ecs::state::EcsFocus;
 use crate::panes::kit::loadable::format_age;
 use crate::ui::view::View;
@@ -32,7 +32,7 @@ impl Names {
 }
 use crate::ui::theme::{Level, Theme};
 use crate::ui::widgets::source_block::{placeholder, source_block};
-use crate::ui::widgets::table::{filter_suffix, header_row};
+use crate::ui::widgets::table::{column_width, filter_suffix, fit_cell, header_row};
 
 /// Draw the pane into `area`.
 pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
@@ -99,21 +99,42 @@ fn draw_services(frame: &mut Frame, area: Rect, state: &View, services: &[&EcsSe
         return;
     }
     let names = Names::new(state);
-    let rows = services.iter().map(|s| {
-        let primary = s.primary_deployment();
-        let rollout = primary.and_then(|d| d.rollout_state.as_deref());
+    // Columns sized to their content; the service name takes what is left, and a cell
+    // that does not fit ends in `…`.
+    let short_names: Vec<String> = services.iter().map(|s| names.short(&s.name)).collect();
+    let task_defs: Vec<String> = services
+        .iter()
+        .map(|s| names.short(&s.task_definition))
+        .collect();
+    let rollouts: Vec<&str> = services
+        .iter()
+        .map(|s| {
+            s.primary_deployment()
+                .and_then(|d| d.rollout_state.as_deref())
+                .unwrap_or("-")
+        })
+        .collect();
+    let td_width = column_width("TASK DEF", task_defs.iter().map(String::as_str), 40);
+    let rollout_width = column_width("ROLLOUT", rollouts.iter().copied(), 24);
+    let fixed = 8 + 7 + 4 + 4 + td_width + rollout_width + 7;
+    let room = area.width.saturating_sub(2 + fixed).max(8);
+    let name_width = column_width("SERVICE", short_names.iter().map(String::as_str), room);
+    let rows = services.iter().enumerate().map(|(i, s)| {
+        let rollout = s
+            .primary_deployment()
+            .and_then(|d| d.rollout_state.as_deref());
         let count_level = if s.running < s.desired {
             Level::Warning
         } else {
             Level::Ok
         };
         Row::new(vec![
-            Cell::from(names.short(&s.name)),
+            Cell::from(fit_cell(&short_names[i], usize::from(name_width))),
             Cell::from(s.status.clone()),
             Cell::from(format!("{}/{}", s.running, s.desired)).style(theme.level(count_level)),
             Cell::from(s.pending.to_string()),
-            Cell::from(names.short(&s.task_definition)),
-            Cell::from(rollout.unwrap_or("-").to_string())
+            Cell::from(fit_cell(&task_defs[i], usize::from(td_width))),
+            Cell::from(fit_cell(rollouts[i], usize::from(rollout_width)))
                 .style(theme.level(rollout_level(rollout))),
             Cell::from(s.deployments.len().to_string()).style(theme.level(
                 if s.deployments.len() > 1 {
@@ -125,12 +146,12 @@ fn draw_services(frame: &mut Frame, area: Rect, state: &View, services: &[&EcsSe
         ])
     });
     let widths = [
-        Constraint::Min(12),
+        Constraint::Length(name_width),
         Constraint::Length(8),
         Constraint::Length(7),
         Constraint::Length(4),
-        Constraint::Min(12),
-        Constraint::Length(11),
+        Constraint::Length(td_width),
+        Constraint::Length(rollout_width),
         Constraint::Length(4),
     ];
     let table = Table::new(rows, widths)
@@ -146,7 +167,21 @@ fn draw_services(frame: &mut Frame, area: Rect, state: &View, services: &[&EcsSe
     frame.render_stateful_widget(table, area, &mut ts);
 }
 
-fn deployment_row<'a>(theme: &Theme, names: &Names, d: &EcsDeployment, now: i64) -> Row<'a> {
+/// Widths of the deployments table's content-sized columns.
+struct DeployWidths {
+    task_def: u16,
+    rollout: u16,
+    /// What is left for the rollout reason.
+    reason: u16,
+}
+
+fn deployment_row<'a>(
+    theme: &Theme,
+    names: &Names,
+    d: &EcsDeployment,
+    now: i64,
+    w: &DeployWidths,
+) -> Row<'a> {
     let rollout = d.rollout_state.as_deref();
     let updated = d
         .updated_at
@@ -159,12 +194,19 @@ fn deployment_row<'a>(theme: &Theme, names: &Names, d: &EcsDeployment, now: i64)
     };
     Row::new(vec![
         Cell::from(d.status.clone()),
-        Cell::from(names.short(&d.task_definition)),
-        Cell::from(rollout.unwrap_or("-").to_string()).style(theme.level(rollout_level(rollout))),
+        Cell::from(fit_cell(
+            &names.short(&d.task_definition),
+            usize::from(w.task_def),
+        )),
+        Cell::from(fit_cell(rollout.unwrap_or("-"), usize::from(w.rollout)))
+            .style(theme.level(rollout_level(rollout))),
         Cell::from(format!("{}/{}/{}", d.running, d.desired, d.pending)),
         Cell::from(d.failed.to_string()).style(failed_style),
         Cell::from(updated),
-        Cell::from(d.rollout_reason.clone().unwrap_or_default()),
+        Cell::from(fit_cell(
+            d.rollout_reason.as_deref().unwrap_or_default(),
+            usize::from(w.reason),
+        )),
     ])
 }
 
@@ -179,10 +221,41 @@ fn draw_deployments(frame: &mut Frame, area: Rect, state: &View, service: Option
     let names = Names::new(state);
     let history = ecs.deployments.get(&service.name);
     let mut title = "Deployments".to_string();
+    let shown_history: Vec<&ServiceDeploymentRecord> = history
+        .and_then(|h| h.data.as_ref())
+        .map(|d| d.iter().take(3).collect())
+        .unwrap_or_default();
+    // Columns sized to what they hold (a ROLLBACK_IN_PROGRESS status is never cut while
+    // a task-definition column stands half empty); the reason takes the rest.
+    let task_defs: Vec<String> = service
+        .deployments
+        .iter()
+        .map(|d| names.short(&d.task_definition))
+        .chain(shown_history.iter().map(|r| {
+            r.target_task_definition
+                .as_deref()
+                .map_or("-".to_string(), |t| names.short(t))
+        }))
+        .collect();
+    let rollouts: Vec<&str> = service
+        .deployments
+        .iter()
+        .map(|d| d.rollout_state.as_deref().unwrap_or("-"))
+        .chain(shown_history.iter().map(|r| r.status.as_str()))
+        .collect();
+    let task_def = column_width("TASK DEF", task_defs.iter().map(String::as_str), 40);
+    let rollout = column_width("ROLLOUT", rollouts.iter().copied(), 24);
+    // Borders, the fixed columns and one space between each of the seven.
+    let used = 2 + 8 + task_def + rollout + 6 + 4 + 4 + 6;
+    let w = DeployWidths {
+        task_def,
+        rollout,
+        reason: area.width.saturating_sub(used),
+    };
     let mut rows: Vec<Row> = service
         .deployments
         .iter()
-        .map(|d| deployment_row(theme, &names, d, state.now))
+        .map(|d| deployment_row(theme, &names, d, state.now, &w))
         .collect();
     match history {
         Some(h) if h.data.is_some() => {
@@ -199,12 +272,14 @@ fn draw_deployments(frame: &mut Frame, area: Rect, state: &View, service: Option
                 rows.push(
                     Row::new(vec![
                         Cell::from("history"),
-                        Cell::from(
-                            r.target_task_definition
+                        Cell::from(fit_cell(
+                            &r.target_task_definition
                                 .as_deref()
                                 .map_or("-".to_string(), |t| names.short(t)),
-                        ),
-                        Cell::from(r.status.clone()).style(theme.level(level)),
+                            usize::from(w.task_def),
+                        )),
+                        Cell::from(fit_cell(&r.status, usize::from(w.rollout)))
+                            .style(theme.level(level)),
                         Cell::from(""),
                         Cell::from(""),
                         Cell::from(when),
@@ -222,8 +297,8 @@ fn draw_deployments(frame: &mut Frame, area: Rect, state: &View, service: Option
     let block = source_block(theme, title, false, &ecs.services, state.now);
     let widths = [
         Constraint::Length(8),
-        Constraint::Length(12),
-        Constraint::Length(11),
+        Constraint::Length(w.task_def),
+        Constraint::Length(w.rollout),
         Constraint::Length(6),
         Constraint::Length(4),
         Constraint::Length(4),
