@@ -127,7 +127,11 @@ impl AppState {
 
     /// Show `text` in the footer (it expires after `STATUS_TICKS` or at the next key).
     pub fn set_status(&mut self, text: impl Into<String>, level: Level) {
-        self.status = Some((text.into(), level));
+        let text = text.into();
+        if matches!(level, Level::Warning | Level::Critical) {
+            tracing::warn!(env = %self.env.name, pane = self.pane.name(), status = %text, "shown");
+        }
+        self.status = Some((text, level));
         self.status_age = 0;
     }
 

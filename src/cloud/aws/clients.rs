@@ -42,6 +42,21 @@ macro_rules! clients {
                 }
             }
 
+            /// The same clients without SDK retries: for writes, which are sent once (a
+            /// retried write whose first attempt landed would be applied twice, and the
+            /// audit log has one intent for it).
+            pub fn without_retries(&self) -> Self {
+                Self {
+                    $( $field: $krate::Client::from_conf(
+                        self.$field
+                            .config()
+                            .to_builder()
+                            .retry_config(aws_smithy_types::retry::RetryConfig::disabled())
+                            .build(),
+                    ), )*
+                }
+            }
+
             /// The same clients (endpoints, region, retries, timeouts) acting with
             /// `credentials` instead: the break-glass session. The credentials live only in
             /// these clients' memory.

@@ -35,11 +35,11 @@ impl DataAct for AwsCloud {
         snapshot: &str,
         tags: &[(String, String)],
     ) -> CloudResult<WriteReceipt> {
-        rds::create_db_snapshot(&self.clients().await.rds, instance, snapshot, tags).await
+        rds::create_db_snapshot(&self.act_clients().await.rds, instance, snapshot, tags).await
     }
 
     async fn failover_db_instance(&self, instance: &str) -> CloudResult<WriteReceipt> {
-        rds::failover_db_instance(&self.clients().await.rds, instance).await
+        rds::failover_db_instance(&self.act_clients().await.rds, instance).await
     }
 
     async fn test_cache_failover(
@@ -48,7 +48,7 @@ impl DataAct for AwsCloud {
         node_group: &str,
     ) -> CloudResult<WriteReceipt> {
         elasticache::test_failover(
-            &self.clients().await.elasticache,
+            &self.act_clients().await.elasticache,
             replication_group,
             node_group,
         )
@@ -56,11 +56,11 @@ impl DataAct for AwsCloud {
     }
 
     async fn stop_db_instance(&self, instance: &str) -> CloudResult<WriteReceipt> {
-        rds::stop_db_instance(&self.clients().await.rds, instance).await
+        rds::stop_db_instance(&self.act_clients().await.rds, instance).await
     }
 
     async fn start_db_instance(&self, instance: &str) -> CloudResult<WriteReceipt> {
-        rds::start_db_instance(&self.clients().await.rds, instance).await
+        rds::start_db_instance(&self.act_clients().await.rds, instance).await
     }
 
     async fn tag_service(
@@ -69,6 +69,6 @@ impl DataAct for AwsCloud {
         key: &str,
         value: &str,
     ) -> CloudResult<WriteReceipt> {
-        ecs_tags::tag_service(&self.clients().await.ecs, service_arn, key, value).await
+        ecs_tags::tag_service(&self.act_clients().await.ecs, service_arn, key, value).await
     }
 }

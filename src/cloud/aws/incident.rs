@@ -23,19 +23,19 @@ impl IncidentRead for AwsCloud {
 #[async_trait]
 impl IncidentAct for AwsCloud {
     async fn rotate_secret(&self, id: &str, token: &str) -> CloudResult<WriteReceipt> {
-        secrets::rotate_secret(&self.clients().await.secrets, id, token).await
+        secrets::rotate_secret(&self.act_clients().await.secrets, id, token).await
     }
 
     async fn set_security_groups(&self, eni: &str, groups: &[String]) -> CloudResult<WriteReceipt> {
-        network::set_security_groups(&self.clients().await.ec2, eni, groups).await
+        network::set_security_groups(&self.act_clients().await.ec2, eni, groups).await
     }
 
     async fn deregister_target(&self, target: &TargetRef) -> CloudResult<WriteReceipt> {
-        targets::deregister_target(&self.clients().await.elbv2, target).await
+        targets::deregister_target(&self.act_clients().await.elbv2, target).await
     }
 
     async fn register_target(&self, target: &TargetRef) -> CloudResult<WriteReceipt> {
-        targets::register_target(&self.clients().await.elbv2, target).await
+        targets::register_target(&self.act_clients().await.elbv2, target).await
     }
 
     async fn protect_task(
@@ -44,7 +44,7 @@ impl IncidentAct for AwsCloud {
         task_arn: &str,
         minutes: i32,
     ) -> CloudResult<WriteReceipt> {
-        task_guard::protect_task(&self.clients().await.ecs, cluster, task_arn, minutes).await
+        task_guard::protect_task(&self.act_clients().await.ecs, cluster, task_arn, minutes).await
     }
 
     async fn tag_task(
@@ -52,7 +52,7 @@ impl IncidentAct for AwsCloud {
         task_arn: &str,
         tags: &[(String, String)],
     ) -> CloudResult<WriteReceipt> {
-        task_guard::tag_task(&self.clients().await.ecs, task_arn, tags).await
+        task_guard::tag_task(&self.act_clients().await.ecs, task_arn, tags).await
     }
 
     async fn publish_alert(
@@ -61,7 +61,7 @@ impl IncidentAct for AwsCloud {
         subject: &str,
         message: &str,
     ) -> CloudResult<WriteReceipt> {
-        alerts::publish_alert(&self.clients().await.sns, topic_arn, subject, message).await
+        alerts::publish_alert(&self.act_clients().await.sns, topic_arn, subject, message).await
     }
 
     async fn assume_break_glass(&self, request: &BreakGlassRequest) -> CloudResult<Elevation> {

@@ -49,6 +49,8 @@ use crate::cloud::{
 pub struct AwsCloud {
     settings: Option<AwsSettings>,
     clients: OnceCell<AwsClients>,
+    /// The same clients without retries, for writes.
+    act_clients: OnceCell<AwsClients>,
 }
 
 impl AwsCloud {
@@ -57,6 +59,7 @@ impl AwsCloud {
         Self {
             settings: Some(settings),
             clients: OnceCell::new(),
+            act_clients: OnceCell::new(),
         }
     }
 
@@ -65,7 +68,16 @@ impl AwsCloud {
         Self {
             settings: None,
             clients: OnceCell::new_with(Some(clients)),
+            act_clients: OnceCell::new(),
         }
+    }
+
+    /// The clients writes go through: no SDK retry, so a write is sent once.
+    async fn act_clients(&self) -> &AwsClients {
+        let clients = self.clients().await;
+        self.act_clients
+            .get_or_init(|| async { clients.without_retries() })
+            .await
     }
 
     /// The clients, loading the SDK config on first use.
@@ -177,7 +189,7 @@ impl crate::cloud::SecurityRead for AwsCloud {
         &self,
         filters: &crate::cloud::security_filter::FindingFilters,
     ) -> CloudResult<Vec<crate::cloud::Finding>> {
-        securityhub::get_findings(&self.clients().await.securityhub, filters).await
+        securityhub::get_findings(&self.act_clients().await.securityhub, filters).await
     }
 
     async fn enabled_standards(&self) -> CloudResult<Vec<crate::cloud::EnabledStandard>> {
@@ -188,7 +200,7 @@ impl crate::cloud::SecurityRead for AwsCloud {
         &self,
         finding: &crate::cloud::FindingRef,
     ) -> CloudResult<Vec<crate::cloud::FindingHistoryRecord>> {
-        securityhub::finding_history(&self.clients().await.securityhub, finding).await
+        securityhub::finding_history(&self.act_clients().await.securityhub, finding).await
     }
 
     async fn guardduty_detectors(&self) -> CloudResult<Vec<crate::cloud::Detector>> {
@@ -213,7 +225,7 @@ impl crate::cloud::SecurityAct for AwsCloud {
         updated_by: &str,
     ) -> CloudResult<WriteReceipt> {
         securityhub::update_workflow(
-            &self.clients().await.securityhub,
+            &self.act_clients().await.securityhub,
             findings,
             status,
             note,
@@ -227,7 +239,12 @@ impl crate::cloud::SecurityAct for AwsCloud {
         detector_id: &str,
         finding_ids: &[String],
     ) -> CloudResult<WriteReceipt> {
-        guardduty::archive(&self.clients().await.guardduty, detector_id, finding_ids).await
+        guardduty::archive(
+            &self.act_clients().await.guardduty,
+            detector_id,
+            finding_ids,
+        )
+        .await
     }
 }
 
@@ -239,7 +256,7 @@ impl CloudAct for AwsCloud {
         service: &str,
         update: &ServiceUpdate,
     ) -> CloudResult<WriteReceipt> {
-        ecs::update_service(&self.clients().await.ecs, cluster, service, update).await
+        ecs::update_service(&self.act_clients().await.ecs, cluster, service, update).await
     }
 }
 
@@ -268,7 +285,7 @@ impl crate::cloud::OpsRead for AwsCloud {
 #[async_trait]
 impl crate::cloud::OpsAct for AwsCloud {
     async fn stop_service_deployment(&self, deployment_arn: &str) -> CloudResult<WriteReceipt> {
-        ops::stop_service_deployment(self.clients().await, deployment_arn).await
+        ops::stop_service_deployment(self.act_clients().await, deployment_arn).await
     }
 
     async fn register_task_definition_with_image(
@@ -277,7 +294,7 @@ impl crate::cloud::OpsAct for AwsCloud {
         container: &str,
         image: &str,
     ) -> CloudResult<crate::cloud::RegisteredTaskDefinition> {
-        ops::register_with_image(self.clients().await, base, container, image).await
+        ops::register_with_image(self.act_clients().await, base, container, image).await
     }
 }
 
@@ -313,7 +330,7 @@ impl crate::cloud::LogsAct for AwsCloud {
         &self,
         definition: &crate::cloud::QueryDefinition,
     ) -> CloudResult<String> {
-        logs::put_query_definition(&self.clients().await.logs, definition).await
+        logs::put_query_definition(&self.act_clients().await.logs, definition).await
     }
 }
 

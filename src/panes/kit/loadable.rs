@@ -35,7 +35,16 @@ impl<T> Loadable<T> {
                 self.fetched_at = Some(now);
                 self.error = None;
             }
-            Err(e) => self.error = Some(e),
+            Err(e) => {
+                // Every failed read shown on screen is also in the log.
+                tracing::warn!(
+                    data = std::any::type_name::<T>(),
+                    error = %e,
+                    kept_from = ?self.fetched_at,
+                    "read failed"
+                );
+                self.error = Some(e);
+            }
         }
     }
 
