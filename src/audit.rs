@@ -298,6 +298,40 @@ impl AuditLog {
     }
 }
 
+/// Perform `call` as an audited write: the intent is on disk before the call leaves (no
+/// audit, no call), the outcome after it; `done` names a success's request id and result.
+pub async fn audited<T>(
+    log: &AuditLog,
+    entry: Entry,
+    call: impl std::future::Future<Output = crate::cloud::CloudResult<T>>,
+    done: impl FnOnce(&T) -> (Option<String>, String),
+) -> crate::cloud::CloudResult<T> {
+    log.append(RecordKind::Intent, entry.clone()).map_err(|e| {
+        crate::cloud::CloudError::Invalid(format!(
+            "audit log not writable, nothing was called: {e}"
+        ))
+    })?;
+    let result = call.await;
+    let outcome = match &result {
+        Ok(v) => {
+            let (request_id, summary) = done(v);
+            Entry {
+                request_id,
+                result: Some(summary),
+                ..entry
+            }
+        }
+        Err(e) => Entry {
+            error: Some(e.to_string()),
+            ..entry
+        },
+    };
+    if let Err(e) = log.append(RecordKind::Outcome, outcome) {
+        tracing::error!("audit outcome not written: {e}");
+    }
+    result
+}
+
 /// The current UTC time as RFC 3339.
 pub fn now_rfc3339() -> String {
     time::OffsetDateTime::now_utc()

@@ -193,28 +193,10 @@ async fn save_query(
         caller: cloud.read.caller_identity().await.ok().map(|c| c.arn),
         ..Default::default()
     };
-    audit
-        .append(crate::audit::RecordKind::Intent, entry.clone())
-        .map_err(|e| {
-            crate::cloud::CloudError::Invalid(format!(
-                "audit log not writable, nothing was called: {e}"
-            ))
-        })?;
-    let r = act.put_query_definition(definition).await;
-    let outcome = match &r {
-        Ok(id) => crate::audit::Entry {
-            result: Some(format!("saved query {id}")),
-            ..entry
-        },
-        Err(e) => crate::audit::Entry {
-            error: Some(e.to_string()),
-            ..entry
-        },
-    };
-    if let Err(e) = audit.append(crate::audit::RecordKind::Outcome, outcome) {
-        tracing::error!("audit outcome not written: {e}");
-    }
-    r
+    crate::audit::audited(audit, entry, act.put_query_definition(definition), |id| {
+        (None, format!("saved query {id}"))
+    })
+    .await
 }
 
 /// Run `work`, forwarding its progress, then report its summary (after all progress).

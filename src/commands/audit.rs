@@ -69,8 +69,21 @@ pub fn line(r: &Record) -> String {
         .map(|e| format!("ERROR {e}"))
         .or_else(|| r.entry.result.clone())
         .unwrap_or_else(|| r.entry.plan.join("; "));
+    let who = r
+        .entry
+        .caller
+        .as_deref()
+        .map(|c| format!(" by {c}"))
+        .unwrap_or_default();
+    let incident = r
+        .entry
+        .params
+        .get("incident")
+        .filter(|i| !i.is_empty())
+        .map(|i| format!(" [{i}]"))
+        .unwrap_or_default();
     format!(
-        "{} #{} {:<11} {:<8} {:<12} {} — {}{}",
+        "{} #{} {:<11} {:<8} {:<12} {} — {}{}{who}{incident}",
         r.time,
         r.seq,
         format!("{:?}", r.kind).to_lowercase(),
@@ -108,6 +121,33 @@ pub fn parse_since(s: &str) -> Result<time::OffsetDateTime, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_names_the_caller_and_the_incident() {
+        let mut params = std::collections::BTreeMap::new();
+        params.insert("incident".to_string(), "INC-812".to_string());
+        let r = Record {
+            seq: 1,
+            time: "2026-09-01T00:00:00Z".into(),
+            kind: crate::audit::RecordKind::Intent,
+            entry: crate::audit::Entry {
+                env: "prod".into(),
+                runbook: "rollback".into(),
+                step: "ecs.rollback".into(),
+                caller: Some("arn:aws:sts::3:assumed-role/OnCall/alice".into()),
+                params,
+                ..Default::default()
+            },
+            prev: String::new(),
+            hash: String::new(),
+        };
+        let l = line(&r);
+        assert!(
+            l.contains("by arn:aws:sts::3:assumed-role/OnCall/alice"),
+            "{l}"
+        );
+        assert!(l.contains("[INC-812]"), "{l}");
+    }
 
     #[test]
     fn since_parses_durations_and_times() {

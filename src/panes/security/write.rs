@@ -28,47 +28,32 @@ pub async fn perform(
         ..Default::default()
     };
     // The intent is on disk before the call leaves; no audit, no write.
-    audit
-        .append(crate::audit::RecordKind::Intent, entry.clone())
-        .map_err(|e| {
-            crate::cloud::CloudError::Invalid(format!(
-                "audit log not writable, nothing was called: {e}"
-            ))
-        })?;
-    let receipt = match write {
-        SecurityWrite::Workflow {
-            findings,
-            status,
-            note,
-            updated_by,
-        } => {
-            actor
-                .update_findings_workflow(findings, *status, note, updated_by)
-                .await
-        }
-        SecurityWrite::Archive {
-            detector_id,
-            finding_ids,
-        } => {
-            actor
-                .archive_guardduty_findings(detector_id, finding_ids)
-                .await
+    let call = async {
+        match write {
+            SecurityWrite::Workflow {
+                findings,
+                status,
+                note,
+                updated_by,
+            } => {
+                actor
+                    .update_findings_workflow(findings, *status, note, updated_by)
+                    .await
+            }
+            SecurityWrite::Archive {
+                detector_id,
+                finding_ids,
+            } => {
+                actor
+                    .archive_guardduty_findings(detector_id, finding_ids)
+                    .await
+            }
         }
     };
-    let outcome = match &receipt {
-        Ok(r) => crate::audit::Entry {
-            request_id: r.request_id.clone(),
-            result: Some(r.summary.clone()),
-            ..entry
-        },
-        Err(e) => crate::audit::Entry {
-            error: Some(e.to_string()),
-            ..entry
-        },
-    };
-    if let Err(e) = audit.append(crate::audit::RecordKind::Outcome, outcome) {
-        tracing::error!("audit outcome not written: {e}");
-    }
+    let receipt = crate::audit::audited(audit, entry, call, |r: &WriteReceipt| {
+        (r.request_id.clone(), r.summary.clone())
+    })
+    .await;
     match &receipt {
         Ok(r) => {
             tracing::info!(summary = %r.summary, request_id = ?r.request_id, "security triage write")
