@@ -251,3 +251,42 @@ async fn findings_with_nothing_optional_render_at_every_size() {
         }
     }
 }
+
+/// A list's rows carry the filter that produced them: after `R p t m x` the pane shows
+/// the matching rows or "loading", never the old rows under the new label (nor "(0)");
+/// an answer for filters no longer shown is dropped; back on the default filters (`x`)
+/// the rows held for them show again, with their age.
+#[tokio::test]
+async fn changing_filters_never_shows_rows_the_new_filter_did_not_produce() {
+    let mut state = console_on(Pane::Security, "prod", 6, |_| {}).await;
+    assert!(!state.security.visible_findings().is_empty());
+    let first = state.security.filters.clone();
+    for k in ['R', 'p', 't', 'm', 'x'] {
+        let before = state.security.filters.clone();
+        key(&mut state, KeyCode::Char(k));
+        if state.security.filters != first {
+            assert!(
+                state.security.visible_findings().is_empty(),
+                "{k}: rows of other filters are shown"
+            );
+            let screen = text(&render(&state, 200, 60));
+            assert!(screen.contains("loading"), "{k}: {screen}");
+        }
+        // A late answer for the filters just left is dropped.
+        update(
+            &mut state,
+            Event::Fetched(Fetched::Security(SecurityFetched::Findings(
+                before.clone(),
+                Ok(vec![Finding::default()]),
+            ))),
+        );
+        assert!(
+            state
+                .security
+                .visible_findings()
+                .iter()
+                .all(|f| !f.id.is_empty()),
+            "{k}: a stale answer was shown"
+        );
+    }
+}

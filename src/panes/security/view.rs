@@ -166,8 +166,25 @@ pub fn age(now: i64, t: Option<i64>) -> String {
     t.map_or("-".to_string(), |t| format_age(now - t))
 }
 
+/// What the findings box says while it holds no answer for the filters shown: loading,
+/// the error, or how to ask (never an empty list that reads as "0 findings").
+fn not_current_text(sec: &SecurityState) -> String {
+    if sec.findings.loading {
+        "loading findings for these filters…".to_string()
+    } else if sec.findings.error.is_some() {
+        placeholder(&sec.findings)
+    } else {
+        "no answer for these filters yet (r fetches)".to_string()
+    }
+}
+
 fn findings_title(sec: &SecurityState, n: usize) -> String {
-    let mut title = format!("Security Hub findings ({n})");
+    // A count only from an answer to the filters shown.
+    let mut title = if sec.findings_current() {
+        format!("Security Hub findings ({n})")
+    } else {
+        "Security Hub findings (…)".to_string()
+    };
     if let Some(g) = &sec.group {
         title.push_str(&format!(" · {} {g}", sec.grouping.label()));
     }
@@ -190,11 +207,14 @@ fn draw_findings(frame: &mut Frame, area: Rect, state: &View) {
         &sec.findings,
         state.now,
     );
-    if sec.findings.data.is_none() {
+    if sec.findings.data.is_none() || !sec.findings_current() {
+        let text = if sec.findings.data.is_none() {
+            placeholder(&sec.findings)
+        } else {
+            not_current_text(sec)
+        };
         frame.render_widget(
-            Paragraph::new(placeholder(&sec.findings))
-                .block(block)
-                .wrap(Wrap { trim: true }),
+            Paragraph::new(text).block(block).wrap(Wrap { trim: true }),
             area,
         );
         return;
@@ -281,19 +301,27 @@ fn draw_groups(frame: &mut Frame, area: Rect, state: &View) {
     let theme = &state.theme;
     let sec = &state.security;
     let groups = sec.visible_groups();
-    let mut title = format!(
-        "Security Hub findings by {} ({} groups)",
-        sec.grouping.label(),
-        groups.len()
-    );
+    let current = sec.findings_current();
+    let mut title = if current {
+        format!(
+            "Security Hub findings by {} ({} groups)",
+            sec.grouping.label(),
+            groups.len()
+        )
+    } else {
+        format!("Security Hub findings by {} (…)", sec.grouping.label())
+    };
     title.push_str(&filter_suffix(&sec.group_list.filter));
     let focused = sec.focus == SecurityFocus::Findings;
     let block = source_block(theme, title, focused, &sec.findings, state.now);
-    if sec.findings.data.is_none() {
+    if sec.findings.data.is_none() || !current {
+        let text = if sec.findings.data.is_none() {
+            placeholder(&sec.findings)
+        } else {
+            not_current_text(sec)
+        };
         frame.render_widget(
-            Paragraph::new(placeholder(&sec.findings))
-                .block(block)
-                .wrap(Wrap { trim: true }),
+            Paragraph::new(text).block(block).wrap(Wrap { trim: true }),
             area,
         );
         return;
