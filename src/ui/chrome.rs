@@ -198,6 +198,23 @@ pub fn draw_tabs(frame: &mut Frame, area: Rect, state: &View) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
+/// The keys the footer offers on `pane`: only keys that pane acts on (no `/ filter` where
+/// there is no list, no `tab` where there are no sections).
+pub fn footer_hints(pane: Pane) -> &'static str {
+    match pane {
+        Pane::Dashboard => "? help  : command  t T range  r refresh  q quit",
+        Pane::Ecs => {
+            "? help  : command  / filter  tab section  enter open  R S X runbooks  r refresh  q quit"
+        }
+        Pane::Cost => "? help  : command  m metric  r refresh  q quit",
+        Pane::Security => {
+            "? help  : command  / filter  tab GuardDuty  enter detail  T triage  r refresh  q quit"
+        }
+        Pane::Logs => "? help  : command  F1-F4 queries  e edit  / filter  enter row  q quit",
+        Pane::Runbooks => "? help  : command  / filter  enter open  q quit",
+    }
+}
+
 /// Key hints, the filter or palette being typed, or the last status message.
 pub fn draw_footer(frame: &mut Frame, area: Rect, state: &View) {
     let theme = &state.theme;
@@ -230,10 +247,7 @@ pub fn draw_footer(frame: &mut Frame, area: Rect, state: &View) {
         ]),
         Mode::Normal | Mode::Help => match &state.status {
             Some((msg, level)) => Line::from(Span::styled(msg.clone(), theme.level(*level))),
-            None => Line::from(Span::styled(
-                "? help  : command  / filter  tab section  enter open  r refresh  q quit",
-                theme.dim(),
-            )),
+            None => Line::from(Span::styled(footer_hints(state.pane), theme.dim())),
         },
     };
     frame.render_widget(Paragraph::new(line), area);
