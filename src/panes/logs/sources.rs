@@ -47,6 +47,7 @@ pub enum LogsFetched {
 pub async fn fetch(read: &dyn CloudRead, source: LogsSource) -> LogsFetched {
     match source {
         LogsSource::Start(id, q) => {
+            tracing::debug!(start = q.start, end = q.end, groups = ?q.log_groups, "StartQuery");
             let r = read.start_query(&q).await;
             LogsFetched::Started(id, q, r)
         }
