@@ -13,6 +13,7 @@ use crate::panes::Pane;
 use crate::panes::kit::loadable::format_age;
 use crate::ui::theme::Level;
 use crate::ui::view::View;
+use crate::ui::widgets::table::fit_cell;
 
 /// Draw the outer frame (protected environments only) and return the area inside it.
 pub fn draw_frame(frame: &mut Frame, area: Rect, state: &View) -> Rect {
@@ -58,16 +59,6 @@ pub fn draw_header(frame: &mut Frame, area: Rect, state: &View) {
     let theme = &state.theme;
     let style = Style::default().bg(theme.header_bg).fg(theme.header_fg);
     frame.render_widget(Paragraph::new(Line::from(spans)).style(style), area);
-}
-
-/// `text` cut to `max` characters, ending in `…` when cut.
-fn shortened(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
-    out.push('…');
-    out
 }
 
 fn header_spans<'a>(state: &View, compact: bool) -> Vec<Span<'a>> {
@@ -149,7 +140,7 @@ fn header_spans<'a>(state: &View, compact: bool) -> Vec<Span<'a>> {
         spans.push(Span::styled(state.env.region.clone(), theme.text()));
     }
     spans.push(sep.clone());
-    let who = if compact { shortened(&who, 18) } else { who };
+    let who = if compact { fit_cell(&who, 18) } else { who };
     let who_style = if identity.error.is_some() {
         theme.level(Level::Warning)
     } else {

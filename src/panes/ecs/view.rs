@@ -259,7 +259,7 @@ fn draw_deployments(frame: &mut Frame, area: Rect, state: &View, service: Option
         .collect();
     match history {
         Some(h) if h.data.is_some() => {
-            for r in h.data.iter().flatten().take(3) {
+            for r in &shown_history {
                 let when = r
                     .finished_at
                     .or(r.started_at)

@@ -15,7 +15,7 @@ use crate::runbook::plan::{Phase, Prepared};
 use crate::ui::theme::{Level, Theme};
 use crate::ui::view::View;
 use crate::ui::widgets::centered::centered;
-use crate::ui::widgets::table::filter_suffix;
+use crate::ui::widgets::table::{filter_suffix, fit_cell};
 
 /// Spinner frames for a running step.
 const SPINNER: [&str; 4] = ["◐", "◓", "◑", "◒"];
@@ -169,17 +169,6 @@ fn draw_text(frame: &mut Frame, area: Rect, theme: &Theme, title: &str, text: St
     );
 }
 
-/// `name` cut to `width` characters, ending in `…` when cut.
-fn fit(name: &str, width: usize) -> String {
-    if name.chars().count() <= width {
-        name.to_string()
-    } else {
-        let mut cut: String = name.chars().take(width.saturating_sub(1)).collect();
-        cut.push('…');
-        cut
-    }
-}
-
 fn draw_library(frame: &mut Frame, area: Rect, state: &View) {
     let theme = &state.theme;
     let rb = &state.runbooks;
@@ -206,7 +195,7 @@ fn draw_library(frame: &mut Frame, area: Rect, state: &View) {
             };
             let mut spans = vec![
                 Span::styled(
-                    format!("{:<name_width$}", fit(&r.name, name_width)),
+                    format!("{:<name_width$}", fit_cell(&r.name, name_width)),
                     style.add_modifier(Modifier::BOLD),
                 ),
                 Span::styled(
