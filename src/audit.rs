@@ -94,16 +94,48 @@ pub enum AuditProblem {
     Io { path: String, reason: String },
 }
 
+/// Where a record's time comes from: the wall clock, or the simulated account's clock in
+/// demo mode (Unix seconds).
+pub type AuditClock = std::sync::Arc<dyn Fn() -> i64 + Send + Sync>;
+
 /// The audit log at a path (and its head file beside it).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct AuditLog {
     path: PathBuf,
+    clock: Option<AuditClock>,
+}
+
+impl std::fmt::Debug for AuditLog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuditLog")
+            .field("path", &self.path)
+            .field("simulated_clock", &self.clock.is_some())
+            .finish()
+    }
 }
 
 impl AuditLog {
     /// A log at `path`; nothing is created until the first append.
     pub fn new(path: impl Into<PathBuf>) -> AuditLog {
-        AuditLog { path: path.into() }
+        AuditLog {
+            path: path.into(),
+            clock: None,
+        }
+    }
+
+    /// The same log, its records timed by `clock` (the simulated account's, in demo mode)
+    /// instead of the wall clock.
+    pub fn with_clock(mut self, clock: Option<AuditClock>) -> AuditLog {
+        self.clock = clock;
+        self
+    }
+
+    /// The time a record written now carries.
+    fn now(&self) -> String {
+        match &self.clock {
+            Some(clock) => rfc3339_at(clock()),
+            None => now_rfc3339(),
+        }
     }
 
     /// `$XDG_STATE_HOME/opsdeck/audit.jsonl`.
@@ -156,7 +188,7 @@ impl AuditLog {
         };
         let mut record = Record {
             seq,
-            time: now_rfc3339(),
+            time: self.now(),
             kind,
             entry,
             prev,
@@ -332,6 +364,17 @@ pub async fn audited<T>(
     result
 }
 
+/// Unix seconds `t` as RFC 3339 UTC.
+pub fn rfc3339_at(t: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(t)
+        .ok()
+        .and_then(|d| {
+            d.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
 /// The current UTC time as RFC 3339.
 pub fn now_rfc3339() -> String {
     time::OffsetDateTime::now_utc()
@@ -358,6 +401,17 @@ mod tests {
             plan: vec!["ecs:UpdateService desiredCount 3 → 5".into()],
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn a_demo_log_is_timed_by_the_simulated_clock() {
+        let (_d, log) = log();
+        let log = log.with_clock(Some(std::sync::Arc::new(|| 1_788_220_800 + 90)));
+        let r = log
+            .append(RecordKind::Intent, entry("r1/0/0"))
+            .expect("append");
+        assert_eq!(r.time, "2026-09-01T00:01:30Z");
+        assert_eq!(log.verify(), Ok(1));
     }
 
     #[test]

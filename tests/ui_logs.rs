@@ -363,3 +363,42 @@ proptest! {
         }
     }
 }
+
+/// `l` on a task in the demo: the simulated log streams are the tasks' own
+/// (`fastapi/fastapi/<task-id>`), so the query finds that task's lines, and only its.
+#[tokio::test]
+async fn l_on_a_crashed_task_finds_its_own_log_lines() {
+    let mut c = Console::new("prod", 6, |_| {}).await;
+    c.key(KeyCode::Char('2')).await;
+    assert_eq!(c.state.pane, Pane::Ecs);
+    c.key(KeyCode::Tab).await;
+    for _ in 0..40 {
+        if c.state
+            .ecs
+            .selected_task()
+            .is_some_and(|t| t.last_status == "STOPPED" && t.task_definition_arn.ends_with(":42"))
+        {
+            break;
+        }
+        c.key(KeyCode::Char('j')).await;
+    }
+    let task = c.state.ecs.selected_task().expect("a task").clone();
+    assert!(task.task_definition_arn.ends_with(":42"), "{task:?}");
+    c.key(KeyCode::Enter).await;
+    c.key(KeyCode::Char('l')).await;
+    assert_eq!(c.state.pane, Pane::Logs);
+    c.wait(2).await;
+    assert_eq!(c.status(), Some(QueryStatus::Complete));
+    let table = c.state.logs.results.as_ref().expect("results");
+    let stream = table
+        .columns
+        .iter()
+        .position(|col| col == "@logStream")
+        .expect("a @logStream column");
+    assert!(!table.rows.is_empty(), "no lines for task {}", task.id());
+    assert!(
+        table.rows.iter().all(|r| r[stream].1.ends_with(task.id())),
+        "{:?}",
+        table.rows
+    );
+}

@@ -91,6 +91,10 @@ impl Connector for ElevatingConnector {
     fn now(&self) -> Epoch {
         self.inner.now()
     }
+
+    fn audit_clock(&self) -> Option<crate::audit::AuditClock> {
+        self.inner.audit_clock()
+    }
 }
 
 #[cfg(test)]

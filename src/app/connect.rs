@@ -15,6 +15,10 @@ pub trait Connector: Send + Sync {
     fn now(&self) -> crate::cloud::Epoch {
         crate::cloud::sim::wall_clock_now()
     }
+    /// The clock audit records are timed by when it is not the wall clock.
+    fn audit_clock(&self) -> Option<crate::audit::AuditClock> {
+        None
+    }
 }
 
 /// The built-in simulated account.
@@ -32,6 +36,11 @@ impl Connector for SimConnector {
     /// runs faster with `OPSDECK_DEMO_SPEED`).
     fn now(&self) -> crate::cloud::Epoch {
         self.world.now()
+    }
+
+    fn audit_clock(&self) -> Option<crate::audit::AuditClock> {
+        let world = Arc::clone(&self.world);
+        Some(Arc::new(move || world.now()))
     }
 }
 

@@ -48,7 +48,10 @@ pub async fn run(
     let (tx, mut rx) = mpsc::unbounded_channel();
     let mut fetcher = Fetcher::new(connector.connect(&state.env), state.env.clone(), tx);
     let (actor_tx, mut actor_rx) = mpsc::unbounded_channel();
-    let mut actor = WriteActor::new(actor_tx, AuditLog::for_mode(state.demo));
+    let mut actor = WriteActor::new(
+        actor_tx,
+        AuditLog::for_mode(state.demo).with_clock(connector.audit_clock()),
+    );
     let mut input = EventStream::new();
     let mut ticker = interval(TICK_INTERVAL);
     let mut dirty = true;
@@ -74,11 +77,11 @@ pub async fn run(
             last_draw = Some(now);
         }
         let redraw_at = dirty.then_some(next_frame);
-        let effects = tokio::select! {
+        let event = tokio::select! {
             () = &mut stop => break,
             maybe = input.next() => match maybe {
-                Some(Ok(TermEvent::Key(key))) => update(&mut state, Event::Key(key)),
-                Some(Ok(TermEvent::Resize(_, _))) => update(&mut state, Event::Resize),
+                Some(Ok(TermEvent::Key(key))) => Event::Key(key),
+                Some(Ok(TermEvent::Resize(_, _))) => Event::Resize,
                 Some(Ok(_)) => continue,
                 Some(Err(e)) => return Err(e),
                 None => break,
@@ -87,12 +90,17 @@ pub async fn run(
                 if !fetcher.finished(&done) {
                     continue;
                 }
-                update(&mut state, Event::Fetched(done.fetched))
+                Event::Fetched(done.fetched)
             }
-            Some(event) = actor_rx.recv() => update(&mut state, event),
-            _ = ticker.tick() => update(&mut state, Event::Tick(connector.now())),
+            Some(event) = actor_rx.recv() => event,
+            _ = ticker.tick() => Event::Tick(connector.now()),
             _ = sleep_until(redraw_at.unwrap_or(now)), if redraw_at.is_some() => continue,
         };
+        // Every event sees the clock as it is now, not as of the last tick: a key typed
+        // after the loop was held up (a blocked terminal, a suspended laptop) must not
+        // build a query range or an age from a stale instant.
+        state.now = connector.now();
+        let effects = update(&mut state, event);
         dirty = true;
         let mut io = Io {
             fetcher: &mut fetcher,

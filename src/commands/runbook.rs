@@ -140,7 +140,7 @@ fn run_runbook(
         Ok(p) => p,
         Err(e) => return err(e),
     };
-    let audit = AuditLog::for_mode(context.demo);
+    let audit = AuditLog::for_mode(context.demo).with_clock(context.connector.audit_clock());
     report_interrupted(&audit);
     let runtime = match super::context::runtime() {
         Ok(rt) => rt,

@@ -72,6 +72,25 @@ impl Pty {
         }
     }
 
+    /// Keep reading the screen for `d` (a waiting test must keep reading, or the binary
+    /// blocks on a full pty and its clock, input and fetches stall with it).
+    pub fn pump(&mut self, d: Duration) {
+        let deadline = Instant::now() + d;
+        let mut buf = [0u8; 8192];
+        while Instant::now() < deadline {
+            match self.session.try_read(&mut buf) {
+                Ok(n) if n > 0 => self
+                    .transcript
+                    .push_str(&String::from_utf8_lossy(&buf[..n])),
+                Ok(_) => std::thread::sleep(Duration::from_millis(20)),
+                Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                    std::thread::sleep(Duration::from_millis(20))
+                }
+                Err(e) => panic!("reading the pty: {e}"),
+            }
+        }
+    }
+
     /// Everything the binary has written so far (read by the last wait).
     pub fn transcript(&self) -> &str {
         &self.transcript

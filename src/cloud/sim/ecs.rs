@@ -2,6 +2,7 @@
 //! its `ListServiceDeployments` history, assembled from plans and task lives.
 
 use super::events;
+use super::log_events::TaskSpan;
 use super::profile::{REGION, ServiceKind, ServiceSpec};
 use super::rng;
 use super::tasks::{self, Life, StopCause};
@@ -40,6 +41,19 @@ impl<'a> ServiceView<'a> {
             lives,
             t,
         })
+    }
+
+    /// Every task's logging span, for the log streams named after the tasks.
+    pub fn task_spans(&self) -> Vec<TaskSpan> {
+        self.lives
+            .iter()
+            .map(|l| TaskSpan {
+                id: l.id.clone(),
+                from: l.running_at,
+                until: l.stop.map(|s| s.at),
+                failing: self.plans.get(l.plan).is_some_and(|p| p.bad),
+            })
+            .collect()
     }
 
     /// The PRIMARY plan.

@@ -33,6 +33,54 @@ pub fn group_service<'a>(env: &str, group: &'a str) -> Option<&'a str> {
     (!service.is_empty() && !service.contains('/')).then_some(service)
 }
 
+/// One task's stretch of logging: from RUNNING until it stopped, and whether it runs the
+/// failing revision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskSpan {
+    pub id: String,
+    pub from: Epoch,
+    pub until: Option<Epoch>,
+    pub failing: bool,
+}
+
+/// The service's tasks, so each line lands in the stream of the task that wrote it
+/// (`{service}/{service}/{task-id}`, as awslogs names them with the service as prefix and
+/// container). Empty: streams get names of their own.
+#[derive(Debug, Clone, Default)]
+pub struct TaskStreams {
+    pub tasks: Vec<TaskSpan>,
+}
+
+impl TaskStreams {
+    /// The task logging at `t`: one running the failing revision when `failing` (else the
+    /// one of them that stopped last), else one of the healthy ones (`pick` chooses).
+    fn at(&self, t: Epoch, failing: bool, pick: u64) -> Option<&str> {
+        let running = |s: &&TaskSpan| s.from <= t && s.until.is_none_or(|u| t < u);
+        let alive: Vec<&TaskSpan> = self
+            .tasks
+            .iter()
+            .filter(running)
+            .filter(|s| s.failing == failing)
+            .collect();
+        if let Some(s) = alive.get(usize::try_from(pick).unwrap_or(0) % alive.len().max(1)) {
+            return Some(&s.id);
+        }
+        if failing {
+            return self
+                .tasks
+                .iter()
+                .filter(|s| s.failing && s.from <= t)
+                .max_by_key(|s| s.from)
+                .map(|s| s.id.as_str());
+        }
+        self.tasks.iter().find(running).map(|s| s.id.as_str())
+    }
+}
+
+fn task_stream(service: &str, task_id: &str) -> String {
+    format!("{service}/{service}/{task_id}")
+}
+
 fn stream(seed: u64, env: &str, service: &str, which: &str) -> String {
     let id = rng::rng(seed, &[env, service, "stream", which]).hex(32);
     format!("{service}/{service}/{id}")
@@ -65,6 +113,7 @@ pub fn events(
     group: &str,
     start_ms: i64,
     end_ms: i64,
+    streams: &TaskStreams,
 ) -> Vec<LogEvent> {
     let Some(service) = group_service(env, group) else {
         return Vec::new();
@@ -77,7 +126,7 @@ pub fn events(
     while t <= end {
         let e = t - clock.start;
         let bad = if fastapi { clock.badness(env, t) } else { 0.0 };
-        slot_events(seed, env, group, service, t, e, bad, &mut out);
+        slot_events(seed, env, group, service, t, e, bad, streams, &mut out);
         t += SLOT;
     }
     out.retain(|ev| ev.timestamp_ms >= start_ms && ev.timestamp_ms <= end_ms);
@@ -94,10 +143,15 @@ fn slot_events(
     t: Epoch,
     e: i64,
     bad: f64,
+    streams: &TaskStreams,
     out: &mut Vec<LogEvent>,
 ) {
     let mut r = rng::rng(seed, &[env, group, "slot", &t.to_string()]);
-    let healthy = stream(seed, env, service, &(r.below(3)).to_string());
+    let pick = r.below(3);
+    let healthy = match streams.at(t, false, pick) {
+        Some(id) => task_stream(service, id),
+        None => stream(seed, env, service, &pick.to_string()),
+    };
     let base_ms = t * 1000 + r.below(4000) as i64;
     let roll = r.below(1000) as f64 / 1000.0;
     let failing = roll < bad * 0.7;
@@ -128,7 +182,10 @@ fn slot_events(
     };
     let incident = env == "prod" && service == "fastapi";
     // The `:42` task of the current minute (they crash and are replaced every minute).
-    let bad_stream = stream(seed, env, service, &format!("v42-{}", e.div_euclid(60)));
+    let bad_stream = match streams.at(t, true, pick) {
+        Some(id) => task_stream(service, id),
+        None => stream(seed, env, service, &format!("v42-{}", e.div_euclid(60))),
+    };
     let req_stream = if failing {
         bad_stream.clone()
     } else {
@@ -190,7 +247,10 @@ fn slot_events(
                 env,
                 group,
                 t * 1000,
-                stream(seed, env, service, "rollback"),
+                match streams.at(t, false, 0) {
+                    Some(id) => task_stream(service, id),
+                    None => stream(seed, env, service, "rollback"),
+                },
                 "INFO app.main: Starting fastapi v1.8.3 (cloudplatform-prod-fastapi:41)".into(),
             )),
             _ => {}
@@ -234,10 +294,19 @@ mod tests {
     #[test]
     fn prod_incident_has_errors_and_calm_minutes_do_not() {
         let g = "/ecs/prod/fastapi";
-        let calm = events(1, IncidentClock::scripted(0), "prod", g, 0, 119_000);
+        let none = TaskStreams::default();
+        let calm = events(1, IncidentClock::scripted(0), "prod", g, 0, 119_000, &none);
         assert!(!calm.is_empty());
         assert!(calm.iter().all(|e| !e.message.contains("KeyError")));
-        let incident = events(1, IncidentClock::scripted(0), "prod", g, 240_000, 600_000);
+        let incident = events(
+            1,
+            IncidentClock::scripted(0),
+            "prod",
+            g,
+            240_000,
+            600_000,
+            &none,
+        );
         let errors = incident
             .iter()
             .filter(|e| e.message.contains("\"path\": \"/api/") && e.message.contains("KeyError"))
@@ -255,9 +324,25 @@ mod tests {
         );
         assert_eq!(
             incident,
-            events(1, IncidentClock::scripted(0), "prod", g, 240_000, 600_000)
+            events(
+                1,
+                IncidentClock::scripted(0),
+                "prod",
+                g,
+                240_000,
+                600_000,
+                &none
+            )
         );
-        let steady = events(1, IncidentClock::scripted(0), "prod", g, 960_000, 1_200_000);
+        let steady = events(
+            1,
+            IncidentClock::scripted(0),
+            "prod",
+            g,
+            960_000,
+            1_200_000,
+            &none,
+        );
         assert!(steady.iter().all(|e| !e.message.contains("KeyError")));
         assert!(
             events(
@@ -266,7 +351,8 @@ mod tests {
                 "prod",
                 "/ecs/staging/fastapi",
                 0,
-                60_000
+                60_000,
+                &none
             )
             .is_empty()
         );

@@ -7,6 +7,8 @@ use std::sync::{Mutex, MutexGuard};
 
 use async_trait::async_trait;
 
+use super::ecs::ServiceView;
+use super::profile::ServiceKind;
 use super::source::SimSource;
 use super::{SimCloud, insights, log_events, rng};
 use crate::cloud::{
@@ -43,11 +45,11 @@ impl SimLogs {
 
 impl SimCloud {
     fn group_events(&self, group: &str, start_ms: i64, end_ms: i64) -> CloudResult<Vec<LogEvent>> {
-        if log_events::group_service(&self.profile.name, group).is_none() {
+        let Some(service) = log_events::group_service(&self.profile.name, group) else {
             return Err(CloudError::NotFound(format!(
                 "log group {group} (ResourceNotFoundException)"
             )));
-        }
+        };
         Ok(log_events::events(
             self.world.seed(),
             self.incident_clock(),
@@ -55,7 +57,28 @@ impl SimCloud {
             group,
             start_ms,
             end_ms,
+            &self.task_streams(service),
         ))
+    }
+
+    /// The tasks of the service whose container logs to `/ecs/{env}/{service}`
+    /// (`fastapi`: the API service, `worker`: the worker), up to now.
+    fn task_streams(&self, service: &str) -> log_events::TaskStreams {
+        let kind = match service {
+            "fastapi" => ServiceKind::Api,
+            "worker" => ServiceKind::Worker,
+            _ => return log_events::TaskStreams::default(),
+        };
+        let (now, ops) = self.world.snapshot(&self.profile.name);
+        let tasks = self
+            .profile
+            .services
+            .iter()
+            .find(|s| s.kind == kind)
+            .and_then(|spec| ServiceView::new(self.ctx(), spec, &ops, now))
+            .map(|view| view.task_spans())
+            .unwrap_or_default();
+        log_events::TaskStreams { tasks }
     }
 }
 
