@@ -27,6 +27,9 @@ pub enum RecordKind {
     Outcome,
     /// An intent found without an outcome at a later start.
     Interrupted,
+    /// After an outcome that was UNKNOWN: what reading back the state showed
+    /// (`reconciled: landed | not landed | unknown`).
+    Reconciled,
 }
 
 /// The fields a caller supplies for a record.

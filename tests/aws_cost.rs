@@ -259,7 +259,7 @@ async fn opsdeck_cost_uses_the_cache_and_prints_the_paid_requests() {
     // moto answers GetCostAndUsage; GetCostForecast and GetAnomalies are not implemented.
     assert!(out.contains("month to date: $0.00"), "{out}");
     assert!(
-        out.contains("not supported by this endpoint: GetCostForecast"),
+        out.contains("server error: GetCostForecast: HTTP 500"),
         "{out}"
     );
     assert!(

@@ -79,16 +79,13 @@ async fn describe_task_definition_returns_secret_references() {
 }
 
 #[tokio::test]
-async fn list_service_deployments_is_unsupported_on_moto() {
+async fn list_service_deployments_on_moto_is_a_server_error_not_unsupported() {
     let seeded = seed("deploys").await;
     let cloud = moto_cloud().await;
     let result = cloud
         .list_service_deployments(&seeded.cluster, &seeded.service)
         .await;
-    assert!(
-        matches!(result, Err(CloudError::Unsupported(_))),
-        "{result:?}"
-    );
+    assert!(matches!(result, Err(CloudError::Server(_))), "{result:?}");
 }
 
 #[tokio::test]
@@ -369,7 +366,7 @@ mod mocked {
     }
 
     #[tokio::test]
-    async fn html_500_without_error_code_is_unsupported() {
+    async fn html_500_without_error_code_is_a_server_error_not_unsupported() {
         let rule = mock!(Client::list_service_deployments)
             .sequence()
             .http_status(
@@ -377,6 +374,23 @@ mod mocked {
                 Some("<html><body>Internal Server Error</body></html>".into()),
             )
             .times(2) // a 500 is retried once
+            .build();
+        let result = cloud(&[&rule])
+            .list_service_deployments("prod", "web")
+            .await;
+        // A transient server failure: retried at the next refresh, never "not
+        // supported" for the session.
+        assert!(
+            matches!(&result, Err(CloudError::Server(m)) if m.contains("HTTP 500")),
+            "{result:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_unknown_operation_is_unsupported() {
+        let rule = mock!(Client::list_service_deployments)
+            .sequence()
+            .http_status(404, Some("<html>Not Found</html>".into()))
             .build();
         let result = cloud(&[&rule])
             .list_service_deployments("prod", "web")

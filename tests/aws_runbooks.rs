@@ -90,7 +90,8 @@ async fn rollback_without_history_goes_to_the_previous_active_revision() {
     assert!(
         step.warnings
             .iter()
-            .any(|w| w.contains("ListServiceDeployments is not supported")),
+            .any(|w| w.contains("ListServiceDeployments")
+                && w.contains("using DescribeServices and revision numbers")),
         "{step:?}"
     );
     assert!(

@@ -123,7 +123,10 @@ fn break_glass_in_the_demo_console_shows_the_session_and_drops_it() {
         ],
         WAIT,
     );
-    p.send("\u{1b}:drop-break-glass\r");
+    // esc alone (sent with ':' in one write, a terminal reads it as alt-':').
+    p.send("\u{1b}");
+    p.pump(Duration::from_millis(300));
+    p.send(":drop-break-glass\r");
     std::thread::sleep(Duration::from_millis(500));
     redraw(&mut p, 200, 50);
     p.wait_all(&["break-glass session ended"], WAIT);

@@ -32,6 +32,14 @@ pub enum CloudError {
     /// The service rejected the request as invalid.
     #[error("invalid request: {0}")]
     Invalid(String),
+    /// The service failed (HTTP 5xx, e.g. `InternalFailure`, or a bare 500): transient,
+    /// asked again at the next refresh. A write that got it may still have landed.
+    #[error("server error: {0}")]
+    Server(String),
+    /// An answer arrived but could not be read (truncated or garbled body). A write that
+    /// got it may have landed.
+    #[error("unreadable response: {0}")]
+    Unreadable(String),
     /// Any other service-side failure.
     #[error("service error: {0}")]
     Service(String),
@@ -49,8 +57,26 @@ impl CloudError {
             CloudError::Network(_) => "Network",
             CloudError::ReadOnly => "ReadOnly",
             CloudError::Invalid(_) => "Invalid",
+            CloudError::Server(_) => "ServerError",
+            CloudError::Unreadable(_) => "Unreadable",
             CloudError::Service(_) => "ServiceError",
         }
+    }
+
+    /// True when a write that failed this way may still have reached AWS and taken
+    /// effect (a timeout or reset after sending, an unreadable answer, a server error):
+    /// its outcome is unknown until the state it was to change is read back.
+    pub fn may_have_landed(&self) -> bool {
+        matches!(
+            self,
+            CloudError::Network(_) | CloudError::Server(_) | CloudError::Unreadable(_)
+        )
+    }
+
+    /// True for failures that say nothing about the request itself (throttling, network,
+    /// a server error, an unreadable answer): worth asking again, never a refusal.
+    pub fn is_transient(&self) -> bool {
+        self.may_have_landed() || matches!(self, CloudError::Throttled(_))
     }
 }
 

@@ -202,6 +202,11 @@ async fn drive(
     for line in prepared.lines() {
         println!("{line}");
     }
+    if prepared.could_not_check() {
+        return err(
+            "could not check a prerequisite (a transient failure): nothing was changed; try again",
+        );
+    }
     if !prepared.runnable() {
         return refused("a prerequisite failed");
     }

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
 
+use super::audited::{audited, reconciled};
 use super::kinds::Section;
 use super::kinds::StepKind;
 use super::model::{Runbook, Step};
@@ -12,15 +13,15 @@ use super::plan::{
     Action, Phase, PlannedStep, Prepared, RunContext, RunError, RunEvent, ServiceBefore, TaskBefore,
 };
 use super::steps::incident_exec::Performed;
+use super::steps::inputs::text;
 use super::steps::isolate_plan::TaskScope;
 use super::steps::notify_plan::NotifyScope;
 use super::steps::{
-    checks, data_plan, ecs_plan, incident_exec, isolate_plan, notify_plan, secret_plan, task_facts,
-    verify,
+    checks, data_plan, ecs_plan, incident_exec, isolate_plan, notify_plan, read_back, secret_plan,
+    task_facts, verify,
 };
 use super::value::{Params, Value, resolve};
-use crate::audit::{Entry, RecordKind};
-use crate::cloud::{CloudResult, Elevation, ServiceUpdate, WriteReceipt};
+use crate::cloud::{Elevation, ServiceUpdate};
 
 /// How a run ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -452,49 +453,6 @@ async fn run_steps(
     None
 }
 
-/// One audited write: intent (fsync'd) → call → outcome.
-pub(crate) async fn audited<F, Fut, T>(
-    prepared: &Prepared,
-    ctx: &RunContext,
-    id: String,
-    step: &PlannedStep,
-    call: F,
-) -> Result<T, String>
-where
-    F: FnOnce() -> Fut,
-    Fut: std::future::Future<Output = CloudResult<(T, WriteReceipt)>>,
-{
-    let entry = Entry {
-        id,
-        env: prepared.env.name.clone(),
-        runbook: prepared.runbook.name.clone(),
-        step: format!("{} ({})", step.label, step.kind.name()),
-        params: for_audit(&prepared.runbook, &prepared.params),
-        plan: step.calls.clone(),
-        caller: prepared.caller.clone(),
-        ..Default::default()
-    };
-    ctx.audit
-        .append(RecordKind::Intent, entry.clone())
-        .map_err(|e| format!("audit log not writable, nothing was called: {e}"))?;
-    let result = call().await;
-    let outcome = match &result {
-        Ok((_, r)) => Entry {
-            request_id: r.request_id.clone(),
-            result: Some(r.summary.clone()),
-            ..entry
-        },
-        Err(e) => Entry {
-            error: Some(e.to_string()),
-            ..entry
-        },
-    };
-    if let Err(e) = ctx.audit.append(RecordKind::Outcome, outcome) {
-        tracing::error!("audit outcome not written: {e}");
-    }
-    result.map(|(t, _)| t).map_err(|e| e.to_string())
-}
-
 async fn perform(
     prepared: &Prepared,
     ctx: &RunContext,
@@ -504,6 +462,7 @@ async fn perform(
 ) -> Result<Performed, String> {
     // Taken per arm: the incident evidence export needs no actor.
     let actor = || ctx.cloud.actor().map_err(|e| e.to_string()).cloned();
+    let read = ctx.cloud.read.as_ref();
     let id = |call: usize| format!("{}/{index}/{call}", prepared.run_id);
     match action {
         Action::UpdateService {
@@ -512,19 +471,36 @@ async fn perform(
             update,
         } => {
             let actor = actor()?;
-            let r = audited(prepared, ctx, id(0), step, || async {
-                let r = actor.update_service(cluster, service, update).await?;
-                Ok((r.summary.clone(), r))
-            })
+            let since = ctx.cloud.read.metrics_now();
+            let r = reconciled(
+                prepared,
+                ctx,
+                id(0),
+                step,
+                || async {
+                    let r = actor.update_service(cluster, service, update).await?;
+                    Ok((r.summary.clone(), r))
+                },
+                || read_back::service_update(read, cluster, service, update, since),
+            )
             .await?;
             Ok(Performed::deployed(r, update.task_definition.clone()))
         }
         Action::StopDeployment { arn } => {
             let actor = actor()?;
-            let r = audited(prepared, ctx, id(0), step, || async {
-                let r = actor.stop_service_deployment(arn).await?;
-                Ok((r.summary.clone(), r))
-            })
+            let cluster = text(&step.inputs, "cluster").unwrap_or_default();
+            let service = text(&step.inputs, "service").unwrap_or_default();
+            let r = reconciled(
+                prepared,
+                ctx,
+                id(0),
+                step,
+                || async {
+                    let r = actor.stop_service_deployment(arn).await?;
+                    Ok((r.summary.clone(), r))
+                },
+                || read_back::stop_deployment(read, &cluster, &service, arn),
+            )
             .await?;
             Ok(Performed::deployed(r, None))
         }
@@ -547,10 +523,18 @@ async fn perform(
                 task_definition: Some(new_arn.clone()),
                 ..Default::default()
             };
-            let r = audited(prepared, ctx, id(1), step, || async {
-                let r = actor.update_service(cluster, service, &update).await?;
-                Ok((r.summary.clone(), r))
-            })
+            let since = ctx.cloud.read.metrics_now();
+            let r = reconciled(
+                prepared,
+                ctx,
+                id(1),
+                step,
+                || async {
+                    let r = actor.update_service(cluster, service, &update).await?;
+                    Ok((r.summary.clone(), r))
+                },
+                || read_back::service_update(read, cluster, service, &update, since),
+            )
             .await?;
             Ok(Performed::deployed(r, Some(new_arn)))
         }
@@ -559,10 +543,17 @@ async fn perform(
         }
         Action::Data(data) => {
             let actor = actor()?;
-            let r = audited(prepared, ctx, id(0), step, || async {
-                let r = data.call(actor.as_ref()).await?;
-                Ok((r.summary.clone(), r))
-            })
+            let r = reconciled(
+                prepared,
+                ctx,
+                id(0),
+                step,
+                || async {
+                    let r = data.call(actor.as_ref()).await?;
+                    Ok((r.summary.clone(), r))
+                },
+                || read_back::data(read, data),
+            )
             .await?;
             Ok(Performed::deployed(r, None))
         }

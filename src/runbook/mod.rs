@@ -2,6 +2,7 @@
 //! template (§12.2), validated at load, planned without side effects, confirmed,
 //! executed with every write audited, verified, and rolled back on request.
 
+pub mod audited;
 pub mod describe;
 pub mod engine;
 pub mod file;

@@ -79,6 +79,8 @@ pub struct CheckResult {
     pub label: String,
     pub ok: bool,
     pub detail: String,
+    /// The check could not be made (a transient read failure): neither passed nor refused.
+    pub unchecked: bool,
 }
 
 /// A service's state before the run, for `ecs.restore`.
@@ -123,6 +125,12 @@ impl Prepared {
         self.checks.iter().all(|c| c.ok)
     }
 
+    /// True when nothing refused the run but a prerequisite could not be checked
+    /// (try again: exit 2, not the refusal's 1).
+    pub fn could_not_check(&self) -> bool {
+        !self.runnable() && self.checks.iter().all(|c| c.ok || c.unchecked)
+    }
+
     /// True when the run writes.
     pub fn writes(&self) -> bool {
         self.procedure.iter().any(|s| s.action.is_some())
@@ -150,7 +158,11 @@ impl Prepared {
         for c in &self.checks {
             out.push(format!(
                 "  [{}] {}: {}",
-                if c.ok { "ok" } else { "FAIL" },
+                match (c.ok, c.unchecked) {
+                    (true, _) => "ok",
+                    (false, true) => "COULD NOT CHECK",
+                    (false, false) => "FAIL",
+                },
                 c.label,
                 c.detail
             ));

@@ -1,9 +1,12 @@
-//! Shared helpers for integration tests (`mod support;`): the moto harness and seeding.
+//! Shared helpers for integration tests (`mod support;`): the moto harness and seeding, a
+//! fault-injecting proxy in front of moto, and the CloudWatch CBOR↔JSON translator.
 
 #![allow(dead_code)]
 
+pub mod cbor_cloudwatch;
 pub mod cli;
 pub mod ecs_seed;
 pub mod moto;
+pub mod proxy;
 pub mod runbooks;
 pub mod secrets;

@@ -54,6 +54,12 @@ pub fn endpoint() -> String {
     server().url.clone()
 }
 
+/// The provisioned venv moto runs from (its botocore models drive the CloudWatch
+/// translator).
+pub fn venv() -> PathBuf {
+    provision()
+}
+
 /// The server's port.
 pub fn port() -> u16 {
     server().port
@@ -61,7 +67,11 @@ pub fn port() -> u16 {
 
 /// SDK config for moto: region us-east-1, static test credentials, endpoint = moto.
 pub async fn sdk_config() -> SdkConfig {
-    let url = endpoint();
+    sdk_config_at(&endpoint()).await
+}
+
+/// As [`sdk_config`], through `url` (a proxy in front of moto).
+pub async fn sdk_config_at(url: &str) -> SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(REGION))
         .credentials_provider(Credentials::new(

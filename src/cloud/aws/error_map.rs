@@ -32,7 +32,7 @@ where
         }
         SdkError::ResponseError(_) => {
             tracing::debug!(operation, error = %DisplayErrorContext(&err), "unreadable response");
-            CloudError::Unsupported(operation.to_owned())
+            CloudError::Unreadable(format!("{operation}: {}", DisplayErrorContext(&err)))
         }
         SdkError::ServiceError(service) => {
             let status = service.raw().status().as_u16();
@@ -60,9 +60,13 @@ pub fn classify(
     };
     let Some(code) = code.filter(|c| !c.is_empty()) else {
         return match status {
-            404 | 405 | 500 | 501 => CloudError::Unsupported(operation.to_owned()),
+            // Only "no such operation" is unsupported. A bare 500 is a server failure
+            // (moto answers its unimplemented operations that way too, and it must not
+            // silence a source for the session).
+            404 | 405 | 501 => CloudError::Unsupported(operation.to_owned()),
             403 => CloudError::AccessDenied(detail("HTTP 403")),
             429 => CloudError::Throttled(detail("HTTP 429")),
+            500..=599 => CloudError::Server(detail(&format!("HTTP {status}"))),
             _ => CloudError::Service(detail(&format!("HTTP {status}"))),
         };
     };
@@ -80,6 +84,8 @@ pub fn classify(
         CloudError::NotFound(detail(code))
     } else if status == 400 {
         CloudError::Invalid(detail(code))
+    } else if status >= 500 {
+        CloudError::Server(detail(code))
     } else {
         CloudError::Service(detail(code))
     }
@@ -235,15 +241,24 @@ mod tests {
             service(400, Some("InvalidParameterException")).kind(),
             "Invalid"
         );
-        assert_eq!(service(500, Some("ServerException")).kind(), "ServiceError");
-        assert_eq!(service(503, None).kind(), "ServiceError");
+        assert_eq!(service(500, Some("ServerException")).kind(), "ServerError");
+        assert_eq!(service(503, None).kind(), "ServerError");
+        assert_eq!(
+            service(409, Some("ConflictException")).kind(),
+            "ServiceError"
+        );
     }
 
     #[test]
-    fn html_without_code_is_unsupported() {
-        for status in [404, 405, 500, 501] {
+    fn only_an_unknown_operation_is_unsupported() {
+        for status in [404, 405, 501] {
             assert_eq!(service(status, None), CloudError::Unsupported("Op".into()));
         }
+        // A 500 without a code is a server failure, retried, and a write that got it
+        // may have landed.
+        let e = service(500, None);
+        assert_eq!(e, CloudError::Server("Op: HTTP 500: m".into()));
+        assert!(e.may_have_landed() && e.is_transient());
     }
 
     #[test]
@@ -266,10 +281,9 @@ mod tests {
         assert_eq!(map_sdk_error("Op", construction).kind(), "Invalid");
         let response: SdkError<TestErr, HttpResponse> =
             SdkError::response_error("garbage", response(200));
-        assert_eq!(
-            map_sdk_error("Op", response),
-            CloudError::Unsupported("Op".into())
-        );
+        let unreadable = map_sdk_error("Op", response);
+        assert_eq!(unreadable.kind(), "Unreadable", "{unreadable:?}");
+        assert!(unreadable.may_have_landed());
     }
 
     #[test]

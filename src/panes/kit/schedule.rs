@@ -34,7 +34,7 @@ pub fn retry_wait(error: &CloudError, interval: i64, jitter_key: u64) -> i64 {
                 + (jitter_key % (THROTTLED_JITTER_SECONDS as u64 + 1)) as i64
         }
         // A server error is asked again at the next refresh, like a success.
-        CloudError::Service(_) => interval,
+        CloudError::Service(_) | CloudError::Server(_) | CloudError::Unreadable(_) => interval,
         _ => interval.max(RETRY_SECONDS),
     }
 }

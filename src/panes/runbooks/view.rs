@@ -251,14 +251,14 @@ fn draw_plan(frame: &mut Frame, area: Rect, state: &View, p: &Prepared) {
         theme.text().add_modifier(Modifier::BOLD),
     )));
     for c in &p.checks {
-        let (mark, level) = if c.ok {
-            ("✓", Level::Ok)
-        } else {
-            ("✗", Level::Critical)
+        let (mark, level, note) = match (c.ok, c.unchecked) {
+            (true, _) => ("✓", Level::Ok, ""),
+            (false, true) => ("?", Level::Warning, " (could not check)"),
+            (false, false) => ("✗", Level::Critical, ""),
         };
         lines.push(Line::from(vec![
             Span::styled(format!("  {mark} "), theme.level(level)),
-            Span::raw(format!("{}: {}", c.label, c.detail)),
+            Span::raw(format!("{}: {}{note}", c.label, c.detail)),
         ]));
     }
     for (title, steps) in [
@@ -286,7 +286,12 @@ fn draw_plan(frame: &mut Frame, area: Rect, state: &View, p: &Prepared) {
         }
     }
     lines.push(Line::default());
-    let hint = if !p.runnable() {
+    let hint = if p.could_not_check() {
+        Span::styled(
+            "a prerequisite could not be checked (a transient failure): esc, then plan again",
+            theme.level(Level::Warning),
+        )
+    } else if !p.runnable() {
         Span::styled(
             "a prerequisite failed: this run cannot start · esc: back",
             theme.level(Level::Critical),

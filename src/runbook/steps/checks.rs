@@ -4,24 +4,31 @@
 use std::collections::BTreeMap;
 
 use super::super::kinds::StepKind;
-use super::super::plan::{CheckResult, RunContext};
+use super::super::plan::{CheckResult, RunContext, RunError};
 use super::super::value::Value;
 use super::ecs_plan::service_of;
 
-/// Run one prerequisite; failures are results, not errors.
+/// Run one prerequisite; failures are results, not errors. A read that failed for a
+/// transient reason (throttling, network, a server error) leaves the check *unchecked*:
+/// "could not check", never a refusal.
 pub async fn check(
     ctx: &RunContext,
     kind: StepKind,
     label: &str,
     inputs: &BTreeMap<String, Value>,
 ) -> CheckResult {
+    let mut unchecked = false;
+    let mut failed = |transient: bool, e: String| {
+        unchecked = transient;
+        (false, e)
+    };
     let (ok, detail) = match kind {
         StepKind::CheckCaller => match ctx.cloud.read.caller_identity().await {
             Ok(id) if ctx.cloud.is_read_only() => {
                 (false, format!("{} — but opsdeck is read-only", id.arn))
             }
             Ok(id) => (true, id.arn),
-            Err(e) => (false, e.to_string()),
+            Err(e) => failed(e.is_transient(), e.to_string()),
         },
         StepKind::CheckServiceExists => match service_of(ctx, inputs).await {
             Ok(s) => (
@@ -35,7 +42,10 @@ pub async fn check(
                     s.desired
                 ),
             ),
-            Err(e) => (false, e.to_string()),
+            Err(e) => failed(
+                matches!(&e, RunError::Cloud(c) if c.is_transient()),
+                e.to_string(),
+            ),
         },
         StepKind::CheckNotProtected => {
             if ctx.env.protected {
@@ -56,5 +66,6 @@ pub async fn check(
         label: label.to_string(),
         ok,
         detail,
+        unchecked,
     }
 }

@@ -231,6 +231,14 @@ async fn plan_rollback(
                 p.warnings.push("ListServiceDeployments is not supported by this endpoint: using DescribeServices and revision numbers".into());
                 None
             }
+            // A transient failure: plan from what DescribeServices says, and say so (the
+            // plan is reviewed before anything runs).
+            Err(e) if e.is_transient() => {
+                p.warnings.push(format!(
+                    "ListServiceDeployments could not be read ({e}): using DescribeServices and revision numbers"
+                ));
+                None
+            }
             Err(e) => return Err(e.into()),
         };
         let in_flight = history.as_ref().and_then(|h| {

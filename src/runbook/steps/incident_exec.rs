@@ -6,9 +6,10 @@ use std::io::Write;
 
 use sha2::{Digest, Sha256};
 
-use super::super::engine::audited;
+use super::super::audited::{audited, reconciled};
 use super::super::plan::{PlannedStep, Prepared, RunContext};
 use super::incident_action::IncidentAction;
+use super::read_back::{self, Reconciled};
 use crate::cloud::{CloudAct, CloudResult, Elevation, FilterRequest, ServiceUpdate, WriteReceipt};
 
 /// What a write produced: the detail line, the task definition it deployed (ECS), and a
@@ -59,9 +60,19 @@ pub async fn perform(
     }
     let actor = ctx.cloud.actor().map_err(|e| e.to_string())?.clone();
     let act: &dyn CloudAct = actor.as_ref();
+    let read = ctx.cloud.read.as_ref();
+    let since = read.metrics_now();
     match action {
         IncidentAction::RotateSecret { secret, token } => Ok(done(
-            single(prepared, ctx, id(0), step, act.rotate_secret(secret, token)).await?,
+            single(
+                prepared,
+                ctx,
+                id(0),
+                step,
+                act.rotate_secret(secret, token),
+                read_back::rotation(read, secret, token),
+            )
+            .await?,
         )),
         IncidentAction::RestartServices { cluster, services } => {
             let update = ServiceUpdate {
@@ -77,6 +88,7 @@ pub async fn perform(
                         id(k),
                         step,
                         act.update_service(cluster, service, &update),
+                        read_back::service_update(read, cluster, service, &update, since),
                     )
                     .await?,
                 );
@@ -90,6 +102,7 @@ pub async fn perform(
                 id(0),
                 step,
                 act.set_security_groups(eni, groups),
+                read_back::eni_groups(read, eni, groups),
             )
             .await?,
         )),
@@ -102,7 +115,8 @@ pub async fn perform(
                 } else {
                     act.deregister_target(t)
                 };
-                lines.push(single(prepared, ctx, id(k), step, call).await?);
+                let check = read_back::registration(read, t, register);
+                lines.push(single(prepared, ctx, id(k), step, call, check).await?);
             }
             Ok(done(lines.join("; ")))
         }
@@ -117,11 +131,23 @@ pub async fn perform(
                 id(0),
                 step,
                 act.protect_task(cluster, task, *minutes),
+                unread(
+                    "ecs:UpdateTaskProtection",
+                    "ecs get-task-protection shows it",
+                ),
             )
             .await?,
         )),
         IncidentAction::TagTask { task, tags } => Ok(done(
-            single(prepared, ctx, id(0), step, act.tag_task(task, tags)).await?,
+            single(
+                prepared,
+                ctx,
+                id(0),
+                step,
+                act.tag_task(task, tags),
+                unread("ecs:TagResource", "ecs list-tags-for-resource shows it"),
+            )
+            .await?,
         )),
         IncidentAction::SetDesired {
             cluster,
@@ -139,6 +165,7 @@ pub async fn perform(
                     id(0),
                     step,
                     act.update_service(cluster, service, &update),
+                    read_back::service_update(read, cluster, service, &update, since),
                 )
                 .await?,
             ))
@@ -154,6 +181,10 @@ pub async fn perform(
                 id(0),
                 step,
                 act.publish_alert(topic, subject, message),
+                unread(
+                    "sns:Publish",
+                    "a sent message leaves nothing to read; ask the topic's subscribers",
+                ),
             )
             .await?,
         )),
@@ -178,19 +209,34 @@ pub async fn perform(
     }
 }
 
-/// One audited call whose receipt's summary is the detail.
+/// One audited call whose receipt's summary is the detail; `read_back` decides an
+/// unknown outcome.
 async fn single(
     prepared: &Prepared,
     ctx: &RunContext,
     id: String,
     step: &PlannedStep,
     call: impl Future<Output = CloudResult<WriteReceipt>>,
+    read_back: impl Future<Output = Reconciled>,
 ) -> Result<String, String> {
-    audited(prepared, ctx, id, step, || async {
-        let r = call.await?;
-        Ok((r.summary.clone(), r))
-    })
+    reconciled(
+        prepared,
+        ctx,
+        id,
+        step,
+        || async {
+            let r = call.await?;
+            Ok((r.summary.clone(), r))
+        },
+        || read_back,
+    )
     .await
+}
+
+/// A write opsdeck does not read back: an unknown outcome stays unknown, saying how to
+/// look.
+async fn unread(call: &str, how: &str) -> Reconciled {
+    read_back::not_readable(call, how)
 }
 
 /// Filter the last `minutes` of `groups` for `pattern` and write them to `path` (mode

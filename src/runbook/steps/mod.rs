@@ -13,6 +13,7 @@ pub mod incident_wait;
 pub mod inputs;
 pub mod isolate_plan;
 pub mod notify_plan;
+pub mod read_back;
 pub mod sanitize;
 pub mod scale_memory;
 pub mod secret_plan;
