@@ -356,6 +356,10 @@ pub async fn audited<T>(
                 ..entry
             }
         }
+        Err(e) if e.may_have_landed() => Entry {
+            error: Some(format!("outcome UNKNOWN: {e}")),
+            ..entry
+        },
         Err(e) => Entry {
             error: Some(e.to_string()),
             ..entry

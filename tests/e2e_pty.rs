@@ -182,3 +182,64 @@ fn stop_signals_restore_the_terminal_and_exit_128_plus_n() {
         );
     }
 }
+
+/// Growing the window and quitting writes nothing after the alternate screen is left:
+/// the normal screen keeps no lines of the UI.
+#[test]
+fn quitting_after_the_window_grew_leaves_nothing_on_the_normal_screen() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let mut p = Pty::spawn(&["--demo", "--env", "dev"], home.path(), &[], 80, 24);
+    p.wait_all(&["DEV", "Health"], WAIT);
+    for (cols, rows) in [(100, 30), (140, 45), (160, 50)] {
+        redraw(&mut p, cols, rows);
+        p.pump(Duration::from_millis(300));
+    }
+    p.send("q");
+    let ok = p.exited_ok();
+    let (status, tail) = p.finish();
+    assert_eq!(status, ok);
+    let left = tail
+        .rfind("\u{1b}[?1049l")
+        .unwrap_or_else(|| panic!("alternate screen not left: {tail:?}"));
+    let after = &tail[left + "\u{1b}[?1049l".len()..];
+    let printable: String = strip_escapes(after)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    assert!(printable.is_empty(), "written after leaving: {after:?}");
+    let before = &tail[..left];
+    assert!(
+        !before.contains("\u{1b}[?1049l"),
+        "the alternate screen was left twice (something drew in between): {tail:?}"
+    );
+}
+
+/// `s` without CSI/OSC escape sequences.
+fn strip_escapes(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\u{1b}' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('[') => {
+                for c in chars.by_ref() {
+                    if ('@'..='~').contains(&c) {
+                        break;
+                    }
+                }
+            }
+            Some(']') => {
+                for c in chars.by_ref() {
+                    if c == '\u{7}' {
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}

@@ -100,15 +100,20 @@ impl Fetcher {
         let env = self.env.clone();
         let tx = self.tx.clone();
         let generation = self.generation;
-        tokio::spawn(async move {
-            let fetched = run_fetch(read.as_ref(), &env, source.clone(), now).await;
-            // The loop may have exited; nothing to do then.
-            let _ = tx.send(FetchDone {
-                generation,
-                source,
-                fetched,
-            });
-        });
+        // Failures logged inside (the SDK error mapping) carry the environment and source.
+        let span = tracing::warn_span!("fetch", env = %env.name, source = ?source);
+        tokio::spawn(tracing::Instrument::instrument(
+            async move {
+                let fetched = run_fetch(read.as_ref(), &env, source.clone(), now).await;
+                // The loop may have exited; nothing to do then.
+                let _ = tx.send(FetchDone {
+                    generation,
+                    source,
+                    fetched,
+                });
+            },
+            span,
+        ));
     }
 }
 

@@ -19,27 +19,56 @@ pub fn map_sdk_error<E>(operation: &str, err: SdkError<E, HttpResponse>) -> Clou
 where
     E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
 {
-    if let Some(cause) = credentials_failure(&err) {
+    let mapped = map_error(operation, &err);
+    // Every failure is logged with its request id (inside the caller's span: environment
+    // and source).
+    let request_id = match &err {
+        SdkError::ServiceError(service) => request_id(service.raw()),
+        SdkError::ResponseError(response) => request_id(response.raw()),
+        _ => None,
+    };
+    tracing::warn!(
+        operation,
+        request_id = request_id.as_deref().unwrap_or("-"),
+        kind = mapped.kind(),
+        error = %mapped,
+        "AWS call failed"
+    );
+    mapped
+}
+
+/// The request id AWS put in the response headers, if any.
+fn request_id(raw: &HttpResponse) -> Option<String> {
+    ["x-amzn-requestid", "x-amz-request-id", "x-amzn-request-id"]
+        .iter()
+        .find_map(|h| raw.headers().get(*h))
+        .map(str::to_string)
+}
+
+fn map_error<E>(operation: &str, err: &SdkError<E, HttpResponse>) -> CloudError
+where
+    E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
+{
+    if let Some(cause) = credentials_failure(err) {
         return CloudError::ExpiredCredentials(format!("{NO_CREDENTIALS} ({cause})"));
     }
-    match &err {
+    match err {
         SdkError::TimeoutError(_) => CloudError::Network(format!("{operation}: timed out")),
         SdkError::DispatchFailure(_) => {
-            CloudError::Network(format!("{operation}: {}", DisplayErrorContext(&err)))
+            CloudError::Network(format!("{operation}: {}", DisplayErrorContext(err)))
         }
         SdkError::ConstructionFailure(_) => {
-            CloudError::Invalid(format!("{operation}: {}", DisplayErrorContext(&err)))
+            CloudError::Invalid(format!("{operation}: {}", DisplayErrorContext(err)))
         }
         SdkError::ResponseError(_) => {
-            tracing::debug!(operation, error = %DisplayErrorContext(&err), "unreadable response");
-            CloudError::Unreadable(format!("{operation}: {}", DisplayErrorContext(&err)))
+            CloudError::Unreadable(format!("{operation}: {}", DisplayErrorContext(err)))
         }
         SdkError::ServiceError(service) => {
             let status = service.raw().status().as_u16();
             let meta = service.err();
             classify(operation, status, meta.code(), meta.message())
         }
-        _ => CloudError::Service(format!("{operation}: {}", DisplayErrorContext(&err))),
+        _ => CloudError::Service(format!("{operation}: {}", DisplayErrorContext(err))),
     }
 }
 

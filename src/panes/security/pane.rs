@@ -106,6 +106,14 @@ impl SecurityState {
                 self.marked.clear();
                 (r.summary, Level::Ok)
             }
+            // The write may have reached Security Hub: the findings are read again (stale)
+            // and show whether it landed.
+            Err(e) if e.may_have_landed() => (
+                format!(
+                    "triage outcome UNKNOWN ({e}): reading the findings again to see whether it landed"
+                ),
+                Level::Warning,
+            ),
             Err(e) => (format!("triage failed: {e}"), Level::Critical),
         }
     }
@@ -249,5 +257,25 @@ impl PaneState for SecurityState {
 
     fn help(&self) -> BindingGroup {
         HELP
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cloud::CloudError;
+
+    #[test]
+    fn a_triage_write_that_may_have_landed_is_unknown_and_read_again() {
+        let mut s = SecurityState::default();
+        let (text, level) = s.written(Err(CloudError::Server(
+            "BatchUpdateFindings: HTTP 500".into(),
+        )));
+        assert!(text.contains("outcome UNKNOWN"), "{text}");
+        assert_eq!(level, Level::Warning);
+        assert!(s.stale, "the findings are read again");
+        let (text, level) = s.written(Err(CloudError::AccessDenied("no".into())));
+        assert!(text.starts_with("triage failed"), "{text}");
+        assert_eq!(level, Level::Critical);
     }
 }
