@@ -7,7 +7,7 @@
 //! the process died mid-call; the next start reports it and records that it did.
 
 use std::collections::{BTreeMap, HashSet};
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{self, BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
@@ -174,13 +174,7 @@ impl AuditLog {
 
     /// Append a record and fsync it (and the head) before returning.
     pub fn append(&self, kind: RecordKind, entry: Entry) -> io::Result<Record> {
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let mut file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)?;
+        let mut file = crate::private_file::open_append(&self.path)?;
         file.lock()?;
         let (seq, prev) = match self.read_head() {
             Some((seq, hash)) => (seq + 1, hash),
@@ -202,13 +196,10 @@ impl AuditLog {
         line.push('\n');
         file.write_all(line.as_bytes())?;
         file.sync_all()?;
-        let head_tmp = self.head_path().with_extension("head.tmp");
-        {
-            let mut head = File::create(&head_tmp)?;
-            head.write_all(format!("{} {}\n", record.seq, record.hash).as_bytes())?;
-            head.sync_all()?;
-        }
-        std::fs::rename(&head_tmp, self.head_path())?;
+        crate::private_file::replace(
+            &self.head_path(),
+            format!("{} {}\n", record.seq, record.hash).as_bytes(),
+        )?;
         file.unlock()?;
         Ok(record)
     }

@@ -127,9 +127,6 @@ impl CostCache {
     /// Store `value` for `key` at `now` (written to a temporary file, then renamed).
     pub fn put<T: Serialize>(&self, env: &str, key: &str, value: &T, now: Epoch) -> io::Result<()> {
         let path = self.path(env, key);
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir)?;
-        }
         let entry = Entry {
             format: FORMAT,
             key: key.to_owned(),
@@ -137,9 +134,7 @@ impl CostCache {
             value,
         };
         let text = serde_json::to_string(&entry).map_err(io::Error::other)?;
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        fs::write(&tmp, text)?;
-        fs::rename(&tmp, &path)
+        crate::private_file::replace(&path, text.as_bytes())
     }
 }
 

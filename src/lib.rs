@@ -15,6 +15,7 @@ pub mod cost_cache;
 pub mod level;
 pub mod logging;
 pub mod panes;
+pub mod private_file;
 pub mod runbook;
 pub mod terminal;
 pub mod ui;

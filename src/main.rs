@@ -24,6 +24,21 @@ fn main() -> ExitCode {
     if cli.command.is_some() {
         die_quietly_on_closed_pipe();
     }
+    // Subcommands that talk to AWS log their failures to the same file as the console.
+    if matches!(
+        cli.command,
+        Some(
+            Command::Runbook(_)
+                | Command::Audit(_)
+                | Command::Snapshot { .. }
+                | Command::Logs(_)
+                | Command::Cost { .. }
+                | Command::Posture { .. }
+        )
+    ) && logging::init().is_some()
+    {
+        tracing::info!(command = ?std::env::args().nth(1), "starting");
+    }
     match cli.command {
         Some(Command::Completions { shell }) => {
             clap_complete::generate(

@@ -52,7 +52,7 @@ pub enum Effect {
     WriteFile {
         paths: Vec<PathBuf>,
         contents: String,
-        announce: bool,
+        export: bool,
     },
     /// A break-glass session opened on `env`: act with it from now on.
     Elevate {

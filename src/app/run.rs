@@ -176,10 +176,10 @@ impl Io<'_> {
             Effect::WriteFile {
                 paths,
                 contents,
-                announce,
+                export,
             } => {
-                return match crate::panes::logs::history::write_first(&paths, &contents) {
-                    Ok(path) if announce => {
+                return match crate::panes::logs::history::write_first(&paths, &contents, export) {
+                    Ok(path) if export => {
                         let path = std::path::absolute(&path).unwrap_or(path);
                         Some(Event::Performed(
                             format!("wrote {}", path.display()),

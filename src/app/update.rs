@@ -197,11 +197,11 @@ pub fn apply_reply(state: &mut AppState, reply: Reply<Source>, effects: &mut Vec
             Request::WriteFile {
                 paths,
                 contents,
-                announce,
+                export,
             } => effects.push(Effect::WriteFile {
                 paths,
                 contents,
-                announce,
+                export,
             }),
             Request::Refresh => effects.extend(due_fetches(state, true)),
         }

@@ -43,11 +43,13 @@ pub enum Request {
     Write(Write),
     /// Put text on the terminal's clipboard (OSC 52).
     Copy(String),
-    /// Write `contents` to the first of `paths` that works; `announce` says so.
+    /// Write `contents` to the first of `paths` that works. An `export` is a new private
+    /// file (never over one: `-1`, `-2`… when the name is taken) and is announced;
+    /// otherwise the file is replaced, silently.
     WriteFile {
         paths: Vec<PathBuf>,
         contents: String,
-        announce: bool,
+        export: bool,
     },
     /// Run a Logs Insights query (`name` in the history) on the Logs pane.
     QueryLogs {

@@ -78,20 +78,19 @@ pub async fn load(path: &Path) -> CloudResult<Vec<HistoryEntry>> {
     }
 }
 
-/// Write `contents` to the first of `paths` that works (creating its directory);
-/// the path written.
-pub fn write_first(paths: &[PathBuf], contents: &str) -> Result<PathBuf, String> {
+/// Write `contents` to the first of `paths` that works (creating its directory 0700, the
+/// file 0600, never through a symlink): a new file for an `export` (never over one), else
+/// a replacement. The path written.
+pub fn write_first(paths: &[PathBuf], contents: &str, export: bool) -> Result<PathBuf, String> {
     let mut last = String::from("no path to write to");
     for p in paths {
-        if let Some(parent) = p.parent()
-            && !parent.as_os_str().is_empty()
-            && let Err(e) = std::fs::create_dir_all(parent)
-        {
-            last = format!("{}: {e}", parent.display());
-            continue;
-        }
-        match std::fs::write(p, contents) {
-            Ok(()) => return Ok(p.clone()),
+        let written = if export {
+            crate::private_file::write_unique(p, contents.as_bytes())
+        } else {
+            crate::private_file::replace(p, contents.as_bytes()).map(|()| p.clone())
+        };
+        match written {
+            Ok(path) => return Ok(path),
             Err(e) => last = format!("{}: {e}", p.display()),
         }
     }
@@ -134,7 +133,7 @@ mod tests {
         assert!(path.ends_with("logs-history/prod____x.json"));
         assert_eq!(load(&path).await, Ok(Vec::new()), "missing is empty");
         let h = vec![entry("fields @message\n| limit 5", 1), entry("q \"x\"", 2)];
-        let written = write_first(std::slice::from_ref(&path), &to_json(&h)).expect("write");
+        let written = write_first(std::slice::from_ref(&path), &to_json(&h), false).expect("write");
         assert_eq!(written, path);
         assert_eq!(load(&path).await, Ok(h));
         std::fs::write(&path, "{not json").expect("corrupt");
@@ -149,7 +148,7 @@ mod tests {
         std::fs::write(&blocker, "x").expect("write");
         let bad = blocker.join("sub").join("out.csv");
         let good = dir.path().join("out.csv");
-        assert_eq!(write_first(&[bad, good.clone()], "a"), Ok(good));
-        assert!(write_first(&[], "a").is_err());
+        assert_eq!(write_first(&[bad, good.clone()], "a", true), Ok(good));
+        assert!(write_first(&[], "a", true).is_err());
     }
 }

@@ -526,7 +526,7 @@ impl LogsState {
         Some(Request::WriteFile {
             paths: vec![history_path(dir, env)],
             contents: logs_history::to_json(&self.history),
-            announce: false,
+            export: false,
         })
     }
 
@@ -540,10 +540,12 @@ impl LogsState {
             .collect();
         let ext = if json { "json" } else { "csv" };
         let name = format!("opsdeck-logs-{env}-{stamp}.{ext}");
-        let mut paths = vec![PathBuf::from(&name)];
+        // The data directory first; the current directory only without one.
+        let mut paths = Vec::new();
         if let Some(dir) = &self.data_dir {
             paths.push(dir.join("exports").join(&name));
         }
+        paths.push(PathBuf::from(&name));
         let contents = if json {
             table.to_json(&rows)
         } else {
@@ -552,7 +554,7 @@ impl LogsState {
         Ok(Request::WriteFile {
             paths,
             contents,
-            announce: true,
+            export: true,
         })
     }
 }

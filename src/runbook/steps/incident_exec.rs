@@ -2,8 +2,6 @@
 //! fsync'd before, outcome after). Several targets mean several audited calls; the
 //! break-glass call hands back the elevated cloud; the evidence export writes a file.
 
-use std::io::Write;
-
 use sha2::{Digest, Sha256};
 
 use super::super::audited::{audited, reconciled};
@@ -294,18 +292,7 @@ async fn export_logs(
     })
 }
 
+/// Evidence is written once: a new private file, never over one or through a symlink.
 fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut f = options.open(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()
+    crate::private_file::write_new(path, bytes)
 }
