@@ -107,7 +107,9 @@ impl ResultsTable {
                 .collect::<Vec<_>>()
                 .join(",")
         };
-        let header: Vec<String> = self.columns.iter().map(|c| csv_quote(c)).collect();
+        // The header goes through the same neutralising path: column names come from the
+        // query text and `stats … as` aliases.
+        let header: Vec<String> = self.columns.iter().map(|c| csv_field(c)).collect();
         out.push_str(&header.join(","));
         out.push_str("\r\n");
         for &i in rows {
@@ -144,7 +146,7 @@ pub fn row_json(columns: &[String], row: &ResultRow) -> serde_json::Value {
 /// One CSV field, quoted when it holds a comma, quote, CR or LF (or starts with a
 /// character a spreadsheet would run as a formula, which is prefixed with `'`).
 pub fn csv_field(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@']) && s.parse::<f64>().is_err() {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s.parse::<f64>().is_err() {
         csv_quote(&format!("'{s}"))
     } else {
         csv_quote(s)
@@ -260,8 +262,14 @@ mod tests {
         assert_eq!(csv_field("l1\nl2"), "\"l1\nl2\"");
         assert_eq!(csv_field("=cmd()"), "'=cmd()");
         assert_eq!(csv_field("-5"), "-5");
+        // TAB and CR start formulas too; the header is neutralised like any cell.
+        assert_eq!(csv_field("\tcmd"), "'\tcmd");
+        assert_eq!(csv_field("\r=1"), "\"'\r=1\"");
         let t = ResultsTable::new(vec![row(&[("@message", "x, \"y\"\nz"), ("n", "1")])]);
-        assert_eq!(t.to_csv(&[0]), "@message,n\r\n\"x, \"\"y\"\"\nz\",1\r\n");
+        assert_eq!(
+            t.to_csv(&[0]),
+            "'@message,n\r\n\"x, \"\"y\"\"\nz\",1\r\n"
+        );
     }
 
     #[test]

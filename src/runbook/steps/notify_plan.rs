@@ -77,20 +77,45 @@ pub fn alert_text(ctx: &RunContext, scope: &NotifyScope<'_>, event: &str) -> (St
     (subject, message)
 }
 
+/// A name that becomes one path component: letters, digits, `.`, `_`, `-`, at most 64,
+/// and not `.` or `..` (validated, not cleaned: `..` must never climb out of a directory).
+pub fn path_part<'a>(what: &str, value: &'a str) -> Result<&'a str, String> {
+    let ok = !value.is_empty()
+        && value.len() <= 64
+        && value != "."
+        && value != ".."
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if ok {
+        Ok(value)
+    } else {
+        Err(format!(
+            "{what} {:?} cannot name a directory: use 1–64 letters, digits, '.', '_' or '-' (not '.' or '..')",
+            value.chars().take(64).collect::<String>()
+        ))
+    }
+}
+
 /// Where `logs.export_errors` writes: `evidence/<env>/<incident>/errors-<stamp>.log`
 /// next to the audit log.
-pub fn evidence_path(ctx: &RunContext, incident: Option<&str>, at: i64) -> PathBuf {
+pub fn evidence_path(
+    ctx: &RunContext,
+    incident: Option<&str>,
+    at: i64,
+) -> Result<PathBuf, String> {
     let base = ctx
         .audit
         .path()
         .parent()
         .map_or_else(|| PathBuf::from("."), PathBuf::from);
-    let incident =
-        super::isolate_plan::tag_value(incident.unwrap_or("manual")).replace([' ', '/', ':'], "-");
-    base.join("evidence")
-        .join(&ctx.env.name)
+    let incident = path_part("incident id", incident.unwrap_or("manual"))?;
+    let env = path_part("environment name", &ctx.env.name)?;
+    Ok(base
+        .join("evidence")
+        .join(env)
         .join(incident)
-        .join(format!("errors-{}.log", stamp(at)))
+        .join(format!("errors-{}.log", stamp(at))))
 }
 
 /// Plan `sns.notify`, `sts.break_glass`, `logs.export_errors` or `note`.
@@ -176,7 +201,8 @@ pub fn plan(
                 _ => 60,
             };
             let incident = text(inputs, "incident");
-            let path = evidence_path(ctx, incident.as_deref(), ctx.cloud.read.metrics_now());
+            let path = evidence_path(ctx, incident.as_deref(), ctx.cloud.read.metrics_now())
+                .map_err(RunError::Refused)?;
             let groups = ctx.env.log_groups.clone();
             p.calls.push(format!(
                 "logs:FilterLogEvents {} for the last {minutes} min, pattern \"{ERROR_PATTERN}\" → {} (mode 0600; count and SHA-256 go to the audit log)",
@@ -208,6 +234,16 @@ pub fn plan(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn path_parts_are_validated_not_cleaned() {
+        for bad in ["..", ".", "", "a/b", "../x", "a b", "INC\u{1b}[2J", &"x".repeat(65)] {
+            assert!(super::path_part("incident id", bad).is_err(), "{bad:?}");
+        }
+        for good in ["INC-123", "manual", "2026.12.02_a"] {
+            assert_eq!(super::path_part("incident id", good), Ok(good));
+        }
+    }
+
     use super::*;
 
     #[test]
