@@ -261,3 +261,25 @@ async fn a_deployment_ecs_rolled_back_does_not_verify() {
         "{summary:?}"
     );
 }
+
+/// A runbook file cannot lower the risk of a guarded write: `risk = "low"` with an ECS
+/// write on prod still needs the typed confirmation; an SNS-only runbook does not.
+#[tokio::test]
+async fn risk_has_a_floor_a_file_cannot_lower() {
+    let (_d, log) = temp_audit();
+    let w = world(1.0, 0);
+    let c = ctx(&w, "prod", false, &log);
+    let scale = "name = \"quiet-scale\"\ntitle = \"t\"\npurpose = \"p\"\nrisk = \"low\"\nescalation = \"e\"\n[params.count]\ntype = \"int\"\n[[procedure]]\nkind = \"ecs.scale\"\ncluster = \"{env.cluster}\"\nservice = \"{env.service}\"\ncount = \"{param.count}\"\n";
+    let rb =
+        opsdeck::runbook::file::parse(std::path::Path::new("quiet.toml"), scale).expect("runbook");
+    let p = support::runbooks::prepare_with(&c, &rb, &[("count", "4")])
+        .await
+        .expect("plan");
+    assert_eq!(rb.risk, opsdeck::runbook::model::Risk::Low);
+    assert!(p.needs_typed_confirmation(), "ECS write on prod");
+    let dev = ctx(&w, "dev", false, &log);
+    let p = support::runbooks::prepare_with(&dev, &rb, &[("count", "3")])
+        .await
+        .expect("plan");
+    assert!(!p.needs_typed_confirmation(), "dev is not protected");
+}

@@ -229,7 +229,7 @@ async fn drive(
         if let Err(m) = confirm(
             &ctx.env.name,
             ctx.env.protected,
-            rb.risk,
+            prepared.effective_risk(),
             yes,
             confirm_env,
             interactive,
@@ -263,8 +263,15 @@ async fn drive(
                         }
                         let interactive = std::io::stdin().is_terminal();
                         if interactive
-                            && confirm(&ctx.env.name, ctx.env.protected, rb.risk, false, None, true)
-                                .is_ok()
+                            && confirm(
+                                &ctx.env.name,
+                                ctx.env.protected,
+                                prepared.effective_risk(),
+                                false,
+                                None,
+                                true,
+                            )
+                            .is_ok()
                         {
                             let r = execute_rollback(&prepared, &steps, ctx).await;
                             for l in &r.lines {

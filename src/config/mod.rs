@@ -130,7 +130,7 @@ impl Environment {
                 .map_or_else(|| "us-east-1".to_string(), |r| r.0.clone()),
             profile: f.profile.clone(),
             endpoint_url: f.endpoint_url.as_ref().map(|e| e.0.clone()),
-            protected: f.protected.unwrap_or(name == "prod"),
+            protected: f.protected.unwrap_or_else(|| protected_by_name(name)),
             account_id: f.account_id.clone(),
             cluster: named(&f.cluster, "ecs-cluster"),
             service: named(&f.service, "ecs-service"),
@@ -157,6 +157,13 @@ impl Environment {
             cost_filter: f.cost_filter.unwrap_or_default(),
         }
     }
+}
+
+/// Environments protected unless the config says otherwise: `prod*` and `production`
+/// (any case).
+pub fn protected_by_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n.starts_with("prod") || n == "production"
 }
 
 /// The seed's secret hierarchy (§5.5.1) for one environment.
@@ -404,6 +411,18 @@ mod tests {
         let e = parse("[environments.prod]\ncost_filter = \"owner\"\n").unwrap_err();
         assert_eq!(e.line, 2, "{e}");
         assert!(e.message.contains("owner"), "{e}");
+    }
+
+    #[test]
+    fn prod_like_names_are_protected_by_default() {
+        let c = parse("[environments.prod-eu]\n[environments.production]\n[environments.preprod]\n[environments.product-dev]\nprotected = false\n").unwrap();
+        assert!(c.environment("prod-eu").unwrap().protected);
+        assert!(c.environment("production").unwrap().protected);
+        assert!(!c.environment("preprod").unwrap().protected);
+        assert!(
+            !c.environment("product-dev").unwrap().protected,
+            "the config says so"
+        );
     }
 
     #[test]

@@ -281,6 +281,13 @@ impl StepKind {
         )
     }
 
+    /// True when the kind writes to ECS, EC2, ELB, IAM, STS, Secrets Manager or RDS: on a
+    /// protected environment such a step needs the typed confirmation whatever risk the
+    /// runbook file declares (a file cannot lower it).
+    pub fn guarded_write(self) -> bool {
+        self.writes() && !matches!(self, StepKind::SnsNotify | StepKind::CacheTestFailover)
+    }
+
     /// True when a failure of this step is reported and the run goes on (task protection:
     /// the containment before it must stand and the alerting after it must still happen).
     pub fn continues_on_failure(self) -> bool {

@@ -138,7 +138,17 @@ impl Prepared {
 
     /// Typed confirmation (the environment name) is needed.
     pub fn needs_typed_confirmation(&self) -> bool {
-        self.env.protected && self.runbook.risk == super::model::Risk::High
+        self.env.protected && self.effective_risk() == super::model::Risk::High
+    }
+
+    /// The runbook's declared risk, raised to high when a step writes to a guarded
+    /// service (the floor a file cannot lower).
+    pub fn effective_risk(&self) -> super::model::Risk {
+        if self.procedure.iter().any(|s| s.kind.guarded_write()) {
+            super::model::Risk::High
+        } else {
+            self.runbook.risk
+        }
     }
 
     /// The plan as text lines (CLI `--dry-run`, the pane's plan view).

@@ -266,10 +266,7 @@ mod tests {
         assert_eq!(csv_field("\tcmd"), "'\tcmd");
         assert_eq!(csv_field("\r=1"), "\"'\r=1\"");
         let t = ResultsTable::new(vec![row(&[("@message", "x, \"y\"\nz"), ("n", "1")])]);
-        assert_eq!(
-            t.to_csv(&[0]),
-            "'@message,n\r\n\"x, \"\"y\"\"\nz\",1\r\n"
-        );
+        assert_eq!(t.to_csv(&[0]), "'@message,n\r\n\"x, \"\"y\"\"\nz\",1\r\n");
     }
 
     #[test]

@@ -99,11 +99,7 @@ pub fn path_part<'a>(what: &str, value: &'a str) -> Result<&'a str, String> {
 
 /// Where `logs.export_errors` writes: `evidence/<env>/<incident>/errors-<stamp>.log`
 /// next to the audit log.
-pub fn evidence_path(
-    ctx: &RunContext,
-    incident: Option<&str>,
-    at: i64,
-) -> Result<PathBuf, String> {
+pub fn evidence_path(ctx: &RunContext, incident: Option<&str>, at: i64) -> Result<PathBuf, String> {
     let base = ctx
         .audit
         .path()
@@ -236,7 +232,16 @@ pub fn plan(
 mod tests {
     #[test]
     fn path_parts_are_validated_not_cleaned() {
-        for bad in ["..", ".", "", "a/b", "../x", "a b", "INC\u{1b}[2J", &"x".repeat(65)] {
+        for bad in [
+            "..",
+            ".",
+            "",
+            "a/b",
+            "../x",
+            "a b",
+            "INC\u{1b}[2J",
+            &"x".repeat(65),
+        ] {
             assert!(super::path_part("incident id", bad).is_err(), "{bad:?}");
         }
         for good in ["INC-123", "manual", "2026.12.02_a"] {
