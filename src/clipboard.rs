@@ -1,8 +1,31 @@
-//! The terminal's clipboard: OSC 52 sequences (the terminal must allow them).
+//! The terminal's clipboard: OSC 52 sequences (the terminal must allow them). What goes
+//! on the clipboard is cleaned first: text from AWS (a log line) must not carry escape
+//! sequences, a bracketed-paste terminator or a newline that would run a command when
+//! pasted into a shell.
 
-/// The OSC 52 sequence that sets the clipboard to `text`.
+/// The OSC 52 sequence that sets the clipboard to `text`, cleaned to one line.
 pub fn osc52(text: &str) -> String {
-    format!("\x1b]52;c;{}\x07", base64(text.as_bytes()))
+    format!(
+        "\x1b]52;c;{}\x07",
+        base64(clipboard_text(text, false).as_bytes())
+    )
+}
+
+/// `text` without C0/C1 control characters, DEL or bidi overrides; tabs become spaces;
+/// newlines become spaces unless `multi_line` (a message copied whole on purpose).
+pub fn clipboard_text(text: &str, multi_line: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' if multi_line => out.push('\n'),
+            '\n' | '\t' => out.push(' '),
+            '\r' => {}
+            c if c.is_control() => {}
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Standard base64 with padding.
@@ -30,6 +53,17 @@ pub fn base64(data: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hostile_log_line_is_pasted_harmless() {
+        let line = "ok\x1b[201~rm -rf ~\n\u{202e}evil\u{9b}";
+        let clean = clipboard_text(line, false);
+        assert_eq!(clean, "ok[201~rm -rf ~ evil");
+        assert!(!clean.chars().any(char::is_control));
+        assert_eq!(clipboard_text("a\nb", true), "a\nb");
+        let seq = osc52(line);
+        assert_eq!(seq, format!("\x1b]52;c;{}\x07", base64(clean.as_bytes())));
+    }
 
     #[test]
     fn base64_and_osc52() {

@@ -158,7 +158,8 @@ async fn scale_respects_minimum_and_auto_scaling_bounds() {
             .iter()
             .any(|l| l.contains("desiredCount 3 → 5"))
     );
-    assert!(!ok.needs_typed_confirmation(), "scale is low risk");
+    // Declared low risk, but an ECS write on a protected environment: the risk floor.
+    assert!(ok.needs_typed_confirmation(), "scale writes to ECS on prod");
 }
 
 #[tokio::test]
