@@ -90,6 +90,24 @@ async fn dashboard_with_alarms_failing_keeps_the_rest() {
     }
 }
 
+/// A throttled source says when it asks again (the schedule's back-off, from the error).
+#[tokio::test]
+async fn a_throttled_source_says_when_it_retries() {
+    let state = console_on(Pane::Dashboard, "prod", 1, |w| {
+        w.fail(
+            SimSource::Alarms,
+            CloudError::Throttled("DescribeAlarms: Throttling: Rate exceeded".into()),
+        );
+    })
+    .await;
+    let wait =
+        opsdeck::panes::kit::schedule::throttle_wait("DescribeAlarms: Throttling: Rate exceeded");
+    // Fetched at T0+60, drawn 5 s later.
+    let expected = format!("throttled, retrying in {}s", wait - 5);
+    let screen = text(&render(&state, 200, 60));
+    assert!(screen.contains(&expected), "{expected} in {screen}");
+}
+
 #[tokio::test]
 async fn missing_alb_says_how_to_configure_it() {
     let state = console_on(Pane::Dashboard, "dev", 1, |w| {

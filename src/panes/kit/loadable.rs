@@ -12,6 +12,8 @@ pub struct Loadable<T> {
     /// The last fetch's error, cleared by the next success.
     pub error: Option<CloudError>,
     pub loading: bool,
+    /// When a throttled source will be asked again (its back-off from the failure).
+    pub retry_at: Option<Epoch>,
 }
 
 impl<T> Default for Loadable<T> {
@@ -21,6 +23,7 @@ impl<T> Default for Loadable<T> {
             fetched_at: None,
             error: None,
             loading: false,
+            retry_at: None,
         }
     }
 }
@@ -34,8 +37,13 @@ impl<T> Loadable<T> {
                 self.data = Some(v);
                 self.fetched_at = Some(now);
                 self.error = None;
+                self.retry_at = None;
             }
             Err(e) => {
+                self.retry_at = match &e {
+                    CloudError::Throttled(m) => Some(now + super::schedule::throttle_wait(m)),
+                    _ => None,
+                };
                 // Every failed read shown on screen is also in the log.
                 tracing::warn!(
                     data = std::any::type_name::<T>(),
@@ -46,6 +54,13 @@ impl<T> Loadable<T> {
                 self.error = Some(e);
             }
         }
+    }
+
+    /// "throttled, retrying in N s" while a throttled source waits out its back-off.
+    pub fn retry_note(&self, now: Epoch) -> Option<String> {
+        let at = self.retry_at?;
+        matches!(self.error, Some(CloudError::Throttled(_)))
+            .then(|| format!("throttled, retrying in {}s", (at - now).max(0)))
     }
 
     /// Seconds since the data was fetched.
@@ -77,6 +92,21 @@ mod tests {
         assert_eq!(l.data, Some(1));
         assert_eq!(l.age(160), Some(60));
         assert!(l.error.is_some());
+        assert_eq!(l.retry_note(160), None);
+    }
+
+    #[test]
+    fn a_throttled_source_says_when_it_asks_again() {
+        let mut l: Loadable<i32> = Loadable::default();
+        let e = CloudError::Throttled("GetMetricData: Throttling".into());
+        let wait = super::super::schedule::throttle_wait("GetMetricData: Throttling");
+        l.set(Err(e), 1000);
+        assert_eq!(
+            l.retry_note(1010),
+            Some(format!("throttled, retrying in {}s", wait - 10))
+        );
+        l.set(Ok(1), 1100);
+        assert_eq!(l.retry_note(1100), None);
     }
 
     #[test]

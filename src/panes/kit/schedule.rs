@@ -25,14 +25,20 @@ pub struct Schedule<'a, S> {
     pub force: bool,
 }
 
+/// How long a throttled source waits before asking again: a minute plus a jitter drawn
+/// from the error (its operation and message), so two throttled sources do not retry
+/// together and the widget can say when it will ask ("throttled, retrying in N s").
+pub fn throttle_wait(message: &str) -> i64 {
+    let mut h = DefaultHasher::new();
+    message.hash(&mut h);
+    THROTTLED_RETRY_SECONDS + (h.finish() % (THROTTLED_JITTER_SECONDS as u64 + 1)) as i64
+}
+
 /// How long to wait after `error` before asking a source with `interval` again.
-pub fn retry_wait(error: &CloudError, interval: i64, jitter_key: u64) -> i64 {
+pub fn retry_wait(error: &CloudError, interval: i64, _jitter_key: u64) -> i64 {
     match error {
         CloudError::Unsupported(_) => UNSUPPORTED_RETRY_SECONDS.max(interval),
-        CloudError::Throttled(_) => {
-            THROTTLED_RETRY_SECONDS.max(interval)
-                + (jitter_key % (THROTTLED_JITTER_SECONDS as u64 + 1)) as i64
-        }
+        CloudError::Throttled(message) => throttle_wait(message),
         // A server error is asked again at the next refresh, like a success.
         CloudError::Service(_) | CloudError::Server(_) | CloudError::Unreadable(_) => interval,
         _ => interval.max(RETRY_SECONDS),
@@ -119,11 +125,13 @@ mod tests {
 
     #[test]
     fn throttling_backs_off_with_bounded_jitter() {
-        let e = CloudError::Throttled("slow down".into());
-        for key in 0..50u64 {
-            let w = retry_wait(&e, 15, key);
-            assert!((60..=75).contains(&w), "{w}");
-        }
-        assert_ne!(retry_wait(&e, 15, 1), retry_wait(&e, 15, 2));
+        let waits: Vec<i64> = (0..50)
+            .map(|i| retry_wait(&CloudError::Throttled(format!("Op{i}: Throttling")), 15, 0))
+            .collect();
+        assert!(waits.iter().all(|w| (60..=75).contains(w)), "{waits:?}");
+        assert!(waits.iter().any(|w| *w != waits[0]), "jittered: {waits:?}");
+        // The same error waits the same: what the widget says is what the schedule does.
+        let e = CloudError::Throttled("GetMetricData: Throttling".into());
+        assert_eq!(retry_wait(&e, 15, 1), retry_wait(&e, 300, 2));
     }
 }

@@ -47,6 +47,7 @@ pub fn draw_tail(frame: &mut Frame, area: Rect, state: &View) {
         fetched_at: tail.fetched_at,
         error: tail.error.clone(),
         loading: tail.in_flight,
+        retry_at: None,
     };
     let mode = if tail.paused {
         "paused"

@@ -191,6 +191,7 @@ fn draw_results(frame: &mut Frame, area: Rect, state: &View) {
         fetched_at: run.and_then(|r| r.finished_at),
         error: run.and_then(|r| r.error.clone()),
         loading: run.is_some_and(QueryRun::is_running),
+        retry_at: None,
     };
     let rows = logs.visible_rows();
     let mut title = format!("Results ({})", rows.len());

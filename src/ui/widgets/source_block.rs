@@ -18,7 +18,12 @@ pub fn source_block<'a, T>(
     now: Epoch,
 ) -> Block<'a> {
     let mut right = Vec::new();
-    if let Some(e) = &data.error {
+    if let Some(note) = data.retry_note(now) {
+        right.push(Span::styled(
+            format!(" ⚠ {note} "),
+            theme.level(Level::Warning),
+        ));
+    } else if let Some(e) = &data.error {
         right.push(Span::styled(
             format!(" ⚠ {} ", e.kind()),
             theme.level(Level::Critical),
