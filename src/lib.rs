@@ -17,4 +17,5 @@ pub mod logging;
 pub mod panes;
 pub mod runbook;
 pub mod terminal;
+pub mod text;
 pub mod ui;
