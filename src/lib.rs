@@ -18,4 +18,5 @@ pub mod panes;
 pub mod private_file;
 pub mod runbook;
 pub mod terminal;
+pub mod text;
 pub mod ui;

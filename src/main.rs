@@ -104,7 +104,11 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
 }
 
 fn config_check(path: Option<&std::path::Path>) -> ExitCode {
-    match Config::discover(path) {
+    let checked = Config::discover(path).and_then(|config| {
+        config.check_theme(|name| Theme::load(name).map(|_| ()))?;
+        Ok(config)
+    });
+    match checked {
         Ok(config) => {
             let source = config
                 .source
@@ -135,6 +139,12 @@ fn theme(global: &GlobalArgs, context: &Context) -> Result<(Theme, bool), FileEr
         .or_else(|| context.config.theme.clone())
         .unwrap_or_else(|| "default".to_string());
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    if global.theme.is_none() {
+        // The config's theme: an error names the config file, line and column.
+        context
+            .config
+            .check_theme(|name| Theme::load(name).map(|_| ()))?;
+    }
     let theme = Theme::load(&name)?;
     Ok((
         if no_color {

@@ -169,8 +169,8 @@ pub fn text(r: &PostureReport) -> String {
                 out,
                 "    {:<8} {:<11} {}  [{}]",
                 f.severity.label(),
-                f.product_name,
-                f.title,
+                crate::text::one_line(&f.product_name),
+                crate::text::one_line(&f.title),
                 f.resource_id()
             );
         }

@@ -48,7 +48,7 @@ pub fn run(global: &GlobalArgs, cmd: RunbookCommand) -> ExitCode {
                     rb.name,
                     risk(rb),
                     if rb.writes() { "writes" } else { "reads" },
-                    rb.title
+                    crate::text::one_line(&rb.title)
                 );
             }
             if library.errors.is_empty() {
@@ -256,7 +256,7 @@ async fn drive(
                     Ok(steps) => {
                         println!("rollback section:");
                         for s in &steps {
-                            println!("  {}", s.label);
+                            println!("  {}", crate::text::one_line(&s.label));
                             for c in &s.calls {
                                 println!("       {c}");
                             }

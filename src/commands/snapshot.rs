@@ -254,7 +254,7 @@ pub fn to_text(s: &Snapshot) -> String {
             out.push_str(&format!(
                 "  {}  {}\n",
                 r.timestamp,
-                r.message.replace('\n', " ")
+                crate::text::one_line(&r.message.replace('\n', " "))
             ));
         }
     }

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::text::clip_message;
+
 /// A problem in a file, pointing at where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileError {
@@ -21,7 +23,7 @@ impl FileError {
             path: path.to_path_buf(),
             line: 0,
             column: 0,
-            message: message.into(),
+            message: clip_message(&message.into()),
         }
     }
 
@@ -32,19 +34,35 @@ impl FileError {
             path: path.to_path_buf(),
             line,
             column,
-            message: message.into(),
+            message: clip_message(&message.into()),
         }
     }
 
-    /// Map a TOML parse/deserialize error, keeping its location and its message's first line.
+    /// Read a file as text: unreadable is an error about the whole file; bytes that are
+    /// not UTF-8 are an error at line 1, column 1 that says where the first bad byte is.
+    pub fn read_text(path: &Path, what: &str) -> Result<String, FileError> {
+        let bytes = std::fs::read(path)
+            .map_err(|e| FileError::whole(path, format!("cannot read {what}: {e}")))?;
+        String::from_utf8(bytes).map_err(|e| {
+            let valid = e.utf8_error().valid_up_to();
+            let good = String::from_utf8_lossy(&e.as_bytes()[..valid]);
+            let (line, column) = line_column(&good, valid);
+            FileError {
+                path: path.to_path_buf(),
+                line: 1,
+                column: 1,
+                message: format!(
+                    "{what} is not UTF-8 (first invalid byte at line {line}, column {column})"
+                ),
+            }
+        })
+    }
+
+    /// Map a TOML parse/deserialize error, keeping its location (line 1, column 1 when
+    /// the parser gives none) and its message.
     pub fn from_toml(path: &Path, source: &str, err: &toml::de::Error) -> Self {
         let offset = err.span().map(|s| s.start).unwrap_or(0);
-        let message = err.message().trim().to_string();
-        if err.span().is_some() {
-            FileError::at_offset(path, source, offset, message)
-        } else {
-            FileError::whole(path, message)
-        }
+        FileError::at_offset(path, source, offset, err.message().trim())
     }
 }
 

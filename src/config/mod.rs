@@ -6,6 +6,7 @@
 
 pub mod error;
 pub mod example;
+pub mod shapes;
 pub mod thresholds;
 pub mod values;
 
@@ -17,7 +18,13 @@ use serde::Deserialize;
 pub use error::FileError;
 use thresholds::ThresholdOverrides;
 pub use thresholds::Thresholds;
-use values::{Arn, EndpointUrl, Region, ResourceName, SecurityGroupId, Usd};
+use toml::Spanned;
+use values::{
+    EndpointUrl, LoadBalancer, MfaArn, Region, ResourceName, RoleArn, SecretRef, SecurityGroupId,
+    TargetGroup, TopicArn, Usd,
+};
+
+use crate::text::quote;
 
 /// The default project name (seed Appendix A).
 pub const DEFAULT_PROJECT: &str = "cloudplatform";
@@ -29,11 +36,11 @@ pub const DEFAULT_ENVIRONMENTS: [&str; 3] = ["dev", "staging", "prod"];
 #[serde(deny_unknown_fields)]
 struct ConfigFile {
     project: Option<ResourceName>,
-    default_environment: Option<String>,
-    refresh_seconds: Option<u64>,
-    theme: Option<String>,
+    default_environment: Option<Spanned<String>>,
+    refresh_seconds: Option<Spanned<u64>>,
+    theme: Option<Spanned<String>>,
     #[serde(default)]
-    environments: IndexMap<String, EnvFile>,
+    environments: IndexMap<Spanned<String>, EnvFile>,
     #[serde(default)]
     thresholds: ThresholdOverrides,
 }
@@ -49,16 +56,16 @@ struct EnvFile {
     account_id: Option<String>,
     cluster: Option<ResourceName>,
     service: Option<ResourceName>,
-    load_balancer: Option<ResourceName>,
-    target_group: Option<ResourceName>,
+    load_balancer: Option<LoadBalancer>,
+    target_group: Option<TargetGroup>,
     db_instance: Option<ResourceName>,
     cache_replication_group: Option<ResourceName>,
     log_groups: Option<Vec<ResourceName>>,
-    secrets: Option<Vec<ResourceName>>,
-    alert_topic_arn: Option<Arn>,
+    secrets: Option<Vec<SecretRef>>,
+    alert_topic_arn: Option<TopicArn>,
     quarantine_security_group: Option<SecurityGroupId>,
-    break_glass_role_arn: Option<Arn>,
-    mfa_serial: Option<Arn>,
+    break_glass_role_arn: Option<RoleArn>,
+    mfa_serial: Option<MfaArn>,
     monthly_budget_usd: Option<Usd>,
     min_tasks: Option<u32>,
     cost_cache_hours: Option<values::CacheHours>,
@@ -118,10 +125,14 @@ impl Environment {
             o.as_ref()
                 .map_or_else(|| format!("{project}-{name}-{suffix}"), |r| r.0.clone())
         };
-        let list = |o: &Option<Vec<ResourceName>>, default: Vec<String>| {
-            o.as_ref()
-                .map_or(default, |v| v.iter().map(|r| r.0.clone()).collect())
-        };
+        let log_groups = f.log_groups.as_ref().map_or_else(
+            || vec![format!("/ecs/{name}/fastapi")],
+            |v| v.iter().map(|r| r.0.clone()).collect(),
+        );
+        let secrets = f.secrets.as_ref().map_or_else(
+            || default_secrets(name),
+            |v| v.iter().map(|r| r.0.clone()).collect(),
+        );
         Environment {
             name: name.to_string(),
             region: f
@@ -138,8 +149,8 @@ impl Environment {
             target_group: f.target_group.as_ref().map(|r| r.0.clone()),
             db_instance: named(&f.db_instance, "rds-postgres"),
             cache_replication_group: named(&f.cache_replication_group, "redis"),
-            log_groups: list(&f.log_groups, vec![format!("/ecs/{name}/fastapi")]),
-            secrets: list(&f.secrets, default_secrets(name)),
+            log_groups,
+            secrets,
             alert_topic_arn: f.alert_topic_arn.as_ref().map(|a| a.0.clone()),
             quarantine_security_group: f.quarantine_security_group.as_ref().map(|s| s.0.clone()),
             break_glass_role_arn: f.break_glass_role_arn.as_ref().map(|a| a.0.clone()),
@@ -199,6 +210,8 @@ pub struct Config {
     pub default_environment: String,
     pub refresh_seconds: u64,
     pub theme: Option<String>,
+    /// Line and column of the `theme` value in the file, for errors about it.
+    pub theme_at: Option<(usize, usize)>,
     pub thresholds: Thresholds,
     /// The file this came from, if any.
     pub source: Option<PathBuf>,
@@ -215,6 +228,7 @@ impl Default for Config {
             default_environment: "dev".to_string(),
             refresh_seconds: 60,
             theme: None,
+            theme_at: None,
             thresholds: Thresholds::default(),
             source: None,
         }
@@ -226,22 +240,41 @@ impl Config {
     pub fn parse(path: &Path, text: &str) -> Result<Config, FileError> {
         let file: ConfigFile =
             toml::from_str(text).map_err(|e| FileError::from_toml(path, text, &e))?;
-        let at_key =
-            |needle: &str, msg: String| FileError::at_offset(path, text, locate(text, needle), msg);
+        let at = |offset: usize, msg: String| FileError::at_offset(path, text, offset, msg);
         let project = file
             .project
             .as_ref()
             .map_or_else(|| DEFAULT_PROJECT.to_string(), |p| p.0.clone());
-        for name in file.environments.keys() {
+        let names: Vec<&Spanned<String>> = file.environments.keys().collect();
+        for (i, spanned) in names.iter().enumerate() {
+            let name = spanned.get_ref();
+            if let Some(first) = names[..i]
+                .iter()
+                .find(|n| n.get_ref().eq_ignore_ascii_case(name))
+            {
+                let (line, column) = error::line_column(text, first.span().start);
+                return Err(at(
+                    spanned.span().start,
+                    format!(
+                        "environment {} differs only in case from {} at line {line}, column {column}",
+                        quote(name),
+                        quote(first.get_ref())
+                    ),
+                ));
+            }
+        }
+        for spanned in &names {
+            let name = spanned.get_ref();
             if name.is_empty()
                 || !name
                     .chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
             {
-                return Err(at_key(
-                    name,
+                return Err(at(
+                    spanned.span().start,
                     format!(
-                        "invalid environment name {name:?}: use lowercase letters, digits and '-'"
+                        "invalid environment name {}: use lowercase letters, digits and '-'",
+                        quote(name)
                     ),
                 ));
             }
@@ -251,15 +284,18 @@ impl Config {
         } else {
             file.environments
                 .iter()
-                .map(|(name, f)| Environment::resolve(&project, name, f))
+                .map(|(name, f)| Environment::resolve(&project, name.get_ref(), f))
                 .collect()
         };
         let default_environment = match &file.default_environment {
-            Some(d) if environments.iter().any(|e| &e.name == d) => d.clone(),
+            Some(d) if environments.iter().any(|e| &e.name == d.get_ref()) => d.get_ref().clone(),
             Some(d) => {
-                return Err(at_key(
-                    "default_environment",
-                    format!("default_environment {d:?} is not one of the environments"),
+                return Err(at(
+                    d.span().start,
+                    format!(
+                        "default_environment {} is not one of the environments",
+                        quote(d.get_ref())
+                    ),
                 ));
             }
             None => environments
@@ -269,10 +305,11 @@ impl Config {
                 .name
                 .clone(),
         };
-        let refresh_seconds = file.refresh_seconds.unwrap_or(60);
+        let refresh_seconds = file.refresh_seconds.as_ref().map_or(60, |r| *r.get_ref());
         if !(5..=3600).contains(&refresh_seconds) {
-            return Err(at_key(
-                "refresh_seconds",
+            let offset = file.refresh_seconds.as_ref().map_or(0, |r| r.span().start);
+            return Err(at(
+                offset,
                 format!("refresh_seconds {refresh_seconds} out of range 5..=3600"),
             ));
         }
@@ -281,16 +318,49 @@ impl Config {
             environments,
             default_environment,
             refresh_seconds,
-            theme: file.theme,
+            theme: file.theme.as_ref().map(|t| t.get_ref().clone()),
+            theme_at: file
+                .theme
+                .as_ref()
+                .map(|t| error::line_column(text, t.span().start)),
             thresholds: file.thresholds.resolve(),
             source: Some(path.to_path_buf()),
         })
     }
 
+    /// Check the `theme` value with `load` (which loads a theme by name or path, as the
+    /// console will): its error is reported at the value, naming the theme file's error.
+    pub fn check_theme(
+        &self,
+        load: impl FnOnce(&str) -> Result<(), FileError>,
+    ) -> Result<(), FileError> {
+        let Some(theme) = &self.theme else {
+            return Ok(());
+        };
+        load(theme).map_err(|e| {
+            let (line, column) = self.theme_at.unwrap_or((1, 1));
+            // A whole-file error (unknown name, unreadable) says it all; a located one
+            // names the theme file's line and column too.
+            let reason = if e.line == 0 {
+                e.message.clone()
+            } else {
+                e.to_string()
+            };
+            FileError {
+                path: self
+                    .source
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from("config")),
+                line,
+                column,
+                message: crate::text::clip_message(&format!("theme {}: {reason}", quote(theme))),
+            }
+        })
+    }
+
     /// Read and parse a config file.
     pub fn load_file(path: &Path) -> Result<Config, FileError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| FileError::whole(path, format!("cannot read config: {e}")))?;
+        let text = FileError::read_text(path, "config")?;
         Config::parse(path, &text)
     }
 
@@ -318,19 +388,6 @@ impl Config {
     pub fn environment_names(&self) -> Vec<String> {
         self.environments.iter().map(|e| e.name.clone()).collect()
     }
-}
-
-/// Byte offset of the first occurrence of `needle` outside comments (0 if absent).
-fn locate(text: &str, needle: &str) -> usize {
-    let mut line_start = 0;
-    for line in text.split_inclusive('\n') {
-        let code = line.split('#').next().unwrap_or("");
-        if let Some(i) = code.find(needle).filter(|_| !needle.is_empty()) {
-            return line_start + i;
-        }
-        line_start += line.len();
-    }
-    0
 }
 
 /// `$XDG_CONFIG_HOME/opsdeck/config.toml` (or the platform equivalent).
@@ -422,6 +479,60 @@ mod tests {
         assert!(
             !c.environment("product-dev").unwrap().protected,
             "the config says so"
+        );
+    }
+
+    #[test]
+    fn environments_differing_only_in_case_name_both() {
+        let e = parse("[environments.prod]\n[environments.Prod]\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 15), "{e}");
+        assert!(
+            e.message
+                .contains("\"Prod\" differs only in case from \"prod\" at line 1"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn quoted_values_are_escaped_and_clipped() {
+        let long = format!("[environments.prod]\nregion = \"{}\"\n", "x".repeat(5000));
+        let e = parse(&long).unwrap_err();
+        assert!(e.message.len() < 400, "{e}");
+        assert!(
+            e.message.contains(&format!("\"{}…\"", "x".repeat(200))),
+            "{e}"
+        );
+        let e = parse("[environments.prod]\nregion = \"\\u001b[2J\"\n").unwrap_err();
+        assert!(e.message.contains("\\u{1b}[2J"), "{e}");
+        assert!(!e.to_string().chars().any(char::is_control), "{e:?}");
+        let e = parse("\"\\u001b[31mkey\" = 1\n").unwrap_err();
+        assert!(!e.to_string().chars().any(char::is_control), "{e:?}");
+    }
+
+    #[test]
+    fn theme_errors_point_at_the_theme_value() {
+        let c = parse("project = \"p\"\ntheme = \"nope\"\n").unwrap();
+        let e = c
+            .check_theme(|name| Err(FileError::whole(Path::new(name), "unknown theme")))
+            .unwrap_err();
+        assert_eq!(e.to_string(), "t.toml:2:9: theme \"nope\": unknown theme");
+        let e = c
+            .check_theme(|_| Err(FileError::at_offset(Path::new("x.toml"), "a", 0, "bad")))
+            .unwrap_err();
+        assert!(e.message.ends_with("x.toml:1:1: bad"), "{e}");
+        assert!(c.check_theme(|_| Ok(())).is_ok());
+    }
+
+    #[test]
+    fn a_file_that_is_not_utf8_is_an_error_at_line_one() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, b"project = \"p\"\nx = \"\xc3\x28\"\n").expect("write");
+        let e = Config::load_file(&path).unwrap_err();
+        assert_eq!((e.line, e.column), (1, 1), "{e}");
+        assert!(
+            e.message.contains("not UTF-8") && e.message.contains("line 2, column 6"),
+            "{e}"
         );
     }
 

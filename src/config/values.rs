@@ -5,6 +5,9 @@
 
 use serde::Deserialize;
 
+use super::shapes::{ArnKind, arn_problem, endpoint_url_problem, is_region};
+use crate::text::quote;
+
 macro_rules! validated_string {
     ($(#[$doc:meta])* $name:ident, $check:expr) => {
         $(#[$doc])*
@@ -33,36 +36,103 @@ validated_string!(
     /// An AWS region name such as `us-east-1`.
     Region,
     |v| {
-        let parts: Vec<&str> = v.split('-').collect();
-        let ok = parts.len() >= 3
-            && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
-            && parts.last().is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()));
-        if ok { Ok(()) } else { Err(format!("invalid region {v:?}: expected a region name like \"us-east-1\"")) }
-    }
-);
-
-validated_string!(
-    /// An http(s) endpoint URL (emulators, VPC endpoints).
-    EndpointUrl,
-    |v| {
-        let rest = v.strip_prefix("http://").or_else(|| v.strip_prefix("https://"));
-        match rest {
-            Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => Ok(()),
-            _ => Err(format!("invalid endpoint_url {v:?}: expected http://host[:port] or https://host[:port]")),
-        }
-    }
-);
-
-validated_string!(
-    /// An Amazon Resource Name.
-    Arn,
-    |v| {
-        if v.starts_with("arn:") && v.split(':').count() >= 6 {
+        if is_region(v) {
             Ok(())
         } else {
-            Err(format!("invalid ARN {v:?}: expected arn:partition:service:region:account:resource"))
+            Err(format!("invalid region {}: expected a region name like \"us-east-1\"", quote(v)))
         }
     }
+);
+
+validated_string!(
+    /// An http(s) endpoint URL with a host (emulators, VPC endpoints).
+    EndpointUrl,
+    |v| match endpoint_url_problem(v) {
+        None => Ok(()),
+        Some(why) => Err(format!(
+            "invalid endpoint_url {}: {why}; expected http://host[:port] or https://host[:port]",
+            quote(v)
+        )),
+    }
+);
+
+/// A `TryFrom<String>` type whose value must be an ARN of one kind (or, for
+/// `name_allowed: true`, either a plain name or that kind of ARN).
+macro_rules! arn_string {
+    ($(#[$doc:meta])* $name:ident, $kind:expr, name_allowed: $names:expr) => {
+        validated_string!(
+            $(#[$doc])*
+            $name,
+            |v| {
+                let kind: ArnKind = $kind;
+                let names_allowed: bool = $names;
+                if names_allowed && !v.starts_with("arn:") {
+                    return ResourceName::try_from(v.to_string()).map(|_| ());
+                }
+                match arn_problem(v, &kind) {
+                    None => Ok(()),
+                    Some(why) => Err(format!("invalid ARN {}: {why}", quote(v))),
+                }
+            }
+        );
+    };
+}
+
+arn_string!(
+    /// `alert_topic_arn`: an SNS topic ARN.
+    TopicArn,
+    ArnKind { service: "sns", resource_prefix: "", regional: true, what: "an SNS topic" },
+    name_allowed: false
+);
+
+arn_string!(
+    /// `break_glass_role_arn`: an IAM role ARN.
+    RoleArn,
+    ArnKind { service: "iam", resource_prefix: "role/", regional: false, what: "an IAM role" },
+    name_allowed: false
+);
+
+arn_string!(
+    /// `mfa_serial`: a virtual MFA device ARN.
+    MfaArn,
+    ArnKind { service: "iam", resource_prefix: "mfa/", regional: false, what: "an IAM MFA device" },
+    name_allowed: false
+);
+
+arn_string!(
+    /// `target_group`: `targetgroup/NAME/ID` or a target group ARN.
+    TargetGroup,
+    ArnKind {
+        service: "elasticloadbalancing",
+        resource_prefix: "targetgroup/",
+        regional: true,
+        what: "a target group",
+    },
+    name_allowed: true
+);
+
+arn_string!(
+    /// `load_balancer`: the ALB dimension value `app/NAME/ID` or a load balancer ARN.
+    LoadBalancer,
+    ArnKind {
+        service: "elasticloadbalancing",
+        resource_prefix: "loadbalancer/",
+        regional: true,
+        what: "a load balancer",
+    },
+    name_allowed: true
+);
+
+arn_string!(
+    /// One of `secrets`: a secret name or a Secrets Manager secret ARN.
+    SecretRef,
+    ArnKind {
+        service: "secretsmanager",
+        resource_prefix: "secret:",
+        regional: true,
+        what: "a Secrets Manager secret",
+    },
+    name_allowed: true
 );
 
 validated_string!(
@@ -72,7 +142,7 @@ validated_string!(
         if v.starts_with("sg-") && v.len() > 3 && v[3..].chars().all(|c| c.is_ascii_alphanumeric()) {
             Ok(())
         } else {
-            Err(format!("invalid security group id {v:?}: expected sg-<hex>"))
+            Err(format!("invalid security group id {}: expected sg-<hex>", quote(v)))
         }
     }
 );
@@ -84,7 +154,7 @@ validated_string!(
         if v.is_empty() {
             Err("must not be empty".to_string())
         } else if v.contains(char::is_whitespace) {
-            Err(format!("invalid name {v:?}: must not contain whitespace"))
+            Err(format!("invalid name {}: must not contain whitespace", quote(v)))
         } else {
             Ok(())
         }
@@ -151,14 +221,39 @@ mod tests {
         assert!(Region::try_from("us-gov-west-1".to_string()).is_ok());
         assert!(Region::try_from("useast1".to_string()).is_err());
         assert!(Region::try_from("us-east-x".to_string()).is_err());
+        assert!(Region::try_from("us-foo-east-1".to_string()).is_err());
     }
 
     #[test]
     fn other_values() {
         assert!(EndpointUrl::try_from("http://127.0.0.1:5000".to_string()).is_ok());
         assert!(EndpointUrl::try_from("ftp://x".to_string()).is_err());
-        assert!(Arn::try_from("arn:aws:sns:us-east-1:1:t".to_string()).is_ok());
-        assert!(Arn::try_from("sns:topic".to_string()).is_err());
+        assert!(TopicArn::try_from("arn:aws:sns:us-east-1:123456789012:t".to_string()).is_ok());
+        assert!(TopicArn::try_from("sns:topic".to_string()).is_err());
+        assert!(TopicArn::try_from("arn:aws:sqs:us-east-1:123456789012:t".to_string()).is_err());
+        assert!(RoleArn::try_from("arn:aws:iam::123456789012:role/r".to_string()).is_ok());
+        assert!(RoleArn::try_from("arn:aws:iam::123456789012:mfa/r".to_string()).is_err());
+        assert!(MfaArn::try_from("arn:aws:iam::123456789012:mfa/me".to_string()).is_ok());
+        assert!(TargetGroup::try_from("targetgroup/tg/0123".to_string()).is_ok());
+        assert!(
+            TargetGroup::try_from(
+                "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/x/1"
+                    .to_string()
+            )
+            .is_err()
+        );
+        assert!(LoadBalancer::try_from("app/alb/0123".to_string()).is_ok());
+        assert!(SecretRef::try_from("/prod/db".to_string()).is_ok());
+        assert!(
+            SecretRef::try_from(
+                "arn:aws:secretsmanager:us-east-1:123456789012:secret:/prod/db-AbCdEf".to_string()
+            )
+            .is_ok()
+        );
+        assert!(
+            SecretRef::try_from("arn:aws:secretsmanager:us-east-1:123:secret:x".to_string())
+                .is_err()
+        );
         assert!(SecurityGroupId::try_from("sg-0123".to_string()).is_ok());
         assert!(SecurityGroupId::try_from("0123".to_string()).is_err());
         assert!(Usd::try_from(-1.0).is_err());

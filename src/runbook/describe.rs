@@ -53,5 +53,27 @@ pub fn text(rb: &Runbook) -> String {
         }
     }
     out.push_str(&format!("\nescalation:\n  {}\n", rb.escalation));
-    out
+    // Titles, labels and help come from files: no control characters reach the terminal.
+    crate::text::multi_line(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runbook::library::Library;
+
+    #[test]
+    fn text_from_the_file_loses_control_characters() {
+        let mut rb = Library::load(None).get("scale").cloned().expect("scale");
+        rb.title = "Scale\u{1b}[2J now".into();
+        rb.procedure[0].label = "bell\u{7}".into();
+        let shown = text(&rb);
+        assert!(
+            !shown
+                .chars()
+                .any(|c| c != '\n' && crate::text::is_unsafe(c)),
+            "{shown:?}"
+        );
+        assert!(shown.contains("Scale\u{fffd}[2J now") && shown.contains("bell\u{fffd}"));
+    }
 }

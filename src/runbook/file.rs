@@ -14,6 +14,7 @@ use super::kinds::{Section, StepKind};
 use super::model::{ParamSpec, ParamType, Risk, Runbook, Step};
 use super::value::{Input, Ty, Value, env_key_type, parse_input};
 use crate::config::FileError;
+use crate::text::{QUOTE_MAX, quote};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -41,10 +42,10 @@ struct ParamFile {
     ty: String,
     #[serde(default)]
     required: bool,
-    default: Option<toml::Value>,
+    default: Option<Spanned<toml::Value>>,
     default_from: Option<String>,
-    min: Option<i64>,
-    max: Option<i64>,
+    min: Option<Spanned<i64>>,
+    max: Option<Spanned<i64>>,
     values: Option<Vec<String>>,
     #[serde(default)]
     help: String,
@@ -88,7 +89,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Runbook, FileError> {
     {
         return Err(at(
             file.name.span().start,
-            format!("invalid runbook name {name:?}: use lowercase letters, digits and '-'"),
+            format!(
+                "invalid runbook name {}: use lowercase letters, digits and '-'",
+                quote(&name)
+            ),
         ));
     }
     let risk = match file.risk.get_ref().as_str() {
@@ -97,13 +101,19 @@ pub fn parse(path: &Path, text: &str) -> Result<Runbook, FileError> {
         other => {
             return Err(at(
                 file.risk.span().start,
-                format!("invalid risk {other:?}: expected \"low\" or \"high\""),
+                format!(
+                    "invalid risk {}: expected \"low\" or \"high\"",
+                    quote(other)
+                ),
             ));
         }
     };
     let mut params = Vec::new();
     for (pname, spanned) in &file.params {
-        params.push(param(pname, spanned.get_ref()).map_err(|m| at(spanned.span().start, m))?);
+        params.push(
+            param(pname, spanned.get_ref())
+                .map_err(|(offset, m)| at(offset.unwrap_or(spanned.span().start), m))?,
+        );
     }
     for implicit in implicit_params() {
         if !params.iter().any(|p| p.name == implicit.name) {
@@ -124,7 +134,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Runbook, FileError> {
         sections.insert(section.key(), steps);
     }
     if file.procedure.is_empty() {
-        return Err(FileError::whole(path, "procedure has no steps"));
+        return Err(at(0, "procedure has no steps".into()));
     }
     let mut take = |k: &str| sections.remove(k).unwrap_or_default();
     Ok(Runbook {
@@ -139,52 +149,110 @@ pub fn parse(path: &Path, text: &str) -> Result<Runbook, FileError> {
         verification: take("verification"),
         rollback: take("rollback"),
         source: path.to_path_buf(),
+        name_at: crate::config::error::line_column(text, file.name.span().start),
     })
 }
 
-fn param(name: &str, f: &ParamFile) -> Result<ParamSpec, String> {
+/// A problem with a parameter: where (None: the parameter's table) and what.
+type ParamError = (Option<usize>, String);
+
+fn param(name: &str, f: &ParamFile) -> Result<ParamSpec, ParamError> {
+    let whole = |m: String| (None, m);
+    let (min, max) = (f.min.as_ref(), f.max.as_ref());
     let ty = match f.ty.as_str() {
         "string" => ParamType::String,
         "int" => ParamType::Int {
-            min: f.min,
-            max: f.max,
+            min: min.map(|m| *m.get_ref()),
+            max: max.map(|m| *m.get_ref()),
         },
         "enum" => match &f.values {
             Some(v) if !v.is_empty() => ParamType::Enum(v.clone()),
-            _ => return Err(format!("param {name}: enum needs non-empty `values`")),
+            _ => {
+                return Err(whole(format!(
+                    "param {name}: enum needs non-empty `values`"
+                )));
+            }
         },
         "task_arn" => ParamType::TaskArn,
         "secret_id" => ParamType::SecretId,
         "secret" => ParamType::Secret,
         other => {
-            return Err(format!(
-                "param {name}: unknown type {other:?} (string, int, enum, task_arn, secret_id, secret)"
-            ));
+            return Err(whole(format!(
+                "param {name}: unknown type {} (string, int, enum, task_arn, secret_id, secret)",
+                quote(other)
+            )));
         }
     };
+    if let (Some(lo), Some(hi)) = (min, max)
+        && lo.get_ref() > hi.get_ref()
+    {
+        return Err((
+            Some(lo.span().start),
+            format!(
+                "param {name}: min {} is greater than max {}",
+                lo.get_ref(),
+                hi.get_ref()
+            ),
+        ));
+    }
     let default = match &f.default {
         None => None,
-        Some(v) => match (v, ty.ty()) {
-            (toml::Value::Integer(i), Ty::Int) => Some(Value::Int(*i)),
-            (toml::Value::String(s), Ty::Str) => Some(Value::Str(s.clone())),
-            (other, t) => {
-                return Err(format!("param {name}: default {other} is not a {t}"));
+        Some(spanned) => {
+            let here = |m: String| (Some(spanned.span().start), m);
+            let value = match (spanned.get_ref(), ty.ty()) {
+                (toml::Value::Integer(i), Ty::Int) => Value::Int(*i),
+                (toml::Value::String(s), Ty::Str) => Value::Str(s.clone()),
+                (other, t) => {
+                    let shown = crate::text::escape_clipped(&other.to_string(), QUOTE_MAX);
+                    return Err(here(format!("param {name}: default {shown} is not a {t}")));
+                }
+            };
+            match (&ty, &value) {
+                (ParamType::Secret, _) => {
+                    return Err(here(format!(
+                        "param {name}: a secret parameter cannot have a default \
+                         (it would be written in the file); the operator types it"
+                    )));
+                }
+                (ParamType::Enum(values), Value::Str(s)) if !values.contains(s) => {
+                    return Err(here(format!(
+                        "param {name}: default {} is not one of its values: {}",
+                        quote(s),
+                        values
+                            .iter()
+                            .map(|v| quote(v))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )));
+                }
+                (ParamType::Int { min, max }, Value::Int(n))
+                    if min.is_some_and(|m| *n < m) || max.is_some_and(|m| *n > m) =>
+                {
+                    return Err(here(format!(
+                        "param {name}: default {n} is outside {}..={}",
+                        min.map_or(String::new(), |m| m.to_string()),
+                        max.map_or(String::new(), |m| m.to_string())
+                    )));
+                }
+                _ => {}
             }
-        },
+            Some(value)
+        }
     };
     if let Some(k) = &f.default_from {
         match env_key_type(k) {
             Some(t) if t == ty.ty() => {}
             Some(t) => {
-                return Err(format!(
+                return Err(whole(format!(
                     "param {name}: default_from {k} is a {t}, not a {}",
                     ty.ty()
-                ));
+                )));
             }
             None => {
-                return Err(format!(
-                    "param {name}: default_from {k:?} is not an environment key"
-                ));
+                return Err(whole(format!(
+                    "param {name}: default_from {} is not an environment key",
+                    quote(k)
+                )));
             }
         }
     }
@@ -247,7 +315,8 @@ fn step(
         at_key(
             "kind",
             format!(
-                "unknown step kind {kind_name:?}; known: {}",
+                "unknown step kind {}; known: {}",
+                quote(&kind_name),
                 known.join(", ")
             ),
         )
@@ -269,7 +338,9 @@ fn step(
             return Err(at_key(
                 key,
                 format!(
-                    "{kind_name} has no input {key:?}; its inputs: {}",
+                    "{} has no input {}; its inputs: {}",
+                    crate::text::escape_clipped(&kind_name, QUOTE_MAX),
+                    quote(key),
                     if known.is_empty() {
                         "none".to_string()
                     } else {
@@ -286,12 +357,15 @@ fn step(
                 .find(|s| &s.name == p)
                 .map(|s| s.ty.ty())
                 .ok_or_else(|| {
-                    at_key(key, format!("{key} references undeclared parameter {p:?}"))
+                    at_key(
+                        key,
+                        format!("{key} references undeclared parameter {}", quote(p)),
+                    )
                 })?,
             Input::Env(k) => env_key_type(k).ok_or_else(|| {
                 at_key(
                     key,
-                    format!("{key} references unknown environment key {k:?}"),
+                    format!("{key} references unknown environment key {}", quote(k)),
                 )
             })?,
         };

@@ -55,6 +55,21 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ),
 ];
 
+/// Two of the user's files name the same runbook: an error at the second's name that
+/// names the first file (which is the one kept).
+fn duplicate(second: &Runbook, first: &Path) -> FileError {
+    FileError {
+        path: second.source.clone(),
+        line: second.name_at.0,
+        column: second.name_at.1,
+        message: format!(
+            "runbook name {} is also used by {}; this file is skipped",
+            crate::text::quote(&second.name),
+            crate::text::escape_clipped(&first.display().to_string(), 1000)
+        ),
+    }
+}
+
 /// The user's runbook directory.
 pub fn user_dir() -> Option<PathBuf> {
     dirs::config_dir().map(|d| d.join("opsdeck").join("runbooks"))
@@ -87,12 +102,15 @@ impl Library {
                 .filter(|p| p.extension().is_some_and(|x| x == "toml"))
                 .collect();
             paths.sort();
+            let mut users: Vec<(String, PathBuf)> = Vec::new();
             for path in paths {
-                match std::fs::read_to_string(&path)
-                    .map_err(|e| FileError::whole(&path, format!("cannot read runbook: {e}")))
-                    .and_then(|text| parse(&path, &text))
-                {
+                match FileError::read_text(&path, "runbook").and_then(|text| parse(&path, &text)) {
                     Ok(rb) => {
+                        if let Some((_, first)) = users.iter().find(|(n, _)| *n == rb.name) {
+                            lib.errors.push(duplicate(&rb, first));
+                            continue;
+                        }
+                        users.push((rb.name.clone(), path.clone()));
                         lib.runbooks.retain(|r| r.name != rb.name);
                         lib.runbooks.push(rb);
                     }
@@ -105,6 +123,7 @@ impl Library {
     }
 
     /// Shipped plus the user's XDG directory.
+    /// (A user file may replace a shipped runbook; two user files may not share a name.)
     pub fn load_default() -> Library {
         Library::load(user_dir().as_deref())
     }
@@ -149,5 +168,47 @@ mod tests {
             "{}",
             lib.errors[0]
         );
+    }
+
+    #[test]
+    fn two_user_runbooks_with_one_name_are_an_error_naming_both_files() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (_, scale) = SHIPPED
+            .iter()
+            .find(|(f, _)| *f == "scale.toml")
+            .expect("scale");
+        let renamed = scale.replace("name = \"scale\"", "name = \"my-scale\"");
+        assert_ne!(&renamed, scale);
+        std::fs::write(dir.path().join("a.toml"), &renamed).expect("write");
+        std::fs::write(dir.path().join("b.toml"), &renamed).expect("write");
+        let lib = Library::load(Some(dir.path()));
+        assert_eq!(lib.errors.len(), 1, "{:?}", lib.errors);
+        let shown = lib.errors[0].to_string();
+        assert!(shown.contains("b.toml:"), "{shown}");
+        assert!(shown.contains("a.toml"), "{shown}");
+        assert!(shown.contains("\"my-scale\" is also used by"), "{shown}");
+        assert_eq!(
+            lib.runbooks.iter().filter(|r| r.name == "my-scale").count(),
+            1
+        );
+        assert!(
+            lib.get("my-scale")
+                .expect("kept")
+                .source
+                .ends_with("a.toml")
+        );
+    }
+
+    #[test]
+    fn a_runbook_file_that_is_not_utf8_is_an_error_at_line_one() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("bin.toml"), b"name = \"x\"\n\xff\xfe").expect("write");
+        let lib = Library::load(Some(dir.path()));
+        let shown = lib.errors[0].to_string();
+        assert!(
+            shown.contains("bin.toml:1:1: runbook is not UTF-8"),
+            "{shown}"
+        );
+        assert!(shown.contains("line 2, column 1"), "{shown}");
     }
 }

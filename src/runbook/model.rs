@@ -88,6 +88,8 @@ pub struct Runbook {
     pub verification: Vec<Step>,
     pub rollback: Vec<Step>,
     pub source: PathBuf,
+    /// Line and column of the `name` value in `source`.
+    pub name_at: (usize, usize),
 }
 
 impl Runbook {

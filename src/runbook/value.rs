@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::config::Environment;
+use crate::text::quote;
 
 /// The type of a value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,12 +121,14 @@ pub fn parse_input(v: &toml::Value) -> Result<Input, String> {
                     return Ok(Input::Env(k.to_string()));
                 }
                 return Err(format!(
-                    "unknown reference {s:?}: use \"{{param.NAME}}\" or \"{{env.KEY}}\""
+                    "unknown reference {}: use \"{{param.NAME}}\" or \"{{env.KEY}}\"",
+                    quote(s)
                 ));
             }
             if s.contains('{') || s.contains('}') {
                 return Err(format!(
-                    "{s:?}: a reference must be the whole value (\"{{param.NAME}}\"); values are never spliced into strings"
+                    "{}: a reference must be the whole value (\"{{param.NAME}}\"); values are never spliced into strings",
+                    quote(s)
                 ));
             }
             Ok(Input::Literal(Value::Str(s.clone())))

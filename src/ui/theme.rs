@@ -209,8 +209,7 @@ impl Theme {
         };
         for path in &candidates {
             if path.exists() {
-                let text = std::fs::read_to_string(path)
-                    .map_err(|e| FileError::whole(path, format!("cannot read theme: {e}")))?;
+                let text = FileError::read_text(path, "theme")?;
                 let name = path.file_stem().map_or(name_or_path.to_string(), |s| {
                     s.to_string_lossy().into_owned()
                 });

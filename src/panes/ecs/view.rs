@@ -498,7 +498,8 @@ fn draw_events(frame: &mut Frame, area: Rect, state: &View, service: Option<&Ecs
                 e.created_at
                     .map_or("-".into(), |t| format_age(state.now - t)),
             ),
-            Cell::from(e.message.clone()).style(theme.level(level).remove_modifier(Modifier::BOLD)),
+            Cell::from(crate::text::one_line(&e.message).into_owned())
+                .style(theme.level(level).remove_modifier(Modifier::BOLD)),
         ])
     });
     let table = Table::new(rows, [Constraint::Length(4), Constraint::Min(0)])

@@ -12,9 +12,11 @@ use crate::panes::runbooks::state::{Flow, StepProgress, StepState};
 use crate::runbook::describe;
 use crate::runbook::engine::RunStatus;
 use crate::runbook::plan::{Phase, Prepared};
+use crate::text::{multi_line, one_line};
 use crate::ui::theme::{Level, Theme};
 use crate::ui::view::View;
 use crate::ui::widgets::centered::centered;
+use crate::ui::widgets::safe_text::safe_lines;
 use crate::ui::widgets::table::{filter_suffix, fit_cell};
 
 /// Spinner frames for a running step.
@@ -130,7 +132,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
                 true,
             );
             frame.render_widget(
-                Paragraph::new(lines)
+                Paragraph::new(safe_lines(lines))
                     .block(block)
                     .wrap(Wrap { trim: false }),
                 right,
@@ -156,12 +158,12 @@ fn block<'a>(theme: &Theme, title: String, focused: bool) -> Block<'a> {
     Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(theme.border(focused))
-        .title(format!(" {title} "))
+        .title(format!(" {} ", one_line(&title)))
 }
 
 fn draw_text(frame: &mut Frame, area: Rect, theme: &Theme, title: &str, text: String) {
     frame.render_widget(
-        Paragraph::new(text)
+        Paragraph::new(multi_line(&text).into_owned())
             .block(block(theme, title.to_string(), false))
             .wrap(Wrap { trim: false })
             .style(theme.text()),
@@ -210,7 +212,10 @@ fn draw_library(frame: &mut Frame, area: Rect, state: &View) {
             if unavailable {
                 spans.push(Span::styled(" unavailable (read-only)", theme.dim()));
             } else {
-                spans.push(Span::styled(format!(" {}", r.title), theme.dim()));
+                spans.push(Span::styled(
+                    format!(" {}", one_line(&r.title)),
+                    theme.dim(),
+                ));
             }
             ListItem::new(Line::from(spans))
         })
@@ -307,7 +312,7 @@ fn draw_plan(frame: &mut Frame, area: Rect, state: &View, p: &Prepared) {
     lines.push(Line::from(hint));
     let title = format!("Plan · {}", p.runbook.title);
     frame.render_widget(
-        Paragraph::new(lines)
+        Paragraph::new(safe_lines(lines))
             .block(block(theme, title, true))
             .wrap(Wrap { trim: false }),
         area,

@@ -14,6 +14,7 @@ use crate::panes::security::offers::{RunbookOffer, finding_offers, threat_offers
 use crate::panes::security::view::{age, severity_level};
 use crate::ui::theme::Theme;
 use crate::ui::view::View;
+use crate::ui::widgets::safe_text::{safe_lines, text_lines};
 use crate::ui::widgets::source_block::source_block;
 
 /// A dim, fixed-width label and its value.
@@ -69,7 +70,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
         source_block(theme, title, true, &sec.threats, state.now)
     };
     frame.render_widget(
-        Paragraph::new(lines)
+        Paragraph::new(safe_lines(lines))
             .block(block)
             .wrap(Wrap { trim: false })
             .scroll((scroll, 0)),
@@ -197,14 +198,10 @@ fn finding_lines<'a>(state: &View, f: &Finding) -> Vec<Line<'a>> {
     offer_lines(state, &finding_offers(f), &mut lines);
     lines.push(Line::default());
     lines.push(Line::from(Span::styled("Description", bold)));
-    lines.push(Line::from(
-        f.description.clone().unwrap_or_else(|| "-".into()),
-    ));
+    lines.extend(text_lines(f.description.as_deref().unwrap_or("-")));
     lines.push(Line::default());
     lines.push(Line::from(Span::styled("Remediation", bold)));
-    lines.push(Line::from(
-        f.remediation_text.clone().unwrap_or_else(|| "-".into()),
-    ));
+    lines.extend(text_lines(f.remediation_text.as_deref().unwrap_or("-")));
     if let Some(url) = &f.remediation_url {
         lines.push(Line::from(Span::styled(
             url.clone(),
@@ -272,8 +269,6 @@ fn threat_lines<'a>(state: &View, t: &ThreatFinding) -> Vec<Line<'a>> {
     offer_lines(state, &threat_offers(t), &mut lines);
     lines.push(Line::default());
     lines.push(Line::from(Span::styled("Description", bold)));
-    lines.push(Line::from(
-        t.description.clone().unwrap_or_else(|| "-".into()),
-    ));
+    lines.extend(text_lines(t.description.as_deref().unwrap_or("-")));
     lines
 }

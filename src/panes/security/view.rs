@@ -274,7 +274,7 @@ fn finding_row<'a>(
         Cell::from(if f.title.is_empty() {
             "-".to_string()
         } else {
-            f.title.clone()
+            crate::text::one_line(&f.title).into_owned()
         }),
         Cell::from(short_resource(f.resource_id())),
         Cell::from(if f.product_name.is_empty() {
@@ -337,7 +337,7 @@ fn draw_groups(frame: &mut Frame, area: Rect, state: &View) {
             }));
         }
         cells.push(Cell::from(g.counts.total().to_string()));
-        cells.push(Cell::from(g.label.clone()));
+        cells.push(Cell::from(crate::text::one_line(&g.label).into_owned()));
         Row::new(cells)
     });
     let widths = [

@@ -1,0 +1,118 @@
+//! Property tests: the config, theme and runbook parsers and the Logs JSON-message
+//! renderer never panic, whatever the input; file errors never carry raw control
+//! characters and quote at most 200 characters of a value.
+
+use std::path::Path;
+
+use opsdeck::config::{Config, FileError};
+use opsdeck::panes::logs::results::{detail_lines, pretty_json};
+use opsdeck::runbook::file::parse as parse_runbook;
+use opsdeck::runbook::library::SHIPPED;
+use opsdeck::ui::theme::Theme;
+use proptest::prelude::*;
+
+/// Text that looks like TOML often enough to reach past the tokenizer.
+fn tomlish() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("\n".to_string()),
+        Just("[environments.prod]\n".to_string()),
+        Just("[environments.PROD]\n".to_string()),
+        Just("[[procedure]]\n".to_string()),
+        Just("[params.n]\n".to_string()),
+        Just("[thresholds]\n".to_string()),
+        "(region|endpoint_url|theme|mfa_serial|target_group|secrets|type|min|max|default|values|kind|name|ok|critical) = ",
+        "\"[a-z0-9:/.\\-{}\\[\\]\u{1b}\u{7f}é]{0,40}\"",
+        "-?[0-9]{1,20}",
+        Just("[\"a\", 1]".to_string()),
+        Just("{ a = 1 }".to_string()),
+        ".{0,12}",
+    ];
+    prop::collection::vec(piece, 0..24).prop_map(|v| v.concat())
+}
+
+/// A shipped runbook with one stretch replaced by arbitrary text.
+fn mutated_runbook() -> impl Strategy<Value = String> {
+    (
+        0..SHIPPED.len(),
+        any::<prop::sample::Index>(),
+        0usize..40,
+        ".{0,20}",
+    )
+        .prop_map(|(i, at, len, insert)| {
+            let text = SHIPPED[i].1;
+            let mut start = at.index(text.len());
+            while !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            let mut end = (start + len).min(text.len());
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            format!("{}{insert}{}", &text[..start], &text[end..])
+        })
+}
+
+/// An error a person can read safely: no raw controls, no quoted stretch over 200 chars.
+fn assert_safe(e: &FileError) {
+    let shown = e.to_string();
+    assert!(!shown.chars().any(char::is_control), "{shown:?}");
+    for part in shown.split(['"', '`']).skip(1).step_by(2) {
+        assert!(
+            part.chars().count() <= 201,
+            "{} chars quoted",
+            part.chars().count()
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn config_parser_never_panics(text in prop_oneof![tomlish(), ".{0,200}"]) {
+        if let Err(e) = Config::parse(Path::new("c.toml"), &text) {
+            assert_safe(&e);
+            prop_assert!(e.line >= 1, "{e}");
+        }
+    }
+
+    #[test]
+    fn theme_parser_never_panics(text in prop_oneof![tomlish(), ".{0,200}"]) {
+        if let Err(e) = Theme::parse("t", Path::new("t.toml"), &text) {
+            assert_safe(&e);
+        }
+    }
+
+    #[test]
+    fn runbook_parser_never_panics(text in prop_oneof![tomlish(), mutated_runbook()]) {
+        if let Err(e) = parse_runbook(Path::new("r.toml"), &text) {
+            assert_safe(&e);
+        }
+    }
+
+    #[test]
+    fn json_message_renderer_never_panics(
+        prefix in ".{0,10}",
+        json in "[\\[\\]{}\":,0-9a-z\\\\ \u{1b}]{0,80}",
+    ) {
+        let message = format!("{prefix}{json}");
+        let _ = pretty_json(&message);
+        let row = vec![("@message".to_string(), message)];
+        prop_assert!(!detail_lines(&["@message".to_string()], &row).is_empty());
+    }
+}
+
+#[test]
+fn deep_nesting_is_an_error_with_a_location_not_a_crash() {
+    let deep = format!("a = {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
+    let e = Config::parse(Path::new("c.toml"), &deep).expect_err("too deep");
+    assert!(e.line >= 1 && e.column >= 1, "{e}");
+    let e = Theme::parse("t", Path::new("t.toml"), &deep).expect_err("too deep");
+    assert!(e.line >= 1, "{e}");
+    let e = parse_runbook(Path::new("r.toml"), &deep).expect_err("too deep");
+    assert!(e.line >= 1, "{e}");
+    let inline = format!("a = {}1{}\n", "{ b = ".repeat(10_000), " }".repeat(10_000));
+    assert!(Config::parse(Path::new("c.toml"), &inline).is_err());
+    let json = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    assert_eq!(pretty_json(&json), None);
+}
