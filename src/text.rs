@@ -38,6 +38,43 @@ pub fn one_line(s: &str) -> Cow<'_, str> {
     )
 }
 
+/// A command's text output as printed: line breaks and tabs kept (tables), any other
+/// unsafe character `\u{fffd}`. The last line of defence for every subcommand's stdout.
+pub fn printed(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| c != '\n' && c != '\t' && is_unsafe(c)) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| {
+                if c != '\n' && c != '\t' && is_unsafe(c) {
+                    '\u{fffd}'
+                } else {
+                    c
+                }
+            })
+            .collect(),
+    )
+}
+
+/// JSON as printed: serde already escapes control characters; any other unsafe
+/// character (a bidi override inside a string) is written as a `\uXXXX` escape, so the
+/// document means the same and shows nothing hostile.
+pub fn json_printed(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c != '\n' && is_unsafe(c) {
+            let mut buf = [0u16; 2];
+            for unit in c.encode_utf16(&mut buf) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Text a widget lays out over several lines: `\n` is kept, `\r\n` becomes `\n`, a tab
 /// becomes a space and any other unsafe character `\u{fffd}`.
 pub fn multi_line(s: &str) -> Cow<'_, str> {

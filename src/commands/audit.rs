@@ -32,7 +32,7 @@ pub fn run(global: &GlobalArgs, cmd: AuditCommand) -> ExitCode {
             let records = match log.read_all() {
                 Ok(r) => r,
                 Err(e) => {
-                    eprintln!("opsdeck: {e}");
+                    eprintln!("opsdeck: {}", crate::text::one_line(&e.to_string()));
                     return ExitCode::from(EXIT_ERROR);
                 }
             };
@@ -41,9 +41,10 @@ pub fn run(global: &GlobalArgs, cmd: AuditCommand) -> ExitCode {
                 .filter(|r| keep(r, global.env.as_deref(), cutoff))
             {
                 if json {
-                    println!("{}", serde_json::to_string(r).unwrap_or_default());
+                    let text = serde_json::to_string(r).unwrap_or_default();
+                    println!("{}", crate::text::json_printed(&text));
                 } else {
-                    println!("{}", line(r));
+                    println!("{}", crate::text::one_line(&line(r)));
                 }
             }
             ExitCode::SUCCESS

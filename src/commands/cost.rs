@@ -322,14 +322,14 @@ pub fn run(global: &GlobalArgs, json: bool, amortized: bool) -> ExitCode {
     let context = match Context::load(global) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("opsdeck: {e}");
+            eprintln!("opsdeck: {}", crate::text::one_line(&e.to_string()));
             return ExitCode::from(EXIT_ERROR);
         }
     };
     let runtime = match super::context::runtime() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("opsdeck: {e}");
+            eprintln!("opsdeck: {}", crate::text::one_line(&e.to_string()));
             return ExitCode::from(EXIT_ERROR);
         }
     };
@@ -376,10 +376,12 @@ pub fn run(global: &GlobalArgs, json: bool, amortized: bool) -> ExitCode {
             if json {
                 println!(
                     "{}",
-                    serde_json::to_string_pretty(&to_json(&r)).unwrap_or_default()
+                    crate::text::json_printed(
+                        &serde_json::to_string_pretty(&to_json(&r)).unwrap_or_default()
+                    )
                 );
             } else {
-                print!("{}", to_text(&r));
+                print!("{}", crate::text::printed(&to_text(&r)));
             }
             if r.complete() {
                 ExitCode::SUCCESS
@@ -388,7 +390,7 @@ pub fn run(global: &GlobalArgs, json: bool, amortized: bool) -> ExitCode {
             }
         }
         Err(e) => {
-            eprintln!("opsdeck: {e}");
+            eprintln!("opsdeck: {}", crate::text::one_line(&e.to_string()));
             ExitCode::from(EXIT_ERROR)
         }
     }

@@ -17,7 +17,7 @@ use crate::panes::logs::results::{ResultsTable, row_json};
 pub const MAX_WAIT: Duration = Duration::from_secs(15 * 60);
 
 fn fail(msg: impl std::fmt::Display) -> ExitCode {
-    eprintln!("opsdeck: {msg}");
+    eprintln!("opsdeck: {}", crate::text::one_line(&msg.to_string()));
     ExitCode::from(EXIT_ERROR)
 }
 
@@ -140,10 +140,12 @@ pub fn run(global: &GlobalArgs, cmd: LogsCommand) -> ExitCode {
     if args.json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&to_json(&results)).unwrap_or_default()
+            crate::text::json_printed(
+                &serde_json::to_string_pretty(&to_json(&results)).unwrap_or_default()
+            )
         );
     } else {
-        print!("{}", to_text(&results));
+        print!("{}", crate::text::printed(&to_text(&results)));
     }
     let stats = results.statistics.map_or(String::new(), |s| {
         format!(

@@ -222,14 +222,14 @@ pub fn run(global: &GlobalArgs, as_json: bool, fail_on: Option<Severity>) -> Exi
     let context = match Context::load(global) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("opsdeck: {e}");
+            eprintln!("opsdeck: {}", crate::text::one_line(&e.to_string()));
             return ExitCode::from(EXIT_ERROR);
         }
     };
     let runtime = match super::context::runtime() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("opsdeck: {e}");
+            eprintln!("opsdeck: {}", crate::text::one_line(&e.to_string()));
             return ExitCode::from(EXIT_ERROR);
         }
     };
@@ -238,13 +238,18 @@ pub fn run(global: &GlobalArgs, as_json: bool, fail_on: Option<Severity>) -> Exi
     if as_json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&to_json(&r)).unwrap_or_default()
+            crate::text::json_printed(
+                &serde_json::to_string_pretty(&to_json(&r)).unwrap_or_default()
+            )
         );
     } else {
-        print!("{}", text(&r));
+        print!("{}", crate::text::printed(&text(&r)));
     }
     if let Err(e) = &r.findings {
-        eprintln!("opsdeck: Security Hub findings: {e}");
+        eprintln!(
+            "opsdeck: Security Hub findings: {}",
+            crate::text::one_line(&e.to_string())
+        );
     }
     ExitCode::from(r.exit_code(fail_on))
 }

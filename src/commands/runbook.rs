@@ -20,12 +20,15 @@ use crate::runbook::plan::{Phase, RunContext, RunError, RunEvent};
 const EXIT_REFUSED: u8 = 1;
 
 fn err(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("opsdeck: {message}");
+    eprintln!("opsdeck: {}", crate::text::one_line(&message.to_string()));
     ExitCode::from(EXIT_ERROR)
 }
 
 fn refused(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("opsdeck: refused: {message}");
+    eprintln!(
+        "opsdeck: refused: {}",
+        crate::text::one_line(&message.to_string())
+    );
     ExitCode::from(EXIT_REFUSED)
 }
 
@@ -163,9 +166,13 @@ fn run_runbook(
                         eprintln!("» {} step {}", phase_name(phase), index + 1)
                     }
                     RunEvent::StepFinished { ok, detail, .. } => {
-                        eprintln!("  {} {detail}", if ok { "✓" } else { "✗" })
+                        eprintln!(
+                            "  {} {}",
+                            if ok { "✓" } else { "✗" },
+                            crate::text::one_line(&detail)
+                        )
                     }
-                    RunEvent::Log(l) => eprintln!("    {l}"),
+                    RunEvent::Log(l) => eprintln!("    {}", crate::text::one_line(&l)),
                 }
             }
         });
@@ -200,7 +207,7 @@ async fn drive(
         Err(e) => return err(e),
     };
     for line in prepared.lines() {
-        println!("{line}");
+        println!("{}", crate::text::one_line(&line));
     }
     if prepared.could_not_check() {
         return err(
@@ -239,7 +246,7 @@ async fn drive(
     }
     let summary = execute(&prepared, ctx).await;
     for l in &summary.lines {
-        println!("{l}");
+        println!("{}", crate::text::one_line(l));
     }
     let mut code = summary.exit_code();
     match &summary.status {
@@ -258,7 +265,7 @@ async fn drive(
                         for s in &steps {
                             println!("  {}", crate::text::one_line(&s.label));
                             for c in &s.calls {
-                                println!("       {c}");
+                                println!("       {}", crate::text::one_line(c));
                             }
                         }
                         let interactive = std::io::stdin().is_terminal();
@@ -275,7 +282,7 @@ async fn drive(
                         {
                             let r = execute_rollback(&prepared, &steps, ctx).await;
                             for l in &r.lines {
-                                println!("{l}");
+                                println!("{}", crate::text::one_line(l));
                             }
                             if r.status != RunStatus::Verified {
                                 code = EXIT_ERROR;

@@ -276,14 +276,14 @@ pub fn run(global: &GlobalArgs, json: bool) -> ExitCode {
     let context = match Context::load(global) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("opsdeck: {e}");
+            eprintln!("opsdeck: {}", crate::text::one_line(&e.to_string()));
             return ExitCode::from(EXIT_ERROR);
         }
     };
     let runtime = match super::context::runtime() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("opsdeck: {e}");
+            eprintln!("opsdeck: {}", crate::text::one_line(&e.to_string()));
             return ExitCode::from(EXIT_ERROR);
         }
     };
@@ -298,10 +298,12 @@ pub fn run(global: &GlobalArgs, json: bool) -> ExitCode {
     if json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&to_json(&snapshot)).unwrap_or_default()
+            crate::text::json_printed(
+                &serde_json::to_string_pretty(&to_json(&snapshot)).unwrap_or_default()
+            )
         );
     } else {
-        print!("{}", to_text(&snapshot));
+        print!("{}", crate::text::printed(&to_text(&snapshot)));
     }
     ExitCode::from(snapshot.exit_code())
 }
