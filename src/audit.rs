@@ -46,6 +46,9 @@ pub struct Entry {
     pub request_id: Option<String>,
     pub result: Option<String>,
     pub error: Option<String>,
+    /// Set when the runbook came from a user file that replaced the shipped one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
 }
 
 /// One line of the log.

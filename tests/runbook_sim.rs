@@ -283,4 +283,26 @@ async fn risk_has_a_floor_a_file_cannot_lower() {
         .await
         .expect("plan");
     assert!(!p.needs_typed_confirmation(), "dev is not protected");
+    // A user file that replaced a shipped runbook says so in the plan and the audit log.
+    let mut mine = rb.clone();
+    mine.replaces_shipped = true;
+    let p = support::runbooks::prepare_with(&dev, &mine, &[("count", "3")])
+        .await
+        .expect("plan");
+    assert!(
+        p.lines().iter().any(|l| l.contains("replaces the shipped")),
+        "{:?}",
+        p.lines()
+    );
+    execute(&p, &dev).await;
+    let records = log.read_all().expect("audit");
+    assert!(!records.is_empty());
+    assert!(
+        records.iter().all(|r| r
+            .entry
+            .origin
+            .as_deref()
+            .is_some_and(|o| o.contains("replaces the shipped"))),
+        "{records:?}"
+    );
 }

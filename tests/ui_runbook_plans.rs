@@ -229,3 +229,70 @@ async fn break_glass_session_banner_and_expiry() {
     assert!(state.break_glass.is_none());
     assert!(text(&render(&state, 200, 60)).contains("break-glass session expired"));
 }
+
+/// Break-glass whose announcement fails: the run does not verify, the session is dropped
+/// at once and the console is not elevated (no `Elevate`, no banner), and it says so.
+#[tokio::test]
+async fn break_glass_with_a_failing_notice_leaves_the_console_unelevated() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use opsdeck::app::update::{Effect, Event, update};
+    use opsdeck::runbook::engine::{RunStatus, execute};
+    use opsdeck::runbook::plan::Action;
+    use opsdeck::runbook::steps::incident_action::IncidentAction;
+
+    let mut state = plan_view(
+        "prod",
+        "break-glass",
+        &[("token", "123456"), ("reason", "r"), ("incident", "INC-9")],
+    )
+    .await;
+    let press = |state: &mut AppState, code: KeyCode| {
+        update(state, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+    };
+    press(&mut state, KeyCode::Enter);
+    for c in "prod".chars() {
+        press(&mut state, KeyCode::Char(c));
+    }
+    let effects = press(&mut state, KeyCode::Enter);
+    let mut prepared = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Write(opsdeck::panes::kit::Write::Runbook(r)) => match r.as_ref() {
+                opsdeck::panes::runbooks::request::RunbookRequest::Execute(p) => Some(p.clone()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .expect("an execute request");
+    // The alert topic is gone: Publish fails.
+    for step in &mut prepared.procedure {
+        if let Some(Action::Incident(IncidentAction::Publish { topic, .. })) = &mut step.action {
+            *topic = "no-such-topic".into();
+        }
+    }
+    let world = SimWorld::new(42, SimClock::Fixed(T0 + MINUTES * 60));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ctx = RunContext {
+        env: state.env.clone(),
+        cloud: sim::handle(Arc::clone(&world), "prod", false),
+        audit: AuditLog::new(dir.path().join("audit.jsonl")),
+        events: None,
+        poll: Duration::from_millis(1),
+        cancel: Arc::new(AtomicBool::new(false)),
+    };
+    let summary = execute(&prepared, &ctx).await;
+    assert!(
+        matches!(summary.status, RunStatus::Failed(_)),
+        "{:?}",
+        summary.status
+    );
+    let effects = update(&mut state, Event::Runbook(RunbookMsg::Finished(summary)));
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::Elevate { .. })),
+        "{effects:?}"
+    );
+    assert!(state.break_glass.is_none());
+    let screen = text(&render(&state, 200, 60));
+    assert!(!screen.contains("BREAK-GLASS"), "{screen}");
+    assert!(screen.contains("nothing is elevated"), "{screen}");
+}

@@ -41,11 +41,14 @@ pub fn run(global: &GlobalArgs, cmd: RunbookCommand) -> ExitCode {
     match cmd {
         RunbookCommand::List => {
             for rb in &library.runbooks {
-                let avail = if rb.writes() && global.read_only {
-                    "  (unavailable: read-only)"
+                let mut avail = if rb.writes() && global.read_only {
+                    "  (unavailable: read-only)".to_string()
                 } else {
-                    ""
+                    String::new()
                 };
+                if let Some(note) = rb.origin_note() {
+                    avail.push_str(&format!("  ({})", crate::text::one_line(&note)));
+                }
                 println!(
                     "{:<16} {:<5} {:<7} {}{avail}",
                     rb.name,

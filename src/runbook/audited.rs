@@ -29,6 +29,7 @@ fn entry(prepared: &Prepared, id: String, step: &PlannedStep) -> Entry {
         params: for_audit(&prepared.runbook, &prepared.params),
         plan: step.calls.clone(),
         caller: prepared.caller.clone(),
+        origin: prepared.runbook.origin_note(),
         ..Default::default()
     }
 }

@@ -150,6 +150,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Runbook, FileError> {
         rollback: take("rollback"),
         source: path.to_path_buf(),
         name_at: crate::config::error::line_column(text, file.name.span().start),
+        replaces_shipped: false,
     })
 }
 

@@ -111,6 +111,8 @@ impl Library {
                             continue;
                         }
                         users.push((rb.name.clone(), path.clone()));
+                        let mut rb = rb;
+                        rb.replaces_shipped = lib.runbooks.iter().any(|r| r.name == rb.name);
                         lib.runbooks.retain(|r| r.name != rb.name);
                         lib.runbooks.push(rb);
                     }
@@ -168,6 +170,23 @@ mod tests {
             "{}",
             lib.errors[0]
         );
+    }
+
+    #[test]
+    fn a_user_file_replacing_a_shipped_runbook_is_marked() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (_, scale) = SHIPPED
+            .iter()
+            .find(|(f, _)| *f == "scale.toml")
+            .expect("scale");
+        // Claims low risk; the mark and the risk floor still apply.
+        std::fs::write(dir.path().join("scale.toml"), scale).expect("write");
+        let lib = Library::load(Some(dir.path()));
+        let rb = lib.get("scale").expect("scale");
+        assert!(rb.replaces_shipped);
+        let note = rb.origin_note().expect("a note");
+        assert!(note.contains("replaces the shipped scale"), "{note}");
+        assert!(!lib.get("rollback").expect("shipped").replaces_shipped);
     }
 
     #[test]

@@ -90,9 +90,24 @@ pub struct Runbook {
     pub source: PathBuf,
     /// Line and column of the `name` value in `source`.
     pub name_at: (usize, usize),
+    /// A user file that replaced the shipped runbook of this name: marked in the list,
+    /// the plan and every audit record of its runs.
+    pub replaces_shipped: bool,
 }
 
 impl Runbook {
+    /// "yours: replaces the shipped one (PATH)" for a user file that replaced a shipped
+    /// runbook.
+    pub fn origin_note(&self) -> Option<String> {
+        self.replaces_shipped.then(|| {
+            format!(
+                "yours: replaces the shipped {} ({})",
+                self.name,
+                self.source.display()
+            )
+        })
+    }
+
     /// True when any procedure or rollback step writes.
     pub fn writes(&self) -> bool {
         self.procedure

@@ -164,6 +164,9 @@ impl Prepared {
             },
             self.caller.as_deref().unwrap_or("unknown caller")
         )];
+        if let Some(note) = self.runbook.origin_note() {
+            out.push(format!("! {note}"));
+        }
         out.push("prerequisites:".into());
         for c in &self.checks {
             out.push(format!(

@@ -209,6 +209,9 @@ fn draw_library(frame: &mut Frame, area: Rect, state: &View) {
                     },
                 ),
             ];
+            if r.replaces_shipped {
+                spans.push(Span::styled(" yours:", theme.level(Level::Warning)));
+            }
             if unavailable {
                 spans.push(Span::styled(" unavailable (read-only)", theme.dim()));
             } else {
@@ -251,6 +254,12 @@ fn draw_plan(frame: &mut Frame, area: Rect, state: &View, p: &Prepared) {
             theme.dim(),
         ),
     ]));
+    if let Some(note) = p.runbook.origin_note() {
+        lines.push(Line::from(Span::styled(
+            format!("! {note}"),
+            theme.level(Level::Warning),
+        )));
+    }
     lines.push(Line::from(Span::styled(
         "Prerequisites",
         theme.text().add_modifier(Modifier::BOLD),
