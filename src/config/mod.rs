@@ -81,6 +81,9 @@ pub struct Environment {
     pub endpoint_url: Option<String>,
     /// Writes need the environment name typed to confirm.
     pub protected: bool,
+    /// Why it is (or is not) protected: the config said so, or its name (`prod*`,
+    /// `production`) — the header says which.
+    pub protected_by_config: bool,
     /// Expected account id, when the config pins one.
     pub account_id: Option<String>,
     pub cluster: String,
@@ -142,6 +145,7 @@ impl Environment {
             profile: f.profile.clone(),
             endpoint_url: f.endpoint_url.as_ref().map(|e| e.0.clone()),
             protected: f.protected.unwrap_or_else(|| protected_by_name(name)),
+            protected_by_config: f.protected.is_some(),
             account_id: f.account_id.clone(),
             cluster: named(&f.cluster, "ecs-cluster"),
             service: named(&f.service, "ecs-service"),
@@ -476,6 +480,8 @@ mod tests {
         assert!(c.environment("prod-eu").unwrap().protected);
         assert!(c.environment("production").unwrap().protected);
         assert!(!c.environment("preprod").unwrap().protected);
+        assert!(!c.environment("prod-eu").unwrap().protected_by_config);
+        assert!(c.environment("product-dev").unwrap().protected_by_config);
         assert!(
             !c.environment("product-dev").unwrap().protected,
             "the config says so"

@@ -23,8 +23,13 @@ pub fn draw_frame(frame: &mut Frame, area: Rect, state: &View) -> Rect {
     let color = state.theme.env_color(&state.env.name);
     let title = Line::from(Span::styled(
         format!(
-            " {} · PROTECTED · writes need typed confirmation ",
-            env_label(state)
+            " {} · PROTECTED ({}) · writes need typed confirmation ",
+            env_label(state),
+            if state.env.protected_by_config {
+                "config"
+            } else {
+                "by name"
+            }
         ),
         Style::default().fg(color).add_modifier(Modifier::BOLD),
     ));
