@@ -97,6 +97,28 @@ async fn fifty_refreshes_under_faults_never_panic_or_silence_a_source() {
             let screen = text(&render(&state, w, h));
             assert!(!screen.trim().is_empty(), "round {round} {w}x{h}");
         }
+        // A widget whose last read failed says so (⚠ and the error kind or the retry),
+        // and one with data says its age.
+        let screen = text(&render(&state, 200, 60));
+        let failed = match pane_key {
+            '1' => [
+                state.dashboard.metrics.error.is_some(),
+                state.dashboard.alarms.error.is_some(),
+                state.dashboard.errors.error.is_some(),
+            ]
+            .contains(&true),
+            '2' => state.ecs.services.error.is_some() || state.ecs.tasks.error.is_some(),
+            _ => false,
+        };
+        if failed {
+            assert!(
+                screen.contains('⚠'),
+                "round {round}: an error not shown:\n{screen}"
+            );
+        }
+        if pane_key == '2' && state.ecs.services.data.is_some() {
+            assert!(screen.contains(" ago"), "round {round}: no age:\n{screen}");
+        }
     }
     let requests = proxy.requests();
     let injected = proxy.faults_injected();
