@@ -449,6 +449,17 @@ mod tests {
         std::fs::write(log.path(), format!("{}\n{}\n", lines[0], lines[2])).expect("w");
         assert!(matches!(log.verify(), Err(AuditProblem::Broken { .. })));
 
+        // Reordered: every record intact, the chain out of order.
+        std::fs::write(
+            log.path(),
+            format!("{}\n{}\n{}\n", lines[0], lines[2], lines[1]),
+        )
+        .expect("w");
+        assert!(matches!(
+            log.verify(),
+            Err(AuditProblem::Broken { line: 2, .. })
+        ));
+
         std::fs::write(log.path(), format!("{}\n{}\n", lines[0], lines[1])).expect("w");
         assert!(matches!(log.verify(), Err(AuditProblem::Truncated { .. })));
 

@@ -243,3 +243,32 @@ fn strip_escapes(s: &str) -> String {
     }
     out
 }
+
+/// A write a previous run left between intent and outcome is reported when the console
+/// starts (once), and the log records that it was.
+#[test]
+fn the_console_reports_an_interrupted_write_at_start() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let log = opsdeck::audit::AuditLog::new(home.path().join("state/opsdeck/audit-demo.jsonl"));
+    log.append(
+        opsdeck::audit::RecordKind::Intent,
+        opsdeck::audit::Entry {
+            id: "run-x/0/0".into(),
+            env: "dev".into(),
+            runbook: "scale".into(),
+            step: "scale the service (ecs.scale)".into(),
+            ..Default::default()
+        },
+    )
+    .expect("append");
+    let mut p = Pty::spawn(&["--demo", "--env", "dev"], home.path(), &[], 200, 50);
+    p.wait_all(&["interrupted write", "scale"], WAIT);
+    p.send("q");
+    let ok = p.exited_ok();
+    let (status, _) = p.finish();
+    assert_eq!(status, ok);
+    assert!(
+        log.interrupted().expect("read").is_empty(),
+        "recorded as reported"
+    );
+}
