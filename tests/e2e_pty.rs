@@ -131,6 +131,12 @@ fn break_glass_in_the_demo_console_shows_the_session_and_drops_it() {
     redraw(&mut p, 200, 50);
     p.wait_all(&["break-glass session ended"], WAIT);
     let screen = p.transcript().to_string();
+    let rendered = p.screens(200, 50);
+    assert!(rendered.iter().any(|s| s.contains("BREAK-GLASS")));
+    assert!(
+        rendered.iter().all(|s| !s.contains("314159")),
+        "the MFA code was on a rendered screen"
+    );
     p.send("q");
     let ok = p.exited_ok();
     let (status, rest) = p.finish();

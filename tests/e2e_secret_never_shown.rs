@@ -115,6 +115,17 @@ async fn a_secret_value_never_reaches_the_screen_the_logs_or_the_audit_log() {
     p.send("y");
     p.wait_all(&["not steady"], Duration::from_secs(60));
     let screen = p.transcript().to_string();
+    // The rendered screens too: ratatui draws only changed cells, so a value on screen
+    // can be split by cursor moves in the raw stream.
+    let rendered = p.screens(200, 60);
+    assert!(
+        rendered.iter().any(|s| s.contains(&name)),
+        "the secret's name is on a rendered screen"
+    );
+    assert!(
+        rendered.iter().all(|s| !s.contains(VALUE)),
+        "the value was on a rendered screen"
+    );
     p.send("q");
     let (_, rest) = p.finish();
     assert!(screen.contains(&name), "the secret's name is shown");

@@ -91,6 +91,20 @@ impl Pty {
         }
     }
 
+    /// The screens a `cols`x`rows` terminal showed while replaying everything written so
+    /// far (one after every 2 KiB): text searches see the rendered cells, not the raw
+    /// stream where ratatui splits a value with cursor moves.
+    pub fn screens(&self, cols: u16, rows: u16) -> Vec<String> {
+        let mut parser = vt100::Parser::new(rows, cols, 0);
+        let bytes = self.transcript.as_bytes();
+        let mut out = Vec::new();
+        for chunk in bytes.chunks(2048) {
+            parser.process(chunk);
+            out.push(parser.screen().contents());
+        }
+        out
+    }
+
     /// Everything the binary has written so far (read by the last wait).
     pub fn transcript(&self) -> &str {
         &self.transcript
