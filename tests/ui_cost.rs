@@ -116,16 +116,17 @@ async fn no_data() {
 #[tokio::test]
 async fn cost_explorer_denied() {
     let state = console_on(Pane::Cost, "prod", MID_MONTH, |w| {
-        for s in [
-            SimSource::CostUsage,
-            SimSource::CostForecast,
-            SimSource::CostAnomalies,
+        // Each operation denied with its own message, as AWS words it.
+        for (s, op) in [
+            (SimSource::CostUsage, "GetCostAndUsage"),
+            (SimSource::CostForecast, "GetCostForecast"),
+            (SimSource::CostAnomalies, "GetAnomalies"),
         ] {
             w.fail(
                 s,
-                CloudError::AccessDenied(
-                    "GetCostAndUsage: AccessDeniedException: not authorized to perform ce:*".into(),
-                ),
+                CloudError::AccessDenied(format!(
+                    "{op}: AccessDeniedException: User: arn:aws:sts::333333333333:assumed-role/OnCallEngineer/oncall is not authorized to perform: ce:{op}"
+                )),
             );
         }
     })

@@ -88,7 +88,8 @@ async fn enter_on_a_stopped_task_shows_why_and_l_opens_its_log_stream() {
     ] {
         assert!(screen.contains(&expected), "{expected:?} in {screen}");
     }
-    for (w, h) in [(80, 24), (200, 60), (30, 8)] {
+    assert!(text(&render(&state, 30, 8)).contains("too small"));
+    for (w, h) in [(80, 24), (200, 60)] {
         insta::assert_snapshot!(
             format!("ecs_prod_stopped_task_detail_{w}x{h}"),
             text(&render(&state, w, h))

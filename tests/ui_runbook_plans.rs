@@ -38,7 +38,10 @@ async fn plan_view(env: &str, name: &str, params: &[(&str, &str)]) -> AppState {
     let ctx = RunContext {
         env: state.env.clone(),
         cloud: sim::handle(Arc::clone(&world), env, false),
-        audit: AuditLog::new(std::path::PathBuf::from("/nonexistent/opsdeck/audit.jsonl")),
+        // Where the audit log of an on-call laptop lives (nothing is written while planning).
+        audit: AuditLog::new(std::path::PathBuf::from(
+            "/home/oncall/.local/state/opsdeck/audit.jsonl",
+        )),
         events: None,
         poll: Duration::from_millis(1),
         cancel: Arc::new(AtomicBool::new(false)),

@@ -47,6 +47,11 @@ async fn grouped_by_control_and_muted_toggle() {
     let mut state = console_on(Pane::Security, "prod", 6, |_| {}).await;
     key(&mut state, KeyCode::Char('v'));
     for (w, h) in SIZES {
+        if (w, h) == (30, 8) {
+            // The same "too small" screen as the list's snapshot.
+            assert!(text(&render(&state, w, h)).contains("too small"));
+            continue;
+        }
         insta::assert_snapshot!(
             format!("security_prod_grouped_{w}x{h}"),
             text(&render(&state, w, h))
@@ -76,6 +81,11 @@ async fn detail_of_the_first_finding() {
     let screen = text(&render(&state, 200, 60));
     assert!(screen.contains("Remediation"), "{screen}");
     for (w, h) in SIZES {
+        if (w, h) == (30, 8) {
+            // The same "too small" screen as the list's snapshot.
+            assert!(text(&render(&state, w, h)).contains("too small"));
+            continue;
+        }
         insta::assert_snapshot!(
             format!("security_prod_detail_{w}x{h}"),
             text(&render(&state, w, h))
@@ -99,6 +109,11 @@ async fn triage_confirmation_on_prod_needs_the_typed_name() {
     }
     key(&mut state, KeyCode::Enter);
     for (w, h) in SIZES {
+        if (w, h) == (30, 8) {
+            // The same "too small" screen as the list's snapshot.
+            assert!(text(&render(&state, w, h)).contains("too small"));
+            continue;
+        }
         insta::assert_snapshot!(
             format!("security_prod_triage_{w}x{h}"),
             text(&render(&state, w, h))

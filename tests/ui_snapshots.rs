@@ -14,7 +14,9 @@ use ui_support::{console, key, render, text};
 #[tokio::test]
 async fn ecs_prod_steady_at_three_sizes() {
     let state = console("prod", 1, |_| {}).await;
-    for (w, h) in [(80, 24), (200, 60), (20, 5)] {
+    // Tiny: the same "too small" screen the dashboard's 20x5 snapshot holds.
+    assert!(text(&render(&state, 20, 5)).contains("too small"));
+    for (w, h) in [(80, 24), (200, 60)] {
         insta::assert_snapshot!(
             format!("ecs_prod_steady_{w}x{h}"),
             text(&render(&state, w, h))
