@@ -46,11 +46,14 @@ pub struct GlobalArgs {
 /// Subcommands; without one, opsdeck opens the console.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Print shell completions.
+    /// Print shell completions (environment and runbook names from your config and
+    /// runbook files are completed too).
     Completions {
         /// bash, zsh, fish, elvish or powershell.
         shell: clap_complete::Shell,
     },
+    /// Print the man page (roff): `opsdeck man > opsdeck.1; man ./opsdeck.1`.
+    Man,
     /// Validate or print config files.
     #[command(subcommand)]
     Config(ConfigCommand),

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 
 use opsdeck::app::AppState;
 use opsdeck::app::run::run;
@@ -41,14 +41,9 @@ fn main() -> ExitCode {
     }
     match cli.command {
         Some(Command::Completions { shell }) => {
-            clap_complete::generate(
-                shell,
-                &mut Cli::command(),
-                "opsdeck",
-                &mut std::io::stdout(),
-            );
-            ExitCode::SUCCESS
+            opsdeck::commands::completions::completions(&cli.global, shell)
         }
+        Some(Command::Man) => opsdeck::commands::completions::man(),
         Some(Command::Config(ConfigCommand::Example)) => {
             print!("{}", opsdeck::config::example::EXAMPLE);
             ExitCode::SUCCESS

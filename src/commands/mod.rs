@@ -2,6 +2,7 @@
 //! Each takes the parsed global flags and returns the process exit code.
 
 pub mod audit;
+pub mod completions;
 pub mod context;
 pub mod cost;
 pub mod logs;
