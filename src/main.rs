@@ -211,6 +211,7 @@ fn console(global: &GlobalArgs) -> ExitCode {
     state.no_color = no_color;
     state.theme_name = theme_name;
     state.theme_names = opsdeck::ui::theme::theme_names();
+    state.profile_names = opsdeck::config::aws_profiles::profile_names();
     state.runbooks = RunbooksState::new(Library::load_default());
     if let Some((text, level)) = startup_warnings(&state.runbooks.library, state.demo) {
         state.set_status(text, level);

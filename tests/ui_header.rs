@@ -63,3 +63,39 @@ async fn status_messages_expire() {
     assert!(!text(&render(&state, 200, 60)).contains("something happened"));
     let _ = T0;
 }
+
+/// `:profile NAME` and `:region NAME` switch the current environment's profile or region
+/// for the session and reconnect; a region that is not one is refused.
+#[tokio::test]
+async fn palette_switches_profile_and_region_in_place() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use opsdeck::app::update::Effect;
+    let mut state = console_on(Pane::Dashboard, "staging", 1, |_| {}).await;
+    let type_line = |state: &mut opsdeck::app::AppState, line: &str| {
+        let press = |state: &mut opsdeck::app::AppState, code| {
+            update(state, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+        };
+        press(state, KeyCode::Char(':'));
+        for c in line.chars() {
+            press(state, KeyCode::Char(c));
+        }
+        press(state, KeyCode::Enter)
+    };
+    let effects = type_line(&mut state, "profile ops-admin");
+    assert_eq!(state.env.profile.as_deref(), Some("ops-admin"));
+    assert!(
+        effects.contains(&Effect::SwitchEnv("staging".into())),
+        "{effects:?}"
+    );
+    let status = state.status.clone().expect("a status").0;
+    assert!(status.contains("profile ops-admin on staging"), "{status}");
+
+    let effects = type_line(&mut state, "region eu-west-1");
+    assert_eq!(state.env.region, "eu-west-1");
+    assert!(effects.contains(&Effect::SwitchEnv("staging".into())));
+
+    let effects = type_line(&mut state, "region moon-base");
+    assert_eq!(state.env.region, "eu-west-1", "unchanged");
+    assert!(!effects.iter().any(|e| matches!(e, Effect::SwitchEnv(_))));
+    assert_eq!(state.status.clone().expect("warning").1, Level::Warning);
+}

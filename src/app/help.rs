@@ -45,6 +45,10 @@ pub const PALETTE: BindingGroup = BindingGroup {
         b(":refresh", "refresh now"),
         b(":help", "help"),
         b(":drop-break-glass", "end the break-glass session now"),
+        b(
+            ":profile P  :region R",
+            "this environment's AWS profile / region for the session (tab lists ~/.aws/config's profiles)",
+        ),
         b(":quit", "quit"),
         b("tab", "complete"),
     ],

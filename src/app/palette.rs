@@ -6,6 +6,10 @@ use crate::panes::Pane;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PaletteCommand {
     Env(String),
+    /// Use this AWS profile for the current environment (this session).
+    Profile(String),
+    /// Use this region for the current environment (this session).
+    Region(String),
     Theme(String),
     Pane(Pane),
     Refresh,
@@ -25,6 +29,10 @@ pub fn parse(line: &str) -> Result<PaletteCommand, String> {
     match (head, arg) {
         ("env" | "e", Some(name)) => Ok(PaletteCommand::Env(name.to_string())),
         ("env" | "e", None) => Err("usage: env NAME".into()),
+        ("profile", Some(name)) => Ok(PaletteCommand::Profile(name.to_string())),
+        ("profile", None) => Err("usage: profile NAME (tab lists ~/.aws/config's)".into()),
+        ("region", Some(name)) => Ok(PaletteCommand::Region(name.to_string())),
+        ("region", None) => Err("usage: region NAME".into()),
         ("theme", Some(name)) => Ok(PaletteCommand::Theme(name.to_string())),
         ("theme", None) => Err("usage: theme NAME".into()),
         ("refresh" | "r", None) => Ok(PaletteCommand::Refresh),
@@ -38,9 +46,17 @@ pub fn parse(line: &str) -> Result<PaletteCommand, String> {
     }
 }
 
-/// Completions for a partial line, given the environment and theme names.
-pub fn suggestions(line: &str, envs: &[String], themes: &[String]) -> Vec<String> {
+/// Completions for a partial line, given the environment, theme and AWS profile names.
+pub fn suggestions(
+    line: &str,
+    envs: &[String],
+    themes: &[String],
+    profiles: &[String],
+) -> Vec<String> {
     let trimmed = line.trim_start();
+    if let Some(rest) = trimmed.strip_prefix("profile ") {
+        return prefixed(profiles, rest.trim(), "profile ");
+    }
     if let Some(rest) = trimmed.strip_prefix("env ") {
         return prefixed(envs, rest.trim(), "env ");
     }
@@ -49,6 +65,8 @@ pub fn suggestions(line: &str, envs: &[String], themes: &[String]) -> Vec<String
     }
     let mut all: Vec<String> = [
         "env ",
+        "profile ",
+        "region ",
         "theme ",
         "refresh",
         "help",
@@ -91,8 +109,19 @@ mod tests {
     #[test]
     fn suggests_completions() {
         let envs = vec!["dev".to_string(), "prod".to_string()];
-        assert_eq!(suggestions("env p", &envs, &[]), vec!["env prod"]);
-        assert!(suggestions("e", &envs, &[]).contains(&"env ".to_string()));
-        assert!(suggestions("ec", &envs, &[]).contains(&"ecs".to_string()));
+        assert_eq!(suggestions("env p", &envs, &[], &[]), vec!["env prod"]);
+        assert!(suggestions("e", &envs, &[], &[]).contains(&"env ".to_string()));
+        assert!(suggestions("ec", &envs, &[], &[]).contains(&"ecs".to_string()));
+        let profiles = vec!["default".to_string(), "prod-admin".to_string()];
+        assert_eq!(
+            suggestions("profile pr", &envs, &[], &profiles),
+            vec!["profile prod-admin"]
+        );
+        assert_eq!(parse("profile x"), Ok(PaletteCommand::Profile("x".into())));
+        assert_eq!(
+            parse("region eu-west-1"),
+            Ok(PaletteCommand::Region("eu-west-1".into()))
+        );
+        assert!(parse("profile").is_err());
     }
 }

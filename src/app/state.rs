@@ -43,6 +43,8 @@ pub struct AppState {
     pub theme_name: String,
     /// Themes `:theme` completes (built-in and the user's).
     pub theme_names: Vec<String>,
+    /// Profiles in the AWS CLI's files (the `:profile` picker).
+    pub profile_names: Vec<String>,
     pub no_color: bool,
     /// The console's clock: wall-clock time, or the simulated account's in demo mode.
     pub now: Epoch,
@@ -84,6 +86,7 @@ impl AppState {
             read_only: false,
             theme_name,
             theme_names: Vec::new(),
+            profile_names: Vec::new(),
             no_color: false,
             now,
             // The pane an on-call engineer opens first: is prod healthy, which tier hurts.

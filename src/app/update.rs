@@ -266,10 +266,14 @@ fn on_palette_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>
         KeyCode::Backspace if state.palette_input.pop().is_none() => state.mode = Mode::Normal,
         KeyCode::Tab => {
             let envs = state.config.environment_names();
-            if let Some(first) =
-                palette::suggestions(&state.palette_input, &envs, &state.theme_names)
-                    .into_iter()
-                    .next()
+            if let Some(first) = palette::suggestions(
+                &state.palette_input,
+                &envs,
+                &state.theme_names,
+                &state.profile_names,
+            )
+            .into_iter()
+            .next()
             {
                 state.palette_input = first;
             }
@@ -290,6 +294,8 @@ fn on_palette_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>
 fn run_command(state: &mut AppState, cmd: PaletteCommand, effects: &mut Vec<Effect>) {
     match cmd {
         PaletteCommand::Env(name) => switch_env(state, &name, effects),
+        PaletteCommand::Profile(name) => switch_account(state, Some(name), None, effects),
+        PaletteCommand::Region(name) => switch_account(state, None, Some(name), effects),
         PaletteCommand::Theme(name) => effects.push(Effect::SetTheme(name)),
         PaletteCommand::Pane(p) => go_to(state, p, effects),
         PaletteCommand::Refresh => effects.extend(due_fetches(state, true)),
@@ -315,6 +321,49 @@ fn go_to(state: &mut AppState, pane: Pane, effects: &mut Vec<Effect>) {
     if before != pane {
         leave_pane(state, before, effects);
     }
+}
+
+/// Use another AWS profile or region for the current environment, this session only
+/// (`:env` reloads the config's), and reconnect: every pane's data is fetched anew.
+pub fn switch_account(
+    state: &mut AppState,
+    profile: Option<String>,
+    region: Option<String>,
+    effects: &mut Vec<Effect>,
+) {
+    if let Some(r) = &region
+        && !crate::config::shapes::is_region(r)
+    {
+        state.set_status(
+            format!("{r:?} is not a region name (e.g. eu-west-1)"),
+            Level::Warning,
+        );
+        return;
+    }
+    let stops = state.logs.leave_now(state.now);
+    effects.extend(stops.into_iter().map(|s| Effect::Fetch(Source::Logs(s))));
+    let what = match (&profile, &region) {
+        (Some(p), _) => format!("profile {p}"),
+        (_, Some(r)) => format!("region {r}"),
+        _ => return,
+    };
+    if let Some(p) = profile {
+        state.env.profile = Some(p);
+    }
+    if let Some(r) = region {
+        state.env.region = r;
+    }
+    state.clear_data();
+    let note = if state.demo {
+        " (the simulated account answers whatever the profile)"
+    } else {
+        ""
+    };
+    state.set_status(
+        format!("{what} on {} for this session{note}", state.env.name),
+        Level::Ok,
+    );
+    effects.push(Effect::SwitchEnv(state.env.name.clone()));
 }
 
 /// Point the state at environment `name` (if it exists) and ask the loop to reconnect.

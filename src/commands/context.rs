@@ -35,6 +35,20 @@ impl Context {
                 .iter_mut()
                 .for_each(crate::cloud::sim::demo_incident_settings);
         }
+        // `--profile`, `--region` and `--endpoint-url` beat every environment's values;
+        // written into the environments, so the palette's `:profile` / `:region` can
+        // change them again for the session.
+        for env in &mut config.environments {
+            if let Some(p) = &global.profile {
+                env.profile = Some(p.clone());
+            }
+            if let Some(r) = &global.region {
+                env.region = r.clone();
+            }
+            if let Some(u) = &global.endpoint_url {
+                env.endpoint_url = Some(u.clone());
+            }
+        }
         let name = global
             .env
             .clone()
@@ -82,7 +96,8 @@ pub fn demo_speed() -> f64 {
         .unwrap_or(1.0)
 }
 
-/// The simulated account for `--demo`, else AWS with the flags' overrides.
+/// The simulated account for `--demo`, else AWS (the flags' `--profile`, `--region` and
+/// `--endpoint-url` are already written into the environments by [`Context::load`]).
 pub fn connector(global: &GlobalArgs) -> Box<dyn Connector> {
     if global.demo {
         let world = SimWorld::new(DEMO_SEED, SimClock::live(demo_speed()));
@@ -92,10 +107,8 @@ pub fn connector(global: &GlobalArgs) -> Box<dyn Connector> {
         })
     } else {
         Box::new(AwsConnector {
-            profile: global.profile.clone(),
-            region: global.region.clone(),
-            endpoint_url: global.endpoint_url.clone(),
             read_only: global.read_only,
+            ..AwsConnector::default()
         })
     }
 }

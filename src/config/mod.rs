@@ -4,6 +4,7 @@
 //! defaults from the seed's naming convention (Appendix A) and its log-group and
 //! secret conventions (§3.3, §5.5).
 
+pub mod aws_profiles;
 pub mod error;
 pub mod example;
 pub mod shapes;

@@ -7,7 +7,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, List, ListItem, Paragraph};
 
 use crate::app::palette;
-use crate::ui::theme::theme_names;
 use crate::ui::view::View;
 
 use crate::ui::widgets::centered::centered;
@@ -96,7 +95,12 @@ pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
 pub fn draw_palette(frame: &mut Frame, area: Rect, state: &View) {
     let theme = &state.theme;
     let envs = state.config.environment_names();
-    let suggestions = palette::suggestions(&state.palette_input, &envs, &theme_names());
+    let suggestions = palette::suggestions(
+        &state.palette_input,
+        &envs,
+        &state.theme_names,
+        &state.profile_names,
+    );
     if suggestions.is_empty() {
         return;
     }
