@@ -54,6 +54,13 @@ pub enum Command {
     },
     /// Print the man page (roff): `opsdeck man > opsdeck.1; man ./opsdeck.1`.
     Man,
+    /// Print the least-privilege IAM policy for a role (read-only, operator, break-glass),
+    /// generated from the table of every AWS action opsdeck calls (`iam/` holds them).
+    IamPolicy {
+        /// read-only, operator or break-glass.
+        #[arg(long, default_value = "read-only")]
+        role: String,
+    },
     /// Validate or print config files.
     #[command(subcommand)]
     Config(ConfigCommand),

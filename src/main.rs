@@ -44,6 +44,22 @@ fn main() -> ExitCode {
             opsdeck::commands::completions::completions(&cli.global, shell)
         }
         Some(Command::Man) => opsdeck::commands::completions::man(),
+        Some(Command::IamPolicy { role }) => {
+            use opsdeck::cloud::permissions::{Role, policy_text};
+            match Role::from_name(&role) {
+                Some(r) => {
+                    print!("{}", policy_text(r));
+                    ExitCode::SUCCESS
+                }
+                None => {
+                    eprintln!(
+                        "opsdeck: unknown role {}: read-only, operator or break-glass",
+                        opsdeck::text::quote(&role)
+                    );
+                    ExitCode::from(2)
+                }
+            }
+        }
         Some(Command::Config(ConfigCommand::Example)) => {
             print!("{}", opsdeck::config::example::EXAMPLE);
             ExitCode::SUCCESS

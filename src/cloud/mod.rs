@@ -12,6 +12,7 @@ pub mod incident;
 pub mod logs;
 pub mod metrics;
 pub mod ops;
+pub mod permissions;
 pub mod security;
 pub mod security_api;
 pub mod security_filter;
