@@ -93,7 +93,10 @@ async fn list_tasks_adds_recently_stopped_tasks_with_their_reason() {
     let cloud = AwsCloud::from_clients(AwsClients::from_sdk_config(&config, None));
     let tasks = cloud.list_tasks(&seeded.cluster).await.expect("list_tasks");
     assert_eq!(tasks.len(), 2, "{tasks:?}");
-    let running: Vec<_> = tasks.iter().filter(|t| t.last_status == "RUNNING").collect();
+    let running: Vec<_> = tasks
+        .iter()
+        .filter(|t| t.last_status == "RUNNING")
+        .collect();
     assert_eq!(running.len(), 1, "{tasks:?}");
     assert_eq!(running[0].stopped_reason, None);
     let stopped = tasks

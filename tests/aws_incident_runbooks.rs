@@ -298,7 +298,10 @@ async fn isolate_task_swaps_groups_deregisters_continues_past_protection_and_rol
         alert.subject.starts_with("[opsdeck] emu: isolate-task — "),
         "{alert:#?}"
     );
-    assert!(alert.message.contains("runbook: isolate-task"), "{alert:#?}");
+    assert!(
+        alert.message.contains("runbook: isolate-task"),
+        "{alert:#?}"
+    );
     assert!(alert.message.contains("incident=INC-9"), "{alert:#?}");
     assert!(alert.message.contains(&task.arn), "{alert:#?}");
     // UpdateTaskProtection is not in moto (a bare 500): its outcome is UNKNOWN, it is not

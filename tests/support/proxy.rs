@@ -242,7 +242,10 @@ impl Proxy {
     /// The bodies of the requests for `operation`, in arrival order.
     pub fn bodies(&self, operation: &str) -> Vec<String> {
         let records = self.requests().into_iter();
-        records.filter(|r| r.operation == operation).map(|r| r.body).collect()
+        records
+            .filter(|r| r.operation == operation)
+            .map(|r| r.body)
+            .collect()
     }
 
     /// How many faults were injected.
