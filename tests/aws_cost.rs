@@ -254,10 +254,38 @@ async fn opsdeck_cost_uses_the_cache_and_prints_the_paid_requests() {
             .output()
             .expect("run opsdeck cost")
     };
+    // Today's costs, whatever today is (moto returns the seeded result for the CLI's
+    // 60-day request without evaluating its dates).
+    let today = opsdeck::cloud::ymd(opsdeck::cloud::sim::wall_clock_now());
+    let tomorrow = opsdeck::cloud::ymd(opsdeck::cloud::sim::wall_clock_now() + DAY);
+    let group = |service: &str, amount: &str| {
+        format!(
+            r#"{{"Keys":["{service}"],"Metrics":{{"UnblendedCost":{{"Amount":"{amount}","Unit":"USD"}},"AmortizedCost":{{"Amount":"{amount}","Unit":"USD"}}}}}}"#
+        )
+    };
+    moto::post_json(
+        "/moto-api/static/ce/cost-and-usage-results",
+        &format!(
+            r#"{{"results":[{{"GroupDefinitions":[{{"Type":"DIMENSION","Key":"SERVICE"}}],"ResultsByTime":[{{"TimePeriod":{{"Start":"{today}","End":"{tomorrow}"}},"Total":{{}},"Groups":[{},{}],"Estimated":true}}],"DimensionValueAttributes":[]}}]}}"#,
+            group("EC2 - Other", "3.30"),
+            group("Amazon Relational Database Service", "4.00"),
+        ),
+    );
     let first = run();
     let out = String::from_utf8_lossy(&first.stdout);
     // moto answers GetCostAndUsage; GetCostForecast and GetAnomalies are not implemented.
-    assert!(out.contains("month to date: $0.00"), "{out}");
+    assert!(out.contains("month to date: $7.30 USD\n"), "{out}");
+    let row = |service: &str, amount: f64, share: f64| {
+        format!("  {service:<40} {amount:>10.2} {share:>4.0}%\n")
+    };
+    assert!(
+        out.contains(&format!(
+            "{}{}",
+            row("Amazon Relational Database Service", 4.0, 4.0 / 7.3 * 100.0),
+            row("EC2 - Other", 3.3, 3.3 / 7.3 * 100.0)
+        )),
+        "{out}"
+    );
     assert!(
         out.contains("server error: GetCostForecast: HTTP 500"),
         "{out}"

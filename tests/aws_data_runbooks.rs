@@ -1,8 +1,9 @@
 //! The data runbooks (db-snapshot, db-failover, cache-failover) against the real AWS
 //! implementation: moto for RDS instances, snapshots (name, tags, status read back), the
-//! single-AZ refusal and DescribeReplicationGroups; aws-smithy-mocks to assert
-//! `RebootDBInstance` carries `ForceFailover=true` (moto accepts it but changes nothing)
-//! and the `TestFailover` request (moto does not implement it).
+//! single-AZ refusal, DescribeReplicationGroups, and `RebootDBInstance` carrying
+//! `ForceFailover=true` (read off the wire through the recording proxy; moto accepts it but
+//! changes nothing); aws-smithy-mocks only for a two-member replication group and the
+//! `TestFailover` request (moto creates one member and does not implement TestFailover).
 
 mod support;
 
@@ -15,6 +16,7 @@ use opsdeck::config::Environment;
 use opsdeck::runbook::engine::{RunStatus, execute};
 use opsdeck::runbook::plan::{RunContext, RunError};
 use support::moto;
+use support::proxy::Proxy;
 use support::runbooks::{moto_handle, plan_shipped, read_write, run_context};
 
 fn context(db: &str, cloud: CloudHandle) -> (tempfile::TempDir, RunContext) {
@@ -290,119 +292,47 @@ async fn dev_scale_down_and_up_round_trip_through_the_service_tag_on_moto() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn db_failover_on_a_protected_env_sends_force_failover_true_once() {
+    let db = create_db("force", true).await;
+    let proxy = Proxy::start(&moto::endpoint(), None);
+    let config = moto::sdk_config_at(&proxy.url).await;
+    let (_d, mut ctx) = context(&db, read_write(AwsClients::from_sdk_config(&config, None)));
+    ctx.env.protected = true;
+    let p = plan_shipped(&ctx, "db-failover", &[]).await.expect("plan");
+    assert!(p.runnable(), "{:?}", p.checks);
+    assert!(p.needs_typed_confirmation(), "high risk on a protected env");
+    // moto sends no SecondaryAvailabilityZone: the standby zone is unknown ("?").
+    assert!(
+        p.procedure[0].calls.iter().any(|c| c
+            == &format!(
+                "rds:RebootDBInstance DBInstanceIdentifier={db} ForceFailover=true (primary us-east-1a → standby ?; connections drop for about a minute)"
+            )),
+        "{:?}",
+        p.procedure[0].calls
+    );
+    let summary = execute(&p, &ctx).await;
+    assert_eq!(summary.status, RunStatus::Verified, "{summary:?}");
+    let reboots = proxy.bodies("RebootDBInstance");
+    assert_eq!(reboots.len(), 1, "one RebootDBInstance: {reboots:?}");
+    let mut fields: Vec<&str> = reboots[0].split('&').collect();
+    fields.sort_unstable();
+    assert_eq!(
+        fields,
+        vec![
+            "Action=RebootDBInstance",
+            &format!("DBInstanceIdentifier={db}"),
+            "ForceFailover=true",
+            "Version=2014-10-31",
+        ]
+    );
+}
+
 mod mocked {
     use super::*;
     use aws_credential_types::Credentials;
-    use aws_sdk_rds::Client;
-    use aws_sdk_rds::types::DbInstance;
     use aws_smithy_mocks::{RuleMode, create_mock_http_client, mock};
     use aws_types::region::Region;
-
-    const DB: &str = "cloudplatform-prod-rds-postgres";
-
-    fn instance(status: &str) -> DbInstance {
-        DbInstance::builder()
-            .db_instance_identifier(DB)
-            .db_instance_status(status)
-            .engine("postgres")
-            .multi_az(true)
-            .availability_zone("us-east-1a")
-            .secondary_availability_zone("us-east-1b")
-            .build()
-    }
-
-    #[tokio::test]
-    async fn failover_sends_force_failover_true() {
-        let describe = mock!(Client::describe_db_instances)
-            .match_requests(|r| r.db_instance_identifier() == Some(DB))
-            .then_output(|| {
-                aws_sdk_rds::operation::describe_db_instances::DescribeDbInstancesOutput::builder()
-                    .db_instances(instance("available"))
-                    .build()
-            });
-        let snapshots = mock!(Client::describe_db_snapshots).then_output(|| {
-            aws_sdk_rds::operation::describe_db_snapshots::DescribeDbSnapshotsOutput::builder()
-                .build()
-        });
-        let reboot = mock!(Client::reboot_db_instance)
-            .match_requests(|r| {
-                r.db_instance_identifier() == Some(DB) && r.force_failover() == Some(true)
-            })
-            .then_output(|| {
-                aws_sdk_rds::operation::reboot_db_instance::RebootDbInstanceOutput::builder()
-                    .db_instance(instance("rebooting"))
-                    .build()
-            });
-        let interceptor = aws_smithy_mocks::MockResponseInterceptor::new()
-            .rule_mode(RuleMode::MatchAny)
-            .with_rule(&describe)
-            .with_rule(&snapshots)
-            .with_rule(&reboot);
-        let conf = aws_sdk_rds::Config::builder()
-            .behavior_version(aws_config::BehaviorVersion::latest())
-            .region(Region::new("us-east-1"))
-            .credentials_provider(Credentials::new("a", "b", None, None, "t"))
-            .http_client(create_mock_http_client())
-            .interceptor(interceptor)
-            .build();
-        let who = mock!(aws_sdk_sts::Client::get_caller_identity).then_output(|| {
-            aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityOutput::builder()
-                .arn("arn:aws:sts::1:assumed-role/ops/alice")
-                .account("1")
-                .user_id("AIDA")
-                .build()
-        });
-        let sts = aws_sdk_sts::Config::builder()
-            .behavior_version(aws_config::BehaviorVersion::latest())
-            .region(Region::new("us-east-1"))
-            .credentials_provider(Credentials::new("a", "b", None, None, "t"))
-            .http_client(create_mock_http_client())
-            .interceptor(aws_smithy_mocks::MockResponseInterceptor::new().with_rule(&who))
-            .build();
-        let cloud = read_write(AwsClients {
-            rds: Client::from_conf(conf),
-            sts: aws_sdk_sts::Client::from_conf(sts),
-            ..AwsClients::unreachable()
-        });
-        let (_d, mut ctx) = context(DB, cloud);
-        ctx.env.protected = true;
-        let p = plan_shipped(&ctx, "db-failover", &[]).await.expect("plan");
-        assert!(p.runnable(), "{:?}", p.checks);
-        assert!(p.needs_typed_confirmation(), "high risk on a protected env");
-        assert!(
-            p.procedure[0]
-                .calls
-                .iter()
-                .any(|c| c.contains("primary us-east-1a → standby us-east-1b")),
-            "{:?}",
-            p.procedure[0].calls
-        );
-        let summary = execute(&p, &ctx).await;
-        assert_eq!(summary.status, RunStatus::Verified, "{summary:?}");
-        assert_eq!(
-            reboot.num_calls(),
-            1,
-            "one RebootDBInstance with ForceFailover=true"
-        );
-    }
-
-    fn sts_client() -> (aws_smithy_mocks::Rule, aws_sdk_sts::Client) {
-        let who = mock!(aws_sdk_sts::Client::get_caller_identity).then_output(|| {
-            aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityOutput::builder()
-                .arn("arn:aws:sts::1:assumed-role/ops/alice")
-                .account("1")
-                .user_id("AIDA")
-                .build()
-        });
-        let conf = aws_sdk_sts::Config::builder()
-            .behavior_version(aws_config::BehaviorVersion::latest())
-            .region(Region::new("us-east-1"))
-            .credentials_provider(Credentials::new("a", "b", None, None, "t"))
-            .http_client(create_mock_http_client())
-            .interceptor(aws_smithy_mocks::MockResponseInterceptor::new().with_rule(&who))
-            .build();
-        (who, aws_sdk_sts::Client::from_conf(conf))
-    }
 
     #[tokio::test]
     async fn cache_failover_sends_test_failover_for_the_primary_node_group() {
@@ -456,11 +386,11 @@ mod mocked {
             .http_client(create_mock_http_client())
             .interceptor(interceptor)
             .build();
-        let (_who, sts) = sts_client();
+        // Only ElastiCache is mocked (moto creates one member and lacks TestFailover); the
+        // caller identity comes from moto.
         let cloud = read_write(AwsClients {
             elasticache: aws_sdk_elasticache::Client::from_conf(conf),
-            sts,
-            ..AwsClients::unreachable()
+            ..AwsClients::from_sdk_config(&moto::sdk_config().await, None)
         });
         let (_d, mut ctx) = context("unused", cloud);
         ctx.env.cache_replication_group = RG.into();

@@ -1,5 +1,6 @@
 //! `cloud::aws` against moto (ECS reads, STS, UpdateService, error mapping) and, for what
-//! moto lacks (ListServiceDeployments, AccessDenied, throttling), against `aws-smithy-mocks`.
+//! moto lacks (ListServiceDeployments, AccessDenied, throttling, ListTasks paging, task
+//! AZ/health/startedAt), against `aws-smithy-mocks`.
 
 mod support;
 
@@ -7,6 +8,7 @@ use opsdeck::cloud::aws::{AwsClients, AwsCloud, handle};
 use opsdeck::cloud::{CloudError, EcsRead, ServiceUpdate};
 use support::ecs_seed::{SECRET_ARN, seed};
 use support::moto;
+use support::proxy::Proxy;
 
 async fn moto_cloud() -> AwsCloud {
     AwsCloud::from_clients(AwsClients::from_sdk_config(&moto::sdk_config().await, None))
@@ -25,7 +27,9 @@ async fn list_services_reports_counts_and_deployment() {
     assert_eq!(s.name, seeded.service);
     assert_eq!(s.status, "ACTIVE");
     assert_eq!(s.desired, 2);
-    assert!(s.running >= 0 && s.pending >= 0);
+    // moto never starts a service's tasks: runningCount 0 (MOTO_ECS_SERVICE_RUNNING unset),
+    // pendingCount = desiredCount - runningCount.
+    assert_eq!((s.running, s.pending), (0, 2));
     assert!(
         s.task_definition.ends_with(&format!("{}:1", seeded.family)),
         "{}",
@@ -61,6 +65,67 @@ async fn list_tasks_reports_running_tasks_with_network_details() {
         // moto 5.2.5 sends no availabilityZone/startedAt for tasks: covered by the mocked test.
         assert_eq!(t.service_name(), Some(seeded.service.as_str()));
     }
+}
+
+#[tokio::test]
+async fn list_tasks_adds_recently_stopped_tasks_with_their_reason() {
+    let seeded = seed("stopped").await;
+    let ecs = aws_sdk_ecs::Client::new(&moto::sdk_config().await);
+    let arns = ecs
+        .list_tasks()
+        .cluster(&seeded.cluster)
+        .send()
+        .await
+        .expect("ListTasks")
+        .task_arns()
+        .to_vec();
+    assert_eq!(arns.len(), 2, "{arns:?}");
+    ecs.stop_task()
+        .cluster(&seeded.cluster)
+        .task(&arns[1])
+        .reason("Essential container in task exited")
+        .send()
+        .await
+        .expect("StopTask");
+
+    let proxy = Proxy::start(&moto::endpoint(), None);
+    let config = moto::sdk_config_at(&proxy.url).await;
+    let cloud = AwsCloud::from_clients(AwsClients::from_sdk_config(&config, None));
+    let tasks = cloud.list_tasks(&seeded.cluster).await.expect("list_tasks");
+    assert_eq!(tasks.len(), 2, "{tasks:?}");
+    let running: Vec<_> = tasks
+        .iter()
+        .filter(|t| t.last_status == "RUNNING")
+        .collect();
+    assert_eq!(running.len(), 1, "{tasks:?}");
+    assert_eq!(running[0].stopped_reason, None);
+    let stopped = tasks
+        .iter()
+        .find(|t| t.last_status == "STOPPED")
+        .expect("the stopped task is listed");
+    assert_eq!(stopped.arn, arns[1]);
+    assert_eq!(stopped.desired_status, "STOPPED");
+    assert_eq!(
+        stopped.stopped_reason.as_deref(),
+        Some("Essential container in task exited")
+    );
+    // One ListTasks per desired status (moto sends no nextToken), one DescribeTasks.
+    let lists = proxy.bodies("ListTasks");
+    assert_eq!(lists.len(), 2, "{lists:?}");
+    let list: Vec<serde_json::Value> = lists
+        .iter()
+        .map(|b| serde_json::from_str(b).expect("JSON"))
+        .collect();
+    assert_eq!(list[0]["desiredStatus"], "RUNNING");
+    assert_eq!(list[1]["desiredStatus"], "STOPPED");
+    for l in &list {
+        assert_eq!(l["cluster"], seeded.cluster.as_str());
+        assert_eq!(l["maxResults"], 100);
+    }
+    let describe = proxy.bodies("DescribeTasks");
+    assert_eq!(describe.len(), 1, "{describe:?}");
+    let describe: serde_json::Value = serde_json::from_str(&describe[0]).expect("JSON");
+    assert_eq!(describe["tasks"].as_array().map(Vec::len), Some(2));
 }
 
 #[tokio::test]
@@ -251,6 +316,9 @@ mod mocked {
         assert_eq!(revisions.num_calls(), 1);
     }
 
+    /// Kept as a mock: moto's ListTasks ignores maxResults and never sends a nextToken, and
+    /// its tasks carry no availabilityZone, healthStatus or startedAt. The stopped task and
+    /// its reason are read from moto in `list_tasks_adds_recently_stopped_tasks_with_their_reason`.
     #[tokio::test]
     async fn list_tasks_pages_running_and_takes_one_stopped_page() {
         use aws_sdk_ecs::operation::describe_tasks::DescribeTasksOutput;

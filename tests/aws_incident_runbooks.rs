@@ -1,21 +1,25 @@
 //! The incident runbooks against the real AWS implementation. moto serves Secrets
 //! Manager rotation versions, the ENI security-group swap, target (de)registration, task
 //! tags, UpdateService, SNS Publish, STS AssumeRole with the session's own credentials,
-//! RDS snapshots and FilterLogEvents. `UpdateTaskProtection` is not in moto: against moto
-//! it fails and isolate-task goes on (as it must); its request is asserted with
-//! aws-smithy-mocks, as is AssumeRole's MFA request shape (moto does not check MFA).
+//! RDS snapshots and FilterLogEvents. Published alerts are read back from moto's SNS
+//! backend (`/moto-api/data.json`); AssumeRole's MFA fields are read off the wire through
+//! the recording proxy (moto accepts any code). `UpdateTaskProtection` is not in moto:
+//! against moto it fails and isolate-task goes on (as it must); its request and failure
+//! mapping are asserted with aws-smithy-mocks.
 
 mod support;
 
 use std::time::Duration;
 
 use opsdeck::cloud::CloudHandle;
+use opsdeck::cloud::aws::AwsClients;
 use opsdeck::config::Environment;
 use opsdeck::runbook::engine::{RunStatus, execute, execute_rollback, prepare_rollback};
 use opsdeck::runbook::plan::{RunContext, RunError};
 use support::ecs_seed::{SeedOptions, seed_with};
 use support::moto;
-use support::runbooks::{moto_handle, plan_shipped, run_context};
+use support::proxy::Proxy;
+use support::runbooks::{moto_handle, plan_shipped, read_write, run_context};
 
 fn context(env: Environment, cloud: CloudHandle) -> (tempfile::TempDir, RunContext) {
     run_context(env, cloud, Duration::from_millis(50))
@@ -31,6 +35,50 @@ async fn topic(prefix: &str) -> String {
         .topic_arn()
         .expect("topic arn")
         .to_owned()
+}
+
+/// A message moto's SNS backend kept for a topic.
+#[derive(Debug)]
+struct Published {
+    id: String,
+    subject: String,
+    message: String,
+}
+
+/// What was published to `topic`, read back from moto's model data (`GET
+/// /moto-api/data.json`: each `sns.Topic` lists its `sent_notifications` as
+/// `[message_id, message, subject, attributes, group_id]`).
+fn published(topic: &str) -> Vec<Published> {
+    let data: serde_json::Value =
+        serde_json::from_str(&moto::get("/moto-api/data.json")).expect("moto data.json");
+    let topics = data["sns"]["Topic"].as_array().cloned().unwrap_or_default();
+    let ours = topics
+        .iter()
+        .find(|t| t["arn"] == topic)
+        .unwrap_or_else(|| panic!("topic {topic} in moto's data"));
+    let sent = ours["sent_notifications"].as_array().cloned();
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+    sent.unwrap_or_default()
+        .iter()
+        .map(|n| Published {
+            id: text(&n[0]),
+            message: text(&n[1]),
+            subject: text(&n[2]),
+        })
+        .collect()
+}
+
+/// The one message published to `topic`, checked against the run's `Publish to` line.
+fn one_alert(topic: &str, summary_lines: &[String]) -> Published {
+    let mut sent = published(topic);
+    assert_eq!(sent.len(), 1, "{sent:#?}");
+    let alert = sent.remove(0);
+    let line = format!("Publish to {topic}: message {}", alert.id);
+    assert!(
+        summary_lines.iter().any(|l| l.contains(&line)),
+        "{line} in {summary_lines:#?}"
+    );
+    alert
 }
 
 /// A secret with a known value and rotation on; returns (name, ARN).
@@ -245,6 +293,17 @@ async fn isolate_task_swaps_groups_deregisters_continues_past_protection_and_rol
 
     let summary = execute(&p, &ctx).await;
     assert_eq!(summary.status, RunStatus::Verified, "{summary:#?}");
+    let alert = one_alert(&topic, &summary.lines);
+    assert!(
+        alert.subject.starts_with("[opsdeck] emu: isolate-task — "),
+        "{alert:#?}"
+    );
+    assert!(
+        alert.message.contains("runbook: isolate-task"),
+        "{alert:#?}"
+    );
+    assert!(alert.message.contains("incident=INC-9"), "{alert:#?}");
+    assert!(alert.message.contains(&task.arn), "{alert:#?}");
     // UpdateTaskProtection is not in moto (a bare 500): its outcome is UNKNOWN, it is not
     // read back here (the line says how to look), and the run went on.
     assert!(
@@ -291,8 +350,13 @@ async fn break_glass_assumes_the_role_and_the_session_acts_with_its_own_credenti
         moto::ACCOUNT_ID
     ));
     env.mfa_serial = Some(format!("arn:aws:iam::{}:mfa/oncall", moto::ACCOUNT_ID));
-    env.alert_topic_arn = Some(topic("bg").await);
-    let (_d, ctx) = context(env, moto_handle().await);
+    let alerts = topic("bg").await;
+    env.alert_topic_arn = Some(alerts.clone());
+    // Through the recording proxy: AssumeRole's MFA fields are read off the wire (moto
+    // accepts any code, so only the request shape can be checked).
+    let proxy = Proxy::start(&moto::endpoint(), None);
+    let config = moto::sdk_config_at(&proxy.url).await;
+    let (_d, ctx) = context(env, read_write(AwsClients::from_sdk_config(&config, None)));
     let p = plan_shipped(
         &ctx,
         "break-glass",
@@ -316,6 +380,60 @@ async fn break_glass_assumes_the_role_and_the_session_acts_with_its_own_credenti
     assert_eq!(who.arn, e.assumed_arn);
     let audit = std::fs::read_to_string(ctx.audit.path()).expect("audit");
     assert!(!audit.contains("654321"));
+    let assume = proxy.bodies("AssumeRole");
+    assert_eq!(assume.len(), 1, "{assume:?}");
+    let form: std::collections::HashMap<String, String> = assume[0]
+        .split('&')
+        .filter_map(|p| p.split_once('='))
+        .map(|(k, v)| (k.to_owned(), percent_decode(v)))
+        .collect();
+    assert_eq!(
+        form.get("RoleArn").map(String::as_str),
+        Some(format!("arn:aws:iam::{}:role/break-glass", moto::ACCOUNT_ID).as_str())
+    );
+    assert_eq!(
+        form.get("SerialNumber").map(String::as_str),
+        Some(format!("arn:aws:iam::{}:mfa/oncall", moto::ACCOUNT_ID).as_str())
+    );
+    assert_eq!(form.get("TokenCode").map(String::as_str), Some("654321"));
+    assert!(
+        form.get("RoleSessionName")
+            .is_some_and(|n| e.assumed_arn.ends_with(&format!("/{n}"))),
+        "{form:?}"
+    );
+    assert!(form.contains_key("DurationSeconds"), "{form:?}");
+    let alert = one_alert(&alerts, &summary.lines);
+    assert!(
+        alert.subject.starts_with("[opsdeck] emu: break-glass — "),
+        "{alert:#?}"
+    );
+    assert!(alert.message.contains("incident=INC-9"), "{alert:#?}");
+    assert!(!alert.message.contains("654321"), "{alert:#?}");
+}
+
+/// Decodes `%XX` and `+` in a form value.
+fn percent_decode(v: &str) -> String {
+    let bytes = v.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+                out.push(u8::from_str_radix(hex, 16).unwrap_or(b'?'));
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -369,7 +487,8 @@ async fn incident_response_snapshots_exports_error_logs_and_publishes() {
     let mut env = Environment::with_defaults("cloudplatform", "emu");
     env.db_instance = db.clone();
     env.log_groups = vec![group.clone()];
-    env.alert_topic_arn = Some(topic("ir").await);
+    let alerts = topic("ir").await;
+    env.alert_topic_arn = Some(alerts.clone());
     let (dir, ctx) = context(env, moto_handle().await);
     let p = plan_shipped(&ctx, "incident-response", &[("incident", "INC-9")])
         .await
@@ -394,15 +513,25 @@ async fn incident_response_snapshots_exports_error_logs_and_publishes() {
         .await
         .expect("snapshots");
     assert_eq!(snaps.db_snapshots().len(), 1);
+    let alert = one_alert(&alerts, &summary.lines);
     assert!(
-        summary.lines.iter().any(|l| l.contains("Publish to")),
-        "{summary:#?}"
+        alert
+            .subject
+            .starts_with("[opsdeck] emu: incident-response — "),
+        "{alert:#?}"
     );
+    assert!(
+        alert.message.contains("runbook: incident-response"),
+        "{alert:#?}"
+    );
+    assert!(alert.message.contains("incident=INC-9"), "{alert:#?}");
 }
 
 mod mocked {
-    //! What moto cannot show: UpdateTaskProtection's request and failure mapping, and
-    //! AssumeRole's MFA fields.
+    //! What moto cannot show: UpdateTaskProtection (not implemented) and its failure
+    //! mapping; AssumeRole with a fixed expiry, to check the mapped session and that no
+    //! secret reaches its Debug or receipt (moto's expiry is "now + duration"; the MFA
+    //! fields on the wire are checked against moto in the break-glass test).
 
     use aws_credential_types::Credentials;
     use aws_smithy_mocks::{MockResponseInterceptor, RuleMode, create_mock_http_client, mock};

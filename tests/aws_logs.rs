@@ -180,12 +180,11 @@ async fn saved_queries_round_trip_and_stop_query_is_unsupported() {
         matches!(described, Err(CloudError::Server(_))),
         "{described:?}"
     );
+    // StopQuery is not in moto 5.2.5 either: the same bare 500, retried once, reported as
+    // a server error naming the operation.
     let stop = cloud.stop_query("no-such-query").await;
     assert!(
-        matches!(
-            stop,
-            Err(CloudError::Server(_) | CloudError::NotFound(_) | CloudError::Invalid(_))
-        ),
+        matches!(&stop, Err(CloudError::Server(m)) if m.contains("StopQuery") && m.contains("HTTP 500")),
         "{stop:?}"
     );
 }

@@ -1,8 +1,9 @@
 //! `cloud::aws` Security Hub and GuardDuty. Against moto: EnableSecurityHub,
 //! BatchImportFindings seeding, GetFindings with pagination (moto ignores `Filters`, so
 //! the local filter still applies), GuardDuty CreateDetector/ListDetectors/GetDetector.
-//! With `aws-smithy-mocks` (moto lacks them): the `Filters` sent, GetEnabledStandards,
-//! GetFindingHistory, BatchUpdateFindings, GuardDuty ListFindings/GetFindings/ArchiveFindings.
+//! The `Filters` sent are read off the wire through the recording proxy. With
+//! `aws-smithy-mocks` (moto lacks them): GetEnabledStandards, GetFindingHistory,
+//! BatchUpdateFindings, GuardDuty ListFindings/GetFindings/ArchiveFindings.
 
 mod support;
 
@@ -14,6 +15,7 @@ use opsdeck::cloud::aws::{AwsClients, AwsCloud};
 use opsdeck::cloud::security_filter::FindingFilters;
 use opsdeck::cloud::{SecurityRead, Severity};
 use support::moto;
+use support::proxy::Proxy;
 
 async fn moto_cloud() -> AwsCloud {
     AwsCloud::from_clients(AwsClients::from_sdk_config(&moto::sdk_config().await, None))
@@ -134,6 +136,116 @@ async fn finding_history_is_not_supported_by_moto() {
     assert_eq!(err.kind(), "Unsupported", "{err:?}");
 }
 
+#[tokio::test]
+async fn the_pane_filters_are_sent_as_api_filters_and_every_page_followed() {
+    let config = moto::sdk_config().await;
+    let hub = aws_sdk_securityhub::Client::new(&config);
+    let _ = hub.enable_security_hub().send().await;
+    let prefix = moto::unique("shfilt");
+    let findings: Vec<AwsSecurityFinding> = (0..130)
+        .map(|i| {
+            let mut f = asff(&prefix, i);
+            f.product_name = Some("GuardDuty".into());
+            f.resources = Some(vec![
+                Resource::builder()
+                    .r#type("AwsEcsTask")
+                    .id(format!("arn:task/{i}"))
+                    .build(),
+            ]);
+            f
+        })
+        .collect();
+    for batch in findings.chunks(100) {
+        hub.batch_import_findings()
+            .set_findings(Some(batch.to_vec()))
+            .send()
+            .await
+            .expect("BatchImportFindings");
+    }
+    let proxy = Proxy::start(&moto::endpoint(), None);
+    let cloud = AwsCloud::from_clients(AwsClients::from_sdk_config(
+        &moto::sdk_config_at(&proxy.url).await,
+        None,
+    ));
+    let found = cloud
+        .security_findings(&FindingFilters {
+            severities: FindingFilters::at_least(Some(Severity::High)),
+            products: vec!["GuardDuty".into()],
+            resource_types: vec!["AwsEcsTask".into()],
+            ..Default::default()
+        })
+        .await
+        .expect("GetFindings");
+    // moto ignores Filters (every finding comes back, the local filter still applies):
+    // the 65 HIGH ones of ours pass, the LOW ones do not.
+    let mine: Vec<_> = found.iter().filter(|f| f.id.starts_with(&prefix)).collect();
+    assert_eq!(mine.len(), 65, "{mine:?}");
+    assert!(mine.iter().all(|f| f.severity == Severity::High));
+    let bodies: Vec<serde_json::Value> = proxy
+        .bodies("POST /findings")
+        .iter()
+        .map(|b| serde_json::from_str(b).expect("JSON body"))
+        .collect();
+    assert!(bodies.len() >= 2, "130 findings need two pages: {bodies:?}");
+    let expected_filters = serde_json::json!({
+        "SeverityLabel": [
+            {"Value": "CRITICAL", "Comparison": "EQUALS"},
+            {"Value": "HIGH", "Comparison": "EQUALS"}
+        ],
+        "WorkflowStatus": [{"Value": "SUPPRESSED", "Comparison": "NOT_EQUALS"}],
+        "RecordState": [{"Value": "ACTIVE", "Comparison": "EQUALS"}],
+        "ProductName": [{"Value": "GuardDuty", "Comparison": "EQUALS"}],
+        "ResourceType": [{"Value": "AwsEcsTask", "Comparison": "EQUALS"}],
+    });
+    for (i, b) in bodies.iter().enumerate() {
+        assert_eq!(b["Filters"], expected_filters, "page {i}: {b}");
+        assert_eq!(b["MaxResults"], 100, "page {i}: {b}");
+        assert_eq!(b.get("NextToken").is_some(), i > 0, "page {i}: {b}");
+    }
+}
+
+#[tokio::test]
+async fn control_findings_keep_compliance_and_standards() {
+    use aws_sdk_securityhub::types::AssociatedStandard;
+    let config = moto::sdk_config().await;
+    let hub = aws_sdk_securityhub::Client::new(&config);
+    let _ = hub.enable_security_hub().send().await;
+    let prefix = moto::unique("shctl");
+    let mut control = asff(&prefix, 0);
+    control.product_name = Some("Security Hub".into());
+    control.compliance = Some(
+        Compliance::builder()
+            .status(ComplianceStatus::Passed)
+            .security_control_id("IAM.4")
+            .associated_standards(
+                AssociatedStandard::builder()
+                    .standards_id("standards/aws-foundational-security-best-practices/v/1.0.0")
+                    .build(),
+            )
+            .build(),
+    );
+    hub.batch_import_findings()
+        .findings(control)
+        .send()
+        .await
+        .expect("BatchImportFindings");
+    let found = moto_cloud()
+        .await
+        .security_findings(&FindingFilters::controls())
+        .await
+        .expect("GetFindings");
+    let f = found
+        .iter()
+        .find(|f| f.id == format!("{prefix}-0"))
+        .expect("the control finding");
+    assert_eq!(f.control_id.as_deref(), Some("IAM.4"));
+    assert_eq!(f.compliance.as_deref(), Some("PASSED"));
+    assert_eq!(
+        f.standards,
+        vec!["standards/aws-foundational-security-best-practices/v/1.0.0".to_string()]
+    );
+}
+
 /// Clients backed by `aws-smithy-mocks` (no `test-util` feature needed).
 mod mocked {
     use aws_config::BehaviorVersion;
@@ -143,15 +255,14 @@ mod mocked {
         Resource as GdResource, Service,
     };
     use aws_sdk_securityhub::types::{
-        AwsSecurityFinding, AwsSecurityFindingIdentifier, Compliance, ComplianceStatus,
-        StandardsStatus, StandardsSubscription, StringFilterComparison, WorkflowStatus as SdkWs,
+        AwsSecurityFindingIdentifier, StandardsStatus, StandardsSubscription,
+        WorkflowStatus as SdkWs,
     };
     use aws_smithy_mocks::{
         MockResponseInterceptor, Rule, RuleMode, create_mock_http_client, mock,
     };
     use aws_types::region::Region;
     use opsdeck::cloud::aws::{AwsClients, AwsCloud};
-    use opsdeck::cloud::security_filter::FindingFilters;
     use opsdeck::cloud::{
         FindingRef, SecurityAct, SecurityRead, Severity, ThreatResource, WorkflowStatus,
     };
@@ -190,55 +301,6 @@ mod mocked {
             guardduty: aws_sdk_guardduty::Client::from_conf(conf),
             ..AwsClients::unreachable()
         })
-    }
-
-    #[tokio::test]
-    async fn the_pane_filters_are_sent_as_api_filters_and_pages_followed() {
-        use aws_sdk_securityhub::Client;
-        use aws_sdk_securityhub::operation::get_findings::GetFindingsOutput;
-        let filters_ok = |r: &aws_sdk_securityhub::operation::get_findings::GetFindingsInput| {
-            let Some(f) = r.filters() else { return false };
-            let labels: Vec<_> = f
-                .severity_label()
-                .iter()
-                .filter_map(|s| s.value())
-                .collect();
-            labels == ["CRITICAL", "HIGH"]
-                && f.workflow_status().len() == 1
-                && f.workflow_status()[0].comparison() == Some(&StringFilterComparison::NotEquals)
-                && f.workflow_status()[0].value() == Some("SUPPRESSED")
-                && f.record_state()[0].value() == Some("ACTIVE")
-                && f.product_name()[0].value() == Some("GuardDuty")
-                && f.resource_type()[0].value() == Some("AwsEcsTask")
-                && r.max_results() == Some(100)
-        };
-        let page1 = mock!(Client::get_findings)
-            .match_requests(move |r| filters_ok(r) && r.next_token().is_none())
-            .then_output(|| {
-                GetFindingsOutput::builder()
-                    .findings(AwsSecurityFinding::builder().id("f1").build())
-                    .next_token("p2")
-                    .build()
-            });
-        let page2 = mock!(Client::get_findings)
-            .match_requests(move |r| filters_ok(r) && r.next_token() == Some("p2"))
-            .then_output(|| {
-                GetFindingsOutput::builder()
-                    .findings(AwsSecurityFinding::builder().id("f2").build())
-                    .build()
-            });
-        let cloud = hub(&[&page1, &page2]);
-        let found = cloud
-            .security_findings(&FindingFilters {
-                severities: FindingFilters::at_least(Some(Severity::High)),
-                products: vec!["GuardDuty".into()],
-                resource_types: vec!["AwsEcsTask".into()],
-                ..Default::default()
-            })
-            .await
-            .expect("GetFindings");
-        assert_eq!(found.len(), 2);
-        assert_eq!((page1.num_calls(), page2.num_calls()), (1, 1));
     }
 
     #[tokio::test]
@@ -443,41 +505,6 @@ mod mocked {
             .await
             .expect_err("unprocessed");
         assert!(err.to_string().contains("FindingNotFound"), "{err}");
-    }
-
-    #[tokio::test]
-    async fn control_findings_keep_compliance_and_standards() {
-        use aws_sdk_securityhub::Client;
-        use aws_sdk_securityhub::operation::get_findings::GetFindingsOutput;
-        use aws_sdk_securityhub::types::AssociatedStandard;
-        let rule = mock!(Client::get_findings).then_output(|| {
-            GetFindingsOutput::builder()
-                .findings(
-                    AwsSecurityFinding::builder()
-                        .id("c1")
-                        .product_name("Security Hub")
-                        .compliance(
-                            Compliance::builder()
-                                .status(ComplianceStatus::Passed)
-                                .security_control_id("IAM.4")
-                                .associated_standards(
-                                    AssociatedStandard::builder()
-                                        .standards_id("standards/aws-foundational-security-best-practices/v/1.0.0")
-                                        .build(),
-                                )
-                                .build(),
-                        )
-                        .build(),
-                )
-                .build()
-        });
-        let f = hub(&[&rule])
-            .security_findings(&FindingFilters::controls())
-            .await
-            .expect("mapped");
-        assert_eq!(f[0].control_id.as_deref(), Some("IAM.4"));
-        assert_eq!(f[0].compliance.as_deref(), Some("PASSED"));
-        assert_eq!(f[0].standards.len(), 1);
     }
 
     #[tokio::test]

@@ -142,6 +142,8 @@ pub struct RequestRecord {
     pub operation: String,
     pub method: String,
     pub path: String,
+    /// The request body as sent by the client (lossy UTF-8), before any transform.
+    pub body: String,
     pub fault: Option<Fault>,
     /// Status sent to the client; `None` when no status line was sent.
     pub status: Option<u16>,
@@ -237,6 +239,15 @@ impl Proxy {
         records.iter().filter(|r| r.operation == operation).count()
     }
 
+    /// The bodies of the requests for `operation`, in arrival order.
+    pub fn bodies(&self, operation: &str) -> Vec<String> {
+        let records = self.requests().into_iter();
+        records
+            .filter(|r| r.operation == operation)
+            .map(|r| r.body)
+            .collect()
+    }
+
     /// How many faults were injected.
     pub fn faults_injected(&self) -> usize {
         self.requests().iter().filter(|r| r.fault.is_some()).count()
@@ -266,6 +277,7 @@ fn serve(s: &Shared, conn: TcpStream) -> io::Result<()> {
         let plan = s.plan.as_ref().filter(|p| p.eligible(&operation));
         let fault = plan.and_then(|p| p.decide(s.eligible.fetch_add(1, SeqCst)));
         let (method, path, status) = (req.method.clone(), req.path.clone(), None);
+        let body = String::from_utf8_lossy(&req.body).into_owned();
         let mut recs = s.records.lock().map_err(|_| io::Error::other("poisoned"))?;
         let (idx, seq) = (recs.len(), recs.len() as u64);
         let rec = RequestRecord {
@@ -273,6 +285,7 @@ fn serve(s: &Shared, conn: TcpStream) -> io::Result<()> {
             operation,
             method,
             path,
+            body,
             fault,
             status,
         };
