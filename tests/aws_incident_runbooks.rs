@@ -2,7 +2,7 @@
 //! Manager rotation versions, the ENI security-group swap, target (de)registration, task
 //! tags, UpdateService, SNS Publish, STS AssumeRole with the session's own credentials,
 //! RDS snapshots and FilterLogEvents. Published alerts are read back from moto's SNS
-//! backend (`/moto-api/data.json`); AssumeRole's MFA fields are read off the wire through
+//! backend through an HTTP subscription (moto delivers each Publish to it); AssumeRole's MFA fields are read off the wire through
 //! the recording proxy (moto accepts any code). `UpdateTaskProtection` is not in moto:
 //! against moto it fails and isolate-task goes on (as it must); its request and failure
 //! mapping are asserted with aws-smithy-mocks.
@@ -25,19 +25,78 @@ fn context(env: Environment, cloud: CloudHandle) -> (tempfile::TempDir, RunConte
     run_context(env, cloud, Duration::from_millis(50))
 }
 
+/// What each topic's HTTP subscriber received (moto delivers every Publish to a topic's
+/// `http` subscriptions, as SNS does).
+static RECEIVED: std::sync::OnceLock<
+    std::sync::Mutex<
+        std::collections::HashMap<String, std::sync::Arc<std::sync::Mutex<Vec<String>>>>,
+    >,
+> = std::sync::OnceLock::new();
+
+/// A listener on 127.0.0.1 that keeps the body of every POST it gets; its URL.
+fn http_subscriber(bodies: std::sync::Arc<std::sync::Mutex<Vec<String>>>) -> String {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}/", listener.local_addr().expect("addr"));
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream);
+            let mut length = 0usize;
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
+                let l = line.trim().to_ascii_lowercase();
+                if l.is_empty() {
+                    break;
+                }
+                if let Some(v) = l.strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+                line.clear();
+            }
+            let mut body = vec![0u8; length];
+            if reader.read_exact(&mut body).is_ok() {
+                bodies
+                    .lock()
+                    .expect("bodies")
+                    .push(String::from_utf8_lossy(&body).into_owned());
+            }
+            let _ = reader
+                .get_mut()
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+        }
+    });
+    url
+}
+
+/// A topic with an HTTP subscriber that records what is published to it.
 async fn topic(prefix: &str) -> String {
     let sns = aws_sdk_sns::Client::new(&moto::sdk_config().await);
-    sns.create_topic()
+    let arn = sns
+        .create_topic()
         .name(moto::unique(prefix))
         .send()
         .await
         .expect("CreateTopic")
         .topic_arn()
         .expect("topic arn")
-        .to_owned()
+        .to_owned();
+    let bodies = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    sns.subscribe()
+        .topic_arn(&arn)
+        .protocol("http")
+        .endpoint(http_subscriber(std::sync::Arc::clone(&bodies)))
+        .send()
+        .await
+        .expect("Subscribe");
+    RECEIVED
+        .get_or_init(Default::default)
+        .lock()
+        .expect("received")
+        .insert(arn.clone(), bodies);
+    arn
 }
 
-/// A message moto's SNS backend kept for a topic.
+/// A message delivered to a topic's subscriber.
 #[derive(Debug)]
 struct Published {
     id: String,
@@ -45,25 +104,22 @@ struct Published {
     message: String,
 }
 
-/// What was published to `topic`, read back from moto's model data (`GET
-/// /moto-api/data.json`: each `sns.Topic` lists its `sent_notifications` as
-/// `[message_id, message, subject, attributes, group_id]`).
+/// What was published to `topic`, as its HTTP subscriber received it (the SNS
+/// notification envelope: `MessageId`, `Subject`, `Message`).
 fn published(topic: &str) -> Vec<Published> {
-    let data: serde_json::Value =
-        serde_json::from_str(&moto::get("/moto-api/data.json")).expect("moto data.json");
-    let topics = data["sns"]["Topic"].as_array().cloned().unwrap_or_default();
-    let ours = topics
+    let bodies = RECEIVED
+        .get()
+        .and_then(|m| m.lock().expect("received").get(topic).cloned())
+        .unwrap_or_else(|| panic!("no subscriber for {topic}"));
+    let bodies = bodies.lock().expect("bodies").clone();
+    bodies
         .iter()
-        .find(|t| t["arn"] == topic)
-        .unwrap_or_else(|| panic!("topic {topic} in moto's data"));
-    let sent = ours["sent_notifications"].as_array().cloned();
-    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
-    sent.unwrap_or_default()
-        .iter()
-        .map(|n| Published {
-            id: text(&n[0]),
-            message: text(&n[1]),
-            subject: text(&n[2]),
+        .filter_map(|b| serde_json::from_str::<serde_json::Value>(b).ok())
+        .filter(|v| v["Type"] == "Notification")
+        .map(|v| Published {
+            id: v["MessageId"].as_str().unwrap_or_default().to_owned(),
+            subject: v["Subject"].as_str().unwrap_or_default().to_owned(),
+            message: v["Message"].as_str().unwrap_or_default().to_owned(),
         })
         .collect()
 }
