@@ -27,14 +27,14 @@ fn context(env: Environment, cloud: CloudHandle) -> (tempfile::TempDir, RunConte
 
 /// What each topic's HTTP subscriber received (moto delivers every Publish to a topic's
 /// `http` subscriptions, as SNS does).
-static RECEIVED: std::sync::OnceLock<
-    std::sync::Mutex<
-        std::collections::HashMap<String, std::sync::Arc<std::sync::Mutex<Vec<String>>>>,
-    >,
-> = std::sync::OnceLock::new();
+/// The bodies one subscriber received.
+type Bodies = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
+
+static RECEIVED: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<String, Bodies>>> =
+    std::sync::OnceLock::new();
 
 /// A listener on 127.0.0.1 that keeps the body of every POST it gets; its URL.
-fn http_subscriber(bodies: std::sync::Arc<std::sync::Mutex<Vec<String>>>) -> String {
+fn http_subscriber(bodies: Bodies) -> String {
     use std::io::{BufRead, BufReader, Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let url = format!("http://{}/", listener.local_addr().expect("addr"));
