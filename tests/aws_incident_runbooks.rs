@@ -25,11 +25,11 @@ fn context(env: Environment, cloud: CloudHandle) -> (tempfile::TempDir, RunConte
     run_context(env, cloud, Duration::from_millis(50))
 }
 
-/// What each topic's HTTP subscriber received (moto delivers every Publish to a topic's
-/// `http` subscriptions, as SNS does).
 /// The bodies one subscriber received.
 type Bodies = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
 
+/// What each topic's HTTP subscriber received (moto delivers every Publish to a topic's
+/// `http` subscriptions, as SNS does).
 static RECEIVED: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<String, Bodies>>> =
     std::sync::OnceLock::new();
 
