@@ -295,7 +295,10 @@ async fn shipped_scale_runbook_on_moto_refuses_below_the_environment_minimum() {
 }
 
 mod mocked {
-    //! ListServiceDeployments and StopServiceDeployment, which moto lacks.
+    //! ListServiceDeployments, DescribeServiceRevisions and StopServiceDeployment, which
+    //! moto lacks. ListServices/DescribeServices are mocked beside them because the
+    //! service's rollout state must agree with the mocked history, which a moto service
+    //! cannot; the moto rollback test above covers those reads without history.
 
     use super::*;
     use aws_credential_types::Credentials;
