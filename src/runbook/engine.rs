@@ -453,6 +453,35 @@ async fn run_steps(
     None
 }
 
+/// One audited `UpdateService` whose unknown outcome is read back (desired count, task
+/// definition, a deployment newer than the call).
+#[allow(clippy::too_many_arguments)]
+async fn update_service(
+    prepared: &Prepared,
+    ctx: &RunContext,
+    id: String,
+    step: &PlannedStep,
+    actor: &std::sync::Arc<dyn crate::cloud::CloudAct>,
+    cluster: &str,
+    service: &str,
+    update: &ServiceUpdate,
+) -> Result<String, String> {
+    let read = ctx.cloud.read.as_ref();
+    let since = read.metrics_now();
+    reconciled(
+        prepared,
+        ctx,
+        id,
+        step,
+        || async {
+            let r = actor.update_service(cluster, service, update).await?;
+            Ok((r.summary.clone(), r))
+        },
+        || read_back::service_update(read, cluster, service, update, since),
+    )
+    .await
+}
+
 async fn perform(
     prepared: &Prepared,
     ctx: &RunContext,
@@ -471,19 +500,8 @@ async fn perform(
             update,
         } => {
             let actor = actor()?;
-            let since = ctx.cloud.read.metrics_now();
-            let r = reconciled(
-                prepared,
-                ctx,
-                id(0),
-                step,
-                || async {
-                    let r = actor.update_service(cluster, service, update).await?;
-                    Ok((r.summary.clone(), r))
-                },
-                || read_back::service_update(read, cluster, service, update, since),
-            )
-            .await?;
+            let r = update_service(prepared, ctx, id(0), step, &actor, cluster, service, update)
+                .await?;
             Ok(Performed::deployed(r, update.task_definition.clone()))
         }
         Action::StopDeployment { arn } => {
@@ -523,17 +541,15 @@ async fn perform(
                 task_definition: Some(new_arn.clone()),
                 ..Default::default()
             };
-            let since = ctx.cloud.read.metrics_now();
-            let r = reconciled(
+            let r = update_service(
                 prepared,
                 ctx,
                 id(1),
                 step,
-                || async {
-                    let r = actor.update_service(cluster, service, &update).await?;
-                    Ok((r.summary.clone(), r))
-                },
-                || read_back::service_update(read, cluster, service, &update, since),
+                &actor,
+                cluster,
+                service,
+                &update,
             )
             .await?;
             Ok(Performed::deployed(r, Some(new_arn)))
