@@ -341,28 +341,42 @@ pub async fn audited<T>(
         ))
     })?;
     let result = call.await;
-    let outcome = match &result {
-        Ok(v) => {
-            let (request_id, summary) = done(v);
-            Entry {
-                request_id,
-                result: Some(summary),
-                ..entry
-            }
-        }
-        Err(e) if e.may_have_landed() => Entry {
-            error: Some(format!("outcome UNKNOWN: {e}")),
-            ..entry
-        },
-        Err(e) => Entry {
-            error: Some(e.to_string()),
-            ..entry
-        },
-    };
-    if let Err(e) = log.append(RecordKind::Outcome, outcome) {
-        tracing::error!("audit outcome not written: {e}");
-    }
+    log.append_outcome(entry, &result, done);
     result
+}
+
+impl AuditLog {
+    /// Append the outcome of a call made under `entry`'s intent: its request id and
+    /// summary, or its error (`outcome UNKNOWN: …` when the call may still have landed).
+    /// A failure to write it is logged: the call has happened either way.
+    pub fn append_outcome<T>(
+        &self,
+        entry: Entry,
+        result: &crate::cloud::CloudResult<T>,
+        done: impl FnOnce(&T) -> (Option<String>, String),
+    ) {
+        let outcome = match result {
+            Ok(v) => {
+                let (request_id, summary) = done(v);
+                Entry {
+                    request_id,
+                    result: Some(summary),
+                    ..entry
+                }
+            }
+            Err(e) if e.may_have_landed() => Entry {
+                error: Some(format!("outcome UNKNOWN: {e}")),
+                ..entry
+            },
+            Err(e) => Entry {
+                error: Some(e.to_string()),
+                ..entry
+            },
+        };
+        if let Err(e) = self.append(RecordKind::Outcome, outcome) {
+            tracing::error!("audit outcome not written: {e}");
+        }
+    }
 }
 
 /// Unix seconds `t` as RFC 3339 UTC.

@@ -45,24 +45,9 @@ where
             Failure::NotCalled(format!("audit log not writable, nothing was called: {e}"))
         })?;
     let result = call().await;
-    let outcome = match &result {
-        Ok((_, r)) => Entry {
-            request_id: r.request_id.clone(),
-            result: Some(r.summary.clone()),
-            ..entry
-        },
-        Err(e) if e.may_have_landed() => Entry {
-            error: Some(format!("outcome UNKNOWN: {e}")),
-            ..entry
-        },
-        Err(e) => Entry {
-            error: Some(e.to_string()),
-            ..entry
-        },
-    };
-    if let Err(e) = ctx.audit.append(RecordKind::Outcome, outcome) {
-        tracing::error!("audit outcome not written: {e}");
-    }
+    ctx.audit.append_outcome(entry, &result, |(_, r)| {
+        (r.request_id.clone(), r.summary.clone())
+    });
     result.map(|(t, _)| t).map_err(Failure::Call)
 }
 
