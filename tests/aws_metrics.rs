@@ -229,34 +229,9 @@ async fn moto_cloud() -> AwsCloud {
 
 #[tokio::test]
 async fn recent_errors_query_runs_against_moto() {
-    let config = moto::sdk_config().await;
-    let logs = aws_sdk_cloudwatchlogs::Client::new(&config);
     let group = format!("/ecs/{}/fastapi", moto::unique("dash"));
-    logs.create_log_group()
-        .log_group_name(&group)
-        .send()
-        .await
-        .expect("group");
-    logs.create_log_stream()
-        .log_group_name(&group)
-        .log_stream_name("web/1")
-        .send()
-        .await
-        .expect("stream");
     let now = opsdeck::cloud::sim::wall_clock_now();
-    logs.put_log_events()
-        .log_group_name(&group)
-        .log_stream_name("web/1")
-        .log_events(
-            aws_sdk_cloudwatchlogs::types::InputLogEvent::builder()
-                .timestamp((now - 60) * 1000)
-                .message("ERROR boom")
-                .build()
-                .expect("event"),
-        )
-        .send()
-        .await
-        .expect("put");
+    support::logs::group_with_line(&group, "ERROR boom", now - 60).await;
     let cloud = moto_cloud().await;
     let rows = cloud
         .recent_errors(&[group], now - 3_600, now + 60)

@@ -68,33 +68,9 @@ async fn seed(prefix: &str) -> (String, String) {
         .send()
         .await
         .expect("BatchImportFindings");
-    let logs = aws_sdk_cloudwatchlogs::Client::new(&config);
     let group = format!("/ecs/{id}/fastapi");
-    logs.create_log_group()
-        .log_group_name(&group)
-        .send()
-        .await
-        .expect("group");
-    logs.create_log_stream()
-        .log_group_name(&group)
-        .log_stream_name("web/1")
-        .send()
-        .await
-        .expect("stream");
     let now = opsdeck::cloud::sim::wall_clock_now();
-    logs.put_log_events()
-        .log_group_name(&group)
-        .log_stream_name("web/1")
-        .log_events(
-            aws_sdk_cloudwatchlogs::types::InputLogEvent::builder()
-                .timestamp((now - 60) * 1000)
-                .message(format!("ERROR {HOSTILE}"))
-                .build()
-                .expect("event"),
-        )
-        .send()
-        .await
-        .expect("put");
+    support::logs::group_with_line(&group, &format!("ERROR {HOSTILE}"), now - 60).await;
     (id, group)
 }
 
