@@ -145,12 +145,52 @@ async fn every_shipped_runbook_has_a_plan_view() {
     }
 }
 
+/// Confirm the break-glass plan on screen (typing `prod`) and take the plan the console
+/// hands to its write actor.
+fn confirm_break_glass(state: &mut AppState) -> opsdeck::runbook::plan::Prepared {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use opsdeck::app::update::{Effect, Event, update};
+    let press = |state: &mut AppState, code: KeyCode| {
+        update(state, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+    };
+    press(state, KeyCode::Enter);
+    for c in "prod".chars() {
+        press(state, KeyCode::Char(c));
+    }
+    let effects = press(state, KeyCode::Enter);
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Write(opsdeck::panes::kit::Write::Runbook(r)) => match r.as_ref() {
+                opsdeck::panes::runbooks::request::RunbookRequest::Execute(p) => Some(*p.clone()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .expect("an execute request after typing prod")
+}
+
+/// A run context on the simulated prod account at the plan's minute, auditing into a
+/// temporary directory (kept alive by the guard).
+fn sim_prod_context(env: opsdeck::config::Environment) -> (tempfile::TempDir, RunContext) {
+    let world = SimWorld::new(42, SimClock::Fixed(T0 + MINUTES * 60));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ctx = RunContext {
+        env,
+        cloud: sim::handle(Arc::clone(&world), "prod", false),
+        audit: AuditLog::new(dir.path().join("audit.jsonl")),
+        events: None,
+        poll: Duration::from_millis(1),
+        cancel: Arc::new(AtomicBool::new(false)),
+    };
+    (dir, ctx)
+}
+
 /// Break-glass in the console: the finished run hands its session to the event loop
 /// (`Effect::Elevate`, no longer held by the result), the header shows the role and the
 /// time left, and at expiry the session is dropped.
 #[tokio::test]
 async fn break_glass_session_banner_and_expiry() {
-    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use opsdeck::app::break_glass::BreakGlassBanner;
     use opsdeck::app::update::{Effect, Event, update};
     use opsdeck::runbook::engine::execute;
@@ -165,34 +205,8 @@ async fn break_glass_session_banner_and_expiry() {
         ],
     )
     .await;
-    let press = |state: &mut AppState, code: KeyCode| {
-        update(state, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-    };
-    press(&mut state, KeyCode::Enter);
-    for c in "prod".chars() {
-        press(&mut state, KeyCode::Char(c));
-    }
-    let effects = press(&mut state, KeyCode::Enter);
-    let prepared = effects
-        .iter()
-        .find_map(|e| match e {
-            Effect::Write(opsdeck::panes::kit::Write::Runbook(r)) => match r.as_ref() {
-                opsdeck::panes::runbooks::request::RunbookRequest::Execute(p) => Some(p.clone()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .expect("an execute request after typing prod");
-    let world = SimWorld::new(42, SimClock::Fixed(T0 + MINUTES * 60));
-    let dir = tempfile::tempdir().expect("tempdir");
-    let ctx = RunContext {
-        env: state.env.clone(),
-        cloud: sim::handle(Arc::clone(&world), "prod", false),
-        audit: AuditLog::new(dir.path().join("audit.jsonl")),
-        events: None,
-        poll: Duration::from_millis(1),
-        cancel: Arc::new(AtomicBool::new(false)),
-    };
+    let prepared = confirm_break_glass(&mut state);
+    let (_dir, ctx) = sim_prod_context(state.env.clone());
     let summary = execute(&prepared, &ctx).await;
     let effects = update(&mut state, Event::Runbook(RunbookMsg::Finished(summary)));
     let elevation = effects
@@ -237,7 +251,6 @@ async fn break_glass_session_banner_and_expiry() {
 /// at once and the console is not elevated (no `Elevate`, no banner), and it says so.
 #[tokio::test]
 async fn break_glass_with_a_failing_notice_leaves_the_console_unelevated() {
-    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use opsdeck::app::update::{Effect, Event, update};
     use opsdeck::runbook::engine::{RunStatus, execute};
     use opsdeck::runbook::plan::Action;
@@ -249,40 +262,14 @@ async fn break_glass_with_a_failing_notice_leaves_the_console_unelevated() {
         &[("token", "123456"), ("reason", "r"), ("incident", "INC-9")],
     )
     .await;
-    let press = |state: &mut AppState, code: KeyCode| {
-        update(state, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-    };
-    press(&mut state, KeyCode::Enter);
-    for c in "prod".chars() {
-        press(&mut state, KeyCode::Char(c));
-    }
-    let effects = press(&mut state, KeyCode::Enter);
-    let mut prepared = effects
-        .iter()
-        .find_map(|e| match e {
-            Effect::Write(opsdeck::panes::kit::Write::Runbook(r)) => match r.as_ref() {
-                opsdeck::panes::runbooks::request::RunbookRequest::Execute(p) => Some(p.clone()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .expect("an execute request");
+    let mut prepared = confirm_break_glass(&mut state);
     // The alert topic is gone: Publish fails.
     for step in &mut prepared.procedure {
         if let Some(Action::Incident(IncidentAction::Publish { topic, .. })) = &mut step.action {
             *topic = "no-such-topic".into();
         }
     }
-    let world = SimWorld::new(42, SimClock::Fixed(T0 + MINUTES * 60));
-    let dir = tempfile::tempdir().expect("tempdir");
-    let ctx = RunContext {
-        env: state.env.clone(),
-        cloud: sim::handle(Arc::clone(&world), "prod", false),
-        audit: AuditLog::new(dir.path().join("audit.jsonl")),
-        events: None,
-        poll: Duration::from_millis(1),
-        cancel: Arc::new(AtomicBool::new(false)),
-    };
+    let (_dir, ctx) = sim_prod_context(state.env.clone());
     let summary = execute(&prepared, &ctx).await;
     assert!(
         matches!(summary.status, RunStatus::Failed(_)),
