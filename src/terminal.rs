@@ -36,6 +36,18 @@ pub fn init() -> io::Result<Tui> {
     Terminal::new(CrosstermBackend::new(stdout)).inspect_err(|_| restore())
 }
 
+/// Take the terminal back after handing it to another program: raw mode, the
+/// alternate screen, bracketed paste, cursor hidden.
+pub fn resume() -> io::Result<()> {
+    enable_raw_mode()?;
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        cursor::Hide
+    )
+}
+
 /// Leave the alternate screen and raw mode. Safe to call more than once.
 pub fn restore() {
     let _ = execute!(

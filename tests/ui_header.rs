@@ -99,3 +99,41 @@ async fn palette_switches_profile_and_region_in_place() {
     assert!(!effects.iter().any(|e| matches!(e, Effect::SwitchEnv(_))));
     assert_eq!(state.status.clone().expect("warning").1, Level::Warning);
 }
+
+/// An expired SSO session is named as such in the header, and `L` hands the terminal to
+/// `aws sso login --profile P` for the environment's profile.
+#[tokio::test]
+async fn an_expired_sso_session_offers_l_to_log_in() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use opsdeck::app::update::Effect;
+    use opsdeck::cloud::aws::error_map::SSO_EXPIRED;
+    let mut state = console_on(Pane::Dashboard, "staging", 1, |w| {
+        w.fail(
+            SimSource::Identity,
+            CloudError::ExpiredCredentials(format!("{SSO_EXPIRED} (the SSO token has expired)")),
+        );
+    })
+    .await;
+    // Outside the demo (the simulated account has no SSO), with an SSO profile.
+    state.demo = false;
+    state.env.profile = Some("corp-sso".into());
+    let screen = text(&render(&state, 200, 60));
+    assert!(
+        header(&screen).contains("SSO session expired: L runs aws sso login"),
+        "{screen}"
+    );
+    let effects = update(
+        &mut state,
+        Event::Key(KeyEvent::new(KeyCode::Char('L'), KeyModifiers::NONE)),
+    );
+    assert!(
+        effects.contains(&Effect::SsoLogin(Some("corp-sso".into()))),
+        "{effects:?}"
+    );
+    // After a successful login, everything is read again with fresh clients.
+    let effects = update(
+        &mut state,
+        Event::Reconnect("aws sso login succeeded".into(), Level::Ok),
+    );
+    assert!(effects.contains(&Effect::SwitchEnv("staging".into())));
+}

@@ -28,6 +28,9 @@ pub enum Event {
     Written(WriteDone),
     /// A side effect of the loop (clipboard, a file) finished: what to tell the operator.
     Performed(String, Level),
+    /// New credentials may be in place (after `aws sso login`): drop the data and fetch
+    /// everything again with fresh clients; what to tell the operator.
+    Reconnect(String, Level),
 }
 
 /// The outcome of a write the actor performed.
@@ -43,6 +46,8 @@ pub enum Effect {
     Fetch(Source),
     /// The state already points at the new environment; rebuild the cloud for it.
     SwitchEnv(String),
+    /// Hand the terminal to `aws sso login [--profile P]`, then reconnect.
+    SsoLogin(Option<String>),
     SetTheme(String),
     /// Hand a write to the write actor.
     Write(Write),

@@ -19,6 +19,7 @@ pub const GLOBAL: BindingGroup = BindingGroup {
         b("5", "Logs pane"),
         b("6", "Runbooks pane"),
         b("r", "refresh the pane now"),
+        b("L", "SSO session expired: aws sso login, then read again"),
         b("esc", "back / close popup / clear filter"),
     ],
 };

@@ -35,6 +35,12 @@ pub trait Frontend {
     fn set_theme(&mut self, name: &str, no_color: bool) -> Result<(), String>;
     /// Put `text` on the clipboard (OSC 52).
     fn copy(&mut self, text: &str) -> io::Result<()>;
+    /// Leave the screen to `command` (cooked mode, normal screen), wait for it, take the
+    /// screen back and redraw everything.
+    fn run_outside(
+        &mut self,
+        command: &mut std::process::Command,
+    ) -> io::Result<std::process::ExitStatus>;
 }
 
 /// Run the console until the user quits (or `stop` resolves: a signal).
@@ -192,6 +198,28 @@ impl Io<'_> {
                         Level::Warning,
                     )),
                 };
+            }
+            Effect::SsoLogin(profile) => {
+                let mut cmd = std::process::Command::new("aws");
+                cmd.args(["sso", "login"]);
+                if let Some(p) = &profile {
+                    cmd.args(["--profile", p]);
+                }
+                let shown = match &profile {
+                    Some(p) => format!("aws sso login --profile {p}"),
+                    None => "aws sso login".to_string(),
+                };
+                tracing::info!(command = %shown, "handing the terminal over");
+                return Some(match screen.run_outside(&mut cmd) {
+                    Ok(status) if status.success() => Event::Reconnect(
+                        format!("{shown} succeeded: reading everything again"),
+                        Level::Ok,
+                    ),
+                    Ok(status) => {
+                        Event::Performed(format!("{shown} exited with {status}"), Level::Warning)
+                    }
+                    Err(e) => Event::Performed(format!("{shown}: {e}"), Level::Warning),
+                });
             }
             Effect::Elevate { env, elevation } => {
                 self.connector.open(&env, elevation.handle);

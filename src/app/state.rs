@@ -110,6 +110,17 @@ impl AppState {
     }
 
     /// Forget everything fetched (after switching environment).
+    /// True when the identity read failed because an SSO session expired (not in the
+    /// demo): the header offers `L` (`aws sso login`).
+    pub fn sso_login_needed(&self) -> bool {
+        !self.demo
+            && self
+                .identity
+                .error
+                .as_ref()
+                .is_some_and(crate::cloud::CloudError::needs_sso_login)
+    }
+
     pub fn clear_data(&mut self) {
         self.identity = Loadable::default();
         self.identity_requested = None;

@@ -36,6 +36,11 @@ pub fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
         Event::Runbook(msg) => on_runbook(state, msg, &mut effects),
         Event::Written(done) => on_written(state, done),
         Event::Performed(text, level) => state.set_status(text, level),
+        Event::Reconnect(text, level) => {
+            state.clear_data();
+            state.set_status(text, level);
+            effects.push(Effect::SwitchEnv(state.env.name.clone()));
+        }
     }
     if !state.quit {
         effects.extend(due_fetches(state, false));
@@ -397,6 +402,9 @@ fn on_console_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>
     match key.code {
         KeyCode::Char('q') => quit(state, effects),
         KeyCode::Char('?') => state.mode = Mode::Help,
+        KeyCode::Char('L') if state.sso_login_needed() => {
+            effects.push(Effect::SsoLogin(state.env.profile.clone()));
+        }
         KeyCode::Char(':') => {
             state.palette_input.clear();
             state.mode = Mode::Palette;

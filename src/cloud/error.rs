@@ -73,6 +73,12 @@ impl CloudError {
         )
     }
 
+    /// True when the credentials are an SSO profile's whose token expired or was never
+    /// fetched: `aws sso login` fixes it (the console offers it on `L`).
+    pub fn needs_sso_login(&self) -> bool {
+        matches!(self, CloudError::ExpiredCredentials(m) if m.contains("aws sso login"))
+    }
+
     /// True for failures that say nothing about the request itself (throttling, network,
     /// a server error, an unreadable answer): worth asking again, never a refusal.
     pub fn is_transient(&self) -> bool {

@@ -98,6 +98,10 @@ fn header_spans<'a>(state: &View, compact: bool) -> Vec<Span<'a>> {
     }
     let identity = &state.identity;
     let (account, who) = match (&identity.data, &identity.error) {
+        _ if state.sso_login_needed() => (
+            "?".to_string(),
+            "⚠ SSO session expired: L runs aws sso login".to_string(),
+        ),
         (Some(id), _) => (id.account.clone(), id.short_name().to_string()),
         (None, Some(e)) => ("?".to_string(), format!("⚠ {}", e.kind())),
         (None, None) => ("…".to_string(), "…".to_string()),

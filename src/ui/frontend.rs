@@ -44,4 +44,15 @@ where
         out.write_all(crate::clipboard::osc52(text).as_bytes())?;
         out.flush()
     }
+
+    fn run_outside(
+        &mut self,
+        command: &mut std::process::Command,
+    ) -> io::Result<std::process::ExitStatus> {
+        crate::terminal::restore();
+        let status = command.status();
+        crate::terminal::resume()?;
+        self.terminal.clear().map_err(Into::into)?;
+        status
+    }
 }

@@ -11,6 +11,9 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 use crate::cloud::CloudError;
 
+/// Shown when an SSO profile's token is expired or missing (the console offers `L`).
+pub const SSO_EXPIRED: &str = "SSO session expired or not started: run `aws sso login`";
+
 /// Shown when no credential provider could supply credentials.
 pub const NO_CREDENTIALS: &str = "no credentials: run `aws sso login` or set a profile";
 
@@ -50,6 +53,11 @@ where
     E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
 {
     if let Some(cause) = credentials_failure(err) {
+        // An SSO profile whose token expired (or was never fetched) says so: the fix is
+        // `aws sso login`, not a generic credentials error.
+        if cause.to_ascii_lowercase().contains("sso") {
+            return CloudError::ExpiredCredentials(format!("{SSO_EXPIRED} ({cause})"));
+        }
         return CloudError::ExpiredCredentials(format!("{NO_CREDENTIALS} ({cause})"));
     }
     match err {
@@ -313,6 +321,19 @@ mod tests {
         let unreadable = map_sdk_error("Op", response);
         assert_eq!(unreadable.kind(), "Unreadable", "{unreadable:?}");
         assert!(unreadable.may_have_landed());
+    }
+
+    #[test]
+    fn an_expired_sso_token_says_aws_sso_login() {
+        let cred = CredentialsError::provider_error(
+            "failed to load a token from the SSO token provider: the SSO token has expired",
+        );
+        let err: SdkError<TestErr, HttpResponse> =
+            SdkError::dispatch_failure(ConnectorError::other(cred.into(), None));
+        match map_sdk_error("Op", err) {
+            CloudError::ExpiredCredentials(msg) => assert!(msg.starts_with(SSO_EXPIRED), "{msg}"),
+            other => panic!("unexpected {other:?}"),
+        }
     }
 
     #[test]
