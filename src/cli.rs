@@ -54,6 +54,13 @@ pub enum Command {
     },
     /// Print the man page (roff): `opsdeck man > opsdeck.1; man ./opsdeck.1`.
     Man,
+    /// Who you are, where, and whether every read the panes and runbooks need works
+    /// (each called once; exit 0 all usable, 1 something missing, 2 cannot check).
+    Doctor {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the least-privilege IAM policy for a role (read-only, operator, break-glass),
     /// generated from the table of every AWS action opsdeck calls (`iam/` holds them).
     IamPolicy {

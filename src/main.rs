@@ -34,6 +34,7 @@ fn main() -> ExitCode {
                 | Command::Logs(_)
                 | Command::Cost { .. }
                 | Command::Posture { .. }
+                | Command::Doctor { .. }
         )
     ) && logging::init().is_some()
     {
@@ -44,6 +45,7 @@ fn main() -> ExitCode {
             opsdeck::commands::completions::completions(&cli.global, shell)
         }
         Some(Command::Man) => opsdeck::commands::completions::man(),
+        Some(Command::Doctor { json }) => opsdeck::commands::doctor::run(&cli.global, json),
         Some(Command::IamPolicy { role }) => {
             use opsdeck::cloud::permissions::{Role, policy_text};
             match Role::from_name(&role) {

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod completions;
 pub mod context;
 pub mod cost;
+pub mod doctor;
 pub mod logs;
 pub mod posture;
 pub mod runbook;

@@ -1,0 +1,352 @@
+//! `opsdeck doctor [--env NAME] [--json]`: who you are and where, then every read the
+//! panes and runbooks need, each checked by calling it once (never a paid Cost Explorer
+//! request, never a Logs Insights scan), with the IAM actions it needs and a fix per
+//! failure. Writes are listed with the policy that grants them (they are not simulated).
+//! Exit 0 when every read works, 1 when something is missing (denied, or a configured
+//! name does not exist), 2 when a read could not be checked (throttled, network, 5xx).
+
+use std::process::ExitCode;
+
+use serde_json::json;
+
+use super::context::{Context, EXIT_ERROR, runtime};
+use crate::cli::GlobalArgs;
+use crate::cloud::permissions::{Access, PERMISSIONS};
+use crate::cloud::security_filter::FindingFilters;
+use crate::cloud::{
+    CloudError, CloudRead, FilterRequest, MetricDataRequest, MetricQuery, MetricStat, QueryKind,
+};
+use crate::config::Environment;
+
+/// One read checked.
+#[derive(Debug)]
+pub struct Check {
+    pub what: &'static str,
+    pub actions: &'static [&'static str],
+    pub result: Result<String, CloudError>,
+}
+
+impl Check {
+    /// 0 ok, 1 missing (denied or not found), 2 could not check.
+    fn severity(&self) -> u8 {
+        match &self.result {
+            Ok(_) => 0,
+            Err(CloudError::AccessDenied(_) | CloudError::NotFound(_)) => 1,
+            Err(_) => 2,
+        }
+    }
+
+    /// What to do about a failure.
+    fn fix(&self) -> Option<String> {
+        match &self.result {
+            Ok(_) => None,
+            Err(CloudError::AccessDenied(_)) => Some(format!(
+                "grant {} (iam/read-only.json has every read opsdeck makes)",
+                self.actions.join(", ")
+            )),
+            Err(CloudError::NotFound(_)) => {
+                Some("check the environment's resource names in the config".into())
+            }
+            Err(CloudError::ExpiredCredentials(_)) => {
+                Some("sign in again (aws sso login, or refresh the profile's keys)".into())
+            }
+            Err(e) if e.is_transient() => Some("try again: the read failed for now".into()),
+            Err(_) => None,
+        }
+    }
+}
+
+fn check<T>(
+    what: &'static str,
+    actions: &'static [&'static str],
+    result: Result<T, CloudError>,
+    describe: impl FnOnce(&T) -> String,
+) -> Check {
+    Check {
+        what,
+        actions,
+        result: result.map(|v| describe(&v)),
+    }
+}
+
+/// Call every read once for `env`.
+pub async fn checks(read: &dyn CloudRead, env: &Environment, project: &str) -> Vec<Check> {
+    let now = read.metrics_now();
+    let metric = MetricDataRequest {
+        queries: vec![MetricQuery {
+            id: "cpu".into(),
+            label: "cpu".into(),
+            kind: QueryKind::Metric(MetricStat {
+                namespace: "AWS/ECS".into(),
+                metric_name: "CPUUtilization".into(),
+                dimensions: vec![
+                    ("ClusterName".into(), env.cluster.clone()),
+                    ("ServiceName".into(), env.service.clone()),
+                ],
+                stat: "Average".into(),
+            }),
+            return_data: true,
+        }],
+        start: now - 600,
+        end: now,
+        period: 60,
+    };
+    let alarms = format!("{project}-{}-", env.name);
+    let alb = format!("{project}-{}-alb", env.name);
+    let findings = FindingFilters {
+        severities: vec![crate::cloud::Severity::Critical],
+        ..FindingFilters::default()
+    };
+    let mut out = vec![
+        check(
+            "identity",
+            &["sts:GetCallerIdentity"],
+            read.caller_identity().await,
+            |id| id.arn.clone(),
+        ),
+        check(
+            "dashboard metrics",
+            &["cloudwatch:GetMetricData"],
+            read.get_metric_data(&metric).await,
+            |d| format!("{} series", d.series.len()),
+        ),
+        check(
+            "dashboard alarms",
+            &["cloudwatch:DescribeAlarms"],
+            read.describe_alarms(&alarms).await,
+            |a| format!("{} alarms named {alarms}*", a.len()),
+        ),
+        check(
+            "load balancer",
+            &["elasticloadbalancing:DescribeLoadBalancers"],
+            read.find_load_balancer(&alb).await,
+            |lb| {
+                lb.as_deref()
+                    .map_or(format!("no {alb} (set load_balancer)"), str::to_string)
+            },
+        ),
+        check(
+            "ECS services",
+            &["ecs:ListServices", "ecs:DescribeServices"],
+            read.list_services(&env.cluster).await,
+            |s| format!("{} services in {}", s.len(), env.cluster),
+        ),
+        check(
+            "ECS tasks",
+            &["ecs:ListTasks", "ecs:DescribeTasks"],
+            read.list_tasks(&env.cluster).await,
+            |t| format!("{} tasks", t.len()),
+        ),
+        check(
+            "deployment history",
+            &["ecs:ListServiceDeployments", "ecs:DescribeServiceRevisions"],
+            read.list_service_deployments(&env.cluster, &env.service)
+                .await,
+            |d| format!("{} deployments of {}", d.len(), env.service),
+        ),
+        check(
+            "database",
+            &["rds:DescribeDBInstances"],
+            read.db_instance(&env.db_instance).await,
+            |db| format!("{} {}", db.id, db.status),
+        ),
+        check(
+            "cache",
+            &["elasticache:DescribeReplicationGroups"],
+            read.cache_replication_group(&env.cache_replication_group)
+                .await,
+            |g| format!("{} {}", g.id, g.status),
+        ),
+        check(
+            "Security Hub findings",
+            &["securityhub:GetFindings"],
+            read.security_findings(&findings).await,
+            |f| format!("{} open critical", f.len()),
+        ),
+        check(
+            "GuardDuty",
+            &["guardduty:ListDetectors", "guardduty:GetDetector"],
+            read.guardduty_detectors().await,
+            |d| format!("{} detector(s)", d.len()),
+        ),
+        check(
+            "saved queries",
+            &["logs:DescribeQueryDefinitions"],
+            read.describe_query_definitions().await,
+            |d| format!("{} saved", d.len()),
+        ),
+    ];
+    if let Some(group) = env.log_groups.first() {
+        let request = FilterRequest {
+            log_group: group.clone(),
+            start_ms: (now - 300) * 1000,
+            end_ms: Some(now * 1000),
+            pattern: String::new(),
+            limit: 1,
+        };
+        out.push(check(
+            "log events",
+            &["logs:FilterLogEvents"],
+            read.filter_log_events(&request).await,
+            |_| format!("{group} readable"),
+        ));
+    }
+    if let Some(secret) = env.secrets.first() {
+        out.push(check(
+            "secret metadata",
+            &["secretsmanager:DescribeSecret"],
+            read.describe_secret(secret).await,
+            |s| {
+                format!(
+                    "{} (rotation {})",
+                    s.name,
+                    if s.rotation_enabled { "on" } else { "off" }
+                )
+            },
+        ));
+    }
+    out
+}
+
+/// The exit code for `checks`.
+pub fn exit_code(checks: &[Check]) -> u8 {
+    checks.iter().map(Check::severity).max().unwrap_or(0)
+}
+
+/// The report as text.
+pub fn text(env: &Environment, checks: &[Check], demo: bool) -> String {
+    let mut out = if demo {
+        format!(
+            "opsdeck doctor · {} · the simulated account (--demo)\n",
+            env.name
+        )
+    } else {
+        format!(
+            "opsdeck doctor · {} · region {} · profile {} · endpoint {}\n",
+            env.name,
+            env.region,
+            env.profile.as_deref().unwrap_or("(default chain)"),
+            env.endpoint_url.as_deref().unwrap_or("AWS")
+        )
+    };
+    for c in checks {
+        let (mark, detail) = match &c.result {
+            Ok(d) => ("✓", d.clone()),
+            Err(e) if c.severity() == 2 => ("?", format!("could not check: {e}")),
+            Err(e) => ("✗", e.to_string()),
+        };
+        out.push_str(&format!("{mark} {:<22} {detail}\n", c.what));
+        if let Some(fix) = c.fix() {
+            out.push_str(&format!("    → {fix}\n"));
+        }
+    }
+    let writes = PERMISSIONS
+        .iter()
+        .filter(|p| p.access == Access::Write)
+        .count();
+    out.push_str(&format!(
+        "  not checked: Cost Explorer (every request costs $0.01; the Cost pane asks first), Logs Insights (billed per GB scanned), and the {writes} write actions (grant them with iam/operator.json; the break-glass role with iam/break-glass.json)\n"
+    ));
+    out
+}
+
+/// The report as JSON.
+pub fn to_json(env: &Environment, checks: &[Check]) -> serde_json::Value {
+    json!({
+        "environment": env.name,
+        "region": env.region,
+        "profile": env.profile,
+        "checks": checks.iter().map(|c| json!({
+            "what": c.what,
+            "actions": c.actions,
+            "ok": c.result.is_ok(),
+            "detail": match &c.result { Ok(d) => d.clone(), Err(e) => e.to_string() },
+            "fix": c.fix(),
+        })).collect::<Vec<_>>(),
+        "exit": exit_code(checks),
+    })
+}
+
+/// Run `opsdeck doctor`.
+pub fn run(global: &GlobalArgs, json_out: bool) -> ExitCode {
+    let context = match Context::load(global) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("opsdeck: {}", crate::text::one_line(&e.to_string()));
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    let runtime = match runtime() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("opsdeck: {e}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    let cloud = context.cloud();
+    let results = runtime.block_on(checks(
+        cloud.read.as_ref(),
+        &context.env,
+        &context.config.project,
+    ));
+    if json_out {
+        let text =
+            serde_json::to_string_pretty(&to_json(&context.env, &results)).unwrap_or_default();
+        println!("{}", crate::text::json_printed(&text));
+    } else {
+        print!(
+            "{}",
+            crate::text::printed(&text(&context.env, &results, context.demo))
+        );
+    }
+    ExitCode::from(exit_code(&results))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::cloud::sim::{self, SimClock, SimSource, SimWorld, demo_incident_settings};
+
+    async fn doctor(tweak: impl Fn(&SimWorld)) -> (u8, String) {
+        let world = SimWorld::new(42, SimClock::Fixed(1_788_220_800));
+        tweak(&world);
+        let mut env = Environment::with_defaults("cloudplatform", "prod");
+        demo_incident_settings(&mut env);
+        let cloud = sim::handle(Arc::clone(&world), "prod", true);
+        let results = checks(cloud.read.as_ref(), &env, "cloudplatform").await;
+        (exit_code(&results), text(&env, &results, true))
+    }
+
+    #[tokio::test]
+    async fn every_read_works_on_the_simulated_account() {
+        let (code, text) = doctor(|_| {}).await;
+        assert_eq!(code, 0, "{text}");
+        assert!(text.contains("✓ ECS services"), "{text}");
+        assert!(text.contains("not checked: Cost Explorer"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn a_denied_read_names_its_actions_and_exits_1() {
+        let (code, text) = doctor(|w| {
+            w.fail(
+                SimSource::Alarms,
+                CloudError::AccessDenied("DescribeAlarms: AccessDeniedException".into()),
+            )
+        })
+        .await;
+        assert_eq!(code, 1, "{text}");
+        assert!(text.contains("✗ dashboard alarms"), "{text}");
+        assert!(text.contains("grant cloudwatch:DescribeAlarms"), "{text}");
+        let (code, text) = doctor(|w| {
+            w.fail(
+                SimSource::EcsTasks,
+                CloudError::Throttled("ListTasks".into()),
+            )
+        })
+        .await;
+        assert_eq!(code, 2, "{text}");
+        assert!(text.contains("? ECS tasks"), "{text}");
+    }
+}
