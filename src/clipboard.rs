@@ -19,9 +19,8 @@ pub fn clipboard_text(text: &str, multi_line: bool) -> String {
         match c {
             '\n' if multi_line => out.push('\n'),
             '\n' | '\t' => out.push(' '),
-            '\r' => {}
-            c if c.is_control() => {}
-            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' => {}
+            // The same characters every terminal sink refuses (`text::is_unsafe`).
+            c if crate::text::is_unsafe(c) => {}
             c => out.push(c),
         }
     }
