@@ -74,6 +74,29 @@ where
     }
 }
 
+/// One reconciled call whose receipt's summary is the step's detail.
+pub(crate) async fn receipt(
+    prepared: &Prepared,
+    ctx: &RunContext,
+    id: String,
+    step: &PlannedStep,
+    call: impl Future<Output = CloudResult<WriteReceipt>>,
+    read_back: impl Future<Output = Reconciled>,
+) -> Result<String, String> {
+    reconciled(
+        prepared,
+        ctx,
+        id,
+        step,
+        || async {
+            let r = call.await?;
+            Ok((r.summary.clone(), r))
+        },
+        || read_back,
+    )
+    .await
+}
+
 /// As [`audited`], and when the outcome is unknown, `read_back` decides it: landed goes
 /// on as a success, not landed is a failure that changed nothing, unknown stays UNKNOWN.
 pub(crate) async fn reconciled<F, Fut, R, RFut>(

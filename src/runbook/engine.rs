@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
 
-use super::audited::{audited, reconciled};
+use super::audited::{audited, receipt};
 use super::kinds::Section;
 use super::kinds::StepKind;
 use super::model::{Runbook, Step};
@@ -468,16 +468,13 @@ async fn update_service(
 ) -> Result<String, String> {
     let read = ctx.cloud.read.as_ref();
     let since = read.metrics_now();
-    reconciled(
+    receipt(
         prepared,
         ctx,
         id,
         step,
-        || async {
-            let r = actor.update_service(cluster, service, update).await?;
-            Ok((r.summary.clone(), r))
-        },
-        || read_back::service_update(read, cluster, service, update, since),
+        actor.update_service(cluster, service, update),
+        read_back::service_update(read, cluster, service, update, since),
     )
     .await
 }
@@ -508,16 +505,13 @@ async fn perform(
             let actor = actor()?;
             let cluster = text(&step.inputs, "cluster").unwrap_or_default();
             let service = text(&step.inputs, "service").unwrap_or_default();
-            let r = reconciled(
+            let r = receipt(
                 prepared,
                 ctx,
                 id(0),
                 step,
-                || async {
-                    let r = actor.stop_service_deployment(arn).await?;
-                    Ok((r.summary.clone(), r))
-                },
-                || read_back::stop_deployment(read, &cluster, &service, arn),
+                actor.stop_service_deployment(arn),
+                read_back::stop_deployment(read, &cluster, &service, arn),
             )
             .await?;
             Ok(Performed::deployed(r, None))
@@ -559,16 +553,13 @@ async fn perform(
         }
         Action::Data(data) => {
             let actor = actor()?;
-            let r = reconciled(
+            let r = receipt(
                 prepared,
                 ctx,
                 id(0),
                 step,
-                || async {
-                    let r = data.call(actor.as_ref()).await?;
-                    Ok((r.summary.clone(), r))
-                },
-                || read_back::data(read, data),
+                data.call(actor.as_ref()),
+                read_back::data(read, data),
             )
             .await?;
             Ok(Performed::deployed(r, None))

@@ -4,7 +4,7 @@
 
 use sha2::{Digest, Sha256};
 
-use super::super::audited::{audited, reconciled};
+use super::super::audited::{audited, receipt};
 use super::super::plan::{PlannedStep, Prepared, RunContext};
 use super::incident_action::IncidentAction;
 use super::read_back::{self, Reconciled};
@@ -62,7 +62,7 @@ pub async fn perform(
     let since = read.metrics_now();
     match action {
         IncidentAction::RotateSecret { secret, token } => Ok(done(
-            single(
+            receipt(
                 prepared,
                 ctx,
                 id(0),
@@ -80,7 +80,7 @@ pub async fn perform(
             let mut lines = Vec::new();
             for (k, service) in services.iter().enumerate() {
                 lines.push(
-                    single(
+                    receipt(
                         prepared,
                         ctx,
                         id(k),
@@ -94,7 +94,7 @@ pub async fn perform(
             Ok(done(lines.join("; ")))
         }
         IncidentAction::SetGroups { eni, groups } => Ok(done(
-            single(
+            receipt(
                 prepared,
                 ctx,
                 id(0),
@@ -114,7 +114,7 @@ pub async fn perform(
                     act.deregister_target(t)
                 };
                 let check = read_back::registration(read, t, register);
-                lines.push(single(prepared, ctx, id(k), step, call, check).await?);
+                lines.push(receipt(prepared, ctx, id(k), step, call, check).await?);
             }
             Ok(done(lines.join("; ")))
         }
@@ -123,7 +123,7 @@ pub async fn perform(
             task,
             minutes,
         } => Ok(done(
-            single(
+            receipt(
                 prepared,
                 ctx,
                 id(0),
@@ -137,7 +137,7 @@ pub async fn perform(
             .await?,
         )),
         IncidentAction::TagTask { task, tags } => Ok(done(
-            single(
+            receipt(
                 prepared,
                 ctx,
                 id(0),
@@ -157,7 +157,7 @@ pub async fn perform(
                 ..Default::default()
             };
             Ok(done(
-                single(
+                receipt(
                     prepared,
                     ctx,
                     id(0),
@@ -173,7 +173,7 @@ pub async fn perform(
             subject,
             message,
         } => Ok(done(
-            single(
+            receipt(
                 prepared,
                 ctx,
                 id(0),
@@ -205,30 +205,6 @@ pub async fn perform(
         }
         IncidentAction::ExportLogs { .. } => Err("unreachable: export handled above".into()),
     }
-}
-
-/// One audited call whose receipt's summary is the detail; `read_back` decides an
-/// unknown outcome.
-async fn single(
-    prepared: &Prepared,
-    ctx: &RunContext,
-    id: String,
-    step: &PlannedStep,
-    call: impl Future<Output = CloudResult<WriteReceipt>>,
-    read_back: impl Future<Output = Reconciled>,
-) -> Result<String, String> {
-    reconciled(
-        prepared,
-        ctx,
-        id,
-        step,
-        || async {
-            let r = call.await?;
-            Ok((r.summary.clone(), r))
-        },
-        || read_back,
-    )
-    .await
 }
 
 /// A write opsdeck does not read back: an unknown outcome stays unknown, saying how to
