@@ -11,21 +11,9 @@ use support::moto;
 async fn doctor_reports_each_read_against_moto() {
     let s = seed("doctor").await;
     let home = tempfile::tempdir().expect("tempdir");
-    let cfg = home.path().join("opsdeck.toml");
-    std::fs::write(
-        &cfg,
-        format!(
-            "[environments.emu]\nregion = \"us-east-1\"\nendpoint_url = \"{}\"\ncluster = \"{}\"\nservice = \"{}\"\n",
-            moto::endpoint(),
-            s.cluster,
-            s.service
-        ),
-    )
-    .expect("config");
-    let out = support::cli::opsdeck(home.path())
-        .arg("--config")
-        .arg(&cfg)
-        .args(["--env", "emu", "doctor", "--json"])
+    let cfg = s.write_config(home.path(), &moto::endpoint(), "");
+    let out = support::cli::on_emu(home.path(), &cfg)
+        .args(["doctor", "--json"])
         .output()
         .expect("run opsdeck");
     let stdout = String::from_utf8_lossy(&out.stdout);

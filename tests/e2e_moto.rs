@@ -15,17 +15,7 @@ use support::moto;
 async fn console_shows_seeded_services_and_tasks_from_moto() {
     let seeded = seed("e2e").await;
     let home = tempfile::tempdir().expect("tempdir");
-    let config = home.path().join("opsdeck.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[environments.emu]\nregion = \"us-east-1\"\nendpoint_url = \"{}\"\ncluster = \"{}\"\nservice = \"{}\"\n",
-            moto::endpoint(),
-            seeded.cluster,
-            seeded.service
-        ),
-    )
-    .expect("write config");
+    let config = seeded.write_config(home.path(), &moto::endpoint(), "");
     let mut envs = support::cli::moto_env(home.path());
     envs.extend([
         ("AWS_PROFILE", String::new()),

@@ -58,25 +58,11 @@ async fn create_log_group(s: &Seeded) {
 
 /// A config whose `emu` environment is the seeded cluster, reached through `url`.
 fn config(home: &Path, s: &Seeded, url: &str) -> PathBuf {
-    let path = home.join("opsdeck.toml");
-    std::fs::write(
-        &path,
-        format!(
-            "[environments.emu]\nregion = \"us-east-1\"\nendpoint_url = \"{url}\"\ncluster = \"{}\"\nservice = \"{}\"\nlog_groups = [\"{}\"]\n",
-            s.cluster,
-            s.service,
-            log_group(s)
-        ),
-    )
-    .expect("write config");
-    path
+    s.write_config(home, url, &format!("log_groups = [\"{}\"]\n", log_group(s)))
 }
 
 fn run(home: &Path, config: &Path, args: &[&str]) -> Output {
-    support::cli::opsdeck(home)
-        .arg("--config")
-        .arg(config)
-        .args(["--env", "emu"])
+    support::cli::on_emu(home, config)
         .args(args)
         .output()
         .expect("run opsdeck")

@@ -91,21 +91,10 @@ async fn read_only_sends_only_reads_from_the_cli_and_the_console() {
     let t = CborCloudWatch::from_venv(&moto::venv()).expect("botocore CloudWatch model");
     let proxy = Proxy::with_transform(&moto::endpoint(), None, Arc::new(t));
     let home = tempfile::tempdir().expect("tempdir");
-    let cfg = home.path().join("opsdeck.toml");
-    std::fs::write(
-        &cfg,
-        format!(
-            "[environments.emu]\nregion = \"us-east-1\"\nendpoint_url = \"{}\"\ncluster = \"{}\"\nservice = \"{}\"\n",
-            proxy.url, s.cluster, s.service
-        ),
-    )
-    .expect("config");
+    let cfg = s.write_config(home.path(), &proxy.url, "");
     let cli = |args: &[String]| {
-        support::cli::opsdeck(home.path())
+        support::cli::on_emu(home.path(), &cfg)
             .arg("--read-only")
-            .arg("--config")
-            .arg(&cfg)
-            .args(["--env", "emu"])
             .args(args)
             .output()
             .expect("run opsdeck")

@@ -93,10 +93,7 @@ async fn cli_output_carries_no_escapes_from_aws_data() {
     let home = tempfile::tempdir().expect("tempdir");
     let cfg = config(home.path(), &group);
     let run = |args: &[&str]| {
-        support::cli::opsdeck(home.path())
-            .arg("--config")
-            .arg(&cfg)
-            .args(["--env", "emu"])
+        support::cli::on_emu(home.path(), &cfg)
             .args(args)
             .output()
             .expect("run opsdeck")

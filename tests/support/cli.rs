@@ -22,6 +22,13 @@ pub fn moto_env(home: &Path) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// [`opsdeck`] with `--config config --env emu` (the environment a seeded config names).
+pub fn on_emu(home: &Path, config: &Path) -> Command {
+    let mut cmd = opsdeck(home);
+    cmd.arg("--config").arg(config).args(["--env", "emu"]);
+    cmd
+}
+
 /// `opsdeck` with [`moto_env`], no stdin, and no inherited profile, endpoint or config.
 pub fn opsdeck(home: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_opsdeck"));

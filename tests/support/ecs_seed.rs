@@ -32,6 +32,27 @@ impl Seeded {
         env.service = self.service.clone();
         env
     }
+
+    /// Write `dir/opsdeck.toml` with an `emu` environment on the seeded cluster and service,
+    /// reached at `endpoint_url` (moto, or a proxy in front of it), plus `extra` TOML lines
+    /// for that environment; its path.
+    pub fn write_config(
+        &self,
+        dir: &std::path::Path,
+        endpoint_url: &str,
+        extra: &str,
+    ) -> std::path::PathBuf {
+        let path = dir.join("opsdeck.toml");
+        std::fs::write(
+            &path,
+            format!(
+                "[environments.emu]\nregion = \"us-east-1\"\nendpoint_url = \"{endpoint_url}\"\ncluster = \"{}\"\nservice = \"{}\"\n{extra}",
+                self.cluster, self.service
+            ),
+        )
+        .expect("write config");
+        path
+    }
 }
 
 /// Choices beyond the default seed.
