@@ -106,11 +106,10 @@ async fn palette_switches_profile_and_region_in_place() {
 async fn an_expired_sso_session_offers_l_to_log_in() {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use opsdeck::app::update::Effect;
-    use opsdeck::cloud::aws::error_map::SSO_EXPIRED;
     let mut state = console_on(Pane::Dashboard, "staging", 1, |w| {
         w.fail(
             SimSource::Identity,
-            CloudError::ExpiredCredentials(format!("{SSO_EXPIRED} (the SSO token has expired)")),
+            CloudError::SsoExpired("the SSO token has expired".into()),
         );
     })
     .await;

@@ -17,6 +17,12 @@ pub enum CloudError {
     /// The credentials have expired or are missing; re-login (e.g. `aws sso login`).
     #[error("credentials expired or missing: {0}")]
     ExpiredCredentials(String),
+    /// An SSO profile's token expired or was never fetched: `aws sso login` fixes it (the
+    /// console offers it on `L`). Holds the credential provider's own words.
+    #[error(
+        "credentials expired or missing: SSO session expired or not started: run `aws sso login` ({0})"
+    )]
+    SsoExpired(String),
     /// The named resource does not exist.
     #[error("not found: {0}")]
     NotFound(String),
@@ -52,6 +58,7 @@ impl CloudError {
             CloudError::AccessDenied(_) => "AccessDenied",
             CloudError::Throttled(_) => "Throttled",
             CloudError::ExpiredCredentials(_) => "ExpiredCredentials",
+            CloudError::SsoExpired(_) => "SsoExpired",
             CloudError::NotFound(_) => "NotFound",
             CloudError::Unsupported(_) => "Unsupported",
             CloudError::Network(_) => "Network",
@@ -76,7 +83,7 @@ impl CloudError {
     /// True when the credentials are an SSO profile's whose token expired or was never
     /// fetched: `aws sso login` fixes it (the console offers it on `L`).
     pub fn needs_sso_login(&self) -> bool {
-        matches!(self, CloudError::ExpiredCredentials(m) if m.contains("aws sso login"))
+        matches!(self, CloudError::SsoExpired(_))
     }
 
     /// True for failures that say nothing about the request itself (throttling, network,

@@ -47,7 +47,7 @@ impl Check {
             Err(CloudError::NotFound(_)) => {
                 Some("check the environment's resource names in the config".into())
             }
-            Err(CloudError::ExpiredCredentials(_)) => {
+            Err(CloudError::ExpiredCredentials(_) | CloudError::SsoExpired(_)) => {
                 Some("sign in again (aws sso login, or refresh the profile's keys)".into())
             }
             Err(e) if e.is_transient() => Some("try again: the read failed for now".into()),

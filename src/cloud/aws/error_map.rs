@@ -11,9 +11,6 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 use crate::cloud::CloudError;
 
-/// Shown when an SSO profile's token is expired or missing (the console offers `L`).
-pub const SSO_EXPIRED: &str = "SSO session expired or not started: run `aws sso login`";
-
 /// Shown when no credential provider could supply credentials.
 pub const NO_CREDENTIALS: &str = "no credentials: run `aws sso login` or set a profile";
 
@@ -56,7 +53,7 @@ where
         // An SSO profile whose token expired (or was never fetched) says so: the fix is
         // `aws sso login`, not a generic credentials error.
         if cause.to_ascii_lowercase().contains("sso") {
-            return CloudError::ExpiredCredentials(format!("{SSO_EXPIRED} ({cause})"));
+            return CloudError::SsoExpired(cause);
         }
         return CloudError::ExpiredCredentials(format!("{NO_CREDENTIALS} ({cause})"));
     }
@@ -331,7 +328,10 @@ mod tests {
         let err: SdkError<TestErr, HttpResponse> =
             SdkError::dispatch_failure(ConnectorError::other(cred.into(), None));
         match map_sdk_error("Op", err) {
-            CloudError::ExpiredCredentials(msg) => assert!(msg.starts_with(SSO_EXPIRED), "{msg}"),
+            e @ CloudError::SsoExpired(_) => {
+                assert!(e.to_string().contains("run `aws sso login`"), "{e}");
+                assert!(e.needs_sso_login());
+            }
             other => panic!("unexpected {other:?}"),
         }
     }
