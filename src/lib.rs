@@ -19,4 +19,5 @@ pub mod private_file;
 pub mod runbook;
 pub mod terminal;
 pub mod text;
+pub mod tty_prompt;
 pub mod ui;

@@ -92,6 +92,8 @@ clients! {
     sns: aws_sdk_sns = "SNS",
     rds: aws_sdk_rds = "RDS",
     elasticache: aws_sdk_elasticache = "ELASTICACHE",
+    iam: aws_sdk_iam = "IAM",
+    tagging: aws_sdk_resourcegroupstagging = "RESOURCE_GROUPS_TAGGING_API",
 }
 
 impl AwsClients {
