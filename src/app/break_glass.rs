@@ -95,6 +95,12 @@ impl Connector for ElevatingConnector {
     fn audit_clock(&self) -> Option<crate::audit::AuditClock> {
         self.inner.audit_clock()
     }
+
+    fn ask_mfa_in_console(
+        &self,
+    ) -> Option<tokio::sync::mpsc::UnboundedReceiver<crate::cloud::mfa::MfaRequest>> {
+        self.inner.ask_mfa_in_console()
+    }
 }
 
 #[cfg(test)]

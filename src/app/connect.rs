@@ -1,10 +1,13 @@
 //! Building a `CloudHandle` for an environment: the simulated account in demo mode,
 //! AWS otherwise, with the command line's overrides applied.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::mpsc;
 
 use crate::cloud::CloudHandle;
 use crate::cloud::aws::{self, AwsSettings};
+use crate::cloud::mfa::{MfaPrompter, MfaRequest};
 use crate::cloud::sim::{self, SimWorld};
 use crate::config::Environment;
 
@@ -17,6 +20,11 @@ pub trait Connector: Send + Sync {
     }
     /// The clock audit records are timed by when it is not the wall clock.
     fn audit_clock(&self) -> Option<crate::audit::AuditClock> {
+        None
+    }
+    /// From now on, MFA codes are asked for in the console: the requests arrive on the
+    /// returned channel (`None`: this cloud never asks).
+    fn ask_mfa_in_console(&self) -> Option<mpsc::UnboundedReceiver<MfaRequest>> {
         None
     }
 }
@@ -51,6 +59,8 @@ pub struct AwsConnector {
     pub region: Option<String>,
     pub endpoint_url: Option<String>,
     pub read_only: bool,
+    /// Who is asked for MFA codes (the terminal until the console takes over).
+    pub mfa: Arc<Mutex<MfaPrompter>>,
 }
 
 impl AwsConnector {
@@ -63,6 +73,11 @@ impl AwsConnector {
                 .endpoint_url
                 .clone()
                 .or_else(|| env.endpoint_url.clone()),
+            mfa: self
+                .mfa
+                .lock()
+                .map(|m| m.clone())
+                .unwrap_or(MfaPrompter::Never),
             ..Default::default()
         }
     }
@@ -71,5 +86,12 @@ impl AwsConnector {
 impl Connector for AwsConnector {
     fn connect(&self, env: &Environment) -> CloudHandle {
         aws::handle(self.settings(env), self.read_only)
+    }
+
+    fn ask_mfa_in_console(&self) -> Option<mpsc::UnboundedReceiver<MfaRequest>> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let mut mfa = self.mfa.lock().ok()?;
+        *mfa = MfaPrompter::Console(tx);
+        Some(rx)
     }
 }

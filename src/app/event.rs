@@ -31,6 +31,11 @@ pub enum Event {
     /// New credentials may be in place (after `aws sso login`): drop the data and fetch
     /// everything again with fresh clients; what to tell the operator.
     Reconnect(String, Level),
+    /// A role profile's credential provider asks for an MFA code.
+    MfaAsked {
+        profile: String,
+        serial: String,
+    },
 }
 
 /// The outcome of a write the actor performed.
@@ -66,5 +71,7 @@ pub enum Effect {
     },
     /// The break-glass session ended (expiry or `:drop-break-glass`): drop it.
     DropElevation,
+    /// Answer the MFA prompt (`None`: cancelled).
+    MfaAnswer(Option<super::mfa_prompt::MfaCode>),
     Quit,
 }

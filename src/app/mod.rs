@@ -8,6 +8,7 @@ pub mod dispatch;
 pub mod event;
 pub mod fetch;
 pub mod help;
+pub mod mfa_prompt;
 pub mod palette;
 pub mod run;
 pub mod state;

@@ -3,6 +3,7 @@
 //! write actor, and both report over channels. State changes set a dirty flag; frames
 //! are drawn at most once per frame interval by the `draw` callback.
 
+use std::collections::VecDeque;
 use std::io;
 use std::time::Duration;
 
@@ -19,6 +20,7 @@ use super::fetch::Fetcher;
 use super::state::AppState;
 use super::update::{due_fetches, update};
 use crate::audit::AuditLog;
+use crate::cloud::mfa::MfaRequest;
 use crate::level::Level;
 
 /// Shortest time between two frames (~60 fps cap).
@@ -51,6 +53,9 @@ pub async fn run(
     stop: impl std::future::Future<Output = ()>,
 ) -> io::Result<()> {
     let connector = ElevatingConnector::new(connector);
+    // Before the first cloud is made: its credential provider asks the console.
+    let mut mfa_inbox = connector.ask_mfa_in_console();
+    let mut mfa_waiting: VecDeque<MfaRequest> = VecDeque::new();
     let (tx, mut rx) = mpsc::unbounded_channel();
     let mut fetcher = Fetcher::new(connector.connect(&state.env), state.env.clone(), tx);
     let (actor_tx, mut actor_rx) = mpsc::unbounded_channel();
@@ -71,6 +76,7 @@ pub async fn run(
         fetcher: &mut fetcher,
         actor: &mut actor,
         connector: &connector,
+        mfa_waiting: &mut mfa_waiting,
     };
     io.apply(&mut state, screen, initial);
 
@@ -99,6 +105,17 @@ pub async fn run(
                 Event::Fetched(done.fetched)
             }
             Some(event) = actor_rx.recv() => event,
+            Some(request) = next_mfa_request(&mut mfa_inbox) => {
+                let asked = Event::MfaAsked {
+                    profile: request.profile.clone(),
+                    serial: request.serial.clone(),
+                };
+                mfa_waiting.push_back(request);
+                if mfa_waiting.len() > 1 {
+                    continue;
+                }
+                asked
+            }
             _ = ticker.tick() => Event::Tick(connector.now()),
             _ = sleep_until(redraw_at.unwrap_or(now)), if redraw_at.is_some() => continue,
         };
@@ -112,6 +129,7 @@ pub async fn run(
             fetcher: &mut fetcher,
             actor: &mut actor,
             connector: &connector,
+            mfa_waiting: &mut mfa_waiting,
         };
         io.apply(&mut state, screen, effects);
         if state.quit {
@@ -127,6 +145,18 @@ struct Io<'a> {
     fetcher: &'a mut Fetcher,
     actor: &'a mut WriteActor,
     connector: &'a ElevatingConnector,
+    /// MFA requests not answered yet (the first is on screen).
+    mfa_waiting: &'a mut VecDeque<MfaRequest>,
+}
+
+/// The next MFA request, or never when this cloud does not ask in the console.
+async fn next_mfa_request(
+    inbox: &mut Option<mpsc::UnboundedReceiver<MfaRequest>>,
+) -> Option<MfaRequest> {
+    match inbox {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
+    }
 }
 
 impl Io<'_> {
@@ -232,6 +262,17 @@ impl Io<'_> {
                 if self.connector.close() {
                     self.fetcher
                         .switch(self.connector.connect(&state.env), state.env.clone());
+                }
+            }
+            Effect::MfaAnswer(code) => {
+                if let Some(request) = self.mfa_waiting.pop_front() {
+                    let _ = request.reply.send(code.map(|c| c.0));
+                }
+                if let Some(next) = self.mfa_waiting.front() {
+                    return Some(Event::MfaAsked {
+                        profile: next.profile.clone(),
+                        serial: next.serial.clone(),
+                    });
                 }
             }
             Effect::Quit => state.quit = true,

@@ -68,6 +68,8 @@ pub struct AppState {
     pub status_age: u32,
     /// The open break-glass session, if any (shown in the header until it ends).
     pub break_glass: Option<BreakGlassBanner>,
+    /// The MFA popup, while a role profile waits for a code.
+    pub mfa_prompt: Option<super::mfa_prompt::MfaPrompt>,
     pub quit: bool,
 }
 
@@ -105,6 +107,7 @@ impl AppState {
             status: None,
             status_age: 0,
             break_glass: None,
+            mfa_prompt: None,
             quit: false,
         }
     }

@@ -41,6 +41,9 @@ pub fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
             state.set_status(text, level);
             effects.push(Effect::SwitchEnv(state.env.name.clone()));
         }
+        Event::MfaAsked { profile, serial } => {
+            state.mfa_prompt = Some(super::mfa_prompt::MfaPrompt::new(profile, serial));
+        }
     }
     if !state.quit {
         effects.extend(due_fetches(state, false));
@@ -131,6 +134,13 @@ fn on_written(state: &mut AppState, done: WriteDone) {
 fn on_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>) {
     if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
         quit(state, effects);
+        return;
+    }
+    if let Some(prompt) = state.mfa_prompt.as_mut() {
+        if let Some(answer) = prompt.on_key(key) {
+            state.mfa_prompt = None;
+            effects.push(answer);
+        }
         return;
     }
     match state.mode {

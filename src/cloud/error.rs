@@ -23,6 +23,10 @@ pub enum CloudError {
         "credentials expired or missing: SSO session expired or not started: run `aws sso login` ({0})"
     )]
     SsoExpired(String),
+    /// The profile's role needs an MFA code that was not given (cancelled, or no terminal
+    /// to ask on): the message says how to start the session.
+    #[error("MFA code needed: {0}")]
+    MfaNeeded(String),
     /// The named resource does not exist.
     #[error("not found: {0}")]
     NotFound(String),
@@ -59,6 +63,7 @@ impl CloudError {
             CloudError::Throttled(_) => "Throttled",
             CloudError::ExpiredCredentials(_) => "ExpiredCredentials",
             CloudError::SsoExpired(_) => "SsoExpired",
+            CloudError::MfaNeeded(_) => "MfaNeeded",
             CloudError::NotFound(_) => "NotFound",
             CloudError::Unsupported(_) => "Unsupported",
             CloudError::Network(_) => "Network",

@@ -11,6 +11,7 @@ pub mod error;
 pub mod incident;
 pub mod logs;
 pub mod metrics;
+pub mod mfa;
 pub mod ops;
 pub mod permissions;
 pub mod security;

@@ -11,6 +11,8 @@ pub struct CallerIdentity {
     pub account: String,
     pub arn: String,
     pub user_id: String,
+    /// When the session the console signed in with ends (an MFA role session), if known.
+    pub session_expires: Option<Epoch>,
 }
 
 impl CallerIdentity {

@@ -156,6 +156,9 @@ fn header_spans<'a>(state: &View, compact: bool) -> Vec<Span<'a>> {
         theme.text()
     };
     spans.push(Span::styled(who, who_style));
+    if let Some(ends) = identity.data.as_ref().and_then(|i| i.session_expires) {
+        spans.push(session_span(theme, ends - state.now, compact));
+    }
     if let Some(counts) = state.security.summary() {
         spans.push(sep.clone());
         spans.extend(crate::panes::security::view::header_spans(theme, &counts));
@@ -175,6 +178,32 @@ fn header_spans<'a>(state: &View, compact: bool) -> Vec<Span<'a>> {
         ));
     }
     spans
+}
+
+/// The time left of an MFA role session: warning under ten minutes, critical once over
+/// (the next AWS call asks for a code again).
+fn session_span<'a>(theme: &crate::ui::theme::Theme, left: i64, compact: bool) -> Span<'a> {
+    let (text, level) = if left <= 0 {
+        ("session expired".to_string(), Level::Critical)
+    } else {
+        let text = match left {
+            3600.. => format!("{}h{:02}m", left / 3600, (left % 3600) / 60),
+            60.. => format!("{}m", left / 60),
+            _ => format!("{left}s"),
+        };
+        let level = if left < 600 {
+            Level::Warning
+        } else {
+            Level::Ok
+        };
+        (text, level)
+    };
+    let text = if compact {
+        format!(" ⏱{text}")
+    } else {
+        format!(" ⏱ session {text}")
+    };
+    Span::styled(text, theme.level(level))
 }
 
 /// Pane tabs with their number keys.

@@ -2,6 +2,7 @@
 
 pub mod chrome;
 pub mod frontend;
+pub mod mfa_popup;
 pub mod popups;
 pub mod theme;
 pub mod view;
@@ -47,6 +48,9 @@ pub fn draw(frame: &mut Frame, state: &View) {
         Mode::Palette => popups::draw_palette(frame, body, state),
         Mode::Normal | Mode::Filter => {}
     }
+    if let Some(prompt) = &state.mfa_prompt {
+        mfa_popup::draw(frame, body, state, prompt);
+    }
 }
 
 /// A terminal too small for the layout still says where you are.
@@ -61,6 +65,15 @@ fn draw_too_small(frame: &mut Frame, area: Rect, state: &View) {
         Line::from(format!("{}x{} too small", area.width, area.height)),
         Line::from(format!("need {MIN_WIDTH}x{MIN_HEIGHT}; q quits")),
     ];
+    let lines = match &state.mfa_prompt {
+        // The code is asked for on any size: the console is stuck without it.
+        Some(p) => vec![
+            lines[0].clone(),
+            Line::from(format!("MFA code {}", p.masked())),
+            Line::from("enter/esc"),
+        ],
+        None => lines,
+    };
     frame.render_widget(
         Paragraph::new(lines)
             .style(state.theme.text())

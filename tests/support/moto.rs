@@ -93,6 +93,7 @@ pub fn aws_settings() -> opsdeck::cloud::aws::AwsSettings {
         profile: None,
         endpoint_url: Some(endpoint()),
         static_credentials: Some((ACCESS_KEY.to_owned(), SECRET_KEY.to_owned())),
+        ..Default::default()
     }
 }
 

@@ -49,6 +49,9 @@ fn map_error<E>(operation: &str, err: &SdkError<E, HttpResponse>) -> CloudError
 where
     E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
 {
+    if let Some(why) = mfa_needed(err) {
+        return CloudError::MfaNeeded(why);
+    }
     if let Some(cause) = credentials_failure(err) {
         // An SSO profile whose token expired (or was never fetched) says so: the fix is
         // `aws sso login`, not a generic credentials error.
@@ -175,6 +178,18 @@ fn is_unsupported(code: &str) -> bool {
 }
 
 /// The credential provider's error, if that is why the request failed.
+/// The MFA provider's own words when it had no code to sign in with.
+fn mfa_needed(err: &(dyn StdError + 'static)) -> Option<String> {
+    let mut next: Option<&(dyn StdError + 'static)> = Some(err);
+    while let Some(e) = next {
+        if let Some(m) = e.downcast_ref::<super::mfa_provider::MfaNeeded>() {
+            return Some(m.0.clone());
+        }
+        next = e.source();
+    }
+    None
+}
+
 fn credentials_failure(err: &(dyn StdError + 'static)) -> Option<String> {
     let mut next: Option<&(dyn StdError + 'static)> = Some(err);
     while let Some(e) = next {

@@ -22,6 +22,7 @@ mod incident;
 mod insights;
 mod logs;
 mod metrics;
+pub mod mfa_provider;
 mod network;
 mod ops;
 mod rds;
@@ -48,6 +49,8 @@ use crate::cloud::{
 /// AWS behind the cloud traits. Cheap to construct; clients are created on first use.
 pub struct AwsCloud {
     settings: Option<AwsSettings>,
+    /// When an MFA role session ends (shown in the header).
+    session_expiry: crate::cloud::mfa::SessionExpiry,
     clients: OnceCell<AwsClients>,
     /// The same clients without retries, for writes.
     act_clients: OnceCell<AwsClients>,
@@ -58,6 +61,7 @@ impl AwsCloud {
     pub fn new(settings: AwsSettings) -> Self {
         Self {
             settings: Some(settings),
+            session_expiry: Default::default(),
             clients: OnceCell::new(),
             act_clients: OnceCell::new(),
         }
@@ -67,6 +71,7 @@ impl AwsCloud {
     pub fn from_clients(clients: AwsClients) -> Self {
         Self {
             settings: None,
+            session_expiry: Default::default(),
             clients: OnceCell::new_with(Some(clients)),
             act_clients: OnceCell::new(),
         }
@@ -85,7 +90,9 @@ impl AwsCloud {
         self.clients
             .get_or_init(|| async {
                 let settings = self.settings.clone().unwrap_or_default();
-                let sdk_config = config::load_sdk_config(&settings).await;
+                let sdk_config =
+                    config::load_sdk_config_with(&settings, Some(self.session_expiry.clone()))
+                        .await;
                 AwsClients::from_sdk_config(&sdk_config, settings.endpoint_url.as_deref())
             })
             .await
@@ -101,7 +108,9 @@ pub fn handle(settings: AwsSettings, read_only: bool) -> CloudHandle {
 #[async_trait]
 impl IdentityRead for AwsCloud {
     async fn caller_identity(&self) -> CloudResult<CallerIdentity> {
-        sts::caller_identity(&self.clients().await.sts).await
+        let mut identity = sts::caller_identity(&self.clients().await.sts).await?;
+        identity.session_expires = self.session_expiry.lock().ok().and_then(|e| *e);
+        Ok(identity)
     }
 }
 

@@ -14,6 +14,7 @@ pub async fn caller_identity(client: &Client) -> CloudResult<CallerIdentity> {
         .await
         .map_err(|e| map_sdk_error("GetCallerIdentity", e))?;
     Ok(CallerIdentity {
+        session_expires: None,
         account: owned(out.account()),
         arn: owned(out.arn()),
         user_id: owned(out.user_id()),

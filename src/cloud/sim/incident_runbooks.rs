@@ -352,6 +352,7 @@ impl IncidentAct for SimCloud {
         let mut elevated = SimCloud::new(Arc::clone(&self.world), &self.profile.name);
         elevated.identity = Some((
             CallerIdentity {
+                session_expires: None,
                 account: self.profile.account.clone(),
                 arn: assumed_arn.clone(),
                 user_id: format!("AROABREAKGLASS:{}", request.session_name),

@@ -191,6 +191,7 @@ impl IdentityRead for SimCloud {
             return Ok(id.clone());
         }
         Ok(CallerIdentity {
+            session_expires: None,
             account: self.profile.account.clone(),
             arn: self.profile.caller_arn(),
             user_id: self.profile.caller_user_id(),
