@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod mfa;
 pub mod ops;
 pub mod permissions;
+pub mod policy_eval;
 pub mod security;
 pub mod security_api;
 pub mod security_filter;
@@ -41,6 +42,22 @@ pub use types::*;
 pub trait IdentityRead: Send + Sync {
     /// `sts:GetCallerIdentity`.
     async fn caller_identity(&self) -> CloudResult<CallerIdentity>;
+    /// `iam:SimulatePrincipalPolicy` of `principal_arn` (a user, role or assumed-role
+    /// ARN) for `actions`: whether each is allowed. `Unsupported` where nothing simulates.
+    async fn simulate_principal(
+        &self,
+        principal_arn: &str,
+        actions: &[&str],
+    ) -> CloudResult<Vec<(String, bool)>> {
+        let _ = (principal_arn, actions);
+        Err(CloudError::Unsupported("policy simulation".into()))
+    }
+    /// The identity-policy documents of `principal_arn` (inline, managed and, for a user,
+    /// its groups'), as JSON text: what the doctor evaluates when it cannot simulate.
+    async fn principal_policies(&self, principal_arn: &str) -> CloudResult<Vec<String>> {
+        let _ = principal_arn;
+        Err(CloudError::Unsupported("reading identity policies".into()))
+    }
 }
 
 /// Read access to ECS.

@@ -148,6 +148,41 @@ pub const PERMISSIONS: &[Permission] = &[
     write("securityhub:BatchUpdateFindings", "Security triage"),
     write("guardduty:ArchiveFindings", "Security triage (GuardDuty)"),
     write("logs:PutQueryDefinition", "Logs saved queries"),
+    read(
+        "iam:SimulatePrincipalPolicy",
+        "doctor: whether the caller may make each write",
+    ),
+    read(
+        "iam:GetRole",
+        "doctor: the role behind an assumed-role session",
+    ),
+    read(
+        "iam:ListUserPolicies",
+        "doctor: the caller's policies, where simulation is not available",
+    ),
+    read("iam:GetUserPolicy", "doctor: the caller's policies"),
+    read(
+        "iam:ListAttachedUserPolicies",
+        "doctor: the caller's policies",
+    ),
+    read("iam:ListGroupsForUser", "doctor: the caller's policies"),
+    read("iam:ListGroupPolicies", "doctor: the caller's policies"),
+    read("iam:GetGroupPolicy", "doctor: the caller's policies"),
+    read(
+        "iam:ListAttachedGroupPolicies",
+        "doctor: the caller's policies",
+    ),
+    read("iam:ListRolePolicies", "doctor: the caller's policies"),
+    read("iam:GetRolePolicy", "doctor: the caller's policies"),
+    read(
+        "iam:ListAttachedRolePolicies",
+        "doctor: the caller's policies",
+    ),
+    read("iam:GetPolicy", "doctor: the caller's managed policies"),
+    read(
+        "iam:GetPolicyVersion",
+        "doctor: the caller's managed policies",
+    ),
 ];
 
 /// The roles a policy is generated for.

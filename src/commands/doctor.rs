@@ -1,9 +1,11 @@
 //! `opsdeck doctor [--env NAME] [--json]`: who you are and where, then every read the
 //! panes and runbooks need, each checked by calling it once (never a paid Cost Explorer
 //! request, never a Logs Insights scan), with the IAM actions it needs and a fix per
-//! failure. Writes are listed with the policy that grants them (they are not simulated).
-//! Exit 0 when every read works, 1 when something is missing (denied, or a configured
-//! name does not exist), 2 when a read could not be checked (throttled, network, 5xx).
+//! failure. Unless `--read-only`, every write the runbooks make is checked with
+//! `iam:SimulatePrincipalPolicy` (or, where that is not available, the caller's own
+//! policies evaluated here). Exit 0 when every read and write is usable, 1 when something
+//! is missing (denied, or a configured name does not exist), 2 when something could not
+//! be checked (throttled, network, 5xx, no way to check the writes).
 
 use std::process::ExitCode;
 
@@ -12,6 +14,7 @@ use serde_json::json;
 use super::context::{Context, EXIT_ERROR, runtime};
 use crate::cli::GlobalArgs;
 use crate::cloud::permissions::{Access, PERMISSIONS};
+use crate::cloud::policy_eval;
 use crate::cloud::security_filter::FindingFilters;
 use crate::cloud::{
     CloudError, CloudRead, FilterRequest, MetricDataRequest, MetricQuery, MetricStat, QueryKind,
@@ -24,6 +27,8 @@ pub struct Check {
     pub what: &'static str,
     pub actions: &'static [&'static str],
     pub result: Result<String, CloudError>,
+    /// What to do, when the generic fix would not say it.
+    pub note: Option<String>,
 }
 
 impl Check {
@@ -38,8 +43,18 @@ impl Check {
 
     /// What to do about a failure.
     fn fix(&self) -> Option<String> {
+        let writes = self.actions.iter().all(|a| {
+            PERMISSIONS
+                .iter()
+                .any(|p| p.action == *a && p.access == Access::Write)
+        });
         match &self.result {
             Ok(_) => None,
+            Err(_) if self.note.is_some() => self.note.clone(),
+            Err(CloudError::AccessDenied(_)) if writes => Some(format!(
+                "grant {} (iam/operator.json has every write the runbooks make)",
+                self.actions.join(", ")
+            )),
             Err(CloudError::AccessDenied(_)) => Some(format!(
                 "grant {} (iam/read-only.json has every read opsdeck makes)",
                 self.actions.join(", ")
@@ -66,7 +81,86 @@ fn check<T>(
         what,
         actions,
         result: result.map(|v| describe(&v)),
+        note: None,
     }
+}
+
+/// The write actions checked: every one the runbooks and triage make, except assuming
+/// the break-glass role (granted with an MFA condition no simulation can satisfy; the
+/// break-glass runbook checks it when it runs).
+fn checked_writes() -> Vec<&'static crate::cloud::permissions::Permission> {
+    PERMISSIONS
+        .iter()
+        .filter(|p| p.access == Access::Write && p.action != "sts:AssumeRole")
+        .collect()
+}
+
+/// Whether the caller may make each write: `iam:SimulatePrincipalPolicy` where allowed,
+/// else the caller's own policies evaluated here (resources and conditions not
+/// evaluated). One ✗ per missing action, one ✓ line for the rest; "could not check"
+/// when neither works.
+pub async fn write_checks(read: &dyn CloudRead, caller_arn: Option<&str>) -> Vec<Check> {
+    let writes = checked_writes();
+    let actions: Vec<&str> = writes.iter().map(|p| p.action).collect();
+    let could_not = |why: String| {
+        Check {
+        what: "write actions",
+        actions: &[],
+        result: Err(CloudError::Unsupported(why)),
+        note: Some(
+            "grant iam:SimulatePrincipalPolicy (it is in iam/read-only.json), or pass --read-only when you only read"
+                .into(),
+        ),
+    }
+    };
+    let Some(arn) = caller_arn else {
+        return vec![could_not("the caller's identity is unknown".into())];
+    };
+    let (allowed, how): (Vec<(String, bool)>, &str) = match read
+        .simulate_principal(arn, &actions)
+        .await
+    {
+        Ok(v) => (v, "policy simulation"),
+        Err(simulated) => match read.principal_policies(arn).await {
+            Ok(docs) => (
+                actions
+                    .iter()
+                    .map(|a| (a.to_string(), policy_eval::decide(&docs, a).allowed()))
+                    .collect(),
+                "the caller's policies, evaluated here: resources, conditions and SCPs not evaluated",
+            ),
+            Err(policies) => {
+                return vec![could_not(format!(
+                    "SimulatePrincipalPolicy: {simulated}; reading the caller's policies: {policies}"
+                ))];
+            }
+        },
+    };
+    let is_allowed = |action: &str| allowed.iter().any(|(a, ok)| a == action && *ok);
+    let mut out: Vec<Check> = writes
+        .iter()
+        .filter(|p| !is_allowed(p.action))
+        .map(|p| Check {
+            what: p.used_by,
+            actions: std::slice::from_ref(&p.action),
+            result: Err(CloudError::AccessDenied(format!(
+                "{} not allowed ({how})",
+                p.action
+            ))),
+            note: None,
+        })
+        .collect();
+    let granted = writes.len() - out.len();
+    out.insert(
+        0,
+        Check {
+            what: "write actions",
+            actions: &[],
+            result: Ok(format!("{granted} of {} allowed ({how})", writes.len())),
+            note: None,
+        },
+    );
+    out
 }
 
 /// Call every read once for `env`.
@@ -240,12 +334,17 @@ pub fn text(env: &Environment, checks: &[Check], demo: bool) -> String {
             out.push_str(&format!("    → {fix}\n"));
         }
     }
-    let writes = PERMISSIONS
-        .iter()
-        .filter(|p| p.access == Access::Write)
-        .count();
+    let writes_checked = checks.iter().any(|c| c.what == "write actions");
+    let writes = if writes_checked {
+        String::new()
+    } else {
+        format!(
+            ", and the {} write actions (--read-only; grant them with iam/operator.json)",
+            checked_writes().len()
+        )
+    };
     out.push_str(&format!(
-        "  not checked: Cost Explorer (every request costs $0.01; the Cost pane asks first), Logs Insights (billed per GB scanned), and the {writes} write actions (grant them with iam/operator.json; the break-glass role with iam/break-glass.json)\n"
+        "  not checked: Cost Explorer (every request costs $0.01; the Cost pane asks first), Logs Insights (billed per GB scanned){writes}; assuming the break-glass role is checked when its runbook runs (MFA)\n"
     ));
     out
 }
@@ -284,11 +383,19 @@ pub fn run(global: &GlobalArgs, json_out: bool) -> ExitCode {
         }
     };
     let cloud = context.cloud();
-    let results = runtime.block_on(checks(
-        cloud.read.as_ref(),
-        &context.env,
-        &context.config.project,
-    ));
+    let read_only = global.read_only;
+    let results = runtime.block_on(async {
+        let read = cloud.read.as_ref();
+        let mut results = checks(read, &context.env, &context.config.project).await;
+        if !read_only {
+            let arn = results
+                .iter()
+                .find(|c| c.what == "identity")
+                .and_then(|c| c.result.as_ref().ok().cloned());
+            results.extend(write_checks(read, arn.as_deref()).await);
+        }
+        results
+    });
     if json_out {
         let text =
             serde_json::to_string_pretty(&to_json(&context.env, &results)).unwrap_or_default();
@@ -325,6 +432,23 @@ mod tests {
         assert_eq!(code, 0, "{text}");
         assert!(text.contains("✓ ECS services"), "{text}");
         assert!(text.contains("not checked: Cost Explorer"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn writes_are_checked_by_simulation_and_unknown_callers_cannot_be() {
+        let world = SimWorld::new(42, SimClock::Fixed(1_788_220_800));
+        let cloud = sim::handle(world, "prod", true);
+        let read = cloud.read.as_ref();
+        let checks = write_checks(read, Some("arn:aws:iam::1:user/alice")).await;
+        assert_eq!(checks.len(), 1);
+        let n = checked_writes().len();
+        assert_eq!(
+            checks[0].result.as_deref(),
+            Ok(format!("{n} of {n} allowed (policy simulation)").as_str())
+        );
+        let unknown = write_checks(read, None).await;
+        assert_eq!(exit_code(&unknown), 2);
+        assert!(unknown[0].fix().is_some_and(|f| f.contains("--read-only")));
     }
 
     #[tokio::test]

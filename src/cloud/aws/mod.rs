@@ -18,6 +18,7 @@ mod elasticache;
 mod elbv2;
 pub mod error_map;
 mod guardduty;
+mod iam;
 mod incident;
 mod insights;
 mod logs;
@@ -111,6 +112,18 @@ impl IdentityRead for AwsCloud {
         let mut identity = sts::caller_identity(&self.clients().await.sts).await?;
         identity.session_expires = self.session_expiry.lock().ok().and_then(|e| *e);
         Ok(identity)
+    }
+
+    async fn simulate_principal(
+        &self,
+        principal_arn: &str,
+        actions: &[&str],
+    ) -> CloudResult<Vec<(String, bool)>> {
+        iam::simulate(&self.clients().await.iam, principal_arn, actions).await
+    }
+
+    async fn principal_policies(&self, principal_arn: &str) -> CloudResult<Vec<String>> {
+        iam::policies(&self.clients().await.iam, principal_arn).await
     }
 }
 

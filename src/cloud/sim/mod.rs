@@ -197,6 +197,16 @@ impl IdentityRead for SimCloud {
             user_id: self.profile.caller_user_id(),
         })
     }
+
+    /// The simulated account grants every action the console calls.
+    async fn simulate_principal(
+        &self,
+        _principal_arn: &str,
+        actions: &[&str],
+    ) -> CloudResult<Vec<(String, bool)>> {
+        self.world.check(SimSource::Identity)?;
+        Ok(actions.iter().map(|a| (a.to_string(), true)).collect())
+    }
 }
 
 #[async_trait]
