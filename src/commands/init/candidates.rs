@@ -360,7 +360,7 @@ mod tests {
     #[test]
     fn several_candidates_are_picked_and_a_refusal_is_the_error() {
         let tier = vec![tags("a"), tags("b"), tags("a")];
-        let f = decide(Key::Cluster, &[tier.clone()], None, |c| {
+        let f = decide(Key::Cluster, std::slice::from_ref(&tier), None, |c| {
             assert_eq!(c.len(), 2, "duplicates merged");
             Ok::<_, String>(1)
         })
