@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgAction, Args, Parser, Subcommand};
 
 /// A terminal console for operating an AWS platform during incidents.
 #[derive(Debug, Parser)]
@@ -20,9 +20,10 @@ pub struct GlobalArgs {
     /// Open on the built-in simulated account (no AWS credentials needed).
     #[arg(long, global = true)]
     pub demo: bool,
-    /// Environment to open (dev, staging, prod, or one from the config).
-    #[arg(long, global = true, value_name = "NAME")]
-    pub env: Option<String>,
+    /// Environment to open (dev, staging, prod, or one from the config); `init` takes
+    /// it several times.
+    #[arg(long, global = true, value_name = "NAME", action = ArgAction::Append)]
+    pub env: Vec<String>,
     /// Config file (default: $OPSDECK_CONFIG, then ~/.config/opsdeck/config.toml).
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
@@ -41,6 +42,25 @@ pub struct GlobalArgs {
     /// Colour theme (default, high-contrast, solarized-dark, or a user theme).
     #[arg(long, global = true, value_name = "NAME")]
     pub theme: Option<String>,
+}
+
+impl GlobalArgs {
+    /// The one `--env` given, if any: every command but `init` opens one environment,
+    /// so several are an error that says so.
+    pub fn single_env(&self) -> Result<Option<&str>, String> {
+        match self.env.as_slice() {
+            [] => Ok(None),
+            [one] => Ok(Some(one.as_str())),
+            many => Err(format!(
+                "--env was given {} times ({}): this command opens one environment (only `opsdeck init` takes several)",
+                many.len(),
+                many.iter()
+                    .map(|e| crate::text::quote(e))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        }
+    }
 }
 
 /// Subcommands; without one, opsdeck opens the console.
@@ -100,6 +120,13 @@ pub enum Command {
     /// Logs Insights without a UI (`opsdeck logs query --builtin recent-errors --since 1h`).
     #[command(subcommand)]
     Logs(LogsCommand),
+    /// Write a config for your account: each environment's cluster, service, load
+    /// balancer, target group, database, cache, log groups, secrets, alert topic and
+    /// quarantine group, found from the tags `Project` and `Environment`, then Terraform
+    /// outputs, else left commented out with the naming convention's guess. Without
+    /// --write the config goes to stdout; what was found, and where, goes to stderr.
+    /// Exit 0 every key found, 1 some not found, 2 on errors.
+    Init(InitArgs),
     /// The dashboard without a UI: a verdict per tier, latest values, alarms, recent
     /// errors. Exit code 0 healthy, 1 degraded, 2 on error.
     Snapshot {
@@ -107,6 +134,36 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// `opsdeck init` flags (the environments are the global `--env`, repeatable; default
+/// dev, staging and prod).
+#[derive(Debug, Clone, Default, Args)]
+pub struct InitArgs {
+    /// The `Project` tag value (default: the value found on resources tagged with the
+    /// environments, else cloudplatform).
+    #[arg(long, value_name = "NAME")]
+    pub project: Option<String>,
+    /// Run `terraform output -json` in DIR (`{env}` in DIR is replaced by each
+    /// environment's name: one state per environment).
+    #[arg(long, value_name = "DIR", conflicts_with = "terraform_outputs")]
+    pub terraform: Option<PathBuf>,
+    /// Read `terraform output -json` saved in FILE (`{env}` in FILE is replaced by each
+    /// environment's name: one file per environment).
+    #[arg(long, value_name = "FILE")]
+    pub terraform_outputs: Option<PathBuf>,
+    /// Write the config to PATH instead of stdout (an existing file is kept, and the
+    /// difference shown, unless --force).
+    #[arg(long, value_name = "PATH")]
+    pub write: Option<PathBuf>,
+    /// Replace an existing --write file.
+    #[arg(long, requires = "write")]
+    pub force: bool,
+    /// Decide one key yourself: `ENV.KEY=VALUE`, e.g. `prod.cluster=shop-prod-main`
+    /// (repeatable; what to give when several candidates are found and there is no
+    /// terminal to choose on).
+    #[arg(long = "set", value_name = "ENV.KEY=VALUE")]
+    pub set: Vec<String>,
 }
 
 /// `opsdeck runbook …`
@@ -216,6 +273,22 @@ mod tests {
     fn global_flags_after_subcommand() {
         let cli = Cli::parse_from(["opsdeck", "config", "check", "--readonly", "--env", "prod"]);
         assert!(cli.global.read_only);
-        assert_eq!(cli.global.env.as_deref(), Some("prod"));
+        assert_eq!(cli.global.single_env(), Ok(Some("prod")));
+    }
+
+    #[test]
+    fn init_takes_env_several_times_and_other_commands_say_they_take_one() {
+        for args in [
+            &["opsdeck", "init", "--env", "staging", "--env", "prod"][..],
+            &["opsdeck", "--env", "staging", "--env", "prod", "init"][..],
+        ] {
+            let cli = Cli::parse_from(args);
+            assert_eq!(cli.global.env, vec!["staging", "prod"], "{args:?}");
+            assert!(matches!(cli.command, Some(Command::Init(_))));
+            let e = cli.global.single_env().unwrap_err();
+            assert!(e.contains("2 times") && e.contains("opsdeck init"), "{e}");
+        }
+        let cli = Cli::parse_from(["opsdeck", "snapshot"]);
+        assert_eq!(cli.global.single_env(), Ok(None));
     }
 }

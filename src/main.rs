@@ -35,6 +35,7 @@ fn main() -> ExitCode {
                 | Command::Cost { .. }
                 | Command::Posture { .. }
                 | Command::Doctor { .. }
+                | Command::Init(_)
         )
     ) && logging::init().is_some()
     {
@@ -46,6 +47,7 @@ fn main() -> ExitCode {
         }
         Some(Command::Man) => opsdeck::commands::completions::man(),
         Some(Command::Doctor { json }) => opsdeck::commands::doctor::run(&cli.global, json),
+        Some(Command::Init(args)) => opsdeck::commands::init::run(&cli.global, &args),
         Some(Command::IamPolicy { role }) => {
             use opsdeck::cloud::permissions::{Role, policy_text};
             match Role::from_name(&role) {

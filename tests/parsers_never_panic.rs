@@ -1,9 +1,16 @@
-//! Property tests: the config, theme and runbook parsers and the Logs JSON-message
-//! renderer never panic, whatever the input; file errors never carry raw control
-//! characters and quote at most 200 characters of a value.
+//! Property tests: the config, theme and runbook parsers, the Logs JSON-message
+//! renderer, ARN classification and `init`'s Terraform outputs reader never panic,
+//! whatever the input; file errors never carry raw control characters and quote at most
+//! 200 characters of a value; whatever Terraform outputs say, the config `init` writes
+//! from them loads.
 
 use std::path::Path;
 
+use opsdeck::cloud::discovery::classify;
+use opsdeck::commands::init::candidates::{Key, decide};
+use opsdeck::commands::init::discover::EnvFindings;
+use opsdeck::commands::init::render::{Header, Reach, render};
+use opsdeck::commands::init::terraform;
 use opsdeck::config::{Config, FileError};
 use opsdeck::panes::logs::results::{detail_lines, pretty_json};
 use opsdeck::runbook::file::parse as parse_runbook;
@@ -28,6 +35,41 @@ fn tomlish() -> impl Strategy<Value = String> {
         ".{0,12}",
     ];
     prop::collection::vec(piece, 0..24).prop_map(|v| v.concat())
+}
+
+/// ARN-shaped text, often enough of a known kind.
+fn arnish() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "arn:aws:(ecs|rds|sns|ec2|logs|secretsmanager|elasticache|elasticloadbalancing|s3):(us-east-1|x y|)?:(123456789012|1|)?:(cluster/|service/a/|db:|replicationgroup:|security-group/sg-|secret:|log-group:|loadbalancer/app/a/|targetgroup/t/)?[a-z0-9/:*\\-_ \u{1b}\u{202e}\\\\\"é]{0,30}",
+        ".{0,40}",
+    ]
+}
+
+/// `terraform output -json` text: well-known names (some with an environment in them)
+/// with strings, lists, per-environment objects or junk as values.
+fn outputs_json() -> impl Strategy<Value = String> {
+    let names: Vec<String> = terraform::WELL_KNOWN
+        .iter()
+        .flat_map(|(n, _)| [n.to_string(), format!("prod_{n}"), format!("{n}_staging")])
+        .chain(["project".to_string(), "other".to_string()])
+        .collect();
+    let value = prop_oneof![
+        arnish().prop_map(serde_json::Value::from),
+        prop::collection::vec(arnish(), 0..3).prop_map(serde_json::Value::from),
+        (arnish(), arnish()).prop_map(|(a, b)| serde_json::json!({"prod": a, "dev": b})),
+        any::<i64>().prop_map(serde_json::Value::from),
+        Just(serde_json::Value::Null),
+    ];
+    let entry = (prop::sample::select(names), value, any::<bool>()).prop_map(|(n, v, s)| {
+        (
+            n,
+            serde_json::json!({"value": v, "type": "string", "sensitive": s}),
+        )
+    });
+    prop::collection::vec(entry, 0..12).prop_map(|entries| {
+        let map: serde_json::Map<String, serde_json::Value> = entries.into_iter().collect();
+        serde_json::Value::Object(map).to_string()
+    })
 }
 
 /// A shipped runbook with one stretch replaced by arbitrary text.
@@ -88,6 +130,44 @@ proptest! {
         if let Err(e) = parse_runbook(Path::new("r.toml"), &text) {
             assert_safe(&e);
         }
+    }
+
+    #[test]
+    fn arn_classification_never_panics(arn in arnish()) {
+        let _ = classify(&arn);
+        let _ = opsdeck::cloud::discovery::resource_type(&arn);
+        for key in Key::ALL {
+            let _ = key.check(&key.normalize(&arn));
+        }
+    }
+
+    #[test]
+    fn init_writes_a_config_that_loads_whatever_terraform_says(
+        text in prop_oneof![outputs_json(), ".{0,80}"],
+    ) {
+        let Ok(outputs) = terraform::parse("o.json", &text) else {
+            return Ok(());
+        };
+        let mut notes = Vec::new();
+        let candidates = terraform::candidates(&outputs, "prod", true, &mut notes);
+        let findings = Key::ALL
+            .into_iter()
+            .map(|key| {
+                let tier: Vec<_> = candidates
+                    .iter()
+                    .filter(|(k, _)| *k == key)
+                    .map(|(_, c)| c.clone())
+                    .collect();
+                decide(key, &[tier], key.convention("p", "prod"), |_| Ok::<_, ()>(0))
+                    .expect("picks the first")
+            })
+            .collect();
+        let env = EnvFindings { name: "prod".into(), findings, tagged: 0, notes };
+        let reach = Reach { region: "us-east-1".into(), profile: None, endpoint_url: None };
+        let project = terraform::project(&outputs).unwrap_or_else(|| "p".into());
+        let file = render(&project, "terraform", &Header::default(), &[(reach, env)]);
+        let loaded = Config::parse(Path::new("init.toml"), &file);
+        prop_assert!(loaded.is_ok(), "{:?}\n{file}", loaded.err());
     }
 
     #[test]

@@ -7,6 +7,7 @@
 pub mod aws;
 pub mod cost;
 pub mod data;
+pub mod discovery;
 pub mod error;
 pub mod incident;
 pub mod logs;

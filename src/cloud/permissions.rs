@@ -62,13 +62,13 @@ pub const PERMISSIONS: &[Permission] = &[
     read("ecs:ListServices", "ECS pane, dashboard, runbooks"),
     read(
         "ecs:DescribeServices",
-        "ECS pane, dashboard, runbooks, verification",
+        "ECS pane, dashboard, runbooks, verification, init",
     ),
     read("ecs:ListTasks", "ECS pane, isolate-task"),
     read("ecs:DescribeTasks", "ECS pane, isolate-task"),
     read(
         "ecs:DescribeTaskDefinition",
-        "ECS pane, rollback, rotate-secret",
+        "ECS pane, rollback, rotate-secret, init (log groups, secrets)",
     ),
     read("ecs:ListTaskDefinitions", "rollback (previous revision)"),
     read("ecs:ListServiceDeployments", "ECS deployments, rollback"),
@@ -107,6 +107,10 @@ pub const PERMISSIONS: &[Permission] = &[
     read("guardduty:GetDetector", "Security pane, posture"),
     read("guardduty:ListFindings", "Security pane, posture"),
     read("guardduty:GetFindings", "Security pane, posture"),
+    read(
+        "tag:GetResources",
+        "init (the resources tagged Project and Environment)",
+    ),
     read("ce:GetCostAndUsage", "Cost pane, cost"),
     read("ce:GetCostForecast", "Cost pane, cost"),
     read("ce:GetAnomalies", "Cost pane, cost"),

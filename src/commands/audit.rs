@@ -29,6 +29,13 @@ pub fn run(global: &GlobalArgs, cmd: AuditCommand) -> ExitCode {
                 }
                 None => None,
             };
+            let env = match global.single_env() {
+                Ok(env) => env,
+                Err(e) => {
+                    eprintln!("opsdeck: {e}");
+                    return ExitCode::from(EXIT_ERROR);
+                }
+            };
             let records = match log.read_all() {
                 Ok(r) => r,
                 Err(e) => {
@@ -36,10 +43,7 @@ pub fn run(global: &GlobalArgs, cmd: AuditCommand) -> ExitCode {
                     return ExitCode::from(EXIT_ERROR);
                 }
             };
-            for r in records
-                .iter()
-                .filter(|r| keep(r, global.env.as_deref(), cutoff))
-            {
+            for r in records.iter().filter(|r| keep(r, env, cutoff)) {
                 if json {
                     let text = serde_json::to_string(r).unwrap_or_default();
                     println!("{}", crate::text::json_printed(&text));

@@ -50,9 +50,9 @@ impl Context {
             }
         }
         let name = global
-            .env
-            .clone()
-            .unwrap_or_else(|| config.default_environment.clone());
+            .single_env()
+            .map_err(|e| FileError::whole(Path::new("--env"), e))?
+            .map_or_else(|| config.default_environment.clone(), str::to_string);
         let env = config.environment(&name).cloned().ok_or_else(|| {
             FileError::whole(
                 config.source.as_deref().unwrap_or(Path::new("config")),

@@ -119,6 +119,16 @@ fn mfa_chain(settings: &AwsSettings) -> Option<crate::cloud::mfa::chain::RoleHop
     }
 }
 
+/// The region aws-config finds without being told one (`AWS_REGION`, then the profile's
+/// `region` in `~/.aws/config`), if any.
+pub async fn default_region(profile: Option<&str>) -> Option<String> {
+    let mut chain = aws_config::default_provider::region::DefaultRegionChain::builder();
+    if let Some(p) = profile {
+        chain = chain.profile_name(p);
+    }
+    chain.build().region().await.map(|r| r.to_string())
+}
+
 /// The environment variable that overrides the endpoint of one service:
 /// `AWS_ENDPOINT_URL_<SERVICE_ID>` with the service id upper-cased and spaces as underscores.
 pub fn service_endpoint_env_var(service_id: &str) -> String {

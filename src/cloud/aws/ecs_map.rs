@@ -148,10 +148,20 @@ pub fn task_definition(td: &sdk::TaskDefinition) -> TaskDefinition {
                     .map(|s| s.value_from().to_owned())
                     .filter(|v| !v.is_empty())
                     .collect(),
+                log_group: awslogs_group(c.log_configuration()),
             })
             .collect(),
         registered_at: epoch(td.registered_at()),
     }
+}
+
+/// The `awslogs-group` option of an `awslogs` log configuration.
+fn awslogs_group(config: Option<&sdk::LogConfiguration>) -> Option<String> {
+    let config = config?;
+    if *config.log_driver() != sdk::LogDriver::Awslogs {
+        return None;
+    }
+    opt(config.options()?.get("awslogs-group").map(String::as_str))
 }
 
 /// One `ListServiceDeployments` entry. `target_task_definition` is filled in separately

@@ -11,6 +11,7 @@ pub mod config;
 mod convert;
 mod cost;
 mod data;
+mod discovery;
 mod ecs;
 mod ecs_map;
 mod ecs_tags;
@@ -104,6 +105,11 @@ impl AwsCloud {
 /// read-only mode no acting object exists (`CloudHandle::act` is `None`).
 pub fn handle(settings: AwsSettings, read_only: bool) -> CloudHandle {
     CloudHandle::new(Arc::new(AwsCloud::new(settings)), read_only)
+}
+
+/// The reads `opsdeck init` makes, against the account `settings` name.
+pub fn discovery(settings: AwsSettings) -> Arc<dyn crate::cloud::discovery::DiscoveryRead> {
+    Arc::new(AwsCloud::new(settings))
 }
 
 #[async_trait]

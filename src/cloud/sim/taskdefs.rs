@@ -94,6 +94,7 @@ pub fn describe(
             name: container.to_string(),
             image: image(revision),
             secret_refs: profile.secret_refs(),
+            log_group: Some(format!("/ecs/{}/fastapi", profile.name)),
         }],
         registered_at: Some(start.saturating_add(revision.registered)),
     }
