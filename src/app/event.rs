@@ -72,6 +72,16 @@ pub enum Effect {
     /// The break-glass session ended (expiry or `:drop-break-glass`): drop it.
     DropElevation,
     /// Answer the MFA prompt (`None`: cancelled).
-    MfaAnswer(Option<super::mfa_prompt::MfaCode>),
+    MfaAnswer(Option<MfaCode>),
     Quit,
+}
+
+/// A code on its way to the credential provider; its `Debug` never prints the digits.
+#[derive(Clone, PartialEq, Eq)]
+pub struct MfaCode(pub String);
+
+impl std::fmt::Debug for MfaCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MfaCode(******)")
+    }
 }

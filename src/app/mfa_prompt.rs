@@ -5,7 +5,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::event::Effect;
+use super::event::{Effect, MfaCode};
 
 /// Digits in an MFA code.
 pub const CODE_LEN: usize = 6;
@@ -18,16 +18,6 @@ pub struct MfaPrompt {
     pub serial: String,
     /// Digits typed so far (drawn as dots, never as digits).
     pub typed: String,
-}
-
-/// A code on its way to the credential provider; its `Debug` never prints the digits.
-#[derive(Clone, PartialEq, Eq)]
-pub struct MfaCode(pub String);
-
-impl std::fmt::Debug for MfaCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("MfaCode(******)")
-    }
 }
 
 impl MfaPrompt {

@@ -182,7 +182,7 @@ fn is_unsupported(code: &str) -> bool {
 fn mfa_needed(err: &(dyn StdError + 'static)) -> Option<String> {
     let mut next: Option<&(dyn StdError + 'static)> = Some(err);
     while let Some(e) = next {
-        if let Some(m) = e.downcast_ref::<super::mfa_provider::MfaNeeded>() {
+        if let Some(m) = e.downcast_ref::<crate::cloud::mfa::MfaNeeded>() {
             return Some(m.0.clone());
         }
         next = e.source();

@@ -19,23 +19,10 @@ use super::config::{AwsSettings, endpoint_for, retry_config, timeout_config};
 use crate::cloud::Epoch;
 use crate::cloud::mfa::chain::{HopSource, RoleHop};
 use crate::cloud::mfa::cli_cache::{self, CachedSession};
-use crate::cloud::mfa::{MfaPrompter, SessionExpiry};
+use crate::cloud::mfa::{MfaNeeded, MfaPrompter, SessionExpiry};
 
 /// After the operator cancels (or nobody can be asked), how long before asking again.
 const REFUSED_SECONDS: Epoch = 120;
-
-/// Why there are no credentials: an MFA code was needed and not given. Mapped to
-/// `CloudError::MfaNeeded`.
-#[derive(Debug)]
-pub struct MfaNeeded(pub String);
-
-impl std::fmt::Display for MfaNeeded {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for MfaNeeded {}
 
 /// The credentials provider for an MFA role chain.
 #[derive(Debug, Clone)]

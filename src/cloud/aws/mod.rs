@@ -28,6 +28,7 @@ pub mod mfa_provider;
 mod network;
 mod ops;
 mod rds;
+mod sdk_loader;
 mod secrets;
 mod securityhub;
 mod securityhub_map;
@@ -93,7 +94,7 @@ impl AwsCloud {
             .get_or_init(|| async {
                 let settings = self.settings.clone().unwrap_or_default();
                 let sdk_config =
-                    config::load_sdk_config_with(&settings, Some(self.session_expiry.clone()))
+                    sdk_loader::load_sdk_config_with(&settings, Some(self.session_expiry.clone()))
                         .await;
                 AwsClients::from_sdk_config(&sdk_config, settings.endpoint_url.as_deref())
             })

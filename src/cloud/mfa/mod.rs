@@ -17,3 +17,16 @@ use crate::cloud::Epoch;
 /// When the MFA session the console signed in with ends (shared between the credential
 /// provider that learns it and the identity read that shows it in the header).
 pub type SessionExpiry = Arc<Mutex<Option<Epoch>>>;
+
+/// Why there are no credentials: an MFA code was needed and not given (the credential
+/// provider's error; the AWS error mapping turns it into `CloudError::MfaNeeded`).
+#[derive(Debug)]
+pub struct MfaNeeded(pub String);
+
+impl std::fmt::Display for MfaNeeded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for MfaNeeded {}
