@@ -38,6 +38,20 @@ async fn doctor_reports_each_read_against_moto() {
             .as_str()
             .is_some_and(|d| d.starts_with("1 services"))
     );
+    let clock = check("clock");
+    assert_eq!(clock["ok"], true, "{report:#}");
+    assert!(
+        clock["detail"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("within ")),
+        "{clock:#}"
+    );
+    assert!(
+        report["signed_in_with"]
+            .as_str()
+            .is_some_and(|s| s.contains("AWS_ACCESS_KEY_ID")),
+        "{report:#}"
+    );
     let history = check("deployment history");
     assert_eq!(history["ok"], false);
     assert!(

@@ -153,7 +153,10 @@ fn first_run_asks_once_then_the_cli_cache_is_shared_until_it_expires() {
     let mut pty = setup.doctor();
     pty.wait_all(&["MFA code for", SERIAL], Duration::from_secs(30));
     pty.send("123456\r");
-    pty.wait_all(&["assumed-role/ops"], Duration::from_secs(60));
+    pty.wait_all(
+        &["assumed-role/ops", "min left", "with MFA"],
+        Duration::from_secs(60),
+    );
     let _ = pty.finish();
     let bodies = setup.proxy.bodies("AssumeRole");
     assert_eq!(bodies.len(), 1, "one AssumeRole: {bodies:?}");

@@ -59,6 +59,10 @@ pub trait IdentityRead: Send + Sync {
         let _ = principal_arn;
         Err(CloudError::Unsupported("reading identity policies".into()))
     }
+    /// AWS's clock minus the local one, in seconds (from an answer's `Date` header).
+    async fn clock_skew(&self) -> CloudResult<Epoch> {
+        Err(CloudError::Unsupported("clock skew".into()))
+    }
 }
 
 /// Read access to ECS.

@@ -1,4 +1,5 @@
-//! `opsdeck doctor [--env NAME] [--json]`: who you are and where, then every read the
+//! `opsdeck doctor [--env NAME] [--json]`: who you are, how you signed in, where, and the
+//! clock's skew against AWS's, then every read the
 //! panes and runbooks need, each checked by calling it once (never a paid Cost Explorer
 //! request, never a Logs Insights scan), with the IAM actions it needs and a fix per
 //! failure. Unless `--read-only`, every write the runbooks make is checked with
@@ -37,6 +38,7 @@ impl Check {
         match &self.result {
             Ok(_) => 0,
             Err(CloudError::AccessDenied(_) | CloudError::NotFound(_)) => 1,
+            Err(CloudError::Invalid(_)) if self.what == "clock" => 1,
             Err(_) => 2,
         }
     }
@@ -82,6 +84,31 @@ fn check<T>(
         actions,
         result: result.map(|v| describe(&v)),
         note: None,
+    }
+}
+
+/// Requests signed this far off AWS's clock are refused.
+const MAX_SKEW_SECONDS: crate::cloud::Epoch = 300;
+
+/// The local clock against AWS's: more than five minutes off fails every request.
+fn clock(skew: Result<crate::cloud::Epoch, CloudError>) -> Check {
+    let (result, note) = match skew {
+        Ok(s) if s.abs() > MAX_SKEW_SECONDS => (
+            Err(CloudError::Invalid(format!(
+                "the local clock is {} s {} AWS's: requests signed more than 300 s off are refused",
+                s.abs(),
+                if s > 0 { "behind" } else { "ahead of" }
+            ))),
+            Some("set the clock right (e.g. `timedatectl set-ntp true`)".to_string()),
+        ),
+        Ok(s) => (Ok(format!("within {} s of AWS's", s.abs())), None),
+        Err(e) => (Err(e), None),
+    };
+    Check {
+        what: "clock",
+        actions: &["sts:GetCallerIdentity"],
+        result,
+        note,
     }
 }
 
@@ -196,8 +223,16 @@ pub async fn checks(read: &dyn CloudRead, env: &Environment, project: &str) -> V
             "identity",
             &["sts:GetCallerIdentity"],
             read.caller_identity().await,
-            |id| id.arn.clone(),
+            |id| match id.session_expires {
+                Some(ends) => format!(
+                    "{} (role session: {} min left)",
+                    id.arn,
+                    (ends - now).max(0) / 60
+                ),
+                None => id.arn.clone(),
+            },
         ),
+        clock(read.clock_skew().await),
         check(
             "dashboard metrics",
             &["cloudwatch:GetMetricData"],
@@ -321,6 +356,12 @@ pub fn text(env: &Environment, checks: &[Check], demo: bool) -> String {
             env.region,
             env.profile.as_deref().unwrap_or("(default chain)"),
             env.endpoint_url.as_deref().unwrap_or("AWS")
+        ) + &format!(
+            "signed in with {}\n",
+            crate::cloud::mfa::chain::ProfileFiles::load().describe_source(
+                env.profile.as_deref(),
+                std::env::var_os("AWS_ACCESS_KEY_ID").is_some_and(|k| !k.is_empty()),
+            )
         )
     };
     for c in checks {
@@ -355,6 +396,10 @@ pub fn to_json(env: &Environment, checks: &[Check]) -> serde_json::Value {
         "environment": env.name,
         "region": env.region,
         "profile": env.profile,
+        "signed_in_with": crate::cloud::mfa::chain::ProfileFiles::load().describe_source(
+            env.profile.as_deref(),
+            std::env::var_os("AWS_ACCESS_KEY_ID").is_some_and(|k| !k.is_empty()),
+        ),
         "checks": checks.iter().map(|c| json!({
             "what": c.what,
             "actions": c.actions,
@@ -391,7 +436,8 @@ pub fn run(global: &GlobalArgs, json_out: bool) -> ExitCode {
             let arn = results
                 .iter()
                 .find(|c| c.what == "identity")
-                .and_then(|c| c.result.as_ref().ok().cloned());
+                .and_then(|c| c.result.as_ref().ok())
+                .and_then(|d| d.split_whitespace().next().map(str::to_string));
             results.extend(write_checks(read, arn.as_deref()).await);
         }
         results

@@ -7,6 +7,7 @@
 mod alerts;
 mod break_glass;
 mod clients;
+mod clock_skew;
 pub mod config;
 mod convert;
 mod cost;
@@ -131,6 +132,10 @@ impl IdentityRead for AwsCloud {
 
     async fn principal_policies(&self, principal_arn: &str) -> CloudResult<Vec<String>> {
         iam::policies(&self.clients().await.iam, principal_arn).await
+    }
+
+    async fn clock_skew(&self) -> CloudResult<crate::cloud::Epoch> {
+        clock_skew::clock_skew(&self.clients().await.sts).await
     }
 }
 

@@ -117,6 +117,45 @@ impl ProfileFiles {
             .cloned()
     }
 
+    /// How `profile` signs in, in words (doctor's "signed in with"): environment keys win
+    /// as in the SDK's chain, then the profile's kind.
+    pub fn describe_source(&self, profile: Option<&str>, env_keys: bool) -> String {
+        if env_keys {
+            return "access keys in the environment (AWS_ACCESS_KEY_ID)".into();
+        }
+        let Some(p) = profile else {
+            return "the SDK's default chain (no profile: environment, default profile, SSO, instance role)".into();
+        };
+        if !self.has(p) {
+            return format!("profile {p} (not in the AWS config files)");
+        }
+        let v = |k: &str| self.value(p, k);
+        if let Some(role) = v("role_arn") {
+            let from = v("source_profile")
+                .or_else(|| v("credential_source"))
+                .unwrap_or_else(|| "?".into());
+            return match self.mfa_chain(p) {
+                Ok(Some(hop)) => format!(
+                    "profile {p}: role {role} from {from}, with MFA {} (session shared with the AWS CLI in ~/.aws/cli/cache)",
+                    hop.mfa().map_or("?", |m| m.1)
+                ),
+                _ => format!("profile {p}: role {role} from {from}"),
+            };
+        }
+        if v("sso_session").is_some() || v("sso_start_url").is_some() {
+            return format!(
+                "profile {p}: IAM Identity Center (SSO); `aws sso login --profile {p}` when it expires"
+            );
+        }
+        if v("credential_process").is_some() {
+            return format!("profile {p}: credential_process");
+        }
+        if v("aws_access_key_id").is_some() {
+            return format!("profile {p}: static access keys");
+        }
+        format!("profile {p}")
+    }
+
     /// True when `profile` exists in either file.
     pub fn has(&self, profile: &str) -> bool {
         self.profiles.contains_key(profile)
@@ -246,6 +285,29 @@ mfa_serial = arn:aws:iam::1:mfa/x
         assert_eq!(files().mfa_chain("plain-role"), Ok(None));
         assert_eq!(files().mfa_chain("base"), Ok(None));
         assert_eq!(files().mfa_chain("nope"), Ok(None));
+    }
+
+    #[test]
+    fn sources_are_described() {
+        let f = files();
+        assert!(
+            f.describe_source(Some("prod"), false)
+                .contains("with MFA arn:aws:iam::999900001111:mfa/alice")
+        );
+        assert!(
+            f.describe_source(Some("prod"), true)
+                .contains("AWS_ACCESS_KEY_ID")
+        );
+        assert_eq!(
+            f.describe_source(Some("base"), false),
+            "profile base: static access keys"
+        );
+        assert!(f.describe_source(None, false).contains("default chain"));
+        let sso = ProfileFiles::parse("[profile s]\nsso_session = corp\n", "");
+        assert!(
+            sso.describe_source(Some("s"), false)
+                .contains("aws sso login --profile s")
+        );
     }
 
     #[test]

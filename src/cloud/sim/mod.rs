@@ -207,6 +207,12 @@ impl IdentityRead for SimCloud {
         self.world.check(SimSource::Identity)?;
         Ok(actions.iter().map(|a| (a.to_string(), true)).collect())
     }
+
+    /// The simulated account keeps the console's own clock.
+    async fn clock_skew(&self) -> CloudResult<crate::cloud::Epoch> {
+        self.world.check(SimSource::Identity)?;
+        Ok(0)
+    }
 }
 
 #[async_trait]
