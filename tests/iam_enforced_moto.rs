@@ -3,7 +3,8 @@
 //! `iam/read-only.json` and `iam/operator.json`: `doctor` names every write the read-only
 //! user lacks and exits 1, and passes for the operator; the read-only user reads the
 //! dashboard and is refused a runbook's write (the service is unchanged); the operator
-//! runs it. One test: enforcement is server-wide, so nothing else runs in this binary.
+//! runs it; and for every other shipped write runbook the read-only user's first write
+//! is refused and the operator's lands. One test: enforcement is server-wide, so nothing else runs in this binary.
 //! moto lacks ListServiceDeployments (a bare 500): the proxy answers it with an empty
 //! history so `doctor` can exit 0 where the rest is allowed.
 
@@ -143,6 +144,50 @@ async fn read_only_and_operator_policies_are_enough_and_no_more() {
         .send()
         .await
         .expect("CreateLogGroup");
+    // What the other runbooks act on.
+    let db = moto::unique("iam-db");
+    aws_sdk_rds::Client::new(&config)
+        .create_db_instance()
+        .db_instance_identifier(&db)
+        .db_instance_class("db.t3.micro")
+        .engine("postgres")
+        .allocated_storage(20)
+        .master_username("app")
+        .master_user_password("not-a-secret-1")
+        .send()
+        .await
+        .expect("CreateDBInstance");
+    let secret = support::secrets::rotating_secret(&moto::unique("iam-secret"), "v1").await;
+    let quarantine = aws_sdk_ec2::Client::new(&config)
+        .create_security_group()
+        .group_name(moto::unique("quarantine"))
+        .description("no rules")
+        .vpc_id(&s.vpc_id)
+        .send()
+        .await
+        .expect("quarantine sg")
+        .group_id()
+        .expect("id")
+        .to_owned();
+    let topic = aws_sdk_sns::Client::new(&config)
+        .create_topic()
+        .name(moto::unique("alerts"))
+        .send()
+        .await
+        .expect("CreateTopic")
+        .topic_arn()
+        .expect("topic")
+        .to_owned();
+    let task = aws_sdk_ecs::Client::new(&config)
+        .list_tasks()
+        .cluster(&s.cluster)
+        .send()
+        .await
+        .expect("ListTasks")
+        .task_arns()
+        .first()
+        .expect("a task")
+        .clone();
     let iam = aws_sdk_iam::Client::new(&config);
     let read_only = user(&iam, "opsdeck-read-only", &policy_text(Role::ReadOnly)).await;
     let operator = user(&iam, "opsdeck-operator", &policy_text(Role::Operator)).await;
@@ -152,7 +197,9 @@ async fn read_only_and_operator_policies_are_enough_and_no_more() {
         home.path(),
         &proxy.url,
         &format!(
-            "log_groups = [\"{group}\"]\nsecrets = []\ntarget_group = \"{}\"\n",
+            "log_groups = [\"{group}\"]\nsecrets = [\"{secret}\"]\ntarget_group = \"{}\"\n\
+             db_instance = \"{db}\"\nquarantine_security_group = \"{quarantine}\"\n\
+             alert_topic_arn = \"{topic}\"\n",
             s.target_group.clone().unwrap_or_default()
         ),
     );
@@ -270,4 +317,92 @@ async fn read_only_and_operator_policies_are_enough_and_no_more() {
     drop(_off);
     assert!(!outcome.to_lowercase().contains("denied"), "{outcome}");
     assert_eq!(describe(&s).await.desired_count(), 3, "{outcome}");
+
+    // Every shipped runbook that writes (break-glass needs an MFA device; the failovers
+    // need a Multi-AZ database and a two-node cache moto cannot make): the read-only user
+    // is refused its first write, the operator's lands.
+    let task_param = format!("task={task}");
+    let secret_param = format!("secret={secret}");
+    let cases: Vec<(&str, Vec<&str>)> = vec![
+        ("restart", vec![]),
+        ("deploy", vec!["image=nginx:2"]),
+        ("rotate-secret", vec![secret_param.as_str()]),
+        ("db-snapshot", vec![]),
+        ("incident-response", vec!["incident=INC-7"]),
+        ("dev-scale-down", vec![]),
+        ("isolate-task", vec![task_param.as_str(), "reason=drill"]),
+    ];
+    for (name, params) in &cases {
+        for (who, key) in [("read-only", &read_only), ("operator", &operator)] {
+            let mut args = vec!["runbook", "run", name];
+            for p in params {
+                args.extend(["--param", p]);
+            }
+            args.push("--yes");
+            moto::post_json("/moto-api/reset-auth", "0");
+            let off = EnforcementOff;
+            let outcome = first_outcome(home.path(), &cfg, key, &args);
+            drop(off);
+            assert_eq!(outcome["runbook"], *name, "{outcome:#}");
+            eprintln!("{name} as {who}: {} {}", outcome["step"], outcome["error"]);
+            let error = outcome["error"].as_str().unwrap_or_default().to_lowercase();
+            match who {
+                "read-only" => assert!(
+                    error.contains("denied"),
+                    "{name} as {who}: the first write was not refused: {outcome:#}"
+                ),
+                _ => assert!(
+                    outcome["error"].is_null() && !outcome["result"].is_null(),
+                    "{name} as {who}: the first write did not land: {outcome:#}"
+                ),
+            }
+        }
+    }
+}
+
+/// Runs `args` as the user of `key` until the run's first audit outcome is on disk (the
+/// waits after it are for states moto never reaches), then stops it; that outcome.
+fn first_outcome(
+    home: &std::path::Path,
+    cfg: &std::path::Path,
+    key: &(String, String),
+    args: &[&str],
+) -> serde_json::Value {
+    let audit = home.join("state/opsdeck/audit.jsonl");
+    let before = std::fs::read_to_string(&audit).unwrap_or_default().len();
+    let mut child = support::cli::on_emu(home, cfg)
+        .env("AWS_ACCESS_KEY_ID", &key.0)
+        .env("AWS_SECRET_ACCESS_KEY", &key.1)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let outcome = loop {
+        let text = std::fs::read_to_string(&audit).unwrap_or_default();
+        let fresh = text.get(before..).unwrap_or_default();
+        if let Some(record) = fresh
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .find(|r| r["kind"] == "outcome")
+        {
+            break record;
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            let mut err = String::new();
+            if let Some(mut e) = child.stderr.take() {
+                let _ = std::io::Read::read_to_string(&mut e, &mut err);
+            }
+            panic!("{args:?} exited {status} without an outcome record: {err}\n{fresh}");
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{args:?}: no outcome record: {fresh}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    outcome
 }
