@@ -5,8 +5,8 @@
 //! dashboard and is refused a runbook's write (the service is unchanged); the operator
 //! runs it; and for every other shipped write runbook the read-only user's first write
 //! is refused and the operator's lands. One test: enforcement is server-wide, so nothing else runs in this binary.
-//! moto lacks ListServiceDeployments (a bare 500): the proxy answers it with an empty
-//! history so `doctor` can exit 0 where the rest is allowed.
+//! What moto cannot answer under enforcement is answered empty by the proxy
+//! ([`EmptyWhereMotoCannot`]), so `doctor` exits 0 for the operator on the policies alone.
 
 mod support;
 
@@ -17,23 +17,35 @@ use support::ecs_seed::{SeedOptions, describe, seed_with};
 use support::moto;
 use support::proxy::{HttpRequest, HttpResponse, Proxy, Transform, operation_of};
 
-/// Answers ListServiceDeployments (moto does not implement it) with an empty history.
-struct EmptyDeploymentHistory;
+/// What moto cannot answer under enforcement, answered empty by the proxy so `doctor`
+/// reports the policies, not the emulator's gaps: the operations moto does not implement
+/// (ListServiceDeployments, DescribeQueryDefinitions); CloudWatch, whose CBOR protocol
+/// moto does not speak (the test translator re-encodes the body, which breaks the
+/// signature moto checks under enforcement); and GuardDuty, which moto 5.2.5 refuses under
+/// enforcement whoever signs (botocore included).
+struct EmptyWhereMotoCannot;
 
-impl Transform for EmptyDeploymentHistory {
+impl Transform for EmptyWhereMotoCannot {
     fn request(&self, req: HttpRequest) -> Result<HttpRequest, String> {
         Ok(req)
     }
 
     fn response(&self, req: &HttpRequest, resp: HttpResponse) -> HttpResponse {
-        if operation_of(req) == "ListServiceDeployments" {
-            HttpResponse::new(
-                200,
-                "application/x-amz-json-1.1",
-                br#"{"serviceDeployments":[]}"#.to_vec(),
-            )
-        } else {
-            resp
+        let json =
+            |body: &[u8]| HttpResponse::new(200, "application/x-amz-json-1.1", body.to_vec());
+        match operation_of(req).as_str() {
+            "ListServiceDeployments" => json(br#"{"serviceDeployments":[]}"#),
+            "DescribeQueryDefinitions" => json(br#"{"queryDefinitions":[]}"#),
+            "GET /detector" => {
+                HttpResponse::new(200, "application/json", br#"{"detectorIds":[]}"#.to_vec())
+            }
+            "GetMetricData" | "DescribeAlarms" => {
+                let mut r = HttpResponse::new(200, "application/cbor", vec![0xa0]);
+                r.headers
+                    .push(("smithy-protocol".into(), "rpc-v2-cbor".into()));
+                r
+            }
+            _ => resp,
         }
     }
 }
@@ -103,11 +115,6 @@ fn doctor(
         .unwrap_or_else(|e| panic!("doctor JSON ({e}): {stdout}\n{stderr}"))
 }
 
-/// moto 5.2.5 answers every GuardDuty request under enforcement with a 403
-/// `SignatureDoesNotMatch`, whoever signs it (botocore included): its checks say nothing
-/// about the policies.
-const MOTO_CANNOT_ENFORCE: &[&str] = &["guardduty:ListDetectors", "guardduty:GetDetector"];
-
 /// The actions of the checks refused with "access denied".
 fn denied(report: &serde_json::Value) -> Vec<String> {
     report["checks"]
@@ -122,7 +129,6 @@ fn denied(report: &serde_json::Value) -> Vec<String> {
         })
         .flat_map(|c| c["actions"].as_array().cloned().unwrap_or_default())
         .filter_map(|a| a.as_str().map(str::to_string))
-        .filter(|a| !MOTO_CANNOT_ENFORCE.contains(&a.as_str()))
         .collect()
 }
 
@@ -157,6 +163,17 @@ async fn read_only_and_operator_policies_are_enough_and_no_more() {
         .send()
         .await
         .expect("CreateDBInstance");
+    let cache = moto::unique("iam-cache");
+    aws_sdk_elasticache::Client::new(&config)
+        .create_replication_group()
+        .replication_group_id(&cache)
+        .replication_group_description("cache")
+        .engine("redis")
+        .cache_node_type("cache.t3.micro")
+        .num_cache_clusters(2)
+        .send()
+        .await
+        .expect("CreateReplicationGroup");
     let secret = support::secrets::rotating_secret(&moto::unique("iam-secret"), "v1").await;
     let quarantine = aws_sdk_ec2::Client::new(&config)
         .create_security_group()
@@ -191,14 +208,14 @@ async fn read_only_and_operator_policies_are_enough_and_no_more() {
     let iam = aws_sdk_iam::Client::new(&config);
     let read_only = user(&iam, "opsdeck-read-only", &policy_text(Role::ReadOnly)).await;
     let operator = user(&iam, "opsdeck-operator", &policy_text(Role::Operator)).await;
-    let proxy = Proxy::with_transform(&moto::endpoint(), None, Arc::new(EmptyDeploymentHistory));
+    let proxy = Proxy::with_transform(&moto::endpoint(), None, Arc::new(EmptyWhereMotoCannot));
     let home = tempfile::tempdir().expect("tempdir");
     let cfg = s.write_config(
         home.path(),
         &proxy.url,
         &format!(
             "log_groups = [\"{group}\"]\nsecrets = [\"{secret}\"]\ntarget_group = \"{}\"\n\
-             db_instance = \"{db}\"\nquarantine_security_group = \"{quarantine}\"\n\
+             db_instance = \"{db}\"\ncache_replication_group = \"{cache}\"\nquarantine_security_group = \"{quarantine}\"\n\
              alert_topic_arn = \"{topic}\"\n",
             s.target_group.clone().unwrap_or_default()
         ),
@@ -240,11 +257,10 @@ async fn read_only_and_operator_policies_are_enough_and_no_more() {
     );
     assert_ne!(report["exit"], 0, "{report:#}");
 
-    // doctor, operator: nothing missing. (What moto cannot answer — CloudWatch's CBOR
-    // protocol, DescribeQueryDefinitions, a database and cache this seed lacks — is
-    // "could not check" or "not found", never "denied".)
+    // doctor, operator: nothing missing, exit 0.
     let report = doctor(home.path(), &cfg, &operator);
     assert!(denied(&report).is_empty(), "{report:#}");
+    assert_eq!(report["exit"], 0, "{report:#}");
     let writes_line = report["checks"]
         .as_array()
         .and_then(|c| c.iter().find(|c| c["what"] == "write actions"))
