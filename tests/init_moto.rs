@@ -5,6 +5,7 @@
 //! an existing file is only replaced with `--force`; two tagged clusters and no terminal
 //! are an error that lists both and says which `--set` decides.
 
+mod pty_support;
 mod support;
 
 use std::path::Path;
@@ -755,4 +756,72 @@ fn an_unreachable_endpoint_names_the_action() {
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("sts:GetCallerIdentity"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_tagged_clusters_on_a_terminal_are_a_numbered_choice() {
+    let project = moto::unique("pick");
+    let config = moto::sdk_config().await;
+    let ecs = aws_sdk_ecs::Client::new(&config);
+    for name in ["blue", "green"] {
+        ecs.create_cluster()
+            .cluster_name(format!("{project}-prod-{name}"))
+            .set_tags(Some(
+                tags(&project, "prod", true)
+                    .iter()
+                    .map(|(k, v)| aws_sdk_ecs::types::Tag::builder().key(k).value(v).build())
+                    .collect(),
+            ))
+            .send()
+            .await
+            .expect("CreateCluster");
+    }
+    let home = tempfile::tempdir().expect("tempdir");
+    let path = home.path().join("opsdeck.toml");
+    let path_text = path.display().to_string();
+    let endpoint = moto::endpoint();
+    let envs = support::cli::moto_env(home.path());
+    let mut pty = pty_support::Pty::spawn(
+        &[
+            "--endpoint-url",
+            &endpoint,
+            "--region",
+            moto::REGION,
+            "init",
+            "--env",
+            "prod",
+            "--project",
+            &project,
+            "--write",
+            &path_text,
+        ],
+        home.path(),
+        &envs,
+        120,
+        40,
+    );
+    pty.wait_all(&["which one [1-2]?"], std::time::Duration::from_secs(60));
+    let second = pty
+        .transcript()
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("2. ")?
+                .split_whitespace()
+                .next()
+                .map(str::to_string)
+        })
+        .expect("option 2 listed");
+    pty.send("7\r");
+    pty.wait_all(
+        &["a number from 1 to 2"],
+        std::time::Duration::from_secs(10),
+    );
+    pty.send("2\r");
+    let _ = pty.finish();
+    let written = std::fs::read_to_string(&path).expect("config written");
+    assert!(
+        written.contains(&format!("cluster = \"{second}\"")),
+        "{second} not chosen:\n{written}"
+    );
 }
