@@ -206,6 +206,21 @@ async fn read_only_and_operator_policies_are_enough_and_no_more() {
         .expect("a task")
         .clone();
     let iam = aws_sdk_iam::Client::new(&config);
+    let leaky = moto::unique("leaky");
+    iam.create_user()
+        .user_name(&leaky)
+        .send()
+        .await
+        .expect("CreateUser");
+    let leaked = iam
+        .create_access_key()
+        .user_name(&leaky)
+        .send()
+        .await
+        .expect("CreateAccessKey")
+        .access_key()
+        .map(|k| k.access_key_id().to_string())
+        .expect("key");
     let read_only = user(&iam, "opsdeck-read-only", &policy_text(Role::ReadOnly)).await;
     let operator = user(&iam, "opsdeck-operator", &policy_text(Role::Operator)).await;
     let proxy = Proxy::with_transform(&moto::endpoint(), None, Arc::new(EmptyWhereMotoCannot));
@@ -339,6 +354,7 @@ async fn read_only_and_operator_policies_are_enough_and_no_more() {
     // is refused its first write, the operator's lands.
     let task_param = format!("task={task}");
     let secret_param = format!("secret={secret}");
+    let key_param = format!("key={leaked}");
     let cases: Vec<(&str, Vec<&str>)> = vec![
         ("restart", vec![]),
         ("deploy", vec!["image=nginx:2"]),
@@ -347,6 +363,7 @@ async fn read_only_and_operator_policies_are_enough_and_no_more() {
         ("incident-response", vec!["incident=INC-7"]),
         ("dev-scale-down", vec![]),
         ("isolate-task", vec![task_param.as_str(), "reason=drill"]),
+        ("deactivate-access-key", vec![key_param.as_str()]),
     ];
     for (name, params) in &cases {
         for (who, key) in [("read-only", &read_only), ("operator", &operator)] {

@@ -120,6 +120,11 @@ async fn every_shipped_runbook_has_a_plan_view() {
             ],
         ),
         ("prod", "incident-response", &[("incident", "INC-812")]),
+        (
+            "prod",
+            "deactivate-access-key",
+            &[("key", "AKIA4Q2CIDEPLOY7X3ZB"), ("incident", "INC-812")],
+        ),
     ];
     let shipped: Vec<String> = Library::load(None)
         .runbooks

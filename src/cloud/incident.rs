@@ -145,6 +145,28 @@ impl PartialEq for Elevation {
 
 impl Eq for Elevation {}
 
+/// An IAM user's access key as `GetAccessKeyLastUsed` and `ListAccessKeys` report it
+/// (the key id only: the secret is never readable after creation).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AccessKey {
+    pub id: String,
+    /// The IAM user the key belongs to.
+    pub user: String,
+    /// `Active` or `Inactive`.
+    pub status: String,
+    pub created: Option<Epoch>,
+    pub last_used: Option<Epoch>,
+    pub last_service: Option<String>,
+    pub last_region: Option<String>,
+}
+
+impl AccessKey {
+    /// True while the key can sign requests.
+    pub fn active(&self) -> bool {
+        self.status == "Active"
+    }
+}
+
 /// Reads the incident runbooks plan and verify with.
 #[async_trait]
 pub trait IncidentRead: Send + Sync {
@@ -152,6 +174,8 @@ pub trait IncidentRead: Send + Sync {
     async fn describe_secret(&self, id: &str) -> CloudResult<SecretMeta>;
     /// `ec2:DescribeNetworkInterfaces` for one ENI.
     async fn network_interface(&self, eni: &str) -> CloudResult<NetworkInterface>;
+    /// `iam:GetAccessKeyLastUsed` (whose user, last use) + `iam:ListAccessKeys` (status).
+    async fn access_key(&self, key_id: &str) -> CloudResult<AccessKey>;
 }
 
 /// Writes of the incident runbooks. Absent in read-only mode (part of `CloudAct`).
@@ -188,6 +212,14 @@ pub trait IncidentAct: Send + Sync {
         topic_arn: &str,
         subject: &str,
         message: &str,
+    ) -> CloudResult<WriteReceipt>;
+    /// `iam:UpdateAccessKey` to `Active` or `Inactive` (a leaked key is made inactive: it
+    /// stops signing at once and can be made active again; deleting it cannot be undone).
+    async fn set_access_key_status(
+        &self,
+        user: &str,
+        key_id: &str,
+        active: bool,
     ) -> CloudResult<WriteReceipt>;
     /// `sts:AssumeRole` with MFA; the returned handle acts with the session's credentials.
     async fn assume_break_glass(&self, request: &BreakGlassRequest) -> CloudResult<Elevation>;

@@ -153,6 +153,18 @@ pub const PERMISSIONS: &[Permission] = &[
     write("guardduty:ArchiveFindings", "Security triage (GuardDuty)"),
     write("logs:PutQueryDefinition", "Logs saved queries"),
     read(
+        "iam:GetAccessKeyLastUsed",
+        "deactivate-access-key: whose key, when and where it was last used",
+    ),
+    read(
+        "iam:ListAccessKeys",
+        "deactivate-access-key: the key's status",
+    ),
+    write(
+        "iam:UpdateAccessKey",
+        "deactivate-access-key (and its rollback)",
+    ),
+    read(
         "iam:SimulatePrincipalPolicy",
         "doctor: whether the caller may make each write",
     ),

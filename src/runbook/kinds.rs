@@ -42,6 +42,9 @@ pub enum StepKind {
     StsBreakGlass,
     StsElevated,
     LogsExportErrors,
+    IamDeactivateKey,
+    IamReactivateKey,
+    IamKeyInactive,
     Note,
 }
 
@@ -101,7 +104,7 @@ const SERVICE: [InputSpec; 2] = [req("cluster", Ty::Str), req("service", Ty::Str
 
 impl StepKind {
     /// Every kind.
-    pub const ALL: [StepKind; 37] = [
+    pub const ALL: [StepKind; 40] = [
         StepKind::CheckServiceExists,
         StepKind::CheckCaller,
         StepKind::CheckNotProtected,
@@ -138,6 +141,9 @@ impl StepKind {
         StepKind::StsBreakGlass,
         StepKind::StsElevated,
         StepKind::LogsExportErrors,
+        StepKind::IamDeactivateKey,
+        StepKind::IamReactivateKey,
+        StepKind::IamKeyInactive,
         StepKind::Note,
     ];
 
@@ -180,6 +186,9 @@ impl StepKind {
             StepKind::StsBreakGlass => "sts.break_glass",
             StepKind::StsElevated => "sts.elevated_identity",
             StepKind::LogsExportErrors => "logs.export_errors",
+            StepKind::IamDeactivateKey => "iam.deactivate_key",
+            StepKind::IamReactivateKey => "iam.reactivate_key",
+            StepKind::IamKeyInactive => "iam.key_inactive",
             StepKind::Note => "note",
         }
     }
@@ -230,6 +239,9 @@ impl StepKind {
             StepKind::LogsExportErrors => {
                 return vec![opt("minutes", Ty::Int), opt("incident", Ty::Str)];
             }
+            StepKind::IamDeactivateKey | StepKind::IamReactivateKey | StepKind::IamKeyInactive => {
+                return vec![req("key", Ty::Str)];
+            }
             StepKind::Note => return vec![req("text", Ty::Str)],
             _ => SERVICE.to_vec(),
         };
@@ -278,6 +290,8 @@ impl StepKind {
                 | StepKind::ElbReregisterTask
                 | StepKind::SnsNotify
                 | StepKind::StsBreakGlass
+                | StepKind::IamDeactivateKey
+                | StepKind::IamReactivateKey
         )
     }
 
@@ -311,6 +325,7 @@ impl StepKind {
                 | StepKind::EcsWaitSecretUsers
                 | StepKind::Ec2TaskQuarantined
                 | StepKind::StsElevated
+                | StepKind::IamKeyInactive
         );
         match section {
             Section::Prerequisites => check,

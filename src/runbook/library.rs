@@ -53,6 +53,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "incident-response.toml",
         include_str!("../../runbooks/incident-response.toml"),
     ),
+    (
+        "deactivate-access-key.toml",
+        include_str!("../../runbooks/deactivate-access-key.toml"),
+    ),
 ];
 
 /// Two of the user's files name the same runbook: an error at the second's name that

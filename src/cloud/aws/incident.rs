@@ -3,10 +3,10 @@
 
 use async_trait::async_trait;
 
-use super::{AwsCloud, alerts, break_glass, network, secrets, targets, task_guard};
+use super::{AwsCloud, access_keys, alerts, break_glass, network, secrets, targets, task_guard};
 use crate::cloud::{
-    BreakGlassRequest, CloudResult, Elevation, IncidentAct, IncidentRead, NetworkInterface,
-    SecretMeta, TargetRef, WriteReceipt,
+    AccessKey, BreakGlassRequest, CloudResult, Elevation, IncidentAct, IncidentRead,
+    NetworkInterface, SecretMeta, TargetRef, WriteReceipt,
 };
 
 #[async_trait]
@@ -18,12 +18,25 @@ impl IncidentRead for AwsCloud {
     async fn network_interface(&self, eni: &str) -> CloudResult<NetworkInterface> {
         network::network_interface(&self.clients().await.ec2, eni).await
     }
+
+    async fn access_key(&self, key_id: &str) -> CloudResult<AccessKey> {
+        access_keys::access_key(&self.clients().await.iam, key_id).await
+    }
 }
 
 #[async_trait]
 impl IncidentAct for AwsCloud {
     async fn rotate_secret(&self, id: &str, token: &str) -> CloudResult<WriteReceipt> {
         secrets::rotate_secret(&self.act_clients().await.secrets, id, token).await
+    }
+
+    async fn set_access_key_status(
+        &self,
+        user: &str,
+        key_id: &str,
+        active: bool,
+    ) -> CloudResult<WriteReceipt> {
+        access_keys::set_status(&self.act_clients().await.iam, user, key_id, active).await
     }
 
     async fn set_security_groups(&self, eni: &str, groups: &[String]) -> CloudResult<WriteReceipt> {

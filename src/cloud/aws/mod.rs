@@ -4,6 +4,7 @@
 //! region) is loaded on the first call, never on the UI's path. One file per service family
 //! maps SDK types to the domain types of `cloud::types`; `error_map` maps SDK errors.
 
+mod access_keys;
 mod alerts;
 mod break_glass;
 mod clients;

@@ -13,9 +13,9 @@ use super::SimCloud;
 use super::profile::{PROJECT, REGION};
 use super::rng;
 use crate::cloud::{
-    AWS_CURRENT, AWS_PENDING, BreakGlassRequest, CallerIdentity, CloudError, CloudHandle,
-    CloudResult, Elevation, Epoch, IncidentAct, IncidentRead, NetworkInterface, SecretMeta,
-    SecretVersion, TargetRef, WriteReceipt,
+    AWS_CURRENT, AWS_PENDING, AccessKey, BreakGlassRequest, CallerIdentity, CloudError,
+    CloudHandle, CloudResult, Elevation, Epoch, IncidentAct, IncidentRead, NetworkInterface,
+    SecretMeta, SecretVersion, TargetRef, WriteReceipt,
 };
 use crate::config::Environment;
 
@@ -37,7 +37,13 @@ pub struct IncidentLedger {
     pub task_tags: Vec<(String, String, String)>,
     /// (topic, subject, message) published.
     pub alerts: Vec<(String, String, String)>,
+    /// Access keys made inactive (key id).
+    pub inactive_keys: Vec<String>,
 }
+
+/// The simulated account's one IAM user key the demo's leaked-credentials finding names:
+/// (key id, user).
+pub const SIM_ACCESS_KEY: (&str, &str) = ("AKIA4Q2CIDEPLOY7X3ZB", "cloudplatform-ci-deployer");
 
 fn sg(env: &str, what: &str) -> String {
     format!("sg-{}", rng::rng(0, &[env, what]).hex(17))
@@ -201,6 +207,31 @@ impl IncidentRead for SimCloud {
             .into(),
         })
     }
+
+    async fn access_key(&self, key_id: &str) -> CloudResult<AccessKey> {
+        self.world.check(super::SimSource::Identity)?;
+        if key_id != SIM_ACCESS_KEY.0 {
+            return Err(CloudError::NotFound(format!(
+                "GetAccessKeyLastUsed: {key_id} belongs to no IAM user of this account"
+            )));
+        }
+        let inactive = self
+            .world
+            .incident_ledger()
+            .inactive_keys
+            .iter()
+            .any(|k| k == key_id);
+        let now = self.world.now();
+        Ok(AccessKey {
+            id: key_id.to_string(),
+            user: SIM_ACCESS_KEY.1.to_string(),
+            status: if inactive { "Inactive" } else { "Active" }.into(),
+            created: Some(now - 200 * 86_400),
+            last_used: Some(now - 240),
+            last_service: Some("s3".into()),
+            last_region: Some("ap-southeast-1".into()),
+        })
+    }
 }
 
 #[async_trait]
@@ -224,6 +255,31 @@ impl IncidentAct for SimCloud {
             .update_incident(|l| l.rotations.push((env, name.clone(), now)));
         Ok(self.receipt(format!(
             "RotateSecret {name} RotateImmediately=true ClientRequestToken={token}"
+        )))
+    }
+
+    async fn set_access_key_status(
+        &self,
+        user: &str,
+        key_id: &str,
+        active: bool,
+    ) -> CloudResult<WriteReceipt> {
+        let key = IncidentRead::access_key(self, key_id).await?;
+        if key.user != user {
+            return Err(CloudError::NotFound(format!(
+                "UpdateAccessKey: NoSuchEntity: {key_id} is not {user}'s"
+            )));
+        }
+        let k = key_id.to_string();
+        self.world.update_incident(|l| {
+            l.inactive_keys.retain(|x| *x != k);
+            if !active {
+                l.inactive_keys.push(k);
+            }
+        });
+        Ok(self.receipt(format!(
+            "UpdateAccessKey {user} {key_id} Status={}",
+            if active { "Active" } else { "Inactive" }
         )))
     }
 

@@ -51,7 +51,9 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 pub use clock::{SimClock, wall_clock_now};
-pub use incident_runbooks::{IncidentLedger, ROTATION_SECS, demo_incident_settings};
+pub use incident_runbooks::{
+    IncidentLedger, ROTATION_SECS, SIM_ACCESS_KEY, demo_incident_settings,
+};
 pub use profile::{ENVIRONMENTS, PROJECT, REGION};
 pub use source::SimSource;
 pub use timeline::{CIRCUIT_BREAKER_AFTER, DEPLOY_SETTLE, ROLLBACK_SETTLE};

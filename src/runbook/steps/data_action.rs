@@ -20,6 +20,12 @@ pub enum DataAction {
     StopDb { instance: String },
     /// `rds:StartDBInstance`.
     StartDb { instance: String },
+    /// `iam:UpdateAccessKey` to Active or Inactive.
+    SetAccessKeyStatus {
+        user: String,
+        key: String,
+        active: bool,
+    },
     /// `ecs:TagResource` of a service.
     TagService {
         arn: String,
@@ -44,6 +50,9 @@ impl DataAction {
             DataAction::StopDb { instance } => act.stop_db_instance(instance).await,
             DataAction::StartDb { instance } => act.start_db_instance(instance).await,
             DataAction::TagService { arn, key, value } => act.tag_service(arn, key, value).await,
+            DataAction::SetAccessKeyStatus { user, key, active } => {
+                act.set_access_key_status(user, key, *active).await
+            }
         }
     }
 }

@@ -20,6 +20,8 @@ pub fn handles(kind: StepKind) -> bool {
             | StepKind::CacheTestFailover
             | StepKind::EcsRecordDesired
             | StepKind::EcsRestoreRecorded
+            | StepKind::IamDeactivateKey
+            | StepKind::IamReactivateKey
     )
 }
 
@@ -71,6 +73,9 @@ pub async fn plan(
 ) -> Result<PlannedStep, RunError> {
     match kind {
         StepKind::CacheTestFailover => return super::cache_plan::plan(ctx, label, inputs).await,
+        StepKind::IamDeactivateKey | StepKind::IamReactivateKey => {
+            return super::key_plan::plan(ctx, kind, label, inputs).await;
+        }
         StepKind::EcsRecordDesired | StepKind::EcsRestoreRecorded => {
             return super::scale_memory::plan(ctx, kind, label, inputs).await;
         }

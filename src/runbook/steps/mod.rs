@@ -12,6 +12,7 @@ pub mod incident_exec;
 pub mod incident_wait;
 pub mod inputs;
 pub mod isolate_plan;
+pub mod key_plan;
 pub mod notify_plan;
 pub mod read_back;
 pub mod sanitize;

@@ -150,6 +150,11 @@ pub async fn data(read: &dyn CloudRead, action: &DataAction) -> Reconciled {
                 Err(e) => failed("the replication group", e),
             }
         }
+        DataAction::SetAccessKeyStatus { key, active, .. } => match read.access_key(key).await {
+            Ok(k) if k.active() == *active => Reconciled::Landed(format!("{key} is {}", k.status)),
+            Ok(k) => Reconciled::NotLanded(format!("{key} is still {}", k.status)),
+            Err(e) => failed("the access key", e),
+        },
         DataAction::TagService { arn, key, value } => match read.service_tags(arn).await {
             Ok(tags) if tags.iter().any(|(k, v)| k == key && v == value) => {
                 Reconciled::Landed(format!("tag {key}={value} is on the service"))

@@ -30,6 +30,7 @@ pub fn describe(kind: StepKind, inputs: &BTreeMap<String, Value>) -> Vec<String>
             super::data_wait::describe(kind, inputs)
         }
         StepKind::CacheWaitAvailable => super::data_wait::describe_cache(inputs),
+        StepKind::IamKeyInactive => super::key_plan::describe(inputs),
         StepKind::SecretsWaitRotated
         | StepKind::EcsWaitSecretUsers
         | StepKind::Ec2TaskQuarantined
@@ -50,6 +51,7 @@ pub async fn verify(
         StepKind::RdsWaitAvailable => super::data_wait::wait_db(ctx, inputs, "available").await,
         StepKind::RdsWaitStopped => super::data_wait::wait_db(ctx, inputs, "stopped").await,
         StepKind::CacheWaitAvailable => super::data_wait::wait_cache_available(ctx, inputs).await,
+        StepKind::IamKeyInactive => super::key_plan::verify_inactive(ctx, inputs).await,
         StepKind::SecretsWaitRotated
         | StepKind::EcsWaitSecretUsers
         | StepKind::Ec2TaskQuarantined => super::incident_wait::verify(ctx, kind, inputs).await,
