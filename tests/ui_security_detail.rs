@@ -244,7 +244,7 @@ async fn a_guardduty_ecs_task_finding_opens_isolate_task_filled_in() {
 }
 
 #[tokio::test]
-async fn a_credential_finding_offers_a_choice_of_two() {
+async fn a_credential_finding_offers_a_choice_of_three() {
     let mut state = console_on(Pane::Security, "prod", MINUTES, |_| {}).await;
     state.runbooks = RunbooksState::new(Library::load(None));
     key(&mut state, KeyCode::Tab);
@@ -252,11 +252,15 @@ async fn a_credential_finding_offers_a_choice_of_two() {
     key(&mut state, KeyCode::Enter);
     let screen = text(&render(&state, 200, 60));
     assert!(
-        screen
-            .contains("1 break-glass  reason=GuardDuty CredentialAccess:IAMUser/AnomalousBehavior"),
+        screen.contains("1 deactivate-access-key  key=AKIA4Q2CIDEPLOY7X3ZB"),
         "{screen}"
     );
-    assert!(screen.contains("2 rotate-secret"), "{screen}");
+    assert!(
+        screen
+            .contains("2 break-glass  reason=GuardDuty CredentialAccess:IAMUser/AnomalousBehavior"),
+        "{screen}"
+    );
+    assert!(screen.contains("3 rotate-secret"), "{screen}");
     key(&mut state, KeyCode::Char('o'));
     assert!(state.security.offer_pick.is_some());
     for (w, h) in SIZES {
@@ -265,8 +269,8 @@ async fn a_credential_finding_offers_a_choice_of_two() {
             text(&render(&state, w, h))
         );
     }
-    // Keys go to the list: '2' picks rotate-secret (not a pane switch to Cost).
-    key(&mut state, KeyCode::Char('2'));
+    // Keys go to the list: '3' picks rotate-secret (not a pane switch to Cost).
+    key(&mut state, KeyCode::Char('3'));
     assert!(state.security.offer_pick.is_none());
     assert_eq!(state.pane, Pane::Runbooks);
     let Flow::Params { runbook, .. } = &state.runbooks.flow else {

@@ -1,8 +1,8 @@
 //! Runbooks a finding offers, as a pure function of the finding: a GuardDuty finding about
 //! an ECS task offers `isolate-task` (task and reason filled in); a finding about
 //! credentials (IAM access keys and users, Secrets Manager secrets, exposed secrets)
-//! offers `break-glass` and `rotate-secret` (the secret filled in when the finding names
-//! one). Values left empty are for the operator to fill in the runbook's form.
+//! offers `deactivate-access-key` when it names a long-term key (`AKIA…`), then
+//! `break-glass` and `rotate-secret` (the secret filled in when the finding names one). Values left empty are for the operator to fill in the runbook's form.
 
 use crate::cloud::{Finding, ThreatFinding, ThreatResource, WorkflowStatus, last_segment};
 
@@ -12,6 +12,27 @@ pub const ISOLATE_TASK: &str = "isolate-task";
 pub const BREAK_GLASS: &str = "break-glass";
 /// Rotates a Secrets Manager secret.
 pub const ROTATE_SECRET: &str = "rotate-secret";
+/// Makes a leaked IAM user access key inactive.
+pub const DEACTIVATE_KEY: &str = "deactivate-access-key";
+
+/// The long-term IAM user key (`AKIA` + 16) named in `text`, if any: temporary session
+/// keys (`ASIA…`) cannot be deactivated, they expire.
+pub fn long_term_key(text: &str) -> Option<&str> {
+    text.split(|c: char| !c.is_ascii_alphanumeric()).find(|t| {
+        t.len() == 20
+            && t.starts_with("AKIA")
+            && t.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    })
+}
+
+fn deactivate(key: &str, why: &str) -> RunbookOffer {
+    RunbookOffer::new(
+        DEACTIVATE_KEY,
+        &[("key", key)],
+        format!("{why}: make access key {key} inactive"),
+    )
+}
 
 /// A runbook a finding suggests, with parameter values taken from the finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,6 +116,11 @@ pub fn threat_offers(t: &ThreatFinding) -> Vec<RunbookOffer> {
     {
         offers.push(isolate(task_arn, &reason));
     }
+    if let ThreatResource::AccessKey { access_key_id, .. } = &t.resource
+        && let Some(key) = long_term_key(access_key_id)
+    {
+        offers.push(deactivate(key, "GuardDuty reports the key's misuse"));
+    }
     if credential_type(&t.finding_type) || matches!(t.resource, ThreatResource::AccessKey { .. }) {
         offers.extend(credential_offers(
             &reason,
@@ -164,6 +190,14 @@ pub fn finding_offers(f: &Finding) -> Vec<RunbookOffer> {
         (None, false) => "the finding mentions exposed credentials".to_string(),
     };
     if by_resource.is_some() || by_type || by_text {
+        if let Some(key) = f
+            .resources
+            .iter()
+            .filter(|r| r.resource_type == "AwsIamAccessKey")
+            .find_map(|r| long_term_key(&r.id))
+        {
+            offers.push(deactivate(key, &why));
+        }
         offers.extend(credential_offers(&reason, secret, &why));
     }
     offers
@@ -330,6 +364,23 @@ mod tests {
             },
         );
         assert_eq!(names(&threat_offers(&key)), [BREAK_GLASS, ROTATE_SECRET]);
+        // A long-term key is offered for deactivation first, filled in.
+        let leaked = threat(
+            "UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom",
+            ThreatResource::AccessKey {
+                access_key_id: "AKIA4Q2CIDEPLOY7X3ZB".into(),
+                user_name: "ci".into(),
+            },
+        );
+        let offers = threat_offers(&leaked);
+        assert_eq!(names(&offers), [DEACTIVATE_KEY, BREAK_GLASS, ROTATE_SECRET]);
+        assert_eq!(param(&offers[0], "key"), Some("AKIA4Q2CIDEPLOY7X3ZB"));
+        // A session key expires: nothing to deactivate.
+        assert_eq!(long_term_key("ASIAROOTSESSION00001"), None);
+        assert_eq!(
+            long_term_key("AWS::IAM::AccessKey:AKIA4Q2CIDEPLOY7X3ZB"),
+            Some("AKIA4Q2CIDEPLOY7X3ZB")
+        );
         // Not credentials: an S3 policy finding.
         let s3 = threat(
             "Policy:S3/BucketAnonymousAccessGranted",
