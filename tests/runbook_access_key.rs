@@ -173,3 +173,42 @@ async fn on_moto_the_key_reads_back_inactive_and_the_rollback_reactivates_it() {
         .and_then(|k| k.status().map(|s| s.as_str().to_string()));
     assert_eq!(status.as_deref(), Some("Active"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_key_opsdeck_signs_with_is_refused_before_any_write() {
+    let config = moto::sdk_config().await;
+    let iam = aws_sdk_iam::Client::new(&config);
+    let user = moto::unique("self");
+    iam.create_user()
+        .user_name(&user)
+        .send()
+        .await
+        .expect("CreateUser");
+    let created = iam
+        .create_access_key()
+        .user_name(&user)
+        .send()
+        .await
+        .expect("CreateAccessKey");
+    let created = created.access_key().expect("key");
+    let key = created.access_key_id().to_string();
+    // opsdeck signed in as that user, with that very key.
+    let settings = opsdeck::cloud::aws::AwsSettings {
+        static_credentials: Some((key.clone(), created.secret_access_key().to_string())),
+        ..moto::aws_settings()
+    };
+    let (_d, log) = temp_audit();
+    let c = RunContext {
+        env: Environment::with_defaults("cloudplatform", "emu"),
+        cloud: opsdeck::cloud::aws::handle(settings, false),
+        audit: log.clone(),
+        events: None,
+        poll: Duration::from_millis(50),
+        cancel: Arc::new(AtomicBool::new(false)),
+    };
+    match plan_shipped(&c, "deactivate-access-key", &[("key", &key)]).await {
+        Err(RunError::Refused(m)) => assert!(m.contains("signed in with"), "{m}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert!(log.read_all().expect("audit").is_empty());
+}

@@ -59,6 +59,11 @@ pub trait IdentityRead: Send + Sync {
         let _ = principal_arn;
         Err(CloudError::Unsupported("reading identity policies".into()))
     }
+    /// The access key id the cloud signs with, when it is a long-term IAM user key (so a
+    /// runbook never deactivates the key it is running on).
+    async fn signing_key(&self) -> CloudResult<Option<String>> {
+        Ok(None)
+    }
     /// AWS's clock minus the local one, in seconds (from an answer's `Date` header).
     async fn clock_skew(&self) -> CloudResult<Epoch> {
         Err(CloudError::Unsupported("clock skew".into()))

@@ -47,8 +47,8 @@ pub use clients::{AwsClients, ECS_SERVICE_ID, STS_SERVICE_ID};
 pub use config::AwsSettings;
 
 use crate::cloud::{
-    CallerIdentity, CloudAct, CloudHandle, CloudResult, EcsRead, EcsService, EcsTask, IdentityRead,
-    ServiceDeploymentRecord, ServiceUpdate, TaskDefinition, WriteReceipt,
+    CallerIdentity, CloudAct, CloudError, CloudHandle, CloudResult, EcsRead, EcsService, EcsTask,
+    IdentityRead, ServiceDeploymentRecord, ServiceUpdate, TaskDefinition, WriteReceipt,
 };
 
 /// AWS behind the cloud traits. Cheap to construct; clients are created on first use.
@@ -56,6 +56,8 @@ pub struct AwsCloud {
     settings: Option<AwsSettings>,
     /// When an MFA role session ends (shown in the header).
     session_expiry: crate::cloud::mfa::SessionExpiry,
+    /// The credentials the clients sign with (none for ready-made test clients).
+    credentials: OnceCell<Option<aws_credential_types::provider::SharedCredentialsProvider>>,
     clients: OnceCell<AwsClients>,
     /// The same clients without retries, for writes.
     act_clients: OnceCell<AwsClients>,
@@ -67,6 +69,7 @@ impl AwsCloud {
         Self {
             settings: Some(settings),
             session_expiry: Default::default(),
+            credentials: OnceCell::new(),
             clients: OnceCell::new(),
             act_clients: OnceCell::new(),
         }
@@ -77,6 +80,7 @@ impl AwsCloud {
         Self {
             settings: None,
             session_expiry: Default::default(),
+            credentials: OnceCell::new_with(Some(None)),
             clients: OnceCell::new_with(Some(clients)),
             act_clients: OnceCell::new(),
         }
@@ -98,6 +102,7 @@ impl AwsCloud {
                 let sdk_config =
                     sdk_loader::load_sdk_config_with(&settings, Some(self.session_expiry.clone()))
                         .await;
+                let _ = self.credentials.set(sdk_config.credentials_provider());
                 AwsClients::from_sdk_config(&sdk_config, settings.endpoint_url.as_deref())
             })
             .await
@@ -133,6 +138,21 @@ impl IdentityRead for AwsCloud {
 
     async fn principal_policies(&self, principal_arn: &str) -> CloudResult<Vec<String>> {
         iam::policies(&self.clients().await.iam, principal_arn).await
+    }
+
+    async fn signing_key(&self) -> CloudResult<Option<String>> {
+        use aws_credential_types::provider::ProvideCredentials;
+        self.clients().await;
+        let Some(provider) = self.credentials.get().cloned().flatten() else {
+            return Ok(None);
+        };
+        let credentials = provider.provide_credentials().await.map_err(|e| {
+            CloudError::ExpiredCredentials(
+                aws_smithy_types::error::display::DisplayErrorContext(e).to_string(),
+            )
+        })?;
+        let id = credentials.access_key_id();
+        Ok(id.starts_with("AKIA").then(|| id.to_string()))
     }
 
     async fn clock_skew(&self) -> CloudResult<crate::cloud::Epoch> {

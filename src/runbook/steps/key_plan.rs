@@ -1,5 +1,6 @@
 //! The leaked-access-key steps: `iam.deactivate_key` (refused when the key is already
-//! inactive; warns when the caller is the key's own user, who may be signing with it),
+//! inactive or is the key opsdeck signs with; warns when the caller is the key's own
+//! user),
 //! its rollback `iam.reactivate_key`, and the verification `iam.key_inactive` read back
 //! from `ListAccessKeys`. The plan says whose key it is and where it was last used.
 
@@ -41,6 +42,11 @@ pub async fn plan(
             return Err(RunError::Refused(format!(
                 "{key_id} of {} is already {}: nothing to deactivate",
                 key.user, key.status
+            )));
+        }
+        if ctx.cloud.read.signing_key().await.ok().flatten().as_deref() == Some(key_id.as_str()) {
+            return Err(RunError::Refused(format!(
+                "{key_id} is the key opsdeck is signed in with: deactivating it would stop this run at its next call; run it as another principal (another key, a role, break-glass)"
             )));
         }
         if let Ok(me) = ctx.cloud.read.caller_identity().await
