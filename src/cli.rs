@@ -20,6 +20,15 @@ pub struct GlobalArgs {
     /// Open on the built-in simulated account (no AWS credentials needed).
     #[arg(long, global = true)]
     pub demo: bool,
+    /// With --demo: start the simulated account MINUTES in (prod's incident: the bad
+    /// deployment at 2, crash loop and alarms from 3, circuit-breaker rollback at 12).
+    #[arg(
+        long = "demo-at",
+        global = true,
+        value_name = "MINUTES",
+        value_parser = clap::value_parser!(u16).range(0..=1440)
+    )]
+    pub demo_at: Option<u16>,
     /// Environment to open (dev, staging, prod, or one from the config); `init` takes
     /// it several times.
     #[arg(long, global = true, value_name = "NAME", action = ArgAction::Append)]

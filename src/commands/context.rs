@@ -26,6 +26,12 @@ pub struct Context {
 impl Context {
     /// Load the config and pick the environment (`--env`, else the config's default).
     pub fn load(global: &GlobalArgs) -> Result<Context, FileError> {
+        if global.demo_at.is_some() && !global.demo {
+            return Err(FileError::whole(
+                std::path::Path::new("--demo-at"),
+                "it starts the simulated account some minutes in: add --demo",
+            ));
+        }
         let mut config = Config::discover(global.config.as_deref())?;
         if global.demo {
             // The simulated account's alert topic, quarantine group and break-glass role
@@ -101,6 +107,9 @@ pub fn demo_speed() -> f64 {
 pub fn connector(global: &GlobalArgs) -> Box<dyn Connector> {
     if global.demo {
         let world = SimWorld::new(DEMO_SEED, SimClock::live(demo_speed()));
+        if let Some(minutes) = global.demo_at {
+            world.advance(i64::from(minutes) * 60);
+        }
         Box::new(SimConnector {
             world: Arc::clone(&world),
             read_only: global.read_only,
