@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use opsdeck::cloud::permissions::{Access, PERMISSIONS, Role, policy_text};
 use support::ecs_seed::{SeedOptions, describe, seed_with};
+use support::iam_seed::{alert_topic, user_with_key};
 use support::moto;
 use support::proxy::{HttpRequest, HttpResponse, Proxy, Transform, operation_of};
 
@@ -57,33 +58,6 @@ impl Drop for EnforcementOff {
     fn drop(&mut self) {
         let _ = moto::http(moto::port(), "POST", "/moto-api/reset-auth", "inf");
     }
-}
-
-/// A user holding exactly `policy`; its access key.
-async fn user(iam: &aws_sdk_iam::Client, name: &str, policy: &str) -> (String, String) {
-    iam.create_user()
-        .user_name(name)
-        .send()
-        .await
-        .expect("CreateUser");
-    iam.put_user_policy()
-        .user_name(name)
-        .policy_name("opsdeck")
-        .policy_document(policy)
-        .send()
-        .await
-        .expect("PutUserPolicy");
-    let key = iam
-        .create_access_key()
-        .user_name(name)
-        .send()
-        .await
-        .expect("CreateAccessKey");
-    let key = key.access_key().expect("access key");
-    (
-        key.access_key_id().to_string(),
-        key.secret_access_key().to_string(),
-    )
 }
 
 fn run(
@@ -186,15 +160,7 @@ async fn read_only_and_operator_policies_are_enough_and_no_more() {
         .group_id()
         .expect("id")
         .to_owned();
-    let topic = aws_sdk_sns::Client::new(&config)
-        .create_topic()
-        .name(moto::unique("alerts"))
-        .send()
-        .await
-        .expect("CreateTopic")
-        .topic_arn()
-        .expect("topic")
-        .to_owned();
+    let topic = alert_topic("alerts").await;
     let task = aws_sdk_ecs::Client::new(&config)
         .list_tasks()
         .cluster(&s.cluster)
@@ -205,24 +171,9 @@ async fn read_only_and_operator_policies_are_enough_and_no_more() {
         .first()
         .expect("a task")
         .clone();
-    let iam = aws_sdk_iam::Client::new(&config);
-    let leaky = moto::unique("leaky");
-    iam.create_user()
-        .user_name(&leaky)
-        .send()
-        .await
-        .expect("CreateUser");
-    let leaked = iam
-        .create_access_key()
-        .user_name(&leaky)
-        .send()
-        .await
-        .expect("CreateAccessKey")
-        .access_key()
-        .map(|k| k.access_key_id().to_string())
-        .expect("key");
-    let read_only = user(&iam, "opsdeck-read-only", &policy_text(Role::ReadOnly)).await;
-    let operator = user(&iam, "opsdeck-operator", &policy_text(Role::Operator)).await;
+    let (leaked, _) = user_with_key(&moto::unique("leaky"), None).await;
+    let read_only = user_with_key("opsdeck-read-only", Some(&policy_text(Role::ReadOnly))).await;
+    let operator = user_with_key("opsdeck-operator", Some(&policy_text(Role::Operator))).await;
     let proxy = Proxy::with_transform(&moto::endpoint(), None, Arc::new(EmptyWhereMotoCannot));
     let home = tempfile::tempdir().expect("tempdir");
     let cfg = s.write_config(

@@ -15,6 +15,7 @@ use opsdeck::cloud::sim::{self, SIM_ACCESS_KEY, SimClock, SimWorld, demo_inciden
 use opsdeck::config::Environment;
 use opsdeck::runbook::engine::{RunStatus, execute, execute_rollback, prepare_rollback};
 use opsdeck::runbook::plan::{RunContext, RunError};
+use support::iam_seed::{alert_topic, key_status, user_with_key};
 use support::moto;
 use support::runbooks::{moto_handle, plan_shipped, temp_audit};
 
@@ -94,32 +95,9 @@ async fn read_only_and_unknown_keys_are_refused_before_any_write() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn on_moto_the_key_reads_back_inactive_and_the_rollback_reactivates_it() {
-    let config = moto::sdk_config().await;
-    let iam = aws_sdk_iam::Client::new(&config);
     let user = moto::unique("leaky");
-    iam.create_user()
-        .user_name(&user)
-        .send()
-        .await
-        .expect("CreateUser");
-    let key = iam
-        .create_access_key()
-        .user_name(&user)
-        .send()
-        .await
-        .expect("CreateAccessKey")
-        .access_key()
-        .map(|k| k.access_key_id().to_string())
-        .expect("key");
-    let topic = aws_sdk_sns::Client::new(&config)
-        .create_topic()
-        .name(moto::unique("alerts"))
-        .send()
-        .await
-        .expect("CreateTopic")
-        .topic_arn()
-        .expect("topic")
-        .to_owned();
+    let (key, _) = user_with_key(&user, None).await;
+    let topic = alert_topic("alerts").await;
     let (_d, log) = temp_audit();
     let mut env = Environment::with_defaults("cloudplatform", "emu");
     env.alert_topic_arn = Some(topic);
@@ -139,17 +117,7 @@ async fn on_moto_the_key_reads_back_inactive_and_the_rollback_reactivates_it() {
     assert!(text.contains(&format!("{key} is Active")), "{text}");
     let summary = execute(&p, &c).await;
     assert_eq!(summary.status, RunStatus::Verified, "{summary:#?}");
-    let status = iam
-        .list_access_keys()
-        .user_name(&user)
-        .send()
-        .await
-        .expect("ListAccessKeys")
-        .access_key_metadata()
-        .iter()
-        .find(|k| k.access_key_id() == Some(key.as_str()))
-        .and_then(|k| k.status().map(|s| s.as_str().to_string()));
-    assert_eq!(status.as_deref(), Some("Inactive"));
+    assert_eq!(key_status(&user, &key).await.as_deref(), Some("Inactive"));
     assert!(
         log.read_all().expect("audit").iter().any(|r| r
             .entry
@@ -161,40 +129,15 @@ async fn on_moto_the_key_reads_back_inactive_and_the_rollback_reactivates_it() {
     // The rollback makes it active again.
     let steps = prepare_rollback(&p, &c).await.expect("rollback plan");
     let _ = execute_rollback(&p, &steps, &c).await;
-    let status = iam
-        .list_access_keys()
-        .user_name(&user)
-        .send()
-        .await
-        .expect("ListAccessKeys")
-        .access_key_metadata()
-        .iter()
-        .find(|k| k.access_key_id() == Some(key.as_str()))
-        .and_then(|k| k.status().map(|s| s.as_str().to_string()));
-    assert_eq!(status.as_deref(), Some("Active"));
+    assert_eq!(key_status(&user, &key).await.as_deref(), Some("Active"));
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_key_opsdeck_signs_with_is_refused_before_any_write() {
-    let config = moto::sdk_config().await;
-    let iam = aws_sdk_iam::Client::new(&config);
-    let user = moto::unique("self");
-    iam.create_user()
-        .user_name(&user)
-        .send()
-        .await
-        .expect("CreateUser");
-    let created = iam
-        .create_access_key()
-        .user_name(&user)
-        .send()
-        .await
-        .expect("CreateAccessKey");
-    let created = created.access_key().expect("key");
-    let key = created.access_key_id().to_string();
+    let (key, secret) = user_with_key(&moto::unique("self"), None).await;
     // opsdeck signed in as that user, with that very key.
     let settings = opsdeck::cloud::aws::AwsSettings {
-        static_credentials: Some((key.clone(), created.secret_access_key().to_string())),
+        static_credentials: Some((key.clone(), secret)),
         ..moto::aws_settings()
     };
     let (_d, log) = temp_audit();

@@ -6,6 +6,7 @@
 pub mod cbor_cloudwatch;
 pub mod cli;
 pub mod ecs_seed;
+pub mod iam_seed;
 pub mod logs;
 pub mod moto;
 pub mod proxy;
