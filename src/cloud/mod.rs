@@ -64,9 +64,10 @@ pub trait IdentityRead: Send + Sync {
 /// Read access to ECS.
 #[async_trait]
 pub trait EcsRead: Send + Sync {
-    /// `ListServices` + `DescribeServices` (in batches of 10) for one cluster.
+    /// `ListServices` (every page) + `DescribeServices` (in batches of 10) for one cluster.
     async fn list_services(&self, cluster: &str) -> CloudResult<Vec<EcsService>>;
-    /// `ListTasks` (running, then recently stopped) + `DescribeTasks` for one cluster.
+    /// `ListTasks` (running, then recently stopped; every page) + `DescribeTasks` (in
+    /// batches of 100) for one cluster.
     async fn list_tasks(&self, cluster: &str) -> CloudResult<Vec<EcsTask>>;
     /// `DescribeTaskDefinition` by ARN or `family:revision`.
     async fn describe_task_definition(&self, task_definition: &str) -> CloudResult<TaskDefinition>;

@@ -27,6 +27,7 @@ mod metrics;
 pub mod mfa_provider;
 mod network;
 mod ops;
+mod paging;
 mod rds;
 mod sdk_loader;
 mod secrets;
@@ -43,6 +44,7 @@ use tokio::sync::OnceCell;
 
 pub use clients::{AwsClients, ECS_SERVICE_ID, STS_SERVICE_ID};
 pub use config::AwsSettings;
+pub use paging::MAX_PAGES;
 
 use crate::cloud::{
     CallerIdentity, CloudAct, CloudHandle, CloudResult, EcsRead, EcsService, EcsTask, IdentityRead,
