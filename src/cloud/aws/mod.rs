@@ -219,7 +219,7 @@ impl crate::cloud::SecurityRead for AwsCloud {
     async fn security_findings(
         &self,
         filters: &crate::cloud::security_filter::FindingFilters,
-    ) -> CloudResult<Vec<crate::cloud::Finding>> {
+    ) -> CloudResult<crate::cloud::Listing<crate::cloud::Finding>> {
         securityhub::get_findings(&self.act_clients().await.securityhub, filters).await
     }
 
@@ -241,7 +241,7 @@ impl crate::cloud::SecurityRead for AwsCloud {
     async fn guardduty_findings(
         &self,
         detector_id: &str,
-    ) -> CloudResult<Vec<crate::cloud::ThreatFinding>> {
+    ) -> CloudResult<crate::cloud::Listing<crate::cloud::ThreatFinding>> {
         guardduty::findings(&self.clients().await.guardduty, detector_id).await
     }
 }
