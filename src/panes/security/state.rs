@@ -39,12 +39,14 @@ fn index_in<T>(all: &[T], item: &T) -> usize {
 }
 
 /// The rows the pane shows, computed when data, filters or grouping change (never
-/// while drawing): indexes into the fetched findings and GuardDuty findings, and groups.
+/// while drawing): indexes into the fetched findings and GuardDuty findings, groups, and
+/// the open counts of the posture line and the header.
 #[derive(Debug, Clone, Default)]
 pub struct SecurityRows {
     pub findings: Vec<usize>,
     pub groups: Vec<Group>,
     pub threats: Vec<usize>,
+    pub summary: Option<OpenCounts>,
 }
 
 /// Everything the Security pane shows.
@@ -108,10 +110,12 @@ impl SecurityState {
         let findings = self.compute_findings();
         let groups = self.compute_groups();
         let threats = self.compute_threats();
+        let summary = self.compute_summary();
         self.rows = SecurityRows {
             findings,
             groups,
             threats,
+            summary,
         };
         let n = self.focused_len();
         self.focused_list().clamp(n);
@@ -263,6 +267,10 @@ impl SecurityState {
     /// GuardDuty, for the header summary; None before either has answered. Lower bounds
     /// (`complete` false) when either listing was cut short.
     pub fn summary(&self) -> Option<OpenCounts> {
+        self.rows.summary
+    }
+
+    fn compute_summary(&self) -> Option<OpenCounts> {
         if self.unfiltered.is_none() && self.threats.data.is_none() {
             return None;
         }
