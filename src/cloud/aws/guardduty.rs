@@ -2,13 +2,13 @@
 //! sorted by severity + `GetFindings`), and `ArchiveFindings` (the acting side), with the
 //! SDK → domain mapping. Missing fields become empty values, never a panic.
 
+use std::collections::HashMap;
+
 use aws_sdk_guardduty::Client;
 use aws_sdk_guardduty::operation::RequestId;
 use aws_sdk_guardduty::types::{
     Condition, Finding as SdkFinding, FindingCriteria, OrderBy, Resource, SortCriteria,
 };
-
-use std::collections::HashMap;
 
 use super::convert::{opt, owned};
 use super::error_map::map_sdk_error;
