@@ -318,40 +318,43 @@ mod mocked {
 
     /// Kept as a mock: moto's ListTasks ignores maxResults and never sends a nextToken, and
     /// its tasks carry no availabilityZone, healthStatus or startedAt. The stopped task and
-    /// its reason are read from moto in `list_tasks_adds_recently_stopped_tasks_with_their_reason`.
+    /// its reason are read from moto in `list_tasks_adds_recently_stopped_tasks_with_their_reason`;
+    /// hundreds of tasks over pages in `aws_large`.
     #[tokio::test]
-    async fn list_tasks_pages_running_and_takes_one_stopped_page() {
+    async fn list_tasks_follows_every_page_of_running_and_stopped_tasks() {
         use aws_sdk_ecs::operation::describe_tasks::DescribeTasksOutput;
         use aws_sdk_ecs::operation::list_tasks::ListTasksOutput;
         use aws_sdk_ecs::types::{Attachment, DesiredStatus, HealthStatus, KeyValuePair, Task};
 
-        let running = |token: Option<&'static str>| {
+        let listing = |status: DesiredStatus, token: Option<&'static str>| {
             mock!(Client::list_tasks).match_requests(move |r| {
                 r.cluster() == Some("prod")
-                    && r.desired_status() == Some(&DesiredStatus::Running)
+                    && r.desired_status() == Some(&status)
                     && r.next_token() == token
             })
         };
-        let page1 = running(None).then_output(|| {
+        let page1 = listing(DesiredStatus::Running, None).then_output(|| {
             ListTasksOutput::builder()
                 .task_arns("t1")
                 .next_token("p2")
                 .build()
         });
-        let page2 =
-            running(Some("p2")).then_output(|| ListTasksOutput::builder().task_arns("t2").build());
-        let stopped = mock!(Client::list_tasks)
-            .match_requests(|r| r.desired_status() == Some(&DesiredStatus::Stopped))
-            .then_output(|| {
-                // A next token that must not be followed: only recent stopped tasks.
-                ListTasksOutput::builder()
-                    .task_arns("t3")
-                    .task_arns("t1")
-                    .next_token("older")
-                    .build()
-            });
+        let page2 = listing(DesiredStatus::Running, Some("p2"))
+            .then_output(|| ListTasksOutput::builder().task_arns("t2").build());
+        let stopped = listing(DesiredStatus::Stopped, None).then_output(|| {
+            // t1 stopped between the two listings: listed once.
+            ListTasksOutput::builder()
+                .task_arns("t3")
+                .task_arns("t1")
+                .next_token("older")
+                .build()
+        });
+        let stopped2 = listing(DesiredStatus::Stopped, Some("older"))
+            .then_output(|| ListTasksOutput::builder().task_arns("t4").build());
         let describe = mock!(Client::describe_tasks)
-            .match_requests(|r| r.cluster() == Some("prod") && r.tasks() == ["t1", "t2", "t3"])
+            .match_requests(|r| {
+                r.cluster() == Some("prod") && r.tasks() == ["t1", "t2", "t3", "t4"]
+            })
             .then_output(|| {
                 let kv = |n: &str, v: &str| KeyValuePair::builder().name(n).value(v).build();
                 DescribeTasksOutput::builder()
@@ -380,9 +383,10 @@ mod mocked {
                     )
                     .build()
             });
-        let cloud = cloud(&[&page1, &page2, &stopped, &describe]);
+        let cloud = cloud(&[&page1, &page2, &stopped, &stopped2, &describe]);
         let tasks = cloud.list_tasks("prod").await.expect("list_tasks");
-        assert_eq!(stopped.num_calls(), 1);
+        assert_eq!((page1.num_calls(), page2.num_calls()), (1, 1));
+        assert_eq!((stopped.num_calls(), stopped2.num_calls()), (1, 1));
         assert_eq!(describe.num_calls(), 1);
         assert_eq!(tasks.len(), 2);
         let t1 = &tasks[0];
@@ -395,6 +399,50 @@ mod mocked {
             tasks[1].stopped_reason.as_deref(),
             Some("Essential container in task exited")
         );
+    }
+
+    /// An endpoint that keeps returning a next token: after `MAX_PAGES` pages the answer is
+    /// an error that says so, never a list that looks whole; nothing is described.
+    #[tokio::test]
+    async fn a_next_token_forever_is_an_error_not_a_short_list() {
+        use aws_sdk_ecs::operation::describe_services::DescribeServicesOutput;
+        use aws_sdk_ecs::operation::list_services::ListServicesOutput;
+        use aws_sdk_ecs::operation::list_tasks::ListTasksOutput;
+        use opsdeck::cloud::aws::MAX_PAGES;
+        let endless = mock!(Client::list_services)
+            .sequence()
+            .output(|| {
+                ListServicesOutput::builder()
+                    .service_arns("arn:svc")
+                    .next_token("again")
+                    .build()
+            })
+            .repeatedly()
+            .build();
+        let describe = mock!(Client::describe_services)
+            .then_output(|| DescribeServicesOutput::builder().build());
+        let result = cloud(&[&endless, &describe]).list_services("prod").await;
+        let err = result.expect_err("cut short");
+        assert!(err.to_string().contains("ListServices"), "{err}");
+        assert!(err.to_string().contains("2000 pages"), "{err}");
+        assert_eq!(endless.num_calls(), MAX_PAGES);
+        assert_eq!(describe.num_calls(), 0);
+        let endless = mock!(Client::list_tasks)
+            .sequence()
+            .output(|| {
+                ListTasksOutput::builder()
+                    .task_arns("t")
+                    .next_token("again")
+                    .build()
+            })
+            .repeatedly()
+            .build();
+        let err = cloud(&[&endless])
+            .list_tasks("prod")
+            .await
+            .expect_err("cut short");
+        assert!(err.to_string().contains("ListTasks"), "{err}");
+        assert_eq!(endless.num_calls(), MAX_PAGES);
     }
 
     #[tokio::test]

@@ -613,4 +613,87 @@ mod mocked {
         assert!(receipt.summary.contains("2 GuardDuty finding(s) archived"));
         assert_eq!(rule.num_calls(), 1);
     }
+
+    /// An endpoint that keeps returning a next token: reading stops at the guard
+    /// (`MAX_PAGES` pages) and the findings read come back marked incomplete, never as
+    /// if they were all.
+    #[tokio::test]
+    async fn a_next_token_forever_ends_at_the_guard_marked_incomplete() {
+        use aws_sdk_securityhub::Client;
+        use aws_sdk_securityhub::operation::get_findings::GetFindingsOutput;
+        use aws_sdk_securityhub::types::AwsSecurityFinding;
+        use opsdeck::cloud::aws::MAX_PAGES;
+        let endless = mock!(Client::get_findings)
+            .sequence()
+            .output(|| {
+                GetFindingsOutput::builder()
+                    .findings(AwsSecurityFinding::builder().id("f").build())
+                    .next_token("again")
+                    .build()
+            })
+            .repeatedly()
+            .build();
+        let found = hub(&[&endless])
+            .security_findings(&Default::default())
+            .await
+            .expect("findings");
+        assert_eq!(endless.num_calls(), MAX_PAGES);
+        assert_eq!(found.len(), MAX_PAGES);
+        assert!(!found.complete, "a cut-short listing says so");
+    }
+
+    #[tokio::test]
+    async fn guardduty_reads_every_page_and_marks_a_cut_short_listing() {
+        use aws_sdk_guardduty::Client;
+        use aws_sdk_guardduty::operation::get_findings::GetFindingsOutput;
+        use aws_sdk_guardduty::operation::list_findings::ListFindingsOutput;
+        use opsdeck::cloud::aws::MAX_PAGES;
+        // 12 pages of 50 ids: more than the 10 pages (500 findings) read before.
+        let list = mock!(Client::list_findings)
+            .sequence()
+            .output(|| {
+                let ids: Vec<String> = (0..50).map(|i| format!("g{i}")).collect();
+                ListFindingsOutput::builder()
+                    .set_finding_ids(Some(ids))
+                    .next_token("more")
+                    .build()
+            })
+            .times(11)
+            .output(|| ListFindingsOutput::builder().finding_ids("last").build())
+            .build();
+        let get = mock!(Client::get_findings).then_output(|| {
+            GetFindingsOutput::builder()
+                .findings(GdFinding::builder().id("g0").severity(5.0).build())
+                .build()
+        });
+        let found = guardduty(&[&list, &get])
+            .guardduty_findings("det")
+            .await
+            .expect("findings");
+        assert_eq!(list.num_calls(), 12, "every page of ListFindings");
+        assert_eq!(get.num_calls(), 12, "551 ids in batches of 50");
+        assert!(found.complete);
+        let endless = mock!(Client::list_findings)
+            .sequence()
+            .output(|| {
+                ListFindingsOutput::builder()
+                    .finding_ids("g")
+                    .next_token("again")
+                    .build()
+            })
+            .repeatedly()
+            .build();
+        let get = mock!(Client::get_findings).then_output(|| {
+            GetFindingsOutput::builder()
+                .findings(GdFinding::builder().id("g").severity(5.0).build())
+                .build()
+        });
+        let found = guardduty(&[&endless, &get])
+            .guardduty_findings("det")
+            .await
+            .expect("findings");
+        assert_eq!(endless.num_calls(), MAX_PAGES);
+        assert_eq!(get.num_calls(), MAX_PAGES / 50);
+        assert!(!found.complete, "a cut-short listing says so");
+    }
 }

@@ -11,7 +11,7 @@ use crossterm::event::KeyCode;
 use opsdeck::app::dispatch::{Fetched, Source, run_fetch};
 use opsdeck::app::update::{Effect, Event, WriteDone, update};
 use opsdeck::cloud::sim::{self, SimClock, SimSource, SimWorld};
-use opsdeck::cloud::{CloudError, Finding, ThreatFinding, WorkflowStatus};
+use opsdeck::cloud::{CloudError, Finding, Listing, ThreatFinding, WorkflowStatus};
 use opsdeck::panes::Pane;
 use opsdeck::panes::kit::Write;
 use opsdeck::panes::security::sources::{SecurityFetched, SecuritySource};
@@ -40,6 +40,38 @@ async fn list_during_the_prod_incident() {
             text(&render(&state, w, h))
         );
     }
+}
+
+/// Where a paging guard stopped a listing, every count drawn from it says `≥ N`: the
+/// posture line, the header, the list titles, and the standards line says "partial".
+#[tokio::test]
+async fn a_cut_short_listing_shows_lower_bounds_everywhere() {
+    let mut state = console_on(Pane::Security, "prod", 6, |world| {
+        world.cut_short(SimSource::SecurityFindings, 3);
+        world.cut_short(SimSource::GuardDuty, 1);
+    })
+    .await;
+    let screen = text(&render(&state, 200, 60));
+    assert!(screen.contains("sec ≥ "), "header: {screen}");
+    assert!(screen.contains("CRIT ≥ "), "posture line: {screen}");
+    assert!(
+        screen.contains("Security Hub findings (≥ "),
+        "list title: {screen}"
+    );
+    assert!(screen.contains("NOT ALL READ"), "{screen}");
+    assert!(screen.contains("GuardDuty findings (≥ 1)"), "{screen}");
+    assert!(screen.contains("partial"), "standards: {screen}");
+    insta::assert_snapshot!("security_prod_cut_short_200x60", screen);
+    key(&mut state, KeyCode::Char('v'));
+    let grouped = text(&render(&state, 200, 60));
+    assert!(grouped.contains("groups) · NOT ALL READ"), "{grouped}");
+    // A complete listing shows plain counts.
+    let whole = console_on(Pane::Security, "prod", 6, |_| {}).await;
+    let screen = text(&render(&whole, 200, 60));
+    assert!(
+        !screen.contains('≥') && !screen.contains("NOT ALL READ"),
+        "{screen}"
+    );
 }
 
 #[tokio::test]
@@ -235,7 +267,10 @@ async fn findings_with_nothing_optional_render_at_every_size() {
         &mut state,
         Event::Fetched(Fetched::Security(SecurityFetched::Findings(
             filters,
-            Ok(vec![Finding::default(), Finding::default()]),
+            Ok(Listing::complete(vec![
+                Finding::default(),
+                Finding::default(),
+            ])),
         ))),
     );
     let detector = state
@@ -247,7 +282,7 @@ async fn findings_with_nothing_optional_render_at_every_size() {
         &mut state,
         Event::Fetched(Fetched::Security(SecurityFetched::GuardDuty(
             detector,
-            Ok(vec![ThreatFinding::default()]),
+            Ok(Listing::complete(vec![ThreatFinding::default()])),
         ))),
     );
     for mode in 0..3 {
@@ -292,7 +327,7 @@ async fn changing_filters_never_shows_rows_the_new_filter_did_not_produce() {
             &mut state,
             Event::Fetched(Fetched::Security(SecurityFetched::Findings(
                 before.clone(),
-                Ok(vec![Finding::default()]),
+                Ok(Listing::complete(vec![Finding::default()])),
             ))),
         );
         assert!(

@@ -10,6 +10,7 @@ pub mod data;
 pub mod discovery;
 pub mod error;
 pub mod incident;
+pub mod listing;
 pub mod logs;
 pub mod metrics;
 pub mod mfa;
@@ -31,6 +32,7 @@ pub use cost::*;
 pub use data::*;
 pub use error::{CloudError, CloudResult};
 pub use incident::*;
+pub use listing::Listing;
 pub use logs::*;
 pub use metrics::*;
 pub use ops::*;
@@ -73,9 +75,10 @@ pub trait IdentityRead: Send + Sync {
 /// Read access to ECS.
 #[async_trait]
 pub trait EcsRead: Send + Sync {
-    /// `ListServices` + `DescribeServices` (in batches of 10) for one cluster.
+    /// `ListServices` (every page) + `DescribeServices` (in batches of 10) for one cluster.
     async fn list_services(&self, cluster: &str) -> CloudResult<Vec<EcsService>>;
-    /// `ListTasks` (running, then recently stopped) + `DescribeTasks` for one cluster.
+    /// `ListTasks` (running, then recently stopped; every page) + `DescribeTasks` (in
+    /// batches of 100) for one cluster.
     async fn list_tasks(&self, cluster: &str) -> CloudResult<Vec<EcsTask>>;
     /// `DescribeTaskDefinition` by ARN or `family:revision`.
     async fn describe_task_definition(&self, task_definition: &str) -> CloudResult<TaskDefinition>;

@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 
+use super::listing::Listing;
 use super::security::{
     Detector, EnabledStandard, Finding, FindingHistoryRecord, FindingRef, ThreatFinding,
     WorkflowStatus,
@@ -13,8 +14,9 @@ use super::{CloudResult, WriteReceipt};
 /// Reads Security Hub and GuardDuty.
 #[async_trait]
 pub trait SecurityRead: Send + Sync {
-    /// `securityhub:GetFindings` with `filters` sent as the API's `Filters`, every page.
-    async fn security_findings(&self, filters: &FindingFilters) -> CloudResult<Vec<Finding>>;
+    /// `securityhub:GetFindings` with `filters` sent as the API's `Filters`, every page
+    /// (`complete` false where a safety guard stopped the reading early).
+    async fn security_findings(&self, filters: &FindingFilters) -> CloudResult<Listing<Finding>>;
     /// `securityhub:GetEnabledStandards`, every page.
     async fn enabled_standards(&self) -> CloudResult<Vec<EnabledStandard>>;
     /// `securityhub:GetFindingHistory` of one finding (the last 90 days), every page, in
@@ -24,8 +26,8 @@ pub trait SecurityRead: Send + Sync {
     /// `guardduty:ListDetectors` + `GetDetector` for each.
     async fn guardduty_detectors(&self) -> CloudResult<Vec<Detector>>;
     /// `guardduty:ListFindings` (not archived, sorted by severity, most severe first) +
-    /// `GetFindings` in batches, in that order.
-    async fn guardduty_findings(&self, detector_id: &str) -> CloudResult<Vec<ThreatFinding>>;
+    /// `GetFindings` in batches, in that order, every page (`complete` as above).
+    async fn guardduty_findings(&self, detector_id: &str) -> CloudResult<Listing<ThreatFinding>>;
 }
 
 /// Triage writes to Security Hub and GuardDuty. Absent in read-only mode.

@@ -1,7 +1,8 @@
 //! Posture arithmetic: pass/fail scores per enabled standard from control findings'
-//! compliance status, and severity counts across Security Hub and GuardDuty.
+//! compliance status, and severity counts across Security Hub and GuardDuty (lower bounds
+//! when a listing was cut short).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use super::security::{EnabledStandard, Finding, Severity, ThreatFinding, WorkflowStatus};
 
@@ -118,13 +119,25 @@ impl SeverityCounts {
 /// id ends with `/finding/<guardduty id>`).
 pub fn open_counts(findings: &[Finding], threats: &[ThreatFinding]) -> SeverityCounts {
     let mut counts = SeverityCounts::of(findings.iter().filter(|f| is_open(f)).map(|f| f.severity));
+    let forwarded: HashSet<&str> = findings
+        .iter()
+        .filter_map(|f| f.id.rsplit_once("/finding/").map(|(_, id)| id))
+        .collect();
     for t in threats.iter().filter(|t| !t.archived) {
-        let suffix = format!("/finding/{}", t.id);
-        if !findings.iter().any(|f| f.id.ends_with(&suffix)) {
+        if !forwarded.contains(t.id.as_str()) {
             counts.add(t.severity());
         }
     }
     counts
+}
+
+/// Open findings by severity, and whether every finding behind them was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpenCounts {
+    pub counts: SeverityCounts,
+    /// False when a listing was cut short: each count is at least what it says (more
+    /// findings exist unread; counting them can only add).
+    pub complete: bool,
 }
 
 /// Active, and NEW or NOTIFIED (neither resolved nor muted), and not a PASSED control.

@@ -290,7 +290,12 @@ pub async fn checks(read: &dyn CloudRead, env: &Environment, project: &str) -> V
             "Security Hub findings",
             &["securityhub:GetFindings"],
             read.security_findings(&findings).await,
-            |f| format!("{} open critical", f.len()),
+            |f| {
+                format!(
+                    "{} open critical",
+                    crate::panes::kit::count(f.len(), f.complete)
+                )
+            },
         ),
         check(
             "GuardDuty",

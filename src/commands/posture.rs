@@ -1,7 +1,11 @@
 //! `opsdeck posture --env NAME [--json] [--fail-on SEVERITY]`: the daily security posture
 //! review without the UI — open findings by severity across Security Hub and GuardDuty,
 //! the score of each enabled standard, and what is new since yesterday. Exits 1 when open
-//! findings at or above `--fail-on` exist, 2 when the findings could not be read.
+//! findings at or above `--fail-on` exist, 2 when the findings could not be read, or could
+//! not all be read and none at or above `--fail-on` was among those read.
+//!
+//! Every page is read; where a paging guard stopped a listing, the text shows counts as
+//! `≥ N` and says so, and the JSON says `"complete": false`, `"lower_bound": true`.
 
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -15,7 +19,10 @@ use crate::cloud::security_score::{
     SeverityCounts, StandardScore, is_open, open_counts, score_standards,
 };
 use crate::cloud::sim::wall_clock_now as wall_clock;
-use crate::cloud::{CloudError, CloudRead, Detector, Epoch, Finding, Severity, ThreatFinding};
+use crate::cloud::{
+    CloudError, CloudRead, Detector, Epoch, Finding, Listing, Severity, ThreatFinding,
+};
+use crate::panes::kit::count;
 
 /// Exit code when findings at or above `--fail-on` are open.
 pub const EXIT_FINDINGS: u8 = 1;
@@ -27,13 +34,26 @@ pub const NEW_WINDOW: i64 = 86_400;
 pub struct PostureReport {
     pub env: String,
     pub now: Epoch,
-    pub findings: Result<Vec<Finding>, CloudError>,
-    pub standards: Result<Vec<StandardScore>, CloudError>,
+    pub findings: Result<Listing<Finding>, CloudError>,
+    /// Complete only when every control finding was read.
+    pub standards: Result<Listing<StandardScore>, CloudError>,
     pub detectors: Result<Vec<Detector>, CloudError>,
-    pub threats: Result<Vec<ThreatFinding>, CloudError>,
+    pub threats: Result<Listing<ThreatFinding>, CloudError>,
 }
 
 impl PostureReport {
+    /// True when the open and new counts are totals: Security Hub and GuardDuty findings
+    /// were read to their last page (an unreadable source is reported on its own).
+    pub fn counts_complete(&self) -> bool {
+        self.findings.as_ref().is_ok_and(|l| l.complete)
+            && self.threats.as_ref().map_or(true, |l| l.complete)
+    }
+
+    /// True when every listing the report reads was read to its last page.
+    pub fn complete(&self) -> bool {
+        self.counts_complete() && self.standards.as_ref().map_or(true, |l| l.complete)
+    }
+
     /// Open findings by severity across both sources (GuardDuty duplicates dropped).
     pub fn counts(&self) -> SeverityCounts {
         open_counts(
@@ -61,6 +81,8 @@ impl PostureReport {
         }
         match fail_on {
             Some(min) if self.counts().at_least(min) > 0 => EXIT_FINDINGS,
+            // None among those read, but not all were read: no clean bill.
+            Some(_) if !self.counts_complete() => EXIT_ERROR,
             _ => 0,
         }
     }
@@ -73,14 +95,14 @@ pub async fn report(read: &dyn CloudRead, env: &str, now: Epoch) -> PostureRepor
         Ok(s) => read
             .security_findings(&FindingFilters::controls())
             .await
-            .map(|controls| score_standards(&s, &controls)),
+            .map(|controls| controls.map(|c| score_standards(&s, &c))),
         Err(e) => Err(e),
     };
     let detectors = read.guardduty_detectors().await;
     let threats = match &detectors {
         Ok(d) => match d.iter().find(|d| d.enabled()) {
             Some(d) => read.guardduty_findings(&d.id).await,
-            None => Ok(Vec::new()),
+            None => Ok(Listing::default()),
         },
         Err(e) => Err(e.clone()),
     };
@@ -94,10 +116,16 @@ pub async fn report(read: &dyn CloudRead, env: &str, now: Epoch) -> PostureRepor
     }
 }
 
-fn counts_line(c: &SeverityCounts) -> String {
+fn counts_line(c: &SeverityCounts, complete: bool) -> String {
     Severity::ALL
         .iter()
-        .map(|s| format!("{} {}", s.label().to_lowercase(), c.get(*s)))
+        .map(|s| {
+            format!(
+                "{} {}",
+                s.label().to_lowercase(),
+                count(c.get(*s), complete)
+            )
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -108,12 +136,23 @@ pub fn text(r: &PostureReport) -> String {
     let _ = writeln!(out, "Security posture of {}", r.env);
     match &r.findings {
         Ok(_) => {
-            let _ = writeln!(out, "  open findings: {}", counts_line(&r.counts()));
+            let complete = r.counts_complete();
+            let _ = writeln!(
+                out,
+                "  open findings: {}",
+                counts_line(&r.counts(), complete)
+            );
             let _ = writeln!(
                 out,
                 "  new since yesterday: {}",
-                counts_line(&r.new_since_yesterday())
+                counts_line(&r.new_since_yesterday(), complete)
             );
+            if !complete {
+                let _ = writeln!(
+                    out,
+                    "  INCOMPLETE: reading stopped with findings left (paging guard hit); every count is a lower bound"
+                );
+            }
         }
         Err(e) => {
             let _ = writeln!(out, "  findings: unavailable ({e})");
@@ -124,6 +163,12 @@ pub fn text(r: &PostureReport) -> String {
             let _ = writeln!(out, "  standards: none enabled");
         }
         Ok(scores) => {
+            if !scores.complete {
+                let _ = writeln!(
+                    out,
+                    "  standards (partial: not every control finding was read):"
+                );
+            }
             for s in scores {
                 let pct = s.percent().map_or("-".to_string(), |p| format!("{p}%"));
                 let _ = writeln!(
@@ -147,7 +192,7 @@ pub fn text(r: &PostureReport) -> String {
             let _ = writeln!(
                 out,
                 "  GuardDuty: {status}, {} active finding(s)",
-                t.iter().filter(|t| !t.archived).count()
+                count(t.iter().filter(|t| !t.archived).count(), t.complete)
             );
         }
         (Err(e), _) | (_, Err(e)) => {
@@ -190,20 +235,24 @@ fn counts_json(c: &SeverityCounts) -> Value {
     Value::Object(m)
 }
 
-/// The report as JSON.
+/// The report as JSON. `complete` is false when a listing was cut short; `lower_bound`
+/// true when the `open` and `new_since_yesterday` counts are then minimums.
 pub fn to_json(r: &PostureReport) -> Value {
     json!({
         "environment": r.env,
         "generated_at": r.now,
+        "complete": r.complete(),
+        "lower_bound": r.findings.is_ok() && !r.counts_complete(),
         "open": r.findings.as_ref().map(|_| counts_json(&r.counts())).unwrap_or_else(err),
         "new_since_yesterday": r.findings.as_ref().map(|_| counts_json(&r.new_since_yesterday())).unwrap_or_else(err),
         "standards": match &r.standards {
-            Ok(s) => Value::Array(s.iter().map(|s| json!({
+            Ok(l) => Value::Array(l.iter().map(|s| json!({
                 "standard": s.standard.display_name(),
                 "arn": s.standard.standards_arn,
                 "passed": s.passed,
                 "failed": s.failed,
                 "score_percent": s.percent(),
+                "complete": l.complete,
             })).collect()),
             Err(e) => err(e),
         },
@@ -211,6 +260,7 @@ pub fn to_json(r: &PostureReport) -> Value {
             (Ok(d), Ok(t)) => json!({
                 "detectors": d.iter().map(|d| json!({"id": d.id, "status": d.status})).collect::<Vec<_>>(),
                 "active_findings": t.iter().filter(|t| !t.archived).count(),
+                "complete": t.complete,
             }),
             (Err(e), _) | (_, Err(e)) => err(e),
         },
@@ -298,6 +348,44 @@ mod tests {
         let r = report(cloud.read.as_ref(), "dev", T0).await;
         assert_eq!(r.exit_code(Some(Severity::High)), EXIT_ERROR);
         assert!(text(&r).contains("unavailable"));
+    }
+
+    #[tokio::test]
+    async fn a_cut_short_listing_is_a_lower_bound_and_no_clean_bill() {
+        let world = SimWorld::new(42, SimClock::Fixed(T0 + 10 * 60));
+        world.cut_short(sim::SimSource::SecurityFindings, 0);
+        world.cut_short(sim::SimSource::GuardDuty, 0);
+        let cloud = sim::handle(Arc::clone(&world), "prod", true);
+        let r = report(cloud.read.as_ref(), "prod", T0 + 10 * 60).await;
+        assert_eq!(r.counts().total(), 0, "nothing was read");
+        assert!(!r.counts_complete() && !r.complete());
+        // Nothing at or above HIGH among those read, but not all were read.
+        assert_eq!(r.exit_code(Some(Severity::High)), EXIT_ERROR);
+        assert_eq!(r.exit_code(None), 0);
+        let t = text(&r);
+        assert!(t.contains("critical ≥ 0, high ≥ 0"), "{t}");
+        assert!(t.contains("INCOMPLETE"), "{t}");
+        assert!(t.contains("partial"), "{t}");
+        assert!(t.contains("≥ 0 active finding(s)"), "{t}");
+        let j = to_json(&r);
+        assert_eq!(j["complete"], false, "{j}");
+        assert_eq!(j["lower_bound"], true, "{j}");
+        assert_eq!(j["guardduty"]["complete"], false, "{j}");
+        assert_eq!(j["standards"][0]["complete"], false, "{j}");
+        let whole = report(
+            sim::handle(SimWorld::new(42, SimClock::Fixed(T0)), "prod", true)
+                .read
+                .as_ref(),
+            "prod",
+            T0,
+        )
+        .await;
+        let j = to_json(&whole);
+        assert_eq!(
+            (&j["complete"], &j["lower_bound"]),
+            (&json!(true), &json!(false))
+        );
+        assert!(!text(&whole).contains('≥'));
     }
 
     #[test]

@@ -8,6 +8,7 @@ use aws_sdk_ecs::types::DesiredStatus;
 
 use super::ecs_map;
 use super::error_map::map_sdk_error;
+use super::paging::{MAX_PAGES, endless, next_token as next};
 use crate::cloud::{
     CloudError, CloudResult, EcsService, EcsTask, ServiceDeploymentRecord, ServiceUpdate,
     TaskDefinition, WriteReceipt,
@@ -19,10 +20,12 @@ const DESCRIBE_SERVICES_BATCH: usize = 10;
 const DESCRIBE_TASKS_BATCH: usize = 100;
 /// `DescribeServiceRevisions` accepts at most 20 revisions per call.
 const DESCRIBE_REVISIONS_BATCH: usize = 20;
-/// A guard against an endpoint that keeps returning a next token.
-const MAX_PAGES: usize = 100;
+/// `ListServices` and `ListTasks` return at most 100 ARNs per page.
+const LIST_PAGE_SIZE: i32 = 100;
 
-/// All services of `cluster`, described, sorted by name.
+/// All services of `cluster` (every page of `ListServices`), described in batches of 10,
+/// sorted by name. An endpoint still offering a next page after `MAX_PAGES` pages is an
+/// error, never a shorter list.
 pub async fn list_services(client: &Client, cluster: &str) -> CloudResult<Vec<EcsService>> {
     let mut arns = Vec::new();
     let mut token: Option<String> = None;
@@ -30,7 +33,7 @@ pub async fn list_services(client: &Client, cluster: &str) -> CloudResult<Vec<Ec
         let page = client
             .list_services()
             .cluster(cluster)
-            .max_results(100)
+            .max_results(LIST_PAGE_SIZE)
             .set_next_token(token.take())
             .send()
             .await
@@ -40,6 +43,9 @@ pub async fn list_services(client: &Client, cluster: &str) -> CloudResult<Vec<Ec
         if token.is_none() {
             break;
         }
+    }
+    if token.is_some() {
+        return Err(endless("ListServices"));
     }
     let mut services = Vec::with_capacity(arns.len());
     for batch in arns.chunks(DESCRIBE_SERVICES_BATCH) {
@@ -57,10 +63,12 @@ pub async fn list_services(client: &Client, cluster: &str) -> CloudResult<Vec<Ec
     Ok(services)
 }
 
-/// Running tasks (all pages) and recently stopped tasks (first page) of `cluster`.
+/// Running tasks and recently stopped tasks (the ones ECS still lists) of `cluster`:
+/// every page of `ListTasks` for each, described in batches of 100. An endpoint still
+/// offering a next page after `MAX_PAGES` pages is an error, never a shorter list.
 pub async fn list_tasks(client: &Client, cluster: &str) -> CloudResult<Vec<EcsTask>> {
-    let mut arns = task_arns(client, cluster, DesiredStatus::Running, MAX_PAGES).await?;
-    let stopped = task_arns(client, cluster, DesiredStatus::Stopped, 1).await?;
+    let mut arns = task_arns(client, cluster, DesiredStatus::Running).await?;
+    let stopped = task_arns(client, cluster, DesiredStatus::Stopped).await?;
     let mut seen: HashSet<String> = arns.iter().cloned().collect();
     arns.extend(stopped.into_iter().filter(|a| seen.insert(a.clone())));
     let mut tasks = Vec::with_capacity(arns.len());
@@ -78,20 +86,20 @@ pub async fn list_tasks(client: &Client, cluster: &str) -> CloudResult<Vec<EcsTa
     Ok(tasks)
 }
 
+/// Every page of `ListTasks` for `status`.
 async fn task_arns(
     client: &Client,
     cluster: &str,
     status: DesiredStatus,
-    max_pages: usize,
 ) -> CloudResult<Vec<String>> {
     let mut arns = Vec::new();
     let mut token: Option<String> = None;
-    for _ in 0..max_pages {
+    for _ in 0..MAX_PAGES {
         let page = client
             .list_tasks()
             .cluster(cluster)
             .desired_status(status.clone())
-            .max_results(100)
+            .max_results(LIST_PAGE_SIZE)
             .set_next_token(token.take())
             .send()
             .await
@@ -99,10 +107,10 @@ async fn task_arns(
         arns.extend(page.task_arns().iter().cloned());
         token = next(page.next_token());
         if token.is_none() {
-            break;
+            return Ok(arns);
         }
     }
-    Ok(arns)
+    Err(endless("ListTasks"))
 }
 
 /// One task definition by ARN or `family[:revision]`.
@@ -227,10 +235,6 @@ fn describe_update(update: &ServiceUpdate) -> Vec<String> {
         changes.push("forceNewDeployment".to_owned());
     }
     changes
-}
-
-fn next(token: Option<&str>) -> Option<String> {
-    token.filter(|t| !t.is_empty()).map(str::to_owned)
 }
 
 fn log_failures(operation: &str, failures: &[aws_sdk_ecs::types::Failure]) {

@@ -2,6 +2,8 @@
 //! sorted by severity + `GetFindings`), and `ArchiveFindings` (the acting side), with the
 //! SDK → domain mapping. Missing fields become empty values, never a panic.
 
+use std::collections::HashMap;
+
 use aws_sdk_guardduty::Client;
 use aws_sdk_guardduty::operation::RequestId;
 use aws_sdk_guardduty::types::{
@@ -10,21 +12,14 @@ use aws_sdk_guardduty::types::{
 
 use super::convert::{opt, owned};
 use super::error_map::map_sdk_error;
+use super::paging::{MAX_PAGES, endless, next_token as next};
 use super::securityhub_map::iso_epoch;
 use crate::cloud::{
-    CloudError, CloudResult, Detector, ThreatFinding, ThreatResource, WriteReceipt,
+    CloudError, CloudResult, Detector, Listing, ThreatFinding, ThreatResource, WriteReceipt,
 };
 
 /// `ListFindings` returns at most 50 ids per page; `GetFindings` takes at most 50.
 const PAGE_SIZE: i32 = 50;
-/// Pages of `ListFindings` read (the most severe 500 findings).
-const MAX_FINDING_PAGES: usize = 10;
-/// A guard against an endpoint that keeps returning a next token.
-const MAX_PAGES: usize = 100;
-
-fn next(token: Option<&str>) -> Option<String> {
-    token.filter(|t| !t.is_empty()).map(str::to_owned)
-}
 
 /// Every detector of the region, with its status.
 pub async fn detectors(client: &Client) -> CloudResult<Vec<Detector>> {
@@ -42,6 +37,9 @@ pub async fn detectors(client: &Client) -> CloudResult<Vec<Detector>> {
         if token.is_none() {
             break;
         }
+    }
+    if token.is_some() {
+        return Err(endless("ListDetectors"));
     }
     let mut detectors = Vec::with_capacity(ids.len());
     for id in ids {
@@ -73,8 +71,11 @@ fn severity_desc() -> SortCriteria {
         .build()
 }
 
-/// Findings of `detector_id` that are not archived, most severe first.
-pub async fn findings(client: &Client, detector_id: &str) -> CloudResult<Vec<ThreatFinding>> {
+/// Findings of `detector_id` that are not archived, most severe first: every page of
+/// `ListFindings`, then `GetFindings` in batches of 50. Should `ListFindings` still offer
+/// a next page after `MAX_PAGES` pages (100 000 findings), the findings read so far come
+/// back marked incomplete.
+pub async fn findings(client: &Client, detector_id: &str) -> CloudResult<Listing<ThreatFinding>> {
     let not_archived = FindingCriteria::builder()
         .criterion(
             "service.archived",
@@ -83,7 +84,7 @@ pub async fn findings(client: &Client, detector_id: &str) -> CloudResult<Vec<Thr
         .build();
     let mut ids: Vec<String> = Vec::new();
     let mut token: Option<String> = None;
-    for _ in 0..MAX_FINDING_PAGES {
+    for _ in 0..MAX_PAGES {
         let page = client
             .list_findings()
             .detector_id(detector_id)
@@ -113,8 +114,21 @@ pub async fn findings(client: &Client, detector_id: &str) -> CloudResult<Vec<Thr
         out.extend(page.findings().iter().map(|f| finding(f, detector_id)));
     }
     // Keep ListFindings' order (severity, most severe first) whatever GetFindings returned.
-    out.sort_by_key(|f| ids.iter().position(|id| *id == f.id).unwrap_or(usize::MAX));
-    Ok(out)
+    let rank: HashMap<&str, usize> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i))
+        .collect();
+    out.sort_by_key(|f| rank.get(f.id.as_str()).copied().unwrap_or(usize::MAX));
+    if token.is_some() {
+        tracing::warn!(
+            pages = MAX_PAGES,
+            findings = out.len(),
+            "ListFindings: stopped with pages left; the findings are marked incomplete"
+        );
+        return Ok(Listing::partial(out));
+    }
+    Ok(Listing::complete(out))
 }
 
 /// `ArchiveFindings` for `finding_ids` (at most 50 per call).

@@ -29,6 +29,7 @@ mod metrics;
 pub mod mfa_provider;
 mod network;
 mod ops;
+mod paging;
 mod rds;
 mod sdk_loader;
 mod secrets;
@@ -45,6 +46,7 @@ use tokio::sync::OnceCell;
 
 pub use clients::{AwsClients, ECS_SERVICE_ID, STS_SERVICE_ID};
 pub use config::AwsSettings;
+pub use paging::MAX_PAGES;
 
 use crate::cloud::{
     CallerIdentity, CloudAct, CloudError, CloudHandle, CloudResult, EcsRead, EcsService, EcsTask,
@@ -243,7 +245,7 @@ impl crate::cloud::SecurityRead for AwsCloud {
     async fn security_findings(
         &self,
         filters: &crate::cloud::security_filter::FindingFilters,
-    ) -> CloudResult<Vec<crate::cloud::Finding>> {
+    ) -> CloudResult<crate::cloud::Listing<crate::cloud::Finding>> {
         securityhub::get_findings(&self.act_clients().await.securityhub, filters).await
     }
 
@@ -265,7 +267,7 @@ impl crate::cloud::SecurityRead for AwsCloud {
     async fn guardduty_findings(
         &self,
         detector_id: &str,
-    ) -> CloudResult<Vec<crate::cloud::ThreatFinding>> {
+    ) -> CloudResult<crate::cloud::Listing<crate::cloud::ThreatFinding>> {
         guardduty::findings(&self.clients().await.guardduty, detector_id).await
     }
 }

@@ -8,26 +8,26 @@ use aws_sdk_securityhub::types::{
 };
 
 use super::error_map::map_sdk_error;
+use super::paging::{MAX_PAGES, endless, next_token as next};
 use super::securityhub_map;
 use crate::cloud::security_filter::FindingFilters;
 use crate::cloud::{
-    CloudError, CloudResult, EnabledStandard, Finding, FindingHistoryRecord, FindingRef,
+    CloudError, CloudResult, EnabledStandard, Finding, FindingHistoryRecord, FindingRef, Listing,
     WorkflowStatus, WriteReceipt,
 };
 
 /// `GetFindings` returns at most 100 findings per page.
 const PAGE_SIZE: i32 = 100;
-/// A guard against an endpoint that keeps returning a next token (10 000 findings).
-const MAX_PAGES: usize = 100;
 /// `BatchUpdateFindings` accepts at most 100 finding identifiers per call.
 const UPDATE_BATCH: usize = 100;
 
-fn next(token: Option<&str>) -> Option<String> {
-    token.filter(|t| !t.is_empty()).map(str::to_owned)
-}
-
-/// Every finding matching `filters` (sent as the request's `Filters`).
-pub async fn get_findings(client: &Client, filters: &FindingFilters) -> CloudResult<Vec<Finding>> {
+/// Every finding matching `filters` (sent as the request's `Filters`), every page. Should
+/// the endpoint still offer a next page after `MAX_PAGES` pages (200 000 findings), the
+/// findings read so far come back marked incomplete.
+pub async fn get_findings(
+    client: &Client,
+    filters: &FindingFilters,
+) -> CloudResult<Listing<Finding>> {
     let sdk_filters = securityhub_map::filters(filters);
     let mut findings = Vec::new();
     let mut token: Option<String> = None;
@@ -43,10 +43,15 @@ pub async fn get_findings(client: &Client, filters: &FindingFilters) -> CloudRes
         findings.extend(page.findings().iter().map(securityhub_map::finding));
         token = next(page.next_token());
         if token.is_none() {
-            break;
+            return Ok(Listing::complete(findings));
         }
     }
-    Ok(findings)
+    tracing::warn!(
+        pages = MAX_PAGES,
+        findings = findings.len(),
+        "GetFindings: stopped with pages left; the findings are marked incomplete"
+    );
+    Ok(Listing::partial(findings))
 }
 
 /// Every enabled standard subscription.
@@ -67,10 +72,10 @@ pub async fn enabled_standards(client: &Client) -> CloudResult<Vec<EnabledStanda
         );
         token = next(page.next_token());
         if token.is_none() {
-            break;
+            return Ok(standards);
         }
     }
-    Ok(standards)
+    Err(endless("GetEnabledStandards"))
 }
 
 /// The history of one finding (`GetFindingHistory`, the API's default window of 90 days),
@@ -97,10 +102,10 @@ pub async fn finding_history(
         records.extend(page.records().iter().map(securityhub_map::history_record));
         token = next(page.next_token());
         if token.is_none() {
-            break;
+            return Ok(records);
         }
     }
-    Ok(records)
+    Err(endless("GetFindingHistory"))
 }
 
 /// `BatchUpdateFindings`: workflow status + note for `findings`, in batches of 100.

@@ -395,12 +395,12 @@ impl crate::cloud::SecurityRead for SimCloud {
     async fn security_findings(
         &self,
         filters: &crate::cloud::security_filter::FindingFilters,
-    ) -> CloudResult<Vec<crate::cloud::Finding>> {
+    ) -> CloudResult<crate::cloud::Listing<crate::cloud::Finding>> {
         self.world.check(SimSource::SecurityFindings)?;
         let ledger = self.world.security_ledger();
         let mut findings = self.security_view(&ledger).findings();
         findings.retain(|f| filters.matches(f));
-        Ok(findings)
+        Ok(self.world.listing(SimSource::SecurityFindings, findings))
     }
 
     async fn enabled_standards(&self) -> CloudResult<Vec<crate::cloud::EnabledStandard>> {
@@ -427,7 +427,7 @@ impl crate::cloud::SecurityRead for SimCloud {
     async fn guardduty_findings(
         &self,
         detector_id: &str,
-    ) -> CloudResult<Vec<crate::cloud::ThreatFinding>> {
+    ) -> CloudResult<crate::cloud::Listing<crate::cloud::ThreatFinding>> {
         self.world.check(SimSource::GuardDuty)?;
         let ledger = self.world.security_ledger();
         let view = self.security_view(&ledger);
@@ -436,7 +436,7 @@ impl crate::cloud::SecurityRead for SimCloud {
         }
         let mut threats = view.threats();
         threats.retain(|t| !t.archived);
-        Ok(threats)
+        Ok(self.world.listing(SimSource::GuardDuty, threats))
     }
 }
 

@@ -1,5 +1,6 @@
 //! The shared simulated world: seed, clock, the writes applied through `CloudAct`, and the
-//! failures tests inject. Everything else is derived from these on each call.
+//! failures and cut-short listings tests inject. Everything else is derived from these on
+//! each call.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -12,6 +13,7 @@ use super::security_ledger::Ledger;
 use super::source::SimSource;
 use super::timeline::{Change, WriteOp};
 use crate::cloud::error::{CloudError, CloudResult};
+use crate::cloud::listing::Listing;
 use crate::cloud::types::Epoch;
 
 /// The mutable part of the world, behind one lock (never held across `.await`).
@@ -21,6 +23,8 @@ struct State {
     ops: Vec<WriteOp>,
     writes: Vec<String>,
     failures: BTreeMap<SimSource, CloudError>,
+    /// Listings that stop after this many items, as where a paging guard is hit.
+    cut_short: BTreeMap<SimSource, usize>,
     security: Ledger,
     data: DataLedger,
     incident: IncidentLedger,
@@ -46,6 +50,7 @@ impl SimWorld {
                 ops: Vec::new(),
                 writes: Vec::new(),
                 failures: BTreeMap::new(),
+                cut_short: BTreeMap::new(),
                 security: Ledger::default(),
                 data: DataLedger::default(),
                 incident: IncidentLedger::default(),
@@ -117,6 +122,24 @@ impl SimWorld {
     /// Lets `source` answer again.
     pub fn heal(&self, source: SimSource) {
         self.lock().failures.remove(&source);
+    }
+
+    /// Makes the listings of `source` stop after `keep` items and say they are incomplete,
+    /// as a real listing does when its paging guard is hit (for tests and demos of the
+    /// `≥ N` display).
+    pub fn cut_short(&self, source: SimSource, keep: usize) {
+        self.lock().cut_short.insert(source, keep);
+    }
+
+    /// `items` as a listing of `source`: complete, unless `source` was cut short.
+    pub(crate) fn listing<T>(&self, source: SimSource, mut items: Vec<T>) -> Listing<T> {
+        match self.lock().cut_short.get(&source) {
+            Some(&keep) => {
+                items.truncate(keep);
+                Listing::partial(items)
+            }
+            None => Listing::complete(items),
+        }
     }
 
     /// The injected error for `source`, if any.

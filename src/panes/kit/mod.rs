@@ -3,6 +3,7 @@
 //! answers (`Reply`, `Request`), its help lines, and the pane interface itself.
 
 pub mod bindings;
+pub mod count;
 pub mod ctx;
 pub mod list;
 pub mod loadable;
@@ -11,6 +12,7 @@ pub mod reply;
 pub mod schedule;
 
 pub use bindings::{Binding, BindingGroup, b};
+pub use count::count;
 pub use ctx::PaneCtx;
 pub use list::ListState;
 pub use loadable::{Loadable, format_age};

@@ -3,7 +3,8 @@
 use crate::cloud::security_filter::FindingFilters;
 use crate::cloud::security_score::{StandardScore, score_standards};
 use crate::cloud::{
-    CloudRead, CloudResult, Detector, Finding, FindingHistoryRecord, FindingRef, ThreatFinding,
+    CloudRead, CloudResult, Detector, Finding, FindingHistoryRecord, FindingRef, Listing,
+    ThreatFinding,
 };
 
 /// Findings and GuardDuty refresh every minute; standards every five.
@@ -24,13 +25,14 @@ pub enum SecuritySource {
     History(FindingRef),
 }
 
-/// A Security fetch's answer, with the key it was made for.
+/// A Security fetch's answer, with the key it was made for. Scores are complete only when
+/// every control finding was read.
 #[derive(Debug, Clone)]
 pub enum SecurityFetched {
-    Findings(FindingFilters, CloudResult<Vec<Finding>>),
-    Compliance(CloudResult<Vec<StandardScore>>),
+    Findings(FindingFilters, CloudResult<Listing<Finding>>),
+    Compliance(CloudResult<Listing<StandardScore>>),
     Detectors(CloudResult<Vec<Detector>>),
-    GuardDuty(String, CloudResult<Vec<ThreatFinding>>),
+    GuardDuty(String, CloudResult<Listing<ThreatFinding>>),
     History(FindingRef, CloudResult<Vec<FindingHistoryRecord>>),
 }
 
@@ -46,7 +48,7 @@ pub async fn fetch(read: &dyn CloudRead, source: SecuritySource) -> SecurityFetc
                 Ok(standards) => read
                     .security_findings(&FindingFilters::controls())
                     .await
-                    .map(|controls| score_standards(&standards, &controls)),
+                    .map(|controls| controls.map(|c| score_standards(&standards, &c))),
                 Err(e) => Err(e),
             };
             SecurityFetched::Compliance(scores)

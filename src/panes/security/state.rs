@@ -13,8 +13,8 @@ use super::offers::{RunbookOffer, finding_offers, threat_offers};
 use super::sources::SecuritySource;
 use super::triage::Triage;
 use crate::cloud::security_filter::FindingFilters;
-use crate::cloud::security_score::{SeverityCounts, StandardScore, open_counts};
-use crate::cloud::{Detector, Epoch, Finding, Severity, ThreatFinding};
+use crate::cloud::security_score::{OpenCounts, StandardScore, open_counts};
+use crate::cloud::{Detector, Epoch, Finding, Listing, Severity, ThreatFinding};
 use crate::panes::kit::{ListState, Loadable};
 
 pub use super::sources::SECURITY_REFRESH_SECONDS;
@@ -39,21 +39,24 @@ fn index_in<T>(all: &[T], item: &T) -> usize {
 }
 
 /// The rows the pane shows, computed when data, filters or grouping change (never
-/// while drawing): indexes into the fetched findings and GuardDuty findings, and groups.
+/// while drawing): indexes into the fetched findings and GuardDuty findings, groups, and
+/// the open counts of the posture line and the header.
 #[derive(Debug, Clone, Default)]
 pub struct SecurityRows {
     pub findings: Vec<usize>,
     pub groups: Vec<Group>,
     pub threats: Vec<usize>,
+    pub summary: Option<OpenCounts>,
 }
 
 /// Everything the Security pane shows.
 #[derive(Debug, Clone, Default)]
 pub struct SecurityState {
-    pub findings: Loadable<Vec<Finding>>,
-    pub compliance: Loadable<Vec<StandardScore>>,
+    /// Listings say whether every page was read: counts of a cut-short one show as `≥ N`.
+    pub findings: Loadable<Listing<Finding>>,
+    pub compliance: Loadable<Listing<StandardScore>>,
     pub detectors: Loadable<Vec<Detector>>,
-    pub threats: Loadable<Vec<ThreatFinding>>,
+    pub threats: Loadable<Listing<ThreatFinding>>,
     /// The filters sent with `GetFindings`.
     pub filters: FindingFilters,
     pub min_severity: Option<Severity>,
@@ -82,7 +85,7 @@ pub struct SecurityState {
     /// Resource types seen in any answer (the `t` key cycles through them).
     pub resource_types: BTreeSet<String>,
     /// The last answer for the default filters (the header summary counts it).
-    pub unfiltered: Option<Vec<Finding>>,
+    pub unfiltered: Option<Listing<Finding>>,
     /// The filters `findings` was fetched with (`None` before any answer).
     pub findings_for: Option<FindingFilters>,
     /// The rows shown, derived from the above.
@@ -107,10 +110,12 @@ impl SecurityState {
         let findings = self.compute_findings();
         let groups = self.compute_groups();
         let threats = self.compute_threats();
+        let summary = self.compute_summary();
         self.rows = SecurityRows {
             findings,
             groups,
             threats,
+            summary,
         };
         let n = self.focused_len();
         self.focused_list().clamp(n);
@@ -259,15 +264,34 @@ impl SecurityState {
     }
 
     /// Open critical/high/… counts across Security Hub (the last unfiltered answer) and
-    /// GuardDuty, for the header summary; None before either has answered.
-    pub fn summary(&self) -> Option<SeverityCounts> {
+    /// GuardDuty, for the header summary; None before either has answered. Lower bounds
+    /// (`complete` false) when either listing was cut short.
+    pub fn summary(&self) -> Option<OpenCounts> {
+        self.rows.summary
+    }
+
+    fn compute_summary(&self) -> Option<OpenCounts> {
         if self.unfiltered.is_none() && self.threats.data.is_none() {
             return None;
         }
-        Some(open_counts(
-            self.unfiltered.as_deref().unwrap_or_default(),
-            self.threats.data.as_deref().unwrap_or_default(),
-        ))
+        Some(OpenCounts {
+            counts: open_counts(
+                self.unfiltered.as_deref().unwrap_or_default(),
+                self.threats.data.as_deref().unwrap_or_default(),
+            ),
+            complete: self.unfiltered.as_ref().is_none_or(|l| l.complete)
+                && self.threats.data.as_ref().is_none_or(|l| l.complete),
+        })
+    }
+
+    /// True when the findings held are every finding for their filters.
+    pub fn findings_complete(&self) -> bool {
+        self.findings.data.as_ref().is_none_or(|l| l.complete)
+    }
+
+    /// True when the GuardDuty findings held are all of them.
+    pub fn threats_complete(&self) -> bool {
+        self.threats.data.as_ref().is_none_or(|l| l.complete)
     }
 
     /// The list that has the keyboard.

@@ -13,7 +13,9 @@ use super::{
     detail_view as security_detail, offer_popup_view as security_offer_popup,
     triage_view as security_popup,
 };
+use crate::cloud::security_score::OpenCounts;
 use crate::cloud::{Finding, Severity, last_segment};
+use crate::panes::kit::count;
 use crate::panes::kit::loadable::format_age;
 use crate::panes::security::state::{SecurityFocus, SecurityState};
 use crate::ui::theme::{Level, Theme};
@@ -64,20 +66,33 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
 }
 
 fn counts_spans<'a>(theme: &Theme, sec: &SecurityState) -> Vec<Span<'a>> {
-    let Some(c) = sec.summary() else {
+    let Some(open) = sec.summary() else {
         return vec![Span::styled("open findings …", theme.dim())];
     };
     let mut spans = vec![Span::styled("open ", theme.dim())];
     for s in Severity::ALL {
-        let n = c.get(s);
-        let style = if n > 0 {
+        let n = open.counts.get(s);
+        // A lower bound is never dimmed: unread findings may be of any severity.
+        let style = if n > 0 || !open.complete {
             theme.level(severity_level(s))
         } else {
             theme.dim()
         };
-        spans.push(Span::styled(format!("{} {}  ", s.short(), n), style));
+        spans.push(Span::styled(
+            format!("{} {}  ", s.short(), count(n, open.complete)),
+            style,
+        ));
     }
     spans
+}
+
+/// The block-title note of a listing that was cut short.
+fn cut_short_note(complete: bool) -> &'static str {
+    if complete {
+        ""
+    } else {
+        " · NOT ALL READ: more exist (paging guard hit)"
+    }
 }
 
 fn draw_summary(frame: &mut Frame, area: Rect, state: &View) {
@@ -138,6 +153,12 @@ fn draw_summary(frame: &mut Frame, area: Rect, state: &View) {
         )),
         (None, None) => second.push(Span::styled("…  ", theme.dim())),
     }
+    if sec.compliance.data.as_ref().is_some_and(|l| !l.complete) {
+        second.push(Span::styled(
+            "(partial: not every control finding read)  ",
+            theme.level(Level::Warning),
+        ));
+    }
     let described = sec.filters.describe();
     second.push(Span::styled("│ filters ", theme.dim()));
     second.push(Span::raw(if described.is_empty() {
@@ -181,7 +202,11 @@ fn not_current_text(sec: &SecurityState) -> String {
 fn findings_title(sec: &SecurityState, n: usize) -> String {
     // A count only from an answer to the filters shown.
     let mut title = if sec.findings_current() {
-        format!("Security Hub findings ({n})")
+        format!(
+            "Security Hub findings ({}){}",
+            count(n, sec.findings_complete()),
+            cut_short_note(sec.findings_complete())
+        )
     } else {
         "Security Hub findings (…)".to_string()
     };
@@ -304,9 +329,10 @@ fn draw_groups(frame: &mut Frame, area: Rect, state: &View) {
     let current = sec.findings_current();
     let mut title = if current {
         format!(
-            "Security Hub findings by {} ({} groups)",
+            "Security Hub findings by {} ({} groups){}",
             sec.grouping.label(),
-            groups.len()
+            count(groups.len(), sec.findings_complete()),
+            cut_short_note(sec.findings_complete())
         )
     } else {
         format!("Security Hub findings by {} (…)", sec.grouping.label())
@@ -372,7 +398,11 @@ fn draw_threats(frame: &mut Frame, area: Rect, state: &View) {
     let sec = &state.security;
     let threats = sec.visible_threats();
     let focused = sec.focus == SecurityFocus::GuardDuty;
-    let mut title = format!("GuardDuty findings ({})", threats.len());
+    let mut title = format!(
+        "GuardDuty findings ({}){}",
+        count(threats.len(), sec.threats_complete()),
+        cut_short_note(sec.threats_complete())
+    );
     if let Some(d) = sec.detector() {
         title.push_str(&format!(
             " · detector {}",
@@ -433,22 +463,25 @@ fn draw_threats(frame: &mut Frame, area: Rect, state: &View) {
     frame.render_stateful_widget(table, area, &mut ts);
 }
 
-/// The header's security summary: open critical and high findings across both sources.
-pub fn header_spans<'a>(
-    theme: &Theme,
-    counts: &crate::cloud::security_score::SeverityCounts,
-) -> Vec<Span<'a>> {
-    let crit = counts.get(Severity::Critical);
-    let high = counts.get(Severity::High);
+/// The header's security summary: open critical and high findings across both sources
+/// (`≥ N` when a listing was cut short; never green then).
+pub fn header_spans<'a>(theme: &Theme, open: &OpenCounts) -> Vec<Span<'a>> {
+    let crit = open.counts.get(Severity::Critical);
+    let high = open.counts.get(Severity::High);
     let style = |n: usize| {
         if n > 0 {
             theme.level(Level::Critical)
-        } else {
+        } else if open.complete {
             theme.level(Level::Ok)
+        } else {
+            theme.level(Level::Warning)
         }
     };
     vec![
-        Span::styled(format!("sec {crit} crit"), style(crit)),
-        Span::styled(format!(" {high} high"), style(high)),
+        Span::styled(
+            format!("sec {} crit", count(crit, open.complete)),
+            style(crit),
+        ),
+        Span::styled(format!(" {} high", count(high, open.complete)), style(high)),
     ]
 }
