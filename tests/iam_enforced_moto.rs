@@ -1,5 +1,6 @@
 //! The generated policies against moto with IAM enforced (`/moto-api/reset-auth`: every
-//! request after it is checked against the caller's policies). Two users hold exactly
+//! request after it is checked against the caller's policies). A user with no policy
+//! opens the console in a pty: widgets say AccessDenied, and it quits cleanly. Two users hold exactly
 //! `iam/read-only.json` and `iam/operator.json`: `doctor` names every write the read-only
 //! user lacks and exits 1, and passes for the operator; the read-only user reads the
 //! dashboard and is refused a runbook's write (the service is unchanged); the operator
@@ -8,6 +9,7 @@
 //! What moto cannot answer under enforcement is answered empty by the proxy
 //! ([`EmptyWhereMotoCannot`]), so `doctor` exits 0 for the operator on the policies alone.
 
+mod pty_support;
 mod support;
 
 use std::sync::Arc;
@@ -172,6 +174,7 @@ async fn read_only_and_operator_policies_are_enough_and_no_more() {
         .expect("a task")
         .clone();
     let (leaked, _) = user_with_key(&moto::unique("leaky"), None).await;
+    let nobody = user_with_key("opsdeck-nobody", None).await;
     let read_only = user_with_key("opsdeck-read-only", Some(&policy_text(Role::ReadOnly))).await;
     let operator = user_with_key("opsdeck-operator", Some(&policy_text(Role::Operator))).await;
     let proxy = Proxy::with_transform(&moto::endpoint(), None, Arc::new(EmptyWhereMotoCannot));
@@ -198,6 +201,28 @@ async fn read_only_and_operator_policies_are_enough_and_no_more() {
         &["snapshot"],
     );
     assert_ne!(code, 0, "{stderr}");
+
+    // The console as a user with no policy at all: every widget says AccessDenied, the
+    // console stays up and quits cleanly.
+    let cfg_text = cfg.display().to_string();
+    let mut envs = support::cli::moto_env(home.path());
+    envs.retain(|(k, _)| !k.starts_with("AWS_ACCESS_KEY_ID") && !k.starts_with("AWS_SECRET"));
+    envs.push(("AWS_ACCESS_KEY_ID", nobody.0.clone()));
+    envs.push(("AWS_SECRET_ACCESS_KEY", nobody.1.clone()));
+    let mut pty = pty_support::Pty::spawn(
+        &["--config", &cfg_text, "--env", "emu"],
+        home.path(),
+        &envs,
+        120,
+        40,
+    );
+    pty.wait_all(&["AccessDenied"], std::time::Duration::from_secs(30));
+    pty.send("2");
+    pty.wait_all(&["AccessDenied"], std::time::Duration::from_secs(30));
+    pty.send("q");
+    let ok = pty.exited_ok();
+    let (status, _) = pty.finish();
+    assert_eq!(status, ok, "the console quit cleanly");
 
     // doctor, read-only: every write missing, every read there.
     let report = doctor(home.path(), &cfg, &read_only);
