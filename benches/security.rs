@@ -36,7 +36,10 @@ fn inflate(f: Fetched) -> Fetched {
                     f
                 })
                 .collect();
-            Fetched::Security(SecurityFetched::Findings(filters, Ok(Listing::complete(items))))
+            Fetched::Security(SecurityFetched::Findings(
+                filters,
+                Ok(Listing::complete(items)),
+            ))
         }
         other => other,
     }
@@ -66,7 +69,8 @@ fn security_state() -> (AppState, Fetched) {
             })
             .collect();
         for s in sources {
-            let f = inflate(rt.block_on(run_fetch(cloud.read.as_ref(), &state.env.clone(), s, now)));
+            let f =
+                inflate(rt.block_on(run_fetch(cloud.read.as_ref(), &state.env.clone(), s, now)));
             if matches!(f, Fetched::Security(SecurityFetched::Findings(..))) && findings.is_none() {
                 findings = Some(f.clone());
             }

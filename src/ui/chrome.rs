@@ -248,6 +248,11 @@ pub fn footer_hints(pane: Pane) -> &'static str {
 pub fn draw_footer(frame: &mut Frame, area: Rect, state: &View) {
     let theme = &state.theme;
     let line = match state.mode {
+        // The MFA popup takes every key: the footer offers only its own.
+        _ if state.mfa_prompt.is_some() => Line::from(Span::styled(
+            "0-9 MFA code · backspace · enter sign in · esc cancel",
+            theme.dim(),
+        )),
         Mode::Filter => {
             let filter = match state.pane {
                 Pane::Ecs => {
