@@ -1,15 +1,11 @@
 //! Criterion: one dashboard frame at 240x70 (prod mid-incident, every widget filled from
 //! the simulated account) and building the one `GetMetricData` request of a refresh.
 
+mod support;
+
 use std::hint::black_box;
-use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use opsdeck::app::AppState;
-use opsdeck::app::dispatch::{Source, run_fetch};
-use opsdeck::app::update::{Effect, Event, update};
-use opsdeck::cloud::sim::{self, SimClock, SimWorld};
-use opsdeck::config::Config;
 use opsdeck::panes::Pane;
 use opsdeck::panes::dashboard::query::{DashboardTargets, TimeRange, dashboard_request};
 use opsdeck::ui;
@@ -17,39 +13,10 @@ use opsdeck::ui::theme::Theme;
 use opsdeck::ui::view::View;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-
-const T0: i64 = 1_788_220_800;
-
-fn incident_state() -> AppState {
-    let now = T0 + 6 * 60;
-    let world = SimWorld::new(42, SimClock::Fixed(now));
-    let config = Config::default();
-    let env = config.environment("prod").cloned().expect("prod");
-    let mut state = AppState::new(config, env, now);
-    state.pane = Pane::Dashboard;
-    let cloud = sim::handle(Arc::clone(&world), "prod", true);
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .expect("runtime");
-    let mut effects = update(&mut state, Event::Tick(now));
-    for _ in 0..5 {
-        let sources: Vec<Source> = effects
-            .drain(..)
-            .filter_map(|e| match e {
-                Effect::Fetch(s) => Some(s),
-                _ => None,
-            })
-            .collect();
-        for s in sources {
-            let f = rt.block_on(run_fetch(cloud.read.as_ref(), &state.env.clone(), s, now));
-            effects.extend(update(&mut state, Event::Fetched(f)));
-        }
-    }
-    state
-}
+use support::{T0, loaded_state};
 
 fn bench(c: &mut Criterion) {
-    let state = incident_state();
+    let (state, _) = loaded_state(Pane::Dashboard, |f| f);
     let theme = Theme::default_theme();
     let view = View {
         app: &state,
