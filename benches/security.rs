@@ -43,8 +43,28 @@ fn inflate(f: Fetched) -> Fetched {
     }
 }
 
+/// This process's resident set in kB (Linux `/proc/self/status` `VmRSS`), if readable.
+fn rss_kb() -> Option<u64> {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
 fn bench(c: &mut Criterion) {
+    let before = rss_kb();
     let (state, applied) = loaded_state(Pane::Security, inflate);
+    if let (Some(b), Some(a)) = (before, rss_kb()) {
+        eprintln!(
+            "resident set: {} MB with {FINDINGS} findings loaded ({} MB before)",
+            a / 1024,
+            b / 1024
+        );
+    }
     let findings = applied
         .into_iter()
         .find(|f| matches!(f, Fetched::Security(SecurityFetched::Findings(..))))

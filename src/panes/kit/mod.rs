@@ -9,6 +9,7 @@ pub mod list;
 pub mod loadable;
 pub mod pane_state;
 pub mod reply;
+pub mod row_window;
 pub mod schedule;
 
 pub use bindings::{Binding, BindingGroup, b};

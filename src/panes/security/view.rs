@@ -3,6 +3,7 @@
 //! (or its groups, or one finding's detail), and GuardDuty findings. The triage popup is
 //! drawn by `security_popup`.
 
+use crate::panes::kit::row_window::row_window;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -245,7 +246,8 @@ fn draw_findings(frame: &mut Frame, area: Rect, state: &View) {
         return;
     }
     let wide = area.width >= 140;
-    let rows = findings
+    let window = row_window(findings.len(), sec.finding_list.cursor, table_rows(area));
+    let rows = findings[window.start..window.end]
         .iter()
         .map(|f| finding_row(theme, sec, f, state.now, wide));
     let mut widths = vec![
@@ -276,7 +278,7 @@ fn draw_findings(frame: &mut Frame, area: Rect, state: &View) {
         } else {
             Style::default()
         });
-    let mut ts = TableState::default().with_selected(Some(sec.finding_list.cursor));
+    let mut ts = TableState::default().with_selected(window.selected);
     frame.render_stateful_widget(table, area, &mut ts);
 }
 
@@ -352,7 +354,8 @@ fn draw_groups(frame: &mut Frame, area: Rect, state: &View) {
         );
         return;
     }
-    let rows = groups.iter().map(|g| {
+    let window = row_window(groups.len(), sec.group_list.cursor, table_rows(area));
+    let rows = groups[window.start..window.end].iter().map(|g| {
         let mut cells = vec![Cell::from(short_resource(&g.key))];
         for s in Severity::ALL {
             let n = g.counts.get(s);
@@ -389,7 +392,7 @@ fn draw_groups(frame: &mut Frame, area: Rect, state: &View) {
         } else {
             Style::default()
         });
-    let mut ts = TableState::default().with_selected(Some(sec.group_list.cursor));
+    let mut ts = TableState::default().with_selected(window.selected);
     frame.render_stateful_widget(table, area, &mut ts);
 }
 
@@ -423,7 +426,9 @@ fn draw_threats(frame: &mut Frame, area: Rect, state: &View) {
         );
         return;
     }
-    let rows = threats.iter().map(|t| {
+    let cursor = if focused { sec.threat_list.cursor } else { 0 };
+    let window = row_window(threats.len(), cursor, table_rows(area));
+    let rows = threats[window.start..window.end].iter().map(|t| {
         let sev = t.severity();
         Row::new(vec![
             Cell::from(if sec.marked.contains(&t.id) {
@@ -459,8 +464,13 @@ fn draw_threats(frame: &mut Frame, area: Rect, state: &View) {
         } else {
             Style::default()
         });
-    let mut ts = TableState::default().with_selected(focused.then_some(sec.threat_list.cursor));
+    let mut ts = TableState::default().with_selected(window.selected.filter(|_| focused));
     frame.render_stateful_widget(table, area, &mut ts);
+}
+
+/// Data rows a bordered table with a header row shows in `area`.
+fn table_rows(area: Rect) -> usize {
+    usize::from(area.height.saturating_sub(3))
 }
 
 /// The header's security summary: open critical and high findings across both sources
