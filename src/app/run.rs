@@ -106,10 +106,7 @@ pub async fn run(
             }
             Some(event) = actor_rx.recv() => event,
             Some(request) = next_mfa_request(&mut mfa_inbox) => {
-                let asked = Event::MfaAsked {
-                    profile: request.profile.clone(),
-                    serial: request.serial.clone(),
-                };
+                let asked = asked_for(&request);
                 mfa_waiting.push_back(request);
                 if mfa_waiting.len() > 1 {
                     continue;
@@ -147,6 +144,14 @@ struct Io<'a> {
     connector: &'a ElevatingConnector,
     /// MFA requests not answered yet (the first is on screen).
     mfa_waiting: &'a mut VecDeque<MfaRequest>,
+}
+
+/// The event that puts `request` on screen.
+fn asked_for(request: &MfaRequest) -> Event {
+    Event::MfaAsked {
+        profile: request.profile.clone(),
+        serial: request.serial.clone(),
+    }
 }
 
 /// The next MFA request, or never when this cloud does not ask in the console.
@@ -269,10 +274,7 @@ impl Io<'_> {
                     let _ = request.reply.send(code.map(|c| c.0));
                 }
                 if let Some(next) = self.mfa_waiting.front() {
-                    return Some(Event::MfaAsked {
-                        profile: next.profile.clone(),
-                        serial: next.serial.clone(),
-                    });
+                    return Some(asked_for(next));
                 }
             }
             Effect::Quit => state.quit = true,

@@ -361,13 +361,7 @@ pub fn text(env: &Environment, checks: &[Check], demo: bool) -> String {
             env.region,
             env.profile.as_deref().unwrap_or("(default chain)"),
             env.endpoint_url.as_deref().unwrap_or("AWS")
-        ) + &format!(
-            "signed in with {}\n",
-            crate::cloud::mfa::chain::ProfileFiles::load().describe_source(
-                env.profile.as_deref(),
-                std::env::var_os("AWS_ACCESS_KEY_ID").is_some_and(|k| !k.is_empty()),
-            )
-        )
+        ) + &format!("signed in with {}\n", signed_in_with(env))
     };
     for c in checks {
         let (mark, detail) = match &c.result {
@@ -395,16 +389,19 @@ pub fn text(env: &Environment, checks: &[Check], demo: bool) -> String {
     out
 }
 
+/// How `env`'s credentials sign in, in words.
+fn signed_in_with(env: &Environment) -> String {
+    use crate::cloud::mfa::chain::{ProfileFiles, env_keys_set};
+    ProfileFiles::load().describe_source(env.profile.as_deref(), env_keys_set())
+}
+
 /// The report as JSON.
 pub fn to_json(env: &Environment, checks: &[Check]) -> serde_json::Value {
     json!({
         "environment": env.name,
         "region": env.region,
         "profile": env.profile,
-        "signed_in_with": crate::cloud::mfa::chain::ProfileFiles::load().describe_source(
-            env.profile.as_deref(),
-            std::env::var_os("AWS_ACCESS_KEY_ID").is_some_and(|k| !k.is_empty()),
-        ),
+        "signed_in_with": signed_in_with(env),
         "checks": checks.iter().map(|c| json!({
             "what": c.what,
             "actions": c.actions,

@@ -177,28 +177,26 @@ fn is_unsupported(code: &str) -> bool {
     )
 }
 
-/// The credential provider's error, if that is why the request failed.
-/// The MFA provider's own words when it had no code to sign in with.
-fn mfa_needed(err: &(dyn StdError + 'static)) -> Option<String> {
+/// The first error of `T` in `err`'s source chain.
+fn in_chain<'a, T: StdError + 'static>(err: &'a (dyn StdError + 'static)) -> Option<&'a T> {
     let mut next: Option<&(dyn StdError + 'static)> = Some(err);
     while let Some(e) = next {
-        if let Some(m) = e.downcast_ref::<crate::cloud::mfa::MfaNeeded>() {
-            return Some(m.0.clone());
+        if let Some(found) = e.downcast_ref::<T>() {
+            return Some(found);
         }
         next = e.source();
     }
     None
 }
 
+/// The MFA provider's own words when it had no code to sign in with.
+fn mfa_needed(err: &(dyn StdError + 'static)) -> Option<String> {
+    in_chain::<crate::cloud::mfa::MfaNeeded>(err).map(|m| m.0.clone())
+}
+
+/// The credential provider's error, if that is why the request failed.
 fn credentials_failure(err: &(dyn StdError + 'static)) -> Option<String> {
-    let mut next: Option<&(dyn StdError + 'static)> = Some(err);
-    while let Some(e) = next {
-        if let Some(cred) = e.downcast_ref::<CredentialsError>() {
-            return Some(DisplayErrorContext(cred).to_string());
-        }
-        next = e.source();
-    }
-    None
+    in_chain::<CredentialsError>(err).map(|cred| DisplayErrorContext(cred).to_string())
 }
 
 #[cfg(test)]

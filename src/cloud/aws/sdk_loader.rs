@@ -44,8 +44,7 @@ pub async fn load_sdk_config_with(
 /// static or environment keys take precedence. A broken chain is left to the SDK, whose
 /// error then names it.
 fn mfa_chain(settings: &AwsSettings) -> Option<crate::cloud::mfa::chain::RoleHop> {
-    let env_keys = std::env::var_os("AWS_ACCESS_KEY_ID").is_some_and(|k| !k.is_empty());
-    if settings.static_credentials.is_some() || env_keys {
+    if settings.static_credentials.is_some() || crate::cloud::mfa::chain::env_keys_set() {
         return None;
     }
     let profile = settings

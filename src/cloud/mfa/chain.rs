@@ -10,6 +10,12 @@ use std::path::PathBuf;
 /// Longest chain followed (the AWS CLI has no limit; a loop must end somewhere).
 const MAX_DEPTH: usize = 10;
 
+/// True when `AWS_ACCESS_KEY_ID` holds keys: they win over any profile, as in the SDK's
+/// own credential chain.
+pub fn env_keys_set() -> bool {
+    std::env::var_os("AWS_ACCESS_KEY_ID").is_some_and(|k| !k.is_empty())
+}
+
 /// Every profile's settings, from both files (the credentials file wins per key).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProfileFiles {
