@@ -95,7 +95,7 @@ pub fn multi_line(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// `value` in double quotes for an error message: unsafe characters, quotes and
+/// `value` in double quotes for an error message: unsafe characters, quotes, backticks and
 /// backslashes escaped (`\n`, `\u{1b}`), at most [`QUOTE_MAX`] characters between the
 /// quotes, then `…` when it was cut.
 pub fn quote(value: &str) -> String {
@@ -109,6 +109,9 @@ pub fn escape_clipped(value: &str, max: usize) -> String {
     for c in value.chars() {
         let piece: String = match c {
             '"' => "\\\"".into(),
+            // A backtick opens a quoted stretch in messages (`clip_message`): an echoed
+            // value never carries a raw one.
+            '`' => "\\u{60}".into(),
             '\\' => "\\\\".into(),
             '\n' => "\\n".into(),
             '\r' => "\\r".into(),
@@ -192,6 +195,7 @@ mod tests {
         assert_eq!(q.chars().count(), QUOTE_MAX + 3, "{q}");
         assert!(q.ends_with("…\""));
         assert_eq!(quote("é"), "\"é\"");
+        assert_eq!(quote("`x"), "\"\\u{60}x\"");
     }
 
     #[test]
