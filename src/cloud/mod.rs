@@ -9,6 +9,7 @@ pub mod cost;
 pub mod data;
 pub mod discovery;
 pub mod error;
+pub mod history;
 pub mod incident;
 pub mod listing;
 pub mod logs;
@@ -31,6 +32,7 @@ use async_trait::async_trait;
 pub use cost::*;
 pub use data::*;
 pub use error::{CloudError, CloudResult};
+pub use history::*;
 pub use incident::*;
 pub use listing::Listing;
 pub use logs::*;
@@ -101,6 +103,7 @@ pub trait CloudRead:
     + LogsRead
     + DataRead
     + IncidentRead
+    + HistoryRead
 {
 }
 impl<
@@ -112,7 +115,8 @@ impl<
         + OpsRead
         + LogsRead
         + DataRead
-        + IncidentRead,
+        + IncidentRead
+        + HistoryRead,
 > CloudRead for T
 {
 }

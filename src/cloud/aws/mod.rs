@@ -21,6 +21,7 @@ mod elasticache;
 mod elbv2;
 pub mod error_map;
 mod guardduty;
+mod history;
 mod iam;
 mod incident;
 mod insights;

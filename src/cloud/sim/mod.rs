@@ -22,6 +22,7 @@ mod cost;
 mod data;
 mod ecs;
 mod events;
+mod history;
 mod incident_runbooks;
 mod insights;
 mod log_events;
