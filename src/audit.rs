@@ -30,6 +30,9 @@ pub enum RecordKind {
     /// After an outcome that was UNKNOWN: what reading back the state showed
     /// (`reconciled: landed | not landed | unknown`).
     Reconciled,
+    /// A runbook run's verification section finished: `result` when every check passed,
+    /// `error` naming the check that failed.
+    Verified,
 }
 
 /// The fields a caller supplies for a record.

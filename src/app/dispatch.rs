@@ -12,6 +12,7 @@ use crate::panes::ecs::sources::{EcsFetched, EcsSource};
 use crate::panes::logs::sources::{LogsFetched, LogsSource};
 use crate::panes::runbooks::request::NoSource;
 use crate::panes::security::sources::{SecurityFetched, SecuritySource};
+use crate::panes::timeline::sources::{TimelineFetched, TimelineSource};
 
 /// One thing that can be fetched. At most one fetch per source is in flight.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -23,6 +24,7 @@ pub enum Source {
     Cost(CostFetch),
     Security(SecuritySource),
     Logs(LogsSource),
+    Timeline(TimelineSource),
 }
 
 /// A finished fetch's result.
@@ -34,6 +36,7 @@ pub enum Fetched {
     Cost(CostFetched),
     Security(SecurityFetched),
     Logs(LogsFetched),
+    Timeline(TimelineFetched),
 }
 
 impl From<DashboardSource> for Source {
@@ -66,6 +69,12 @@ impl From<LogsSource> for Source {
     }
 }
 
+impl From<TimelineSource> for Source {
+    fn from(s: TimelineSource) -> Source {
+        Source::Timeline(s)
+    }
+}
+
 impl From<NoSource> for Source {
     fn from(s: NoSource) -> Source {
         match s {}
@@ -93,6 +102,9 @@ pub async fn run_fetch(
             Fetched::Security(crate::panes::security::sources::fetch(read, s).await)
         }
         Source::Logs(s) => Fetched::Logs(crate::panes::logs::sources::fetch(read, s).await),
+        Source::Timeline(s) => {
+            Fetched::Timeline(crate::panes::timeline::sources::fetch(read, env, s, now).await)
+        }
     }
 }
 
@@ -143,6 +155,10 @@ macro_rules! with_pane {
                 let $p = &mut $s.runbooks;
                 $body
             }
+            $crate::panes::Pane::Timeline => {
+                let $p = &mut $s.timeline;
+                $body
+            }
         }
     }};
 }
@@ -174,6 +190,10 @@ macro_rules! with_pane_ref {
             }
             $crate::panes::Pane::Runbooks => {
                 let $p = &$s.runbooks;
+                $body
+            }
+            $crate::panes::Pane::Timeline => {
+                let $p = &$s.timeline;
                 $body
             }
         }
@@ -208,6 +228,10 @@ macro_rules! with_pane_module {
             }
             $crate::panes::Pane::Runbooks => {
                 use $crate::panes::runbooks as $m;
+                $body
+            }
+            $crate::panes::Pane::Timeline => {
+                use $crate::panes::timeline as $m;
                 $body
             }
         }

@@ -71,6 +71,7 @@ pub async fn run(
 
     state.now = connector.now();
     state.logs.data_dir = crate::panes::logs::history::data_dir(state.demo);
+    state.timeline.audit_path = Some(actor.audit().path().to_path_buf());
     let initial = due_fetches(&mut state, false);
     let mut io = Io {
         fetcher: &mut fetcher,

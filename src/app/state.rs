@@ -13,6 +13,7 @@ use crate::panes::logs::LogsState;
 use crate::panes::runbooks::RunbooksState;
 use crate::panes::runbooks::state::Flow;
 use crate::panes::security::SecurityState;
+use crate::panes::timeline::TimelineState;
 
 /// What the keyboard is talking to.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -59,6 +60,7 @@ pub struct AppState {
     pub security: SecurityState,
     pub logs: LogsState,
     pub runbooks: RunbooksState,
+    pub timeline: TimelineState,
     /// Text being typed in the palette.
     pub palette_input: String,
     pub help_scroll: u16,
@@ -102,6 +104,7 @@ impl AppState {
             security: SecurityState::default(),
             logs: LogsState::default(),
             runbooks: RunbooksState::default(),
+            timeline: TimelineState::default(),
             palette_input: String::new(),
             help_scroll: 0,
             status: None,
@@ -130,6 +133,11 @@ impl AppState {
         self.ecs = EcsState::default();
         self.security = SecurityState::default();
         self.logs.reset();
+        self.timeline = TimelineState {
+            span: self.timeline.span,
+            audit_path: self.timeline.audit_path.take(),
+            ..TimelineState::default()
+        };
         self.cost = self.cost.for_new_environment(&self.env.name);
         self.dashboard = DashboardState {
             range: self.dashboard.range,

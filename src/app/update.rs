@@ -219,6 +219,14 @@ pub fn apply_reply(state: &mut AppState, reply: Reply<Source>, effects: &mut Vec
                 export,
             }),
             Request::Refresh => effects.extend(due_fetches(state, true)),
+            Request::Show { pane, filter } => {
+                state.pane = pane;
+                if let Some(list) = state.focused_list() {
+                    list.filter = filter;
+                    list.cursor = 0;
+                }
+                filter_changed(state);
+            }
         }
     }
 }
@@ -462,6 +470,7 @@ fn on_fetched(state: &mut AppState, fetched: Fetched, effects: &mut Vec<Effect>)
         Fetched::Cost(f) => to!(s.cost, f),
         Fetched::Security(f) => to!(s.security, f),
         Fetched::Logs(f) => to!(s.logs, f),
+        Fetched::Timeline(f) => to!(s.timeline, f),
     };
     apply_reply(state, reply, effects);
 }

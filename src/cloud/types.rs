@@ -155,6 +155,8 @@ pub struct ContainerSummary {
     pub image: String,
     /// ARNs or names the container's `secrets` reference (`valueFrom`).
     pub secret_refs: Vec<String>,
+    /// Names of the container's plain `environment` variables (never their values).
+    pub env_names: Vec<String>,
     /// The `awslogs-group` option of an `awslogs` log configuration, if any.
     pub log_group: Option<String>,
 }

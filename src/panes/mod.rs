@@ -10,6 +10,7 @@ pub mod kit;
 pub mod logs;
 pub mod runbooks;
 pub mod security;
+pub mod timeline;
 
 /// One screen of the console.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -26,17 +27,21 @@ pub enum Pane {
     Logs,
     /// Runbooks: plan, confirm, execute with audit, verify, roll back.
     Runbooks,
+    /// What changed: deployments, alarms, CloudTrail, findings, scaling, RDS and operator
+    /// actions in time order, with the suspect change.
+    Timeline,
 }
 
 impl Pane {
     /// Every pane, in tab order (number keys select them).
-    pub const ALL: [Pane; 6] = [
+    pub const ALL: [Pane; 7] = [
         Pane::Dashboard,
         Pane::Ecs,
         Pane::Cost,
         Pane::Security,
         Pane::Logs,
         Pane::Runbooks,
+        Pane::Timeline,
     ];
 
     /// The name used in tabs and `:` commands.
@@ -48,6 +53,7 @@ impl Pane {
             Pane::Security => "security",
             Pane::Logs => "logs",
             Pane::Runbooks => "runbooks",
+            Pane::Timeline => "timeline",
         }
     }
 
@@ -60,6 +66,7 @@ impl Pane {
             Pane::Security => "Security",
             Pane::Logs => "Logs",
             Pane::Runbooks => "Runbooks",
+            Pane::Timeline => "Timeline",
         }
     }
 

@@ -309,6 +309,7 @@ pub async fn execute(prepared: &Prepared, ctx: &RunContext) -> RunSummary {
             if ok { "ok: " } else { "FAILED: " }
         ));
         if !ok {
+            audit_verification(prepared, ctx, Err(&lines));
             return summary(
                 prepared,
                 RunStatus::VerificationFailed(detail),
@@ -317,7 +318,39 @@ pub async fn execute(prepared: &Prepared, ctx: &RunContext) -> RunSummary {
             );
         }
     }
+    if !prepared.verification.is_empty() {
+        audit_verification(prepared, ctx, Ok(&lines));
+    }
     summary(prepared, RunStatus::Verified, lines, state)
+}
+
+/// Record how a run's verification ended (the postmortem and the timeline show it). A
+/// failure to write it is logged, not fatal: the writes it verifies are already audited.
+fn audit_verification(prepared: &Prepared, ctx: &RunContext, lines: Result<&[String], &[String]>) {
+    let (ok, lines) = match lines {
+        Ok(l) => (true, l),
+        Err(l) => (false, l),
+    };
+    let checks: Vec<&String> = lines.iter().filter(|l| l.starts_with("verify ")).collect();
+    let text = checks
+        .iter()
+        .map(|l| l.as_str())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let entry = crate::audit::Entry {
+        id: format!("{}/verification", prepared.run_id),
+        env: prepared.env.name.clone(),
+        runbook: prepared.runbook.name.clone(),
+        step: "verification".into(),
+        params: super::params::for_audit(&prepared.runbook, &prepared.params),
+        caller: prepared.caller.clone(),
+        result: ok.then(|| text.clone()),
+        error: (!ok).then_some(text),
+        ..Default::default()
+    };
+    if let Err(e) = ctx.audit.append(crate::audit::RecordKind::Verified, entry) {
+        tracing::warn!(error = %e, "verification not recorded in the audit log");
+    }
 }
 
 /// `sts.elevated_identity`: the break-glass session answers as the assumed role.

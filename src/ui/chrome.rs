@@ -241,6 +241,9 @@ pub fn footer_hints(pane: Pane) -> &'static str {
         }
         Pane::Logs => "? help  : command  F1-F4 queries  e edit  / filter  enter row  q quit",
         Pane::Runbooks => "? help  : command  / filter  enter open  q quit",
+        Pane::Timeline => {
+            "? help  : command  / filter  s source  w window  enter event  o open  S R suspect  q quit"
+        }
     }
 }
 
@@ -267,6 +270,7 @@ pub fn draw_footer(frame: &mut Frame, area: Rect, state: &View) {
                 Pane::Security => state.security.focused_filter(),
                 Pane::Logs => state.logs.filter_text(),
                 Pane::Runbooks => &state.runbooks.list.filter,
+                Pane::Timeline => &state.timeline.list.filter,
             };
             Line::from(vec![
                 Span::styled("/", Style::default().fg(theme.accent)),

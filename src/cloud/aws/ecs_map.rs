@@ -148,6 +148,11 @@ pub fn task_definition(td: &sdk::TaskDefinition) -> TaskDefinition {
                     .map(|s| s.value_from().to_owned())
                     .filter(|v| !v.is_empty())
                     .collect(),
+                env_names: c
+                    .environment()
+                    .iter()
+                    .filter_map(|kv| kv.name().map(str::to_owned))
+                    .collect(),
                 log_group: awslogs_group(c.log_configuration()),
             })
             .collect(),

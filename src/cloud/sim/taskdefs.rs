@@ -37,6 +37,19 @@ pub fn image(revision: &Revision) -> String {
     format!("{ECR}/cloudplatform-api:{}", revision.tag)
 }
 
+/// The plain environment variable names of a revision's container: v1.9.0 added the
+/// async export flag.
+pub fn env_names(revision: &Revision) -> Vec<String> {
+    let mut names: Vec<String> = ["APP_ENV", "LOG_LEVEL", "DB_HOST", "REDIS_HOST"]
+        .into_iter()
+        .map(String::from)
+        .collect();
+    if revision.tag.starts_with("v1.9") {
+        names.push("FEATURE_ASYNC_EXPORT".into());
+    }
+    names
+}
+
 /// The container of a simulated task of `family` on `revision`: its image and digest,
 /// and for a stopped one its exit code (1 after a crash, 0 when ECS replaced it).
 pub fn task_container(
@@ -94,6 +107,7 @@ pub fn describe(
             name: container.to_string(),
             image: image(revision),
             secret_refs: profile.secret_refs(),
+            env_names: env_names(revision),
             log_group: Some(format!("/ecs/{}/fastapi", profile.name)),
         }],
         registered_at: Some(start.saturating_add(revision.registered)),

@@ -59,6 +59,9 @@ pub enum Request {
     },
     /// Refresh the current pane now.
     Refresh,
+    /// Show `pane` with its focused list filtered by `filter` (the timeline's jump to
+    /// the service or finding an event is about).
+    Show { pane: Pane, filter: String },
 }
 
 /// A pane's answer.
