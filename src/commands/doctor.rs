@@ -535,6 +535,29 @@ mod tests {
         assert_eq!(code, 0, "{text}");
         assert!(text.contains("✓ ECS services"), "{text}");
         assert!(text.contains("not checked: Cost Explorer"), "{text}");
+        for timeline in [
+            "✓ alarm history",
+            "✓ CloudTrail events",
+            "✓ database events",
+            "✓ scaling activities",
+        ] {
+            assert!(text.contains(timeline), "{timeline}: {text}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_denied_timeline_read_names_its_action() {
+        let (code, text) = doctor(|w| {
+            w.fail(
+                SimSource::TrailEvents,
+                CloudError::AccessDenied("LookupEvents: AccessDeniedException".into()),
+            )
+        })
+        .await;
+        assert_eq!(code, 1, "{text}");
+        assert!(text.contains("✗ CloudTrail events"), "{text}");
+        assert!(text.contains("grant cloudtrail:LookupEvents"), "{text}");
+        assert!(text.contains("✓ alarm history"), "{text}");
     }
 
     #[tokio::test]
