@@ -22,7 +22,8 @@ use support::proxy::{HttpRequest, HttpResponse, Proxy, Transform, operation_of};
 
 /// What moto cannot answer under enforcement, answered empty by the proxy so `doctor`
 /// reports the policies, not the emulator's gaps: the operations moto does not implement
-/// (ListServiceDeployments, DescribeQueryDefinitions); CloudWatch, whose CBOR protocol
+/// (ListServiceDeployments, DescribeQueryDefinitions, LookupEvents,
+/// DescribeScalingActivities); CloudWatch, whose CBOR protocol
 /// moto does not speak (the test translator re-encodes the body, which breaks the
 /// signature moto checks under enforcement); and GuardDuty, which moto 5.2.5 refuses under
 /// enforcement whoever signs (botocore included).
@@ -39,10 +40,12 @@ impl Transform for EmptyWhereMotoCannot {
         match operation_of(req).as_str() {
             "ListServiceDeployments" => json(br#"{"serviceDeployments":[]}"#),
             "DescribeQueryDefinitions" => json(br#"{"queryDefinitions":[]}"#),
+            "LookupEvents" => json(br#"{"Events":[]}"#),
+            "DescribeScalingActivities" => json(br#"{"ScalingActivities":[]}"#),
             "GET /detector" => {
                 HttpResponse::new(200, "application/json", br#"{"detectorIds":[]}"#.to_vec())
             }
-            "GetMetricData" | "DescribeAlarms" => {
+            "GetMetricData" | "DescribeAlarms" | "DescribeAlarmHistory" => {
                 let mut r = HttpResponse::new(200, "application/cbor", vec![0xa0]);
                 r.headers
                     .push(("smithy-protocol".into(), "rpc-v2-cbor".into()));

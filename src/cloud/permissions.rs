@@ -46,6 +46,14 @@ pub const PERMISSIONS: &[Permission] = &[
     read("cloudwatch:GetMetricData", "dashboard, snapshot"),
     read("cloudwatch:DescribeAlarms", "dashboard alarms, snapshot"),
     read(
+        "cloudwatch:DescribeAlarmHistory",
+        "incident timeline (alarm state changes), doctor",
+    ),
+    read(
+        "cloudtrail:LookupEvents",
+        "incident timeline (who changed what), doctor",
+    ),
+    read(
         "logs:StartQuery",
         "Logs pane, dashboard recent errors, logs query",
     ),
@@ -82,6 +90,10 @@ pub const PERMISSIONS: &[Permission] = &[
         "scale (bounds)",
     ),
     read(
+        "application-autoscaling:DescribeScalingActivities",
+        "incident timeline (scaling activities), doctor",
+    ),
+    read(
         "elasticloadbalancing:DescribeLoadBalancers",
         "dashboard ALB dimension",
     ),
@@ -91,6 +103,10 @@ pub const PERMISSIONS: &[Permission] = &[
     ),
     read("rds:DescribeDBInstances", "dashboard database, db runbooks"),
     read("rds:DescribeDBSnapshots", "db-snapshot, db runbooks"),
+    read(
+        "rds:DescribeEvents",
+        "incident timeline (database events), doctor",
+    ),
     read("elasticache:DescribeReplicationGroups", "cache-failover"),
     read(
         "secretsmanager:DescribeSecret",

@@ -19,6 +19,7 @@ use crate::cloud::policy_eval;
 use crate::cloud::security_filter::FindingFilters;
 use crate::cloud::{
     CloudError, CloudRead, FilterRequest, MetricDataRequest, MetricQuery, MetricStat, QueryKind,
+    Window,
 };
 use crate::config::Environment;
 
@@ -310,6 +311,7 @@ pub async fn checks(read: &dyn CloudRead, env: &Environment, project: &str) -> V
             |d| format!("{} saved", d.len()),
         ),
     ];
+    out.extend(history_checks(read, env, &alarms, now).await);
     if let Some(group) = env.log_groups.first() {
         let request = FilterRequest {
             log_group: group.clone(),
@@ -340,6 +342,59 @@ pub async fn checks(read: &dyn CloudRead, env: &Environment, project: &str) -> V
         ));
     }
     out
+}
+
+/// The incident timeline's reads over the last ten minutes: alarm history, CloudTrail
+/// (one lookup, the service's name), database events and scaling activities.
+async fn history_checks(
+    read: &dyn CloudRead,
+    env: &Environment,
+    alarms: &str,
+    now: crate::cloud::Epoch,
+) -> Vec<Check> {
+    let window = Window {
+        since: now - 600,
+        until: now,
+    };
+    vec![
+        check(
+            "alarm history",
+            &["cloudwatch:DescribeAlarmHistory"],
+            read.alarm_history(alarms, window).await,
+            |t| {
+                format!(
+                    "{} state changes in 10 min",
+                    crate::panes::kit::count(t.len(), t.complete)
+                )
+            },
+        ),
+        check(
+            "CloudTrail events",
+            &["cloudtrail:LookupEvents"],
+            read.trail_events(std::slice::from_ref(&env.service), window)
+                .await,
+            |e| {
+                format!(
+                    "{} writes to {} in 10 min",
+                    crate::panes::kit::count(e.len(), e.complete),
+                    env.service
+                )
+            },
+        ),
+        check(
+            "database events",
+            &["rds:DescribeEvents"],
+            read.db_events(&env.db_instance, window).await,
+            |e| format!("{} events of {} in 10 min", e.len(), env.db_instance),
+        ),
+        check(
+            "scaling activities",
+            &["application-autoscaling:DescribeScalingActivities"],
+            read.scaling_activities(&env.cluster, &env.service, window)
+                .await,
+            |a| format!("{} in 10 min", a.len()),
+        ),
+    ]
 }
 
 /// The exit code for `checks`.
@@ -480,6 +535,29 @@ mod tests {
         assert_eq!(code, 0, "{text}");
         assert!(text.contains("✓ ECS services"), "{text}");
         assert!(text.contains("not checked: Cost Explorer"), "{text}");
+        for timeline in [
+            "✓ alarm history",
+            "✓ CloudTrail events",
+            "✓ database events",
+            "✓ scaling activities",
+        ] {
+            assert!(text.contains(timeline), "{timeline}: {text}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_denied_timeline_read_names_its_action() {
+        let (code, text) = doctor(|w| {
+            w.fail(
+                SimSource::TrailEvents,
+                CloudError::AccessDenied("LookupEvents: AccessDeniedException".into()),
+            )
+        })
+        .await;
+        assert_eq!(code, 1, "{text}");
+        assert!(text.contains("✗ CloudTrail events"), "{text}");
+        assert!(text.contains("grant cloudtrail:LookupEvents"), "{text}");
+        assert!(text.contains("✓ alarm history"), "{text}");
     }
 
     #[tokio::test]

@@ -94,6 +94,7 @@ clients! {
     elasticache: aws_sdk_elasticache = "ELASTICACHE",
     iam: aws_sdk_iam = "IAM",
     tagging: aws_sdk_resourcegroupstagging = "RESOURCE_GROUPS_TAGGING_API",
+    cloudtrail: aws_sdk_cloudtrail = "CLOUDTRAIL",
 }
 
 impl AwsClients {

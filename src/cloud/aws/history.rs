@@ -1,42 +1,49 @@
 //! `HistoryRead` for [`AwsCloud`]: what happened over a window (alarm history, CloudTrail,
-//! RDS events, scaling activities).
+//! RDS events, scaling activities), each in its own file.
 
 use async_trait::async_trait;
 
-use super::AwsCloud;
+use super::{AwsCloud, alarm_history, autoscaling, cloudtrail, rds};
 use crate::cloud::{
-    AlarmTransition, CloudError, CloudResult, DbEvent, HistoryRead, Listing, ScalingActivity,
-    TrailEvent, Window,
+    AlarmTransition, CloudResult, DbEvent, HistoryRead, Listing, ScalingActivity, TrailEvent,
+    Window,
 };
 
 #[async_trait]
 impl HistoryRead for AwsCloud {
     async fn alarm_history(
         &self,
-        _prefix: &str,
-        _window: Window,
+        prefix: &str,
+        window: Window,
     ) -> CloudResult<Listing<AlarmTransition>> {
-        Err(CloudError::Unsupported("alarm history".into()))
+        alarm_history::alarm_history(&self.clients().await.cloudwatch, prefix, window).await
     }
 
     async fn trail_events(
         &self,
-        _resources: &[String],
-        _window: Window,
+        resources: &[String],
+        window: Window,
     ) -> CloudResult<Listing<TrailEvent>> {
-        Err(CloudError::Unsupported("CloudTrail events".into()))
+        cloudtrail::trail_events(
+            &self.clients().await.cloudtrail,
+            resources,
+            window,
+            self.trail_pace,
+        )
+        .await
     }
 
-    async fn db_events(&self, _instance: &str, _window: Window) -> CloudResult<Vec<DbEvent>> {
-        Err(CloudError::Unsupported("RDS events".into()))
+    async fn db_events(&self, instance: &str, window: Window) -> CloudResult<Vec<DbEvent>> {
+        rds::db_events(&self.clients().await.rds, instance, window).await
     }
 
     async fn scaling_activities(
         &self,
-        _cluster: &str,
-        _service: &str,
-        _window: Window,
+        cluster: &str,
+        service: &str,
+        window: Window,
     ) -> CloudResult<Vec<ScalingActivity>> {
-        Err(CloudError::Unsupported("scaling activities".into()))
+        autoscaling::scaling_activities(&self.clients().await.autoscaling, cluster, service, window)
+            .await
     }
 }

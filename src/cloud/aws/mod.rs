@@ -5,10 +5,13 @@
 //! maps SDK types to the domain types of `cloud::types`; `error_map` maps SDK errors.
 
 mod access_keys;
+mod alarm_history;
 mod alerts;
+mod autoscaling;
 mod break_glass;
 mod clients;
 mod clock_skew;
+mod cloudtrail;
 pub mod config;
 mod convert;
 mod cost;
@@ -64,6 +67,8 @@ pub struct AwsCloud {
     clients: OnceCell<AwsClients>,
     /// The same clients without retries, for writes.
     act_clients: OnceCell<AwsClients>,
+    /// The least time between two CloudTrail `LookupEvents` calls.
+    trail_pace: std::time::Duration,
 }
 
 impl AwsCloud {
@@ -75,6 +80,7 @@ impl AwsCloud {
             credentials: OnceCell::new(),
             clients: OnceCell::new(),
             act_clients: OnceCell::new(),
+            trail_pace: cloudtrail::PACE,
         }
     }
 
@@ -86,7 +92,15 @@ impl AwsCloud {
             credentials: OnceCell::new_with(Some(None)),
             clients: OnceCell::new_with(Some(clients)),
             act_clients: OnceCell::new(),
+            trail_pace: cloudtrail::PACE,
         }
+    }
+
+    /// The same cloud pacing CloudTrail lookups `pace` apart instead of 500 ms (tests that
+    /// read many pages from a mock).
+    pub fn with_trail_pace(mut self, pace: std::time::Duration) -> Self {
+        self.trail_pace = pace;
+        self
     }
 
     /// The clients writes go through: no SDK retry, so a write is sent once.

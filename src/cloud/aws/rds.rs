@@ -1,12 +1,17 @@
 //! RDS for the data runbooks: describe an instance and its manual snapshots, create a
-//! tagged snapshot, reboot with forced failover.
+//! tagged snapshot, reboot with forced failover; and the instance's events over a window
+//! for the incident timeline.
 
 use aws_sdk_rds::operation::RequestId;
-use aws_sdk_rds::types::Tag;
+use aws_sdk_rds::types::{SourceType, Tag};
+use aws_smithy_types::DateTime;
 
 use super::convert::{opt, owned};
 use super::error_map::map_sdk_error;
-use crate::cloud::{CloudError, CloudResult, DbInstance, DbSnapshot, WriteReceipt};
+use super::paging::{MAX_PAGES, endless, next_token};
+use crate::cloud::{
+    CloudError, CloudResult, DbEvent, DbInstance, DbSnapshot, Window, WriteReceipt,
+};
 
 /// One DB instance by identifier.
 pub async fn db_instance(c: &aws_sdk_rds::Client, id: &str) -> CloudResult<DbInstance> {
@@ -148,4 +153,42 @@ pub async fn start_db_instance(
         request_id: out.request_id().map(str::to_owned),
         summary: format!("StartDBInstance {instance}: {status}"),
     })
+}
+
+/// `DescribeEvents` of one DB instance over `window` (every page), oldest first as RDS
+/// returns them. Events outside the window (an endpoint that ignores the dates) are left out.
+pub async fn db_events(
+    c: &aws_sdk_rds::Client,
+    instance: &str,
+    window: Window,
+) -> CloudResult<Vec<DbEvent>> {
+    let mut out = Vec::new();
+    let mut marker: Option<String> = None;
+    for _ in 0..MAX_PAGES {
+        let page = c
+            .describe_events()
+            .source_type(SourceType::DbInstance)
+            .source_identifier(instance)
+            .start_time(DateTime::from_secs(window.since))
+            .end_time(DateTime::from_secs(window.until))
+            .max_records(100)
+            .set_marker(marker.take())
+            .send()
+            .await
+            .map_err(|e| map_sdk_error("DescribeEvents", e))?;
+        out.extend(page.events().iter().filter_map(|e| {
+            let at = e.date()?.secs();
+            window.contains(at).then(|| DbEvent {
+                at,
+                source_id: opt(e.source_identifier()).unwrap_or_else(|| instance.to_owned()),
+                categories: e.event_categories().to_vec(),
+                message: owned(e.message()),
+            })
+        }));
+        marker = next_token(page.marker());
+        if marker.is_none() {
+            return Ok(out);
+        }
+    }
+    Err(endless("DescribeEvents"))
 }

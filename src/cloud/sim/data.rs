@@ -42,7 +42,7 @@ impl DataLedger {
 }
 
 impl SimCloud {
-    fn db_id(&self) -> String {
+    pub(super) fn db_id(&self) -> String {
         format!("{PROJECT}-{}-rds-postgres", self.profile.name)
     }
 

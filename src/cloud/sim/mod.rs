@@ -17,9 +17,11 @@
 //! four days ago, so "current revision − 1" is not its last good revision (`:40`).
 
 mod act;
+mod alarm_history;
 mod clock;
 mod cost;
 mod data;
+mod db_events;
 mod ecs;
 mod events;
 mod history;
@@ -32,6 +34,7 @@ mod metrics;
 mod ops;
 mod profile;
 mod rng;
+mod scaling;
 mod security;
 mod security_history;
 mod security_ledger;
@@ -40,8 +43,11 @@ mod source;
 mod taskdefs;
 mod tasks;
 mod timeline;
+mod trail;
 mod world;
 
+#[cfg(test)]
+mod history_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

@@ -45,4 +45,12 @@ pub enum SimSource {
     GuardDuty,
     /// `BatchUpdateFindings` / `ArchiveFindings` (the acting side).
     SecurityWrites,
+    /// CloudWatch `DescribeAlarmHistory`.
+    AlarmHistory,
+    /// CloudTrail `LookupEvents`.
+    TrailEvents,
+    /// RDS `DescribeEvents`.
+    DbEvents,
+    /// Application Auto Scaling `DescribeScalingActivities`.
+    ScalingActivities,
 }

@@ -16,12 +16,24 @@ use crate::cloud::error::{CloudError, CloudResult};
 use crate::cloud::listing::Listing;
 use crate::cloud::types::Epoch;
 
+/// A write as the world recorded it: when, in which environment, on what, and its line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggedWrite {
+    pub seq: u64,
+    pub at: Epoch,
+    pub env: String,
+    /// What `record` was told the write is about (a service, a DB instance, …; may be empty).
+    pub resource: String,
+    /// `prod UpdateService cluster/service taskDefinition=…`.
+    pub line: String,
+}
+
 /// The mutable part of the world, behind one lock (never held across `.await`).
 #[derive(Debug)]
 struct State {
     clock: SimClock,
     ops: Vec<WriteOp>,
-    writes: Vec<String>,
+    writes: Vec<LoggedWrite>,
     failures: BTreeMap<SimSource, CloudError>,
     /// Listings that stop after this many items, as where a paging guard is hit.
     cut_short: BTreeMap<SimSource, usize>,
@@ -111,7 +123,18 @@ impl SimWorld {
     /// Every write applied so far, oldest first, e.g.
     /// `prod UpdateService cloudplatform-prod-ecs-cluster/cloudplatform-prod-ecs-service taskDefinition=cloudplatform-prod-fastapi:41`.
     pub fn writes(&self) -> Vec<String> {
-        self.lock().writes.clone()
+        self.lock().writes.iter().map(|w| w.line.clone()).collect()
+    }
+
+    /// The writes applied to `env`, oldest first, with when they were made.
+    pub(crate) fn logged_writes(&self, env: &str) -> Vec<LoggedWrite> {
+        let state = self.lock();
+        state
+            .writes
+            .iter()
+            .filter(|w| w.env == env)
+            .cloned()
+            .collect()
     }
 
     /// Makes every call to `source` fail with `err` until healed.
@@ -207,7 +230,13 @@ impl SimWorld {
                 change,
             });
         }
-        state.writes.push(line);
+        state.writes.push(LoggedWrite {
+            seq,
+            at,
+            env: env.to_string(),
+            resource: service.to_string(),
+            line,
+        });
         rng::rng(self.seed, &["request", &seq.to_string()]).uuid()
     }
 }
