@@ -143,6 +143,27 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// What changed and what happened, in time order: deployments (with what each
+    /// revision changed), alarm state changes, CloudTrail, findings, scaling, RDS events
+    /// and operator actions, with the suspect change. Exit 0 every source read, 1 some
+    /// source unknown (the rest is printed), 2 on errors.
+    Timeline {
+        /// Start of the window: `30m`, `2h`, `7d` ago, or an RFC 3339 time.
+        #[arg(long, default_value = "2h")]
+        since: String,
+        /// End of the window (default: now), same forms as --since.
+        #[arg(long)]
+        until: Option<String>,
+        /// Only one source: deploy, alarm, trail, finding, scaling, rds or operator.
+        #[arg(long)]
+        source: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long, conflicts_with = "markdown")]
+        json: bool,
+        /// Print a Markdown table (renders on GitHub).
+        #[arg(long)]
+        markdown: bool,
+    },
 }
 
 /// `opsdeck init` flags (the environments are the global `--env`, repeatable; default

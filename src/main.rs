@@ -31,6 +31,7 @@ fn main() -> ExitCode {
             Command::Runbook(_)
                 | Command::Audit(_)
                 | Command::Snapshot { .. }
+                | Command::Timeline { .. }
                 | Command::Logs(_)
                 | Command::Cost { .. }
                 | Command::Posture { .. }
@@ -74,6 +75,22 @@ fn main() -> ExitCode {
         Some(Command::Runbook(cmd)) => opsdeck::commands::runbook::run(&cli.global, cmd),
         Some(Command::Audit(cmd)) => opsdeck::commands::audit::run(&cli.global, cmd),
         Some(Command::Snapshot { json }) => opsdeck::commands::snapshot::run(&cli.global, json),
+        Some(Command::Timeline {
+            since,
+            until,
+            source,
+            json,
+            markdown,
+        }) => opsdeck::commands::timeline::run(
+            &cli.global,
+            opsdeck::commands::timeline::TimelineArgs {
+                since,
+                until,
+                source,
+                json,
+                markdown,
+            },
+        ),
         Some(Command::Logs(cmd)) => opsdeck::commands::logs::run(&cli.global, cmd),
         Some(Command::Cost { json, amortized }) => {
             opsdeck::commands::cost::run(&cli.global, json, amortized)

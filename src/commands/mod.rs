@@ -11,3 +11,4 @@ pub mod logs;
 pub mod posture;
 pub mod runbook;
 pub mod snapshot;
+pub mod timeline;

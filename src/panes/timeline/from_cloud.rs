@@ -46,7 +46,7 @@ pub fn trail(events: &[TrailEvent], window: Window) -> Vec<TimelineEvent> {
             let service = e.source.trim_end_matches(".amazonaws.com");
             let resource = e
                 .resources
-                .first()
+                .last()
                 .map_or(String::new(), |r| crate::cloud::last_segment(r).to_string());
             let mut summary = format!("{service}:{}", e.name);
             if let Some(code) = &e.error_code {

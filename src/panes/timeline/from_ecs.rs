@@ -19,9 +19,33 @@ pub fn family_revision(td: &str) -> Option<(String, i32)> {
 
 /// The task definitions whose contents the events need: each deployment's revision and
 /// the one it replaced (`family:revision`).
-pub fn wanted_task_definitions(services: &[EcsService], window: Window) -> Vec<String> {
+pub fn wanted_task_definitions(
+    services: &[EcsService],
+    records: &HashMap<String, Vec<ServiceDeploymentRecord>>,
+    window: Window,
+) -> Vec<String> {
     let mut out = Vec::new();
     for s in services {
+        if let Some(rs) = records.get(&s.name) {
+            let starts = starts_of(s, rs);
+            for r in rs
+                .iter()
+                .filter(|r| r.started_at.is_some_and(|t| window.contains(t)))
+            {
+                if let Some((f, n)) = r
+                    .target_task_definition
+                    .as_deref()
+                    .and_then(family_revision)
+                {
+                    for rev in std::iter::once(n).chain(starts.iter().map(|(_, x)| *x)) {
+                        let key = format!("{f}:{rev}");
+                        if !out.contains(&key) {
+                            out.push(key);
+                        }
+                    }
+                }
+            }
+        }
         for (d, previous) in ordered(&s.deployments) {
             if !d.created_at.is_some_and(|t| window.contains(t)) {
                 continue;
@@ -70,6 +94,7 @@ pub fn events(
         for (d, previous) in ordered(&s.deployments) {
             let revision = family_revision(&d.task_definition);
             let rollback = previous_failed
+                || follows_rollback(d, records.get(&s.name))
                 || matches!((revision.as_ref(), previous_revision), (Some((_, r)), Some(p)) if *r < p);
             if let Some(start) = d.created_at.filter(|t| window.contains(*t)) {
                 out.push(started(s, d, previous, rollback, task_definitions, start));
@@ -84,6 +109,9 @@ pub fn events(
             let Some(at) = e.created_at.filter(|t| window.contains(*t)) else {
                 continue;
             };
+            if routine(&e.message) {
+                continue;
+            }
             out.push(
                 TimelineEvent::new(
                     at,
@@ -99,7 +127,8 @@ pub fn events(
             );
         }
         if let Some(rs) = records.get(&s.name) {
-            out.extend(record_events(s, rs, window, &out));
+            let extra = record_events(s, rs, task_definitions, window, &out);
+            out.extend(extra);
         }
     }
     out
@@ -199,13 +228,16 @@ fn finished(s: &EcsService, d: &EcsDeployment, window: Window) -> Option<Timelin
 }
 
 /// `ListServiceDeployments` entries not already shown from `DescribeServices` (older
-/// deployments the service no longer lists).
+/// deployments the service no longer lists), each with the revision it replaced: the
+/// one started before it, or for one that was rolled back, the one rolled back to.
 fn record_events(
     s: &EcsService,
     records: &[ServiceDeploymentRecord],
+    tds: &HashMap<String, TaskDefinition>,
     window: Window,
     shown: &[TimelineEvent],
 ) -> Vec<TimelineEvent> {
+    let starts = starts_of(s, records);
     let mut out = Vec::new();
     for r in records {
         let Some(at) = r.started_at.filter(|t| window.contains(*t)) else {
@@ -220,21 +252,46 @@ fn record_events(
             continue;
         }
         let td = r.target_task_definition.clone().unwrap_or_default();
-        let revision = family_revision(&td).map_or("?".to_string(), |(_, n)| format!(":{n}"));
-        let rollback = r.status.starts_with("ROLLBACK");
-        let kind = if rollback {
-            EventKind::Rollback
-        } else {
-            EventKind::DeployStarted
+        let Some((family, revision)) = family_revision(&td) else {
+            continue;
         };
+        let rolled_back = r.status.starts_with("ROLLBACK");
+        let previous = starts
+            .iter()
+            .rev()
+            .find(|(t, n)| *t < at && *n != revision)
+            .or_else(|| {
+                rolled_back
+                    .then(|| starts.iter().find(|(t, n)| *t > at && *n != revision))
+                    .flatten()
+            })
+            .map(|(_, n)| *n);
+        let changes = previous
+            .and_then(|p| tds.get(&format!("{family}:{p}")))
+            .zip(tds.get(&format!("{family}:{revision}")))
+            .map(|(old, new)| taskdef_diff::diff(old, new))
+            .unwrap_or_default();
+        let outcome = match r.status.as_str() {
+            s if s.starts_with("ROLLBACK") => format!("rolled back ({s})"),
+            s => s.to_lowercase(),
+        };
+        let mut summary = format!("deploy of :{revision}");
+        if let Some(p) = previous {
+            summary.push_str(&format!(" (from :{p})"));
+        }
+        summary.push_str(&format!(", {outcome}"));
+        if !changes.is_empty() {
+            summary.push_str(": ");
+            summary.push_str(&changes.join(", "));
+        }
         let mut e = TimelineEvent::new(
             at,
             Feed::Deployments,
-            kind,
+            EventKind::DeployStarted,
             &s.name,
-            format!("deployment to {revision}: {}", r.status),
+            summary,
         )
-        .level(if rollback || r.status.contains("FAIL") {
+        .level(if rolled_back || r.status.contains("FAIL") {
             Level::Warning
         } else {
             Level::Ok
@@ -244,17 +301,55 @@ fn record_events(
         .with("status", &r.status)
         .with("task definition", td.clone())
         .jump(Jump::Service(s.name.clone()));
-        if let Some((family, revision)) = family_revision(&td) {
-            e.revision = Some(RevisionChange {
-                service: s.name.clone(),
-                family,
-                revision,
-                previous: None,
-            });
+        for c in &changes {
+            e = e.with("changed", c.clone());
         }
+        e.revision = Some(RevisionChange {
+            service: s.name.clone(),
+            family,
+            revision,
+            previous,
+        });
         out.push(e);
     }
     out
+}
+
+/// Every known deployment start of a service, oldest first: (time, revision).
+fn starts_of(s: &EcsService, records: &[ServiceDeploymentRecord]) -> Vec<(i64, i32)> {
+    let mut starts: Vec<(i64, i32)> = s
+        .deployments
+        .iter()
+        .filter_map(|d| Some((d.created_at?, family_revision(&d.task_definition)?.1)))
+        .chain(records.iter().filter_map(|r| {
+            Some((
+                r.started_at?,
+                family_revision(r.target_task_definition.as_deref()?)?.1,
+            ))
+        }))
+        .collect();
+    starts.sort_unstable();
+    starts.dedup();
+    starts
+}
+
+/// True when deployment `d` started within an hour after a deployment that ECS rolled
+/// back (it is that rollback).
+fn follows_rollback(d: &EcsDeployment, records: Option<&Vec<ServiceDeploymentRecord>>) -> bool {
+    let (Some(at), Some(records)) = (d.created_at, records) else {
+        return false;
+    };
+    records.iter().any(|r| {
+        r.status.starts_with("ROLLBACK")
+            && r.target_task_definition.as_deref() != Some(d.task_definition.as_str())
+            && r.started_at.is_some_and(|t| t < at && at - t <= 3600)
+    })
+}
+
+/// Service event messages that only repeat what the tasks list shows (targets
+/// registered and drained): left to the ECS pane.
+fn routine(message: &str) -> bool {
+    message.contains("registered") || message.contains("begun draining")
 }
 
 /// Service event messages that say something went wrong.
@@ -314,6 +409,9 @@ mod tests {
         );
         assert_eq!(e[1].summary, "deploy of :42 (from :41)");
         assert_eq!(e[1].revision.as_ref().map(|r| r.previous), Some(Some(41)));
-        assert_eq!(wanted_task_definitions(&[s], w), vec!["api:42", "api:41"]);
+        assert_eq!(
+            wanted_task_definitions(&[s], &HashMap::new(), w),
+            vec!["api:42", "api:41"]
+        );
     }
 }

@@ -160,7 +160,7 @@ async fn deployments(
             Err(e) => notes.push(format!("{} deployment history: {e}", s.name)),
         }
     }
-    let wanted = from_ecs::wanted_task_definitions(&services, window);
+    let wanted = from_ecs::wanted_task_definitions(&services, &records, window);
     let mut tds = HashMap::new();
     for key in wanted.iter().take(TASK_DEFINITIONS_MAX) {
         match read.describe_task_definition(key).await {
@@ -234,4 +234,20 @@ async fn findings(read: &dyn CloudRead, window: Window) -> CloudResult<FeedAnswe
         complete,
         notes,
     })
+}
+
+/// Read every feed (or only `only`) concurrently: each answer or error on its own.
+pub async fn gather_all(
+    read: &dyn CloudRead,
+    scope: FeedScope<'_>,
+    window: Window,
+    only: Option<Feed>,
+) -> std::collections::BTreeMap<Feed, CloudResult<FeedAnswer>> {
+    let feeds: Vec<Feed> = Feed::ALL
+        .into_iter()
+        .filter(|f| only.is_none_or(|o| o == *f))
+        .collect();
+    let answers =
+        futures::future::join_all(feeds.iter().map(|f| gather(read, scope, *f, window))).await;
+    feeds.into_iter().zip(answers).collect()
 }

@@ -10,6 +10,9 @@ use crate::cloud::Epoch;
 /// How far back before the first alarm a change is still a suspect, in seconds.
 pub const SUSPECT_LOOKBACK: i64 = 6 * 3600;
 
+/// A CloudTrail call and a deployment this close together are the same change, in seconds.
+pub const SAME_CHANGE: i64 = 120;
+
 /// The suspect and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Suspect {
@@ -31,14 +34,29 @@ pub fn find(events: &[TimelineEvent]) -> Option<Suspect> {
     let change = events[..=alarm]
         .iter()
         .rposition(|e| e.kind.is_change() && e.at <= raised && raised - e.at <= SUSPECT_LOOKBACK)?;
+    // CloudTrail's UpdateService and the deployment it started are one change: name the
+    // deployment (it knows the revision a rollback undoes) and who made it.
+    let trail_actor = events[change].actor.clone();
+    let change = if events[change].kind == EventKind::ConfigChange {
+        events[..=alarm]
+            .iter()
+            .rposition(|e| {
+                e.kind == EventKind::DeployStarted
+                    && e.at <= raised
+                    && (e.at - events[change].at).abs() <= SAME_CHANGE
+            })
+            .unwrap_or(change)
+    } else {
+        change
+    };
     let c = &events[change];
     let a = &events[alarm];
+    let actor = c.actor.clone().or(trail_actor);
     let what = match &c.revision {
         Some(r) => format!("deploy of :{} to {}", r.revision, r.service),
         None => format!("{} on {}", c.summary, c.resource),
     };
-    let by = c
-        .actor
+    let by = actor
         .as_deref()
         .map(|a| format!(" by {a}"))
         .unwrap_or_default();
