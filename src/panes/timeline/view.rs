@@ -136,7 +136,16 @@ fn draw_list(frame: &mut Frame, area: Rect, state: &View, t: &TimelineState) {
         return;
     }
     let w = row_window(t.merged.visible.len(), t.list.cursor, inner_rows);
-    let summary_width = usize::from(area.width.saturating_sub(8 + 9 + 24 + 14 + 8));
+    let resource_width = (area.width / 6).clamp(16, 36);
+    let summary_width = usize::from(area.width.saturating_sub(8 + 9 + resource_width + 14 + 8));
+    // Names without the `{project}-{env}-` prefix every resource shares (Appendix A).
+    let prefix = format!("{}-{}-", state.config.project, state.env.name);
+    let short = |name: &str| -> String {
+        let name = crate::text::one_line(name);
+        name.strip_prefix(prefix.as_str())
+            .unwrap_or(&name)
+            .to_string()
+    };
     let rows = t.merged.visible[w.start..w.end].iter().map(|&i| {
         let e = &t.merged.events[i];
         let suspect = t.merged.is_suspect(i);
@@ -145,7 +154,7 @@ fn draw_list(frame: &mut Frame, area: Rect, state: &View, t: &TimelineState) {
         Row::new(vec![
             Cell::from(format!("{mark}{}", time_of_day(e.at))),
             Cell::from(e.feed.label()).style(theme.dim()),
-            Cell::from(fit_cell(&crate::text::one_line(&e.resource), 24)),
+            Cell::from(fit_cell(&short(&e.resource), usize::from(resource_width))),
             Cell::from(fit_cell(
                 &crate::text::one_line(&e.summary),
                 summary_width.max(8),
@@ -164,7 +173,7 @@ fn draw_list(frame: &mut Frame, area: Rect, state: &View, t: &TimelineState) {
         [
             Constraint::Length(9),
             Constraint::Length(8),
-            Constraint::Length(24),
+            Constraint::Length(resource_width),
             Constraint::Min(8),
             Constraint::Length(14),
         ],
