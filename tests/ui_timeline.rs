@@ -31,7 +31,7 @@ async fn the_incident_with_its_suspect() {
     for want in [
         "suspect: deploy of :42",
         "OK → ALARM",
-        "cloudplatform-prod-alb-5xx-errors",
+        "alb-5xx-errors",
         "rollback to :41",
         "ecs:UpdateService",
     ] {
