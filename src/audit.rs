@@ -139,6 +139,14 @@ impl AuditLog {
         self
     }
 
+    /// The instant a record written now carries, in Unix seconds.
+    pub fn now_epoch(&self) -> i64 {
+        match &self.clock {
+            Some(clock) => clock(),
+            None => time::OffsetDateTime::now_utc().unix_timestamp(),
+        }
+    }
+
     /// The time a record written now carries.
     fn now(&self) -> String {
         match &self.clock {

@@ -143,6 +143,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// An incident's postmortem in Markdown: summary, detection, timeline, the
+    /// responders' runbook runs with their outcomes and verification, impact in numbers,
+    /// evidence files with SHA-256, follow-ups.
+    Postmortem {
+        /// The incident id (`:incident start ID`, or a runbook's --param incident=ID).
+        id: String,
+        /// Write to FILE instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// What changed and what happened, in time order: deployments (with what each
     /// revision changed), alarm state changes, CloudTrail, findings, scaling, RDS events
     /// and operator actions, with the suspect change. Exit 0 every source read, 1 some

@@ -32,6 +32,7 @@ fn main() -> ExitCode {
                 | Command::Audit(_)
                 | Command::Snapshot { .. }
                 | Command::Timeline { .. }
+                | Command::Postmortem { .. }
                 | Command::Logs(_)
                 | Command::Cost { .. }
                 | Command::Posture { .. }
@@ -75,6 +76,9 @@ fn main() -> ExitCode {
         Some(Command::Runbook(cmd)) => opsdeck::commands::runbook::run(&cli.global, cmd),
         Some(Command::Audit(cmd)) => opsdeck::commands::audit::run(&cli.global, cmd),
         Some(Command::Snapshot { json }) => opsdeck::commands::snapshot::run(&cli.global, json),
+        Some(Command::Postmortem { id, out }) => {
+            opsdeck::commands::postmortem::run(&cli.global, &id, out)
+        }
         Some(Command::Timeline {
             since,
             until,

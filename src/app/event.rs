@@ -49,6 +49,8 @@ pub enum WriteDone {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Fetch(Source),
+    /// Open incident `Some(id)` on the environment, or close its open one (`None`).
+    Incident(Option<String>),
     /// The state already points at the new environment; rebuild the cloud for it.
     SwitchEnv(String),
     /// Hand the terminal to `aws sso login [--profile P]`, then reconnect.

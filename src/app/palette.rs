@@ -16,6 +16,10 @@ pub enum PaletteCommand {
     Help,
     /// End the break-glass session now.
     DropBreakGlass,
+    /// Open incident `id` on this environment (`:incident start INC-123`).
+    IncidentStart(String),
+    /// Close this environment's open incident (`:incident end`).
+    IncidentEnd,
     Quit,
 }
 
@@ -26,6 +30,13 @@ pub fn parse(line: &str) -> Result<PaletteCommand, String> {
         return Err("empty command".into());
     };
     let arg = words.next();
+    if head == "incident" {
+        return match (arg, words.next()) {
+            (Some("start"), Some(id)) => Ok(PaletteCommand::IncidentStart(id.to_string())),
+            (Some("end"), None) => Ok(PaletteCommand::IncidentEnd),
+            _ => Err("usage: incident start ID | incident end".into()),
+        };
+    }
     match (head, arg) {
         ("env" | "e", Some(name)) => Ok(PaletteCommand::Env(name.to_string())),
         ("env" | "e", None) => Err("usage: env NAME".into()),
@@ -71,6 +82,8 @@ pub fn suggestions(
         "refresh",
         "help",
         "drop-break-glass",
+        "incident start ",
+        "incident end",
         "quit",
     ]
     .iter()

@@ -203,6 +203,35 @@ impl Io<'_> {
                 });
             }
             Effect::Write(write) => self.actor.perform(write, &state.env, self.connector),
+            Effect::Incident(open) => {
+                let audit = self.actor.audit();
+                let log = crate::incidents::IncidentLog::beside(audit.path());
+                let now = audit.now_epoch();
+                let who = state
+                    .identity
+                    .data
+                    .as_ref()
+                    .map(|i| i.short_name().to_string());
+                let env = state.env.name.clone();
+                return Some(match open {
+                    Some(id) => match log.start(&id, &env, now, who, ":incident start") {
+                        Ok(true) => Event::Performed(
+                            format!(
+                                "incident {id} open on {env}: `opsdeck postmortem {id}` writes its report"
+                            ),
+                            Level::Ok,
+                        ),
+                        Ok(false) => {
+                            Event::Performed(format!("incident {id} is already open"), Level::Ok)
+                        }
+                        Err(e) => Event::Performed(e, Level::Warning),
+                    },
+                    None => match log.end(&env, now, who, ":incident end") {
+                        Ok(i) => Event::Performed(format!("incident {} closed", i.id), Level::Ok),
+                        Err(e) => Event::Performed(e, Level::Warning),
+                    },
+                });
+            }
             Effect::Copy(text) => {
                 return Some(match screen.copy(&text) {
                     Ok(()) => Event::Performed(

@@ -334,6 +334,8 @@ fn run_command(state: &mut AppState, cmd: PaletteCommand, effects: &mut Vec<Effe
                 state.set_status("no break-glass session is open", Level::Ok);
             }
         }
+        PaletteCommand::IncidentStart(id) => effects.push(Effect::Incident(Some(id))),
+        PaletteCommand::IncidentEnd => effects.push(Effect::Incident(None)),
         PaletteCommand::Quit => quit(state, effects),
     }
 }

@@ -8,6 +8,7 @@ pub mod cost;
 pub mod doctor;
 pub mod init;
 pub mod logs;
+pub mod postmortem;
 pub mod posture;
 pub mod runbook;
 pub mod snapshot;

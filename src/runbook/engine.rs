@@ -258,6 +258,7 @@ fn run_id() -> String {
 /// Execute the planned procedure, then verify.
 pub async fn execute(prepared: &Prepared, ctx: &RunContext) -> RunSummary {
     let mut lines = Vec::new();
+    open_incident(prepared, ctx, &mut lines);
     let mut state = RunState::default();
     if let Some(status) = run_steps(
         prepared,
@@ -322,6 +323,27 @@ pub async fn execute(prepared: &Prepared, ctx: &RunContext) -> RunSummary {
         audit_verification(prepared, ctx, Ok(&lines));
     }
     summary(prepared, RunStatus::Verified, lines, state)
+}
+
+/// A run with an `incident` parameter opens that incident when it is not open yet (the
+/// postmortem reports from its start).
+fn open_incident(prepared: &Prepared, ctx: &RunContext, lines: &mut Vec<String>) {
+    let Some(Value::Str(id)) = prepared.params.get("incident") else {
+        return;
+    };
+    let log = crate::incidents::IncidentLog::beside(ctx.audit.path());
+    let via = format!("runbook {}", prepared.runbook.name);
+    match log.start(
+        id,
+        &prepared.env.name,
+        ctx.audit.now_epoch(),
+        prepared.caller.clone(),
+        &via,
+    ) {
+        Ok(true) => lines.push(format!("incident {id} opened on {}", prepared.env.name)),
+        Ok(false) => {}
+        Err(e) => tracing::warn!(error = %e, "incident not opened"),
+    }
 }
 
 /// Record how a run's verification ended (the postmortem and the timeline show it). A
