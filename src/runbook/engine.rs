@@ -499,6 +499,10 @@ async fn run_steps(
                 "{} failed; the run goes on: {detail}",
                 step.label
             )));
+        } else if !ok && step.action.is_none() && phase == Phase::Procedure {
+            // A wait in the procedure failed: the writes before it went through and a
+            // check did not pass, as in verification (the rollback section is offered).
+            return Some(RunStatus::VerificationFailed(detail));
         } else if !ok {
             return Some(RunStatus::Failed(detail));
         }

@@ -17,6 +17,7 @@ pub mod notify_plan;
 pub mod read_back;
 pub mod rotation_action;
 pub mod rotation_exec;
+pub mod rotation_ids;
 pub mod rotation_plan;
 pub mod sanitize;
 pub mod scale_memory;

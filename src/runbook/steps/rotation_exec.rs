@@ -214,7 +214,7 @@ async fn auth_modified(read: &dyn CloudRead, group: &str, since: Epoch) -> Recon
         Ok(g) => Reconciled::Unknown(format!(
             "{group} is {} and its token last changed {}: cannot tell",
             g.status,
-            super::secret_plan::when(g.auth_token_modified)
+            super::rotation_ids::when(g.auth_token_modified)
         )),
         Err(e) => Reconciled::Unknown(format!("the group could not be read back: {e}")),
     }

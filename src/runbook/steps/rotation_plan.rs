@@ -9,7 +9,7 @@ use super::super::kinds::StepKind;
 use super::super::plan::{Action, PlannedStep, RunContext, RunError};
 use super::inputs::{Inputs, text};
 use super::rotation_action::RotationAction;
-use super::secret_plan::rotation_token;
+use super::rotation_ids::{rotation_token, when};
 use super::value_source::{ValueSource, source};
 use crate::cloud::{
     AWS_CURRENT, AWS_PENDING, AWS_PREVIOUS, AuthTokenStrategy, SecretMeta, StageMove,
@@ -155,7 +155,7 @@ pub async fn plan_auth(
             Some(false) => "OFF",
             None => "not reported",
         },
-        super::secret_plan::when(group.auth_token_modified)
+        when(group.auth_token_modified)
     ));
     if group.auth_token_enabled == Some(false) {
         return Err(RunError::Refused(format!(
