@@ -16,7 +16,6 @@ use crate::ui::widgets::safe_text::safe_lines;
 /// Draws `entry` centred over `area`.
 pub fn draw(frame: &mut Frame, area: Rect, state: &View, entry: &ValueEntry) {
     let theme = &state.theme;
-    let popup = centered(area, area.width.min(70), area.height.min(9));
     let mut lines = vec![
         Line::from(vec![
             Span::styled("new value for ", theme.dim()),
@@ -45,6 +44,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View, entry: &ValueEntry) {
         "enter next · backspace / ctrl-u edit · esc back to the parameters",
         theme.dim(),
     )));
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let popup = centered(area, area.width.min(70), area.height.min(height));
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(safe_lines(lines))
