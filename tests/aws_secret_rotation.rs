@@ -193,8 +193,13 @@ async fn manual_rotation_generates_stages_promotes_restarts_and_rolls_back() {
             .iter()
             .filter(|s| s.contains("secrets.rotate"))
             .count(),
-        4,
-        "PutSecretValue and UpdateSecretVersionStage, intent and outcome each: {steps:?}"
+        6,
+        "GetRandomPassword, PutSecretValue and UpdateSecretVersionStage, intent and outcome each: {steps:?}"
+    );
+    assert!(
+        records.iter().any(|r| r.entry.result.as_deref()
+            == Some("GetRandomPassword: a new value of 40 characters (not shown)")),
+        "{records:#?}"
     );
 
     // The rollback: AWSCURRENT back to the old version, then the restart.

@@ -1,24 +1,31 @@
 //! Executing `Action::Rotation`. The run's new value lives in one slot, redacted: the
 //! first step that needs it makes it (`GetRandomPassword`) or takes the typed one, and
 //! later steps of the same run use the same value (the AUTH token `ROTATE` set is the
-//! one stored in the secret and the one `SET` keeps). Each write goes through the audited
-//! path; an unknown outcome is read back (`DescribeSecret` labels, the replication
+//! one stored in the secret and the one `SET` keeps). Each call (`GetRandomPassword`
+//! included) goes through the audited path; an unknown outcome is read back (`DescribeSecret` labels, the replication
 //! group's status).
 
-use super::super::audited::receipt;
-use super::super::plan::{PlannedStep, Prepared, RunContext, RunEvent};
+use super::super::audited::{audited, receipt};
+use super::super::plan::{PlannedStep, Prepared, RunContext};
 use super::read_back::Reconciled;
 use super::rotation_action::RotationAction;
 use super::value_source::ValueSource;
 use crate::cloud::{
     AWS_CURRENT, AWS_PENDING, AWS_PREVIOUS, CloudAct, CloudRead, Epoch, Redacted, StageMove,
+    WriteReceipt,
 };
 
 /// The run's new value, once made.
 pub type ValueSlot = Option<Redacted>;
 
+/// The run's value: the one already made, the typed one, or a new one from
+/// `GetRandomPassword` (audited like a write — intent, then outcome naming only its
+/// length — so a refused call is on record).
 async fn value(
+    prepared: &Prepared,
     ctx: &RunContext,
+    id: String,
+    step: &PlannedStep,
     act: &dyn CloudAct,
     slot: &mut ValueSlot,
     source: Option<&ValueSource>,
@@ -29,15 +36,21 @@ async fn value(
     let v = match source {
         Some(ValueSource::Typed(v)) => v.clone(),
         Some(ValueSource::Generate(policy)) => {
-            let v = act
-                .random_password(policy)
-                .await
-                .map_err(|e| format!("GetRandomPassword: {e}"))?;
-            ctx.emit(RunEvent::Log(format!(
-                "GetRandomPassword: a new value of {} characters (not shown)",
-                v.0.chars().count()
-            )));
-            v
+            audited(prepared, ctx, id, step, || async {
+                let v = act.random_password(policy).await?;
+                let summary = format!(
+                    "GetRandomPassword: a new value of {} characters (not shown)",
+                    v.0.chars().count()
+                );
+                Ok((
+                    v,
+                    WriteReceipt {
+                        request_id: None,
+                        summary,
+                    },
+                ))
+            })
+            .await?
         }
         None => {
             return Err(
@@ -60,6 +73,7 @@ pub async fn perform(
     slot: &mut ValueSlot,
 ) -> Result<String, String> {
     let id = |call: usize| format!("{}/{index}/{call}", prepared.run_id);
+    let gen_id = || format!("{}/{index}/value", prepared.run_id);
     let actor = ctx.cloud.actor().map_err(|e| e.to_string())?.clone();
     let act: &dyn CloudAct = actor.as_ref();
     let read = ctx.cloud.read.as_ref();
@@ -70,7 +84,7 @@ pub async fn perform(
             previous,
             source,
         } => {
-            let v = value(ctx, act, slot, Some(source)).await?;
+            let v = value(prepared, ctx, gen_id(), step, act, slot, Some(source)).await?;
             let put = receipt(
                 prepared,
                 ctx,
@@ -103,7 +117,7 @@ pub async fn perform(
             strategy,
             source,
         } => {
-            let v = value(ctx, act, slot, source.as_ref()).await?;
+            let v = value(prepared, ctx, gen_id(), step, act, slot, source.as_ref()).await?;
             let since = read.metrics_now();
             receipt(
                 prepared,
