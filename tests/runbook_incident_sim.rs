@@ -100,8 +100,9 @@ async fn rotate_secret_rotates_waits_and_restarts_every_service_that_injects_it(
         writes[1..].iter().all(|l| l.contains("force")),
         "{writes:?}"
     );
-    // One intent/outcome pair per call: the rotation and each restart.
-    assert_eq!(audit_kinds(&log).len(), 6);
+    // One intent/outcome pair per call (the rotation and each restart), then the
+    // verification's record.
+    assert_eq!(audit_kinds(&log).len(), 7);
     let rotated = c
         .cloud
         .read
