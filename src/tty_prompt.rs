@@ -1,15 +1,16 @@
 //! Questions asked on the controlling terminal (`/dev/tty`) for subcommands that need an
-//! answer — an MFA code (typed hidden), a choice among candidates — while stdout may be
-//! piped. Without a terminal every question fails with [`NO_TERMINAL`], so callers can
-//! say what to do instead of hanging on a closed stdin.
+//! answer — an MFA code or a new secret value (typed hidden), a choice among candidates —
+//! while stdout may be piped. Without a terminal every question fails with
+//! [`NO_TERMINAL`], so callers can say what to do instead of hanging on a closed stdin.
 
 use std::io;
 
 /// The error kind a question fails with when there is no terminal to ask on.
 pub const NO_TERMINAL: io::ErrorKind = io::ErrorKind::NotConnected;
 
-/// Longest answer read (an MFA code is 6 digits; a choice a few).
-const MAX_ANSWER: usize = 256;
+/// Longest answer read (an MFA code is 6 digits, a choice a few, a secret value typed
+/// for a manual rotation up to Secrets Manager's generated maximum).
+const MAX_ANSWER: usize = 4096;
 
 /// Asks `prompt` on the terminal and reads one line. With `hidden`, nothing typed is
 /// echoed (an MFA code); `ctrl-c` or `ctrl-d` cancel with `ErrorKind::Interrupted`. The

@@ -214,7 +214,7 @@ async fn rotate_secret_rotates_with_the_token_and_restarts_the_service_that_inje
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn rotate_secret_refuses_without_rotation_or_with_one_in_progress() {
+async fn rotate_secret_rotates_by_hand_without_rotation_and_refuses_one_in_progress() {
     let sm = aws_sdk_secretsmanager::Client::new(&moto::sdk_config().await);
     let plain = format!("/emu/{}/api-key", moto::unique("norot"));
     sm.create_secret()
@@ -225,10 +225,24 @@ async fn rotate_secret_refuses_without_rotation_or_with_one_in_progress() {
         .expect("CreateSecret");
     let env = Environment::with_defaults("cloudplatform", "emu");
     let (_d, ctx) = context(env, moto_handle().await);
-    match plan_shipped(&ctx, "rotate-secret", &[("secret", &plain)]).await {
-        Err(RunError::Refused(m)) => assert!(m.contains("no rotation is configured"), "{m}"),
-        other => panic!("expected a refusal, got {other:?}"),
-    }
+    // Without a rotation Lambda it is rotated by hand (tests/aws_secret_rotation.rs).
+    aws_sdk_ecs::Client::new(&moto::sdk_config().await)
+        .create_cluster()
+        .cluster_name(&ctx.env.cluster)
+        .send()
+        .await
+        .expect("CreateCluster");
+    let manual = plan_shipped(&ctx, "rotate-secret", &[("secret", &plain)])
+        .await
+        .expect("a hand rotation");
+    assert!(
+        manual
+            .lines()
+            .join("\n")
+            .contains("no rotation is configured (RotationEnabled=false): rotated by hand"),
+        "{:?}",
+        manual.lines()
+    );
     // A version staged AWSPENDING (a rotation that has not finished).
     let (name, _) = rotating_secret("pending", "v1").await;
     let pending = sm

@@ -154,6 +154,15 @@ async fn read_only_and_operator_policies_are_enough_and_no_more() {
         .await
         .expect("CreateReplicationGroup");
     let secret = support::secrets::rotating_secret(&moto::unique("iam-secret"), "v1").await;
+    // Rotated by hand (no rotation Lambda).
+    let plain_secret = moto::unique("iam-plain-secret");
+    aws_sdk_secretsmanager::Client::new(&moto::sdk_config().await)
+        .create_secret()
+        .name(&plain_secret)
+        .secret_string("v1")
+        .send()
+        .await
+        .expect("CreateSecret");
     let quarantine = aws_sdk_ec2::Client::new(&config)
         .create_security_group()
         .group_name(moto::unique("quarantine"))
@@ -333,11 +342,13 @@ async fn read_only_and_operator_policies_are_enough_and_no_more() {
     // is refused its first write, the operator's lands.
     let task_param = format!("task={task}");
     let secret_param = format!("secret={secret}");
+    let plain_param = format!("secret={plain_secret}");
     let key_param = format!("key={leaked}");
     let cases: Vec<(&str, Vec<&str>)> = vec![
         ("restart", vec![]),
         ("deploy", vec!["image=nginx:2"]),
         ("rotate-secret", vec![secret_param.as_str()]),
+        ("rotate-secret", vec![plain_param.as_str()]),
         ("db-snapshot", vec![]),
         ("incident-response", vec!["incident=INC-7"]),
         ("dev-scale-down", vec![]),

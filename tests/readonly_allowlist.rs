@@ -167,6 +167,7 @@ async fn read_only_sends_only_reads_from_the_cli_and_the_console() {
             Write::Runbook(Box::new(RunbookRequest::Plan {
                 runbook: Box::new((*rb).clone()),
                 raw,
+                typed: None,
             })),
             &env,
             &connector,

@@ -102,6 +102,13 @@ async fn every_shipped_runbook_has_a_plan_view() {
             "rotate-secret",
             &[("secret", "/prod/database/credentials")],
         ),
+        // No rotation Lambda: rotated by hand with a generated value.
+        ("dev", "rotate-secret", &[("secret", "/dev/app/jwt-secret")]),
+        (
+            "staging",
+            "rotate-redis-auth",
+            &[("secret", "/staging/redis/auth-token")],
+        ),
         (
             "prod",
             "isolate-task",
@@ -133,6 +140,7 @@ async fn every_shipped_runbook_has_a_plan_view() {
         .collect();
     let mut covered: Vec<String> = cases.iter().map(|c| c.1.to_string()).collect();
     covered.sort();
+    covered.dedup();
     let mut all = shipped.clone();
     all.sort();
     assert_eq!(covered, all, "every shipped runbook needs a plan snapshot");
@@ -290,4 +298,92 @@ async fn break_glass_with_a_failing_notice_leaves_the_console_unelevated() {
     let screen = text(&render(&state, 200, 60));
     assert!(!screen.contains("BREAK-GLASS"), "{screen}");
     assert!(screen.contains("nothing is elevated"), "{screen}");
+}
+
+/// `value=prompt` in the console: the form's enter opens the hidden prompt (nothing typed
+/// is drawn), the value is typed twice, and the plan request carries it redacted; the
+/// plan then shows the calls with version ids and never the value.
+#[tokio::test]
+async fn a_typed_value_is_asked_in_a_popup_and_never_drawn() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use opsdeck::app::update::{Effect, Event, update};
+    use opsdeck::panes::kit::Write;
+    use opsdeck::panes::runbooks::request::RunbookRequest;
+    use opsdeck::runbook::steps::value_source::with_typed;
+
+    const TYPED: &str = "Typed-Value-4u7Kq9";
+    let mut state = console_on(Pane::Runbooks, "dev", MINUTES, |_| {}).await;
+    state.runbooks = RunbooksState::new(Library::load(None));
+    let press = |state: &mut AppState, code: KeyCode| {
+        update(state, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+    };
+    let typed = |state: &mut AppState, s: &str| {
+        for c in s.chars() {
+            press(state, KeyCode::Char(c));
+        }
+    };
+    typed(&mut state, "/rotate-secret");
+    press(&mut state, KeyCode::Enter);
+    press(&mut state, KeyCode::Enter);
+    // Fields in the form's order: secret, value, length, exclude_characters, …
+    let fields = match &state.runbooks.flow {
+        opsdeck::panes::runbooks::state::Flow::Params { fields, .. } => fields.clone(),
+        other => panic!("{other:?}"),
+    };
+    let at = |name: &str| fields.iter().position(|(k, _)| k == name).expect(name);
+    typed(&mut state, "/dev/app/jwt-secret");
+    for _ in 0..at("value") {
+        press(&mut state, KeyCode::Down);
+    }
+    for _ in 0.."generate".len() {
+        press(&mut state, KeyCode::Backspace);
+    }
+    typed(&mut state, "prompt");
+    press(&mut state, KeyCode::Enter);
+    typed(&mut state, TYPED);
+    for (w, h) in [(80, 24), (200, 60)] {
+        let screen = text(&render(&state, w, h));
+        assert!(!screen.contains(TYPED) && !screen.contains("•"), "{screen}");
+        insta::assert_snapshot!(format!("rotate_secret_value_prompt_{w}x{h}"), screen);
+    }
+    render(&state, 20, 5);
+    press(&mut state, KeyCode::Enter);
+    typed(&mut state, TYPED);
+    assert!(!text(&render(&state, 200, 60)).contains(TYPED));
+    assert!(!format!("{:?}", state.runbooks.flow).contains(TYPED));
+    let effects = press(&mut state, KeyCode::Enter);
+    let (runbook, raw, value) = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Write(Write::Runbook(r)) => match r.as_ref() {
+                RunbookRequest::Plan {
+                    runbook,
+                    raw,
+                    typed,
+                } => Some((runbook.clone(), raw.clone(), typed.clone())),
+                _ => None,
+            },
+            _ => None,
+        })
+        .expect("a plan request");
+    assert!(!format!("{effects:?}").contains(TYPED));
+    assert_eq!(value.as_ref().map(|v| v.0.as_str()), Some(TYPED));
+    assert_eq!(raw.get("value").map(String::as_str), Some("prompt"));
+    // The plan the actor makes with it.
+    let world = SimWorld::new(42, SimClock::Fixed(T0 + MINUTES * 60));
+    let ctx = RunContext {
+        env: state.env.clone(),
+        cloud: sim::handle(Arc::clone(&world), "dev", false),
+        audit: AuditLog::new(std::path::PathBuf::from("/nonexistent/audit.jsonl")),
+        events: None,
+        poll: Duration::from_millis(1),
+        cancel: Arc::new(AtomicBool::new(false)),
+    };
+    let mut params = resolve_params(&runbook, &state.env, &raw).expect("params");
+    with_typed(&mut params, value.expect("typed"));
+    let p = prepare(&runbook, params, &ctx).await.expect("prepare");
+    let lines = p.lines().join("\n");
+    assert!(lines.contains("typed at the hidden prompt"), "{lines}");
+    assert!(lines.contains("PutSecretValue") && lines.contains("UpdateSecretVersionStage"));
+    assert!(!lines.contains(TYPED) && !format!("{p:?}").contains(TYPED));
 }

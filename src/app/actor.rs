@@ -107,11 +107,20 @@ impl WriteActor {
         let tx = RunbookSender(self.tx.clone());
         match request {
             RunbookRequest::Cancel => self.cancel.store(true, Ordering::SeqCst),
-            RunbookRequest::Plan { runbook, raw } => {
+            RunbookRequest::Plan {
+                runbook,
+                raw,
+                typed,
+            } => {
                 let (ctx, _rx) = self.context(current, connector);
                 tokio::spawn(async move {
                     let result = match resolve_params(&runbook, &ctx.env, &raw) {
-                        Ok(params) => prepare(&runbook, params, &ctx).await.map(Box::new),
+                        Ok(mut params) => {
+                            if let Some(v) = typed {
+                                crate::runbook::steps::value_source::with_typed(&mut params, v);
+                            }
+                            prepare(&runbook, params, &ctx).await.map(Box::new)
+                        }
                         Err(e) => Err(RunError::Refused(e)),
                     };
                     let _ = tx.send(RunbookMsg::Planned(result));

@@ -84,6 +84,12 @@ pub struct CacheReplicationGroup {
     /// enabled, disabled, enabling, disabling (None when not reported).
     pub automatic_failover: Option<String>,
     pub node_groups: Vec<CacheNodeGroup>,
+    /// `AuthTokenEnabled` (None when not reported).
+    pub auth_token_enabled: Option<bool>,
+    /// `TransitEncryptionEnabled` (AUTH needs it; None when not reported).
+    pub transit_encryption: Option<bool>,
+    /// `AuthTokenLastModifiedDate`.
+    pub auth_token_modified: Option<super::Epoch>,
 }
 
 /// One node group (shard) of a replication group.

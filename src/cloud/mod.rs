@@ -18,6 +18,7 @@ pub mod mfa;
 pub mod ops;
 pub mod permissions;
 pub mod policy_eval;
+pub mod rotation;
 pub mod security;
 pub mod security_api;
 pub mod security_filter;
@@ -38,6 +39,7 @@ pub use listing::Listing;
 pub use logs::*;
 pub use metrics::*;
 pub use ops::*;
+pub use rotation::*;
 pub use security::*;
 pub use security_api::*;
 pub use types::*;
@@ -138,7 +140,9 @@ pub struct WriteReceipt {
 
 /// The writes runbooks perform. Absent in read-only mode.
 #[async_trait]
-pub trait CloudAct: SecurityAct + OpsAct + LogsAct + DataAct + IncidentAct + Send + Sync {
+pub trait CloudAct:
+    SecurityAct + OpsAct + LogsAct + DataAct + IncidentAct + RotationAct + Send + Sync
+{
     /// `ecs:UpdateService`.
     async fn update_service(
         &self,

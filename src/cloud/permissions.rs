@@ -107,7 +107,10 @@ pub const PERMISSIONS: &[Permission] = &[
         "rds:DescribeEvents",
         "incident timeline (database events), doctor",
     ),
-    read("elasticache:DescribeReplicationGroups", "cache-failover"),
+    read(
+        "elasticache:DescribeReplicationGroups",
+        "cache-failover, rotate-redis-auth",
+    ),
     read(
         "secretsmanager:DescribeSecret",
         "rotate-secret (never GetSecretValue)",
@@ -132,7 +135,7 @@ pub const PERMISSIONS: &[Permission] = &[
     read("ce:GetAnomalies", "Cost pane, cost"),
     write(
         "ecs:UpdateService",
-        "rollback, scale, deploy, restart, rotate-secret, isolate-task",
+        "rollback, scale, deploy, restart, rotate-secret, rotate-redis-auth, isolate-task",
     ),
     write(
         "ecs:StopServiceDeployment",
@@ -155,6 +158,22 @@ pub const PERMISSIONS: &[Permission] = &[
         "isolate-task rollback",
     ),
     write("secretsmanager:RotateSecret", "rotate-secret"),
+    write(
+        "secretsmanager:GetRandomPassword",
+        "rotate-secret, rotate-redis-auth (a new value, never shown)",
+    ),
+    write(
+        "secretsmanager:PutSecretValue",
+        "rotate-secret, rotate-redis-auth (staged AWSPENDING)",
+    ),
+    write(
+        "secretsmanager:UpdateSecretVersionStage",
+        "rotate-secret, rotate-redis-auth (promotion and rollback)",
+    ),
+    write(
+        "elasticache:ModifyReplicationGroup",
+        "rotate-redis-auth (AuthToken, ROTATE then SET)",
+    ),
     write("rds:CreateDBSnapshot", "db-snapshot, incident-response"),
     write("rds:RebootDBInstance", "db-failover (ForceFailover)"),
     write("rds:StopDBInstance", "dev-scale-down"),

@@ -10,11 +10,13 @@ use std::time::Duration;
 use super::context::{Context, EXIT_ERROR};
 use crate::audit::AuditLog;
 use crate::cli::{GlobalArgs, RunbookCommand};
+use crate::cloud::Redacted;
 use crate::runbook::engine::{RunStatus, execute, execute_rollback, prepare, prepare_rollback};
 use crate::runbook::library::Library;
 use crate::runbook::model::{Risk, Runbook};
 use crate::runbook::params::{parse_pairs, resolve_params};
 use crate::runbook::plan::{Phase, RunContext, RunError, RunEvent};
+use crate::runbook::steps::value_source::{prompt_for, with_typed};
 
 /// Exit code for a refusal or a failed verification.
 const EXIT_REFUSED: u8 = 1;
@@ -142,10 +144,16 @@ fn run_runbook(
     yes: bool,
     confirm_env: Option<&str>,
 ) -> ExitCode {
-    let params = match parse_pairs(raw).and_then(|p| resolve_params(rb, &context.env, &p)) {
+    let mut params = match parse_pairs(raw).and_then(|p| resolve_params(rb, &context.env, &p)) {
         Ok(p) => p,
         Err(e) => return err(e),
     };
+    if let Some(what) = prompt_for(rb, &params, &context.env) {
+        match ask_hidden_value(&what) {
+            Ok(v) => with_typed(&mut params, v),
+            Err(m) => return refused(m),
+        }
+    }
     let audit = AuditLog::for_mode(context.demo).with_clock(context.connector.audit_clock());
     report_interrupted(&audit);
     let runtime = match super::context::runtime() {
@@ -186,6 +194,30 @@ fn run_runbook(
     });
     runtime.shutdown_background();
     code
+}
+
+/// Reads a new secret value on the terminal, hidden, twice.
+fn ask_hidden_value(what: &str) -> Result<Redacted, String> {
+    let ask = |prompt: &str| {
+        crate::tty_prompt::ask(prompt, true).map_err(|e| match e.kind() {
+            crate::tty_prompt::NO_TERMINAL => {
+                "value=prompt needs a terminal to type the value on (it is never taken from the command line); use value=generate".to_string()
+            }
+            _ => format!("the value was not typed: {e}"),
+        })
+    };
+    let first = Redacted(ask(&format!(
+        "New value for {} (not shown): ",
+        crate::text::one_line(what)
+    ))?);
+    if first.0.is_empty() {
+        return Err("no value was typed".into());
+    }
+    let again = Redacted(ask("Type it again: ")?);
+    if first != again {
+        return Err("the two values typed differ: nothing was changed".into());
+    }
+    Ok(first)
 }
 
 fn phase_name(p: Phase) -> &'static str {

@@ -17,10 +17,10 @@ use super::steps::inputs::text;
 use super::steps::isolate_plan::TaskScope;
 use super::steps::notify_plan::NotifyScope;
 use super::steps::{
-    checks, data_plan, ecs_plan, incident_exec, isolate_plan, notify_plan, read_back, secret_plan,
-    task_facts, verify,
+    checks, data_plan, ecs_plan, incident_exec, isolate_plan, notify_plan, read_back,
+    rotation_exec, rotation_plan, secret_plan, task_facts, verify,
 };
-use super::value::{Params, Value, resolve};
+use super::value::{Params, TYPED_VALUE, Value, resolve};
 use crate::cloud::{Elevation, ServiceUpdate};
 
 /// How a run ended.
@@ -59,10 +59,17 @@ impl RunSummary {
 }
 
 fn resolve_inputs(step: &Step, params: &Params, ctx: &RunContext) -> BTreeMap<String, Value> {
-    step.inputs
+    let mut inputs: BTreeMap<String, Value> = step
+        .inputs
         .iter()
         .filter_map(|(k, input)| resolve(input, params, &ctx.env).map(|v| (k.clone(), v)))
-        .collect()
+        .collect();
+    if step.kind.takes_value()
+        && let Some(typed) = params.get(TYPED_VALUE)
+    {
+        inputs.insert(TYPED_VALUE.into(), typed.clone());
+    }
+    inputs
 }
 
 /// Run the prerequisites and plan every step. Changes nothing.
@@ -130,21 +137,25 @@ pub async fn prepare(
             procedure.push(plan_step(ctx, step, &scope).await?);
         }
     }
-    let verification = runbook
-        .verification
-        .iter()
-        .map(|step| {
-            let inputs = resolve_inputs(step, &params, ctx);
-            PlannedStep {
-                kind: step.kind,
-                label: step.label.clone(),
-                calls: verify::describe(step.kind, &inputs),
-                warnings: Vec::new(),
-                action: None,
-                inputs,
-            }
-        })
-        .collect();
+    rotation_plan::share_value(&mut procedure);
+    let mut verification = Vec::new();
+    for step in &runbook.verification {
+        let inputs = resolve_inputs(step, &params, ctx);
+        if step.kind == StepKind::SecretsWaitRotated && procedure.len() == runbook.procedure.len() {
+            // Records the versions before the run, which the check compares against.
+            verification
+                .push(secret_plan::plan(ctx, step.kind, &step.label, &inputs, &run_id).await?);
+            continue;
+        }
+        verification.push(PlannedStep {
+            kind: step.kind,
+            label: step.label.clone(),
+            calls: verify::describe(step.kind, &inputs),
+            warnings: Vec::new(),
+            action: None,
+            inputs,
+        });
+    }
     Ok(Prepared {
         run_id,
         runbook: runbook.clone(),
@@ -180,8 +191,13 @@ async fn plan_step(
     match kind {
         StepKind::SecretsRotate
         | StepKind::SecretsWaitRotated
+        | StepKind::SecretsPutValue
+        | StepKind::SecretsRestorePrevious
         | StepKind::EcsRestartSecretUsers => {
             return secret_plan::plan(ctx, kind, label, &inputs, scope.run_id).await;
+        }
+        StepKind::CacheRotateAuth | StepKind::CacheSetAuth => {
+            return rotation_plan::plan_auth(ctx, kind, label, &inputs).await;
         }
         StepKind::Ec2QuarantineTask
         | StepKind::ElbDeregisterTask
@@ -406,6 +422,8 @@ struct RunState {
     /// service → the task definition the procedure deployed.
     deployed: BTreeMap<String, String>,
     elevation: Option<Elevation>,
+    /// The run's new secret value, once a step made it (never printed).
+    value: rotation_exec::ValueSlot,
 }
 
 /// Execute planned rollback steps (no verification of their own beyond each call).
@@ -458,17 +476,19 @@ async fn run_steps(
         }
         ctx.emit(RunEvent::StepStarted { phase, index: i });
         let result = match &step.action {
-            Some(action) => perform(prepared, ctx, i, step, action).await.map(|done| {
-                if let (Some(td), Some(Value::Str(service))) =
-                    (done.deployed, step.inputs.get("service"))
-                {
-                    state.deployed.insert(service.clone(), td);
-                }
-                if done.elevation.is_some() {
-                    state.elevation = done.elevation;
-                }
-                done.detail
-            }),
+            Some(action) => perform(prepared, ctx, i, step, action, &mut state.value)
+                .await
+                .map(|done| {
+                    if let (Some(td), Some(Value::Str(service))) =
+                        (done.deployed, step.inputs.get("service"))
+                    {
+                        state.deployed.insert(service.clone(), td);
+                    }
+                    if done.elevation.is_some() {
+                        state.elevation = done.elevation;
+                    }
+                    done.detail
+                }),
             None if step.kind.allowed_in(Section::Verification) => {
                 verify::verify(ctx, step.kind, &step.inputs)
                     .await
@@ -501,6 +521,10 @@ async fn run_steps(
                 "{} failed; the run goes on: {detail}",
                 step.label
             )));
+        } else if !ok && step.action.is_none() && phase == Phase::Procedure {
+            // A wait in the procedure failed: the writes before it went through and a
+            // check did not pass, as in verification (the rollback section is offered).
+            return Some(RunStatus::VerificationFailed(detail));
         } else if !ok {
             return Some(RunStatus::Failed(detail));
         }
@@ -540,6 +564,7 @@ async fn perform(
     index: usize,
     step: &PlannedStep,
     action: &Action,
+    slot: &mut rotation_exec::ValueSlot,
 ) -> Result<Performed, String> {
     // Taken per arm: the incident evidence export needs no actor.
     let actor = || ctx.cloud.actor().map_err(|e| e.to_string()).cloned();
@@ -605,6 +630,11 @@ async fn perform(
         }
         Action::Incident(action) => {
             incident_exec::perform(prepared, ctx, index, step, action).await
+        }
+        Action::Rotation(action) => {
+            rotation_exec::perform(prepared, ctx, index, step, action, slot)
+                .await
+                .map(|r| Performed::deployed(r, None))
         }
         Action::Data(data) => {
             let actor = actor()?;

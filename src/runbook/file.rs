@@ -379,8 +379,12 @@ fn step(
                 ),
             ));
         }
+        super::steps::value_source::check_input(kind, key, &input, params)
+            .map_err(|m| at_key(key, m))?;
         inputs.insert(key.clone(), input);
     }
+    super::steps::value_source::check_step(kind, &inputs)
+        .map_err(|m| FileError::at_offset(path, text, span.start, m))?;
     for spec in specs.iter().filter(|s| s.required) {
         if !inputs.contains_key(spec.name) {
             return Err(FileError::at_offset(

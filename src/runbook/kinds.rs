@@ -28,6 +28,10 @@ pub enum StepKind {
     RdsWaitStopped,
     SecretsRotate,
     SecretsWaitRotated,
+    SecretsPutValue,
+    SecretsRestorePrevious,
+    CacheRotateAuth,
+    CacheSetAuth,
     EcsRestartSecretUsers,
     EcsWaitSecretUsers,
     Ec2QuarantineTask,
@@ -100,11 +104,20 @@ const SECRET: InputSpec = req("secret", Ty::Str);
 const CLUSTER: InputSpec = req("cluster", Ty::Str);
 const TASK: InputSpec = req("task", Ty::Str);
 
+/// Where a new secret value comes from: `value` = `generate` (GetRandomPassword with the
+/// policy below) or `prompt` (typed at a hidden prompt).
+const VALUE: [InputSpec; 4] = [
+    opt("value", Ty::Str),
+    opt("length", Ty::Int),
+    opt("exclude_characters", Ty::Str),
+    opt("exclude_punctuation", Ty::Bool),
+];
+
 const SERVICE: [InputSpec; 2] = [req("cluster", Ty::Str), req("service", Ty::Str)];
 
 impl StepKind {
     /// Every kind.
-    pub const ALL: [StepKind; 40] = [
+    pub const ALL: [StepKind; 44] = [
         StepKind::CheckServiceExists,
         StepKind::CheckCaller,
         StepKind::CheckNotProtected,
@@ -127,6 +140,10 @@ impl StepKind {
         StepKind::RdsWaitStopped,
         StepKind::SecretsRotate,
         StepKind::SecretsWaitRotated,
+        StepKind::SecretsPutValue,
+        StepKind::SecretsRestorePrevious,
+        StepKind::CacheRotateAuth,
+        StepKind::CacheSetAuth,
         StepKind::EcsRestartSecretUsers,
         StepKind::EcsWaitSecretUsers,
         StepKind::Ec2QuarantineTask,
@@ -172,6 +189,10 @@ impl StepKind {
             StepKind::RdsWaitStopped => "rds.wait_stopped",
             StepKind::SecretsRotate => "secrets.rotate",
             StepKind::SecretsWaitRotated => "secrets.wait_rotated",
+            StepKind::SecretsPutValue => "secrets.put_value",
+            StepKind::SecretsRestorePrevious => "secrets.restore_previous",
+            StepKind::CacheRotateAuth => "elasticache.rotate_auth_token",
+            StepKind::CacheSetAuth => "elasticache.set_auth_token",
             StepKind::EcsRestartSecretUsers => "ecs.restart_secret_users",
             StepKind::EcsWaitSecretUsers => "ecs.wait_secret_users_stable",
             StepKind::Ec2QuarantineTask => "ec2.quarantine_task",
@@ -208,7 +229,12 @@ impl StepKind {
             StepKind::RdsWaitAvailable => return vec![DB, opt("timeout", Ty::Int)],
             StepKind::CacheTestFailover => return vec![CACHE, opt("node_group", Ty::Str)],
             StepKind::CacheWaitAvailable => return vec![CACHE, opt("timeout", Ty::Int)],
-            StepKind::SecretsRotate => return vec![SECRET],
+            StepKind::SecretsRotate | StepKind::SecretsPutValue => {
+                return [vec![SECRET], VALUE.to_vec()].concat();
+            }
+            StepKind::SecretsRestorePrevious => return vec![SECRET],
+            StepKind::CacheRotateAuth => return [vec![CACHE], VALUE.to_vec()].concat(),
+            StepKind::CacheSetAuth => return vec![CACHE],
             StepKind::SecretsWaitRotated => return vec![SECRET, opt("timeout", Ty::Int)],
             StepKind::EcsRestartSecretUsers => return vec![CLUSTER, SECRET],
             StepKind::EcsWaitSecretUsers => {
@@ -280,6 +306,10 @@ impl StepKind {
                 | StepKind::RdsStop
                 | StepKind::RdsStart
                 | StepKind::SecretsRotate
+                | StepKind::SecretsPutValue
+                | StepKind::SecretsRestorePrevious
+                | StepKind::CacheRotateAuth
+                | StepKind::CacheSetAuth
                 | StepKind::EcsRestartSecretUsers
                 | StepKind::Ec2QuarantineTask
                 | StepKind::ElbDeregisterTask
@@ -295,11 +325,20 @@ impl StepKind {
         )
     }
 
-    /// True when the kind writes to ECS, EC2, ELB, IAM, STS, Secrets Manager or RDS: on a
-    /// protected environment such a step needs the typed confirmation whatever risk the
-    /// runbook file declares (a file cannot lower it).
+    /// True when the kind writes to ECS, EC2, ELB, IAM, STS, Secrets Manager, RDS or an
+    /// ElastiCache AUTH token: on a protected environment such a step needs the typed
+    /// confirmation whatever risk the runbook file declares (a file cannot lower it).
     pub fn guarded_write(self) -> bool {
         self.writes() && !matches!(self, StepKind::SnsNotify | StepKind::CacheTestFailover)
+    }
+
+    /// True when the kind takes a new secret value (`value` = generate or prompt); the
+    /// value typed at a hidden prompt reaches it as its `typed_value` input.
+    pub fn takes_value(self) -> bool {
+        matches!(
+            self,
+            StepKind::SecretsRotate | StepKind::SecretsPutValue | StepKind::CacheRotateAuth
+        )
     }
 
     /// True when a failure of this step is reported and the run goes on (task protection:

@@ -42,6 +42,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         include_str!("../../runbooks/rotate-secret.toml"),
     ),
     (
+        "rotate-redis-auth.toml",
+        include_str!("../../runbooks/rotate-redis-auth.toml"),
+    ),
+    (
         "isolate-task.toml",
         include_str!("../../runbooks/isolate-task.toml"),
     ),

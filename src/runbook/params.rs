@@ -97,9 +97,8 @@ pub fn parse_value(spec: &ParamSpec, text: &str) -> Result<Value, String> {
                 Err(format!("{name}: {text:?} is not an ECS task ARN"))
             }
         }
-        ParamType::String | ParamType::SecretId | ParamType::Secret => {
-            Ok(Value::Str(text.to_string()))
-        }
+        ParamType::String | ParamType::SecretId => Ok(Value::Str(text.to_string())),
+        ParamType::Secret => Ok(Value::Secret(crate::cloud::Redacted(text.to_string()))),
     }
 }
 
@@ -108,7 +107,8 @@ pub fn for_audit(runbook: &Runbook, params: &Params) -> BTreeMap<String, String>
     params
         .iter()
         .map(|(k, v)| {
-            let secret = runbook.param(k).is_some_and(|s| s.ty == ParamType::Secret);
+            let secret = matches!(v, Value::Secret(_))
+                || runbook.param(k).is_some_and(|s| s.ty == ParamType::Secret);
             (
                 k.clone(),
                 if secret {

@@ -39,6 +39,8 @@ pub enum Action {
     /// An incident write (secrets, ENIs, targets, task protection and tags, SNS,
     /// break-glass, evidence export): one audited call per target.
     Incident(super::steps::incident_action::IncidentAction),
+    /// A manual rotation or Redis AUTH write (a new value made or typed, staged, promoted).
+    Rotation(super::steps::rotation_action::RotationAction),
 }
 
 /// One step as planned.

@@ -32,6 +32,9 @@ pub enum Value {
     Str(String),
     Int(i64),
     Bool(bool),
+    /// A string typed by the operator that must never print (a `secret` parameter, a new
+    /// secret value): `Debug` and `Display` show `<redacted>`.
+    Secret(crate::cloud::Redacted),
 }
 
 impl Value {
@@ -41,6 +44,7 @@ impl Value {
             Value::Str(_) => Ty::Str,
             Value::Int(_) => Ty::Int,
             Value::Bool(_) => Ty::Bool,
+            Value::Secret(_) => Ty::Str,
         }
     }
 }
@@ -51,6 +55,7 @@ impl fmt::Display for Value {
             Value::Str(s) => f.write_str(s),
             Value::Int(i) => write!(f, "{i}"),
             Value::Bool(b) => write!(f, "{b}"),
+            Value::Secret(r) => write!(f, "{r}"),
         }
     }
 }
@@ -144,6 +149,11 @@ pub fn parse_input(v: &toml::Value) -> Result<Input, String> {
 
 /// Resolved parameter values of one run.
 pub type Params = BTreeMap<String, Value>;
+
+/// The key under which a front end puts a value the operator typed at a hidden prompt
+/// (not a declared parameter: `--param` and the form cannot set it). Steps that take a
+/// value see it as their `typed_value` input.
+pub const TYPED_VALUE: &str = "typed_value";
 
 /// Resolve an input for a run; None when it references an unset optional value.
 pub fn resolve(input: &Input, params: &Params, env: &Environment) -> Option<Value> {

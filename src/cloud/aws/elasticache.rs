@@ -1,9 +1,10 @@
-//! ElastiCache for the cache-failover runbook: describe a replication group's node
-//! groups and their primary, and `TestFailover` one node group.
+//! ElastiCache for the cache-failover and rotate-redis-auth runbooks: describe a
+//! replication group's node groups, primary and AUTH settings, and `TestFailover` one
+//! node group.
 
 use aws_sdk_elasticache::operation::RequestId;
 
-use super::convert::owned;
+use super::convert::{epoch, owned};
 use super::error_map::map_sdk_error;
 use crate::cloud::{CacheNodeGroup, CacheReplicationGroup, CloudError, CloudResult, WriteReceipt};
 
@@ -46,6 +47,9 @@ pub async fn replication_group(
                 }
             })
             .collect(),
+        auth_token_enabled: g.auth_token_enabled(),
+        transit_encryption: g.transit_encryption_enabled(),
+        auth_token_modified: epoch(g.auth_token_last_modified_date()),
     })
 }
 

@@ -35,6 +35,7 @@ mod network;
 mod ops;
 mod paging;
 mod rds;
+mod rotation;
 mod sdk_loader;
 mod secrets;
 mod securityhub;

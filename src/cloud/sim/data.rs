@@ -2,7 +2,8 @@
 //! `cloudplatform-<env>-rds-postgres` (Multi-AZ in prod only), and one Redis replication
 //! group, `cloudplatform-<env>-redis` (node group `0001`; a replica and automatic failover
 //! everywhere but dev). Snapshots are available at once; a failover swaps the primary and
-//! standby; the writes live in the world's [`DataLedger`].
+//! standby; an AUTH token change leaves the group `modifying` for [`AUTH_MODIFY_SECS`];
+//! the writes live in the world's [`DataLedger`].
 
 use async_trait::async_trait;
 
@@ -23,7 +24,12 @@ pub struct DataLedger {
     pub stopped: Vec<String>,
     /// ECS service tags: (service ARN, key, value).
     pub service_tags: Vec<(String, String, String)>,
+    /// AUTH token changes: (replication group, strategy, time).
+    pub auth_token_changes: Vec<(String, crate::cloud::AuthTokenStrategy, crate::cloud::Epoch)>,
 }
+
+/// Simulated seconds a replication group stays `modifying` after an AUTH token change.
+pub const AUTH_MODIFY_SECS: i64 = 15;
 
 impl DataLedger {
     fn failovers_of(&self, id: &str) -> u32 {
@@ -85,7 +91,7 @@ impl SimCloud {
         })
     }
 
-    fn sim_cache(&self, id: &str) -> CloudResult<CacheReplicationGroup> {
+    pub(super) fn sim_cache(&self, id: &str) -> CloudResult<CacheReplicationGroup> {
         if id != format!("{PROJECT}-{}-redis", self.profile.name) {
             return Err(CloudError::NotFound(format!(
                 "DescribeReplicationGroups: ReplicationGroupNotFoundFault: {id}"
@@ -99,16 +105,32 @@ impl SimCloud {
             .is_multiple_of(2);
         let (a, b) = (format!("{id}-001"), format!("{id}-002"));
         let (primary, replica) = if swapped { (b, a) } else { (a, b) };
+        let now = self.world.now();
+        let last_auth = self
+            .world
+            .data_ledger()
+            .auth_token_changes
+            .iter()
+            .filter(|(g, _, at)| g == id && *at <= now)
+            .map(|(_, _, at)| *at)
+            .max();
+        let status = match last_auth {
+            Some(at) if now < at + AUTH_MODIFY_SECS => "modifying",
+            _ => "available",
+        };
         Ok(CacheReplicationGroup {
             id: id.to_string(),
-            status: "available".into(),
+            status: status.into(),
             automatic_failover: Some(if replicated { "enabled" } else { "disabled" }.into()),
             node_groups: vec![CacheNodeGroup {
                 id: "0001".into(),
-                status: "available".into(),
+                status: status.into(),
                 primary: Some(primary),
                 replicas: if replicated { vec![replica] } else { vec![] },
             }],
+            auth_token_enabled: Some(true),
+            transit_encryption: Some(true),
+            auth_token_modified: Some(last_auth.unwrap_or(self.world.start() - 90 * 86_400)),
         })
     }
 }

@@ -1,6 +1,7 @@
 //! The incident runbooks on the simulated account. Each environment has the seed's secret
 //! hierarchy (§5.5.1); only prod's database credentials have a rotation Lambda (30 days,
-//! "manual (dev/staging)"), and a rotation finishes [`ROTATION_SECS`] after it starts.
+//! "manual (dev/staging)"), and a rotation finishes [`ROTATION_SECS`] after it starts
+//! (versions and labels: `secret_versions`).
 //! Task ENIs start in the environment's `ecs-tasks` security group; the quarantine group,
 //! alert topic, break-glass role and MFA device have fixed ids ([`demo_incident_settings`]).
 //! Break-glass returns a `SimCloud` whose caller is the assumed role until it expires.
@@ -12,21 +13,21 @@ use async_trait::async_trait;
 use super::SimCloud;
 use super::profile::{PROJECT, REGION};
 use super::rng;
+pub use super::secret_versions::ROTATION_SECS;
+use super::secret_versions::{SecretChange, SecretEvent, replay};
 use crate::cloud::{
-    AWS_CURRENT, AWS_PENDING, AccessKey, BreakGlassRequest, CallerIdentity, CloudError,
-    CloudHandle, CloudResult, Elevation, Epoch, IncidentAct, IncidentRead, NetworkInterface,
-    SecretMeta, SecretVersion, TargetRef, WriteReceipt,
+    AccessKey, BreakGlassRequest, CallerIdentity, CloudError, CloudHandle, CloudResult, Elevation,
+    IncidentAct, IncidentRead, NetworkInterface, SecretMeta, TargetRef, WriteReceipt,
 };
 use crate::config::Environment;
-
-/// Simulated seconds a secret rotation takes.
-pub const ROTATION_SECS: i64 = 20;
 
 /// The incident runbooks' writes applied to the simulated world.
 #[derive(Debug, Clone, Default)]
 pub struct IncidentLedger {
-    /// (env, secret name, start time) of each rotation.
-    pub rotations: Vec<(String, String, Epoch)>,
+    /// Every write to a secret's versions (rotations, staged values, label moves).
+    pub secret_events: Vec<SecretEvent>,
+    /// `GetRandomPassword` calls so far (each answers a different, deterministic value).
+    pub passwords_generated: u64,
     /// ENI id → its security groups, once changed.
     pub eni_groups: Vec<(String, Vec<String>)>,
     /// Targets taken out of their target groups.
@@ -79,7 +80,7 @@ impl SimCloud {
         }
     }
 
-    fn secret_name(&self, id: &str) -> CloudResult<String> {
+    pub(super) fn secret_name(&self, id: &str) -> CloudResult<String> {
         let env = &self.profile.name;
         crate::config::default_secrets(env)
             .into_iter()
@@ -96,44 +97,17 @@ impl SimCloud {
             })
     }
 
-    fn sim_secret(&self, name: &str) -> SecretMeta {
+    pub(super) fn sim_secret(&self, name: &str) -> SecretMeta {
         let env = &self.profile.name;
         let acct = &self.profile.account;
         let rotated = env == "prod" && name.ends_with("/database/credentials");
-        let now = self.world.now();
-        let version = |k: usize| rng::rng(0, &[name, "version", &k.to_string()]).uuid();
-        let rotations: Vec<Epoch> = self
-            .world
-            .incident_ledger()
-            .rotations
+        let ledger = self.world.incident_ledger();
+        let events: Vec<&SecretEvent> = ledger
+            .secret_events
             .iter()
-            .filter(|(e, n, _)| e == env && n == name)
-            .map(|(_, _, t)| *t)
+            .filter(|e| &e.env == env && e.name == name)
             .collect();
-        let done: Vec<Epoch> = rotations
-            .iter()
-            .filter(|t| **t + ROTATION_SECS <= now)
-            .copied()
-            .collect();
-        let current = done.len();
-        let mut versions = vec![];
-        for k in 0..=rotations.len() {
-            let stages: Vec<String> = if k == current {
-                vec![AWS_CURRENT.into()]
-            } else if current > 0 && k + 1 == current {
-                vec!["AWSPREVIOUS".into()]
-            } else if k > current {
-                vec![AWS_PENDING.into()]
-            } else {
-                vec![]
-            };
-            if !stages.is_empty() {
-                versions.push(SecretVersion {
-                    id: version(k),
-                    stages,
-                });
-            }
-        }
+        let (versions, last_rotation) = replay(name, &events, self.world.now());
         SecretMeta {
             arn: format!(
                 "arn:aws:secretsmanager:{REGION}:{acct}:secret:{name}-{}",
@@ -145,10 +119,7 @@ impl SimCloud {
                 format!("arn:aws:lambda:{REGION}:{acct}:function:{PROJECT}-{env}-secret-rotation")
             }),
             rotation_days: rotated.then_some(30),
-            last_rotated: done
-                .last()
-                .map(|t| t + ROTATION_SECS)
-                .or(rotated.then(|| self.world.start() - 12 * 86_400)),
+            last_rotated: last_rotation.or(rotated.then(|| self.world.start() - 12 * 86_400)),
             versions,
         }
     }
@@ -157,7 +128,7 @@ impl SimCloud {
         vec![sg(&self.profile.name, "ecs-tasks")]
     }
 
-    fn receipt(&self, line: String) -> WriteReceipt {
+    pub(super) fn receipt(&self, line: String) -> WriteReceipt {
         let id = self.world.record(
             &self.profile.name,
             "",
@@ -249,10 +220,15 @@ impl IncidentAct for SimCloud {
                 "RotateSecret: InvalidRequestException: a previous rotation isn't complete for {name}"
             )));
         }
-        let env = self.profile.name.clone();
-        let now = self.world.now();
-        self.world
-            .update_incident(|l| l.rotations.push((env, name.clone(), now)));
+        let event = SecretEvent {
+            env: self.profile.name.clone(),
+            name: name.clone(),
+            at: self.world.now(),
+            change: SecretChange::Rotate {
+                token: token.to_string(),
+            },
+        };
+        self.world.update_incident(|l| l.secret_events.push(event));
         Ok(self.receipt(format!(
             "RotateSecret {name} RotateImmediately=true ClientRequestToken={token}"
         )))

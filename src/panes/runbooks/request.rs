@@ -13,6 +13,8 @@ pub enum RunbookRequest {
     Plan {
         runbook: Box<Runbook>,
         raw: BTreeMap<String, String>,
+        /// A value typed at the hidden prompt (`value=prompt`), never printed.
+        typed: Option<crate::cloud::Redacted>,
     },
     Execute(Box<Prepared>),
     PlanRollback(Box<Prepared>),

@@ -9,6 +9,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 pub use super::progress::{StepProgress, StepState};
 use super::progress::{apply_event, form_fields, progress_steps};
 use super::request::{RunbookMsg, RunbookRequest};
+use super::value_entry::{EntryOutcome, ValueEntry};
 use crate::cloud::Epoch;
 use crate::config::Environment;
 use crate::panes::kit::list::ListState;
@@ -28,6 +29,8 @@ pub enum Flow {
         fields: Vec<(String, String)>,
         cursor: usize,
     },
+    /// Typing a new secret value at the hidden prompt (`value=prompt`).
+    TypeValue(Box<ValueEntry>),
     Planning(String),
     Planned(Box<Prepared>),
     PlanFailed(String),
@@ -144,7 +147,10 @@ impl RunbooksState {
 
     /// True while the pane takes every key as text (parameters, typed confirmation).
     pub fn captures_text(&self) -> bool {
-        matches!(self.flow, Flow::Params { .. } | Flow::Confirm { .. })
+        matches!(
+            self.flow,
+            Flow::Params { .. } | Flow::TypeValue(_) | Flow::Confirm { .. }
+        )
     }
 
     /// The list the `/` filter acts on (only while browsing).
@@ -254,10 +260,64 @@ impl RunbooksState {
                         .cloned()
                         .collect();
                     let runbook = runbook.clone();
+                    let asks = crate::runbook::params::resolve_params(&runbook, env, &raw)
+                        .ok()
+                        .and_then(|p| {
+                            crate::runbook::steps::value_source::prompt_for(&runbook, &p, env)
+                        });
+                    if let Some(about) = asks {
+                        self.flow = Flow::TypeValue(Box::new(ValueEntry::new(runbook, raw, about)));
+                        return (None, None, true);
+                    }
                     self.flow = Flow::Planning(runbook.name.clone());
-                    (Some(RunbookRequest::Plan { runbook, raw }), None, true)
+                    let typed = None;
+                    (
+                        Some(RunbookRequest::Plan {
+                            runbook,
+                            raw,
+                            typed,
+                        }),
+                        None,
+                        true,
+                    )
                 }
                 _ => (None, None, true),
+            },
+            Flow::TypeValue(entry) => match entry.on_key(key) {
+                EntryOutcome::Typing => (None, None, true),
+                EntryOutcome::Back => {
+                    let runbook = entry.runbook.clone();
+                    let mut fields = form_fields(&runbook, env);
+                    for (k, v) in fields.iter_mut() {
+                        if let Some(given) = entry.raw.get(k) {
+                            v.clone_from(given);
+                        }
+                    }
+                    self.flow = Flow::Params {
+                        runbook,
+                        fields,
+                        cursor: 0,
+                    };
+                    (
+                        None,
+                        Some("no value typed: nothing was changed".into()),
+                        true,
+                    )
+                }
+                EntryOutcome::Done(typed) => {
+                    let (runbook, raw) = (entry.runbook.clone(), entry.raw.clone());
+                    self.flow = Flow::Planning(runbook.name.clone());
+                    let typed = Some(typed);
+                    (
+                        Some(RunbookRequest::Plan {
+                            runbook,
+                            raw,
+                            typed,
+                        }),
+                        None,
+                        true,
+                    )
+                }
             },
             Flow::Planning(_) if key.code == KeyCode::Esc => {
                 // The plan's answer is dropped when it arrives (the flow moved on).

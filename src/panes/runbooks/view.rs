@@ -29,7 +29,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
     draw_library(frame, left, state);
     let rb = &state.runbooks;
     match &rb.flow {
-        Flow::Browse | Flow::Params { .. } => draw_text(
+        Flow::Browse | Flow::Params { .. } | Flow::TypeValue(_) => draw_text(
             frame,
             right,
             state.theme,
@@ -150,6 +150,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
             typed,
             rollback,
         } => draw_confirm(frame, area, state, prepared, typed, rollback.is_some()),
+        Flow::TypeValue(entry) => super::value_popup::draw(frame, area, state, entry),
         _ => {}
     }
 }

@@ -10,7 +10,7 @@ use super::super::kinds::StepKind;
 use super::super::plan::{RunContext, RunEvent};
 use super::super::value::Value;
 use super::inputs::text;
-use super::secret_plan::{CURRENT_BEFORE, ROTATED_BEFORE, users, when};
+use super::secret_plan::{CURRENT_BEFORE, EXPECT_CURRENT, ROTATED_BEFORE, users, when};
 use super::task_facts::gather;
 
 type Inputs = BTreeMap<String, Value>;
@@ -63,6 +63,7 @@ async fn wait_rotated(ctx: &RunContext, inputs: &Inputs) -> Result<String, Strin
         _ => None,
     };
     let current_before = text(inputs, CURRENT_BEFORE);
+    let expect = text(inputs, EXPECT_CURRENT);
     let limit = timeout(inputs);
     let started = tokio::time::Instant::now();
     let mut last = String::new();
@@ -80,12 +81,7 @@ async fn wait_rotated(ctx: &RunContext, inputs: &Inputs) -> Result<String, Strin
         let status = match m.pending() {
             Some(v) => format!("version {} is AWSPENDING", v.id),
             None if moved => {
-                return Ok(format!(
-                    "{} rotated at {}: AWSCURRENT is {}",
-                    m.name,
-                    when(m.last_rotated),
-                    m.current().unwrap_or("?")
-                ));
+                return promoted(&m, expect.as_deref(), current_before.as_deref());
             }
             None => "rotation not started yet".to_string(),
         };
@@ -105,6 +101,47 @@ async fn wait_rotated(ctx: &RunContext, inputs: &Inputs) -> Result<String, Strin
         }
         tokio::time::sleep(ctx.poll).await;
     }
+}
+
+/// The versions read back: AWSCURRENT is the run's version and AWSPREVIOUS the one that
+/// was current before (when the plan recorded them).
+fn promoted(
+    m: &crate::cloud::SecretMeta,
+    expect: Option<&str>,
+    before: Option<&str>,
+) -> Result<String, String> {
+    let previous = m
+        .versions
+        .iter()
+        .find(|v| v.stages.iter().any(|s| s == crate::cloud::AWS_PREVIOUS))
+        .map(|v| v.id.as_str());
+    let current = m.current();
+    if let Some(want) = expect
+        && current != Some(want)
+    {
+        return Err(format!(
+            "{}: AWSCURRENT is {}, not this run's version {want}",
+            m.name,
+            current.unwrap_or("none")
+        ));
+    }
+    if expect.is_some()
+        && let Some(before) = before
+        && previous != Some(before)
+    {
+        return Err(format!(
+            "{}: AWSPREVIOUS is {}, not {before} (the version current before the run)",
+            m.name,
+            previous.unwrap_or("none")
+        ));
+    }
+    Ok(format!(
+        "{} rotated (last rotation {}): AWSCURRENT is {}, AWSPREVIOUS {}",
+        m.name,
+        when(m.last_rotated),
+        current.unwrap_or("?"),
+        previous.unwrap_or("none")
+    ))
 }
 
 async fn users_stable(ctx: &RunContext, inputs: &Inputs) -> Result<String, String> {

@@ -157,7 +157,7 @@ pub fn plan(
             let role_arn =
                 text(inputs, "role_arn").ok_or_else(|| missing("break_glass_role_arn"))?;
             let mfa_serial = text(inputs, "mfa_serial").ok_or_else(|| missing("mfa_serial"))?;
-            let token = text(inputs, "token").unwrap_or_default();
+            let token = super::inputs::secret(inputs, "token").unwrap_or_default().0;
             if token.len() != 6 || !token.chars().all(|c| c.is_ascii_digit()) {
                 return Err(RunError::Refused(
                     "the MFA code must be the 6 digits your device shows".into(),

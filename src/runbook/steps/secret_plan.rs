@@ -1,7 +1,8 @@
-//! Planning rotate-secret: check the secret has a rotation configured and none in
-//! progress, give `RotateSecret` an idempotency token, record the rotation state the
-//! wait compares against, and find the services whose task definitions inject the
-//! secret. Only `DescribeSecret` is called: the value is never read.
+//! Planning rotate-secret: with a rotation configured, check none is in progress and give
+//! `RotateSecret` an idempotency token; without one, rotate by hand (`rotation_plan`:
+//! a generated or typed value staged, then promoted). Record the rotation state the wait
+//! compares against, and find the services whose task definitions inject the secret.
+//! Only `DescribeSecret` is called: the value is never read.
 
 use std::collections::BTreeMap;
 
@@ -10,6 +11,7 @@ use super::super::plan::{Action, PlannedStep, RunContext, RunError};
 use super::super::value::Value;
 use super::incident_action::IncidentAction;
 use super::inputs::text;
+use super::rotation_plan;
 use crate::cloud::{EcsService, SecretMeta, last_segment};
 
 type Inputs = BTreeMap<String, Value>;
@@ -18,39 +20,10 @@ type Inputs = BTreeMap<String, Value>;
 pub const ROTATED_BEFORE: &str = "rotated_before";
 /// Input the plan adds to `secrets.wait_rotated`: the `AWSCURRENT` version before the run.
 pub const CURRENT_BEFORE: &str = "current_before";
+/// Input the plan adds to `secrets.wait_rotated`: the version the run makes (its token).
+pub const EXPECT_CURRENT: &str = "expect_current";
 
-/// `RotateSecret`'s `ClientRequestToken` for a run: 32–64 characters, the same on retry.
-pub fn rotation_token(run_id: &str) -> String {
-    let mut t = super::sanitize::restrict(
-        &format!("opsdeck-{run_id}"),
-        |c| c.is_ascii_alphanumeric(),
-        '-',
-        64,
-    );
-    while t.len() < 32 {
-        t.push('0');
-    }
-    t
-}
-
-/// A Unix time as `YYYY-MM-DD HH:MM UTC`.
-pub fn when(epoch: Option<i64>) -> String {
-    epoch
-        .and_then(|e| time::OffsetDateTime::from_unix_timestamp(e).ok())
-        .map_or_else(
-            || "never".into(),
-            |t| {
-                format!(
-                    "{:04}-{:02}-{:02} {:02}:{:02} UTC",
-                    t.year(),
-                    u8::from(t.month()),
-                    t.day(),
-                    t.hour(),
-                    t.minute()
-                )
-            },
-        )
-}
+pub use super::rotation_ids::{rotation_token, when};
 
 fn describe_line(m: &SecretMeta) -> String {
     format!(
@@ -99,7 +72,8 @@ pub async fn users(
     Ok(out)
 }
 
-/// Plan `secrets.rotate`, `secrets.wait_rotated` or `ecs.restart_secret_users`.
+/// Plan `secrets.rotate`, `secrets.put_value`, `secrets.restore_previous`,
+/// `secrets.wait_rotated` or `ecs.restart_secret_users`.
 pub async fn plan(
     ctx: &RunContext,
     kind: StepKind,
@@ -110,13 +84,30 @@ pub async fn plan(
     let id = text(inputs, "secret").unwrap_or_default();
     let meta = ctx.cloud.read.describe_secret(&id).await?;
     let mut p = PlannedStep::new(kind, label, inputs);
+    p.inputs.remove(super::super::value::TYPED_VALUE);
     p.calls.push(describe_line(&meta));
     match kind {
+        StepKind::SecretsPutValue => rotation_plan::plan_put(&mut p, kind, inputs, run_id, &meta)?,
+        StepKind::SecretsRestorePrevious => rotation_plan::plan_restore(&mut p, run_id, &meta)?,
+        StepKind::SecretsRotate if !meta.rotation_enabled => {
+            p.calls.push(format!(
+                "no rotation is configured (RotationEnabled=false): rotated by hand (seed §5.5.2), {}",
+                if text(inputs, "value").as_deref() == Some("prompt") {
+                    "with the value typed at the prompt"
+                } else {
+                    "with a generated value"
+                }
+            ));
+            rotation_plan::plan_put(&mut p, kind, inputs, run_id, &meta)?;
+        }
         StepKind::SecretsRotate => {
-            if !meta.rotation_enabled {
+            if text(inputs, "value").as_deref() == Some("prompt") {
                 return Err(RunError::Refused(format!(
-                    "no rotation is configured for {} (DescribeSecret: RotationEnabled=false); it is rotated by hand (seed §5.5.2): put a new value, then run restart",
-                    meta.name
+                    "{} is rotated by its Lambda ({}), which makes the new value itself: value=prompt does not apply. Run with value=generate (the default) to rotate it now",
+                    meta.name,
+                    meta.rotation_lambda
+                        .as_deref()
+                        .map_or("managed rotation", last_segment)
                 )));
             }
             if let Some(v) = meta.pending() {
@@ -153,6 +144,12 @@ pub async fn plan(
                 p.inputs
                     .insert(CURRENT_BEFORE.into(), Value::Str(v.to_string()));
             }
+            let expect = rotation_token(run_id);
+            p.calls.push(format!(
+                "then AWSCURRENT = {expect} (this run's version), AWSPREVIOUS = {}",
+                meta.current().unwrap_or("?")
+            ));
+            p.inputs.insert(EXPECT_CURRENT.into(), Value::Str(expect));
         }
         StepKind::EcsRestartSecretUsers => {
             let cluster = text(inputs, "cluster").unwrap_or_default();
@@ -195,25 +192,4 @@ pub async fn plan(
         }
     }
     Ok(p)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rotation_tokens_are_32_to_64_safe_characters() {
-        let t = rotation_token("run-1");
-        assert_eq!(t.len(), 32);
-        assert!(t.starts_with("opsdeck-run-1"));
-        let long = rotation_token(&"x".repeat(100));
-        assert_eq!(long.len(), 64);
-        assert!(
-            rotation_token("run-18b2f3a4c5d6e7f8-12345")
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-')
-        );
-        assert_eq!(when(Some(0)), "1970-01-01 00:00 UTC");
-        assert_eq!(when(None), "never");
-    }
 }
