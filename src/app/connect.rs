@@ -10,6 +10,7 @@ use crate::cloud::aws::{self, AwsSettings};
 use crate::cloud::mfa::{MfaPrompter, MfaRequest};
 use crate::cloud::sim::{self, SimWorld};
 use crate::config::Environment;
+use crate::panes::fleet::readers::ReaderSource;
 
 /// Makes the cloud for an environment (called at start and on `:env`).
 pub trait Connector: Send + Sync {
@@ -25,6 +26,11 @@ pub trait Connector: Send + Sync {
     /// From now on, MFA codes are asked for in the console: the requests arrive on the
     /// returned channel (`None`: this cloud never asks).
     fn ask_mfa_in_console(&self) -> Option<mpsc::UnboundedReceiver<MfaRequest>> {
+        None
+    }
+    /// Readers for the fleet view, one per environment: read-only, never asking for an
+    /// MFA code (`None`: this connector cannot read other environments).
+    fn fleet_readers(&self) -> Option<ReaderSource> {
         None
     }
 }
@@ -49,6 +55,18 @@ impl Connector for SimConnector {
     fn audit_clock(&self) -> Option<crate::audit::AuditClock> {
         let world = Arc::clone(&self.world);
         Some(Arc::new(move || world.now()))
+    }
+
+    fn fleet_readers(&self) -> Option<ReaderSource> {
+        let world = Arc::clone(&self.world);
+        let clock_world = Arc::clone(&self.world);
+        Some(ReaderSource {
+            make: Arc::new(move |env: &Environment| {
+                sim::handle(Arc::clone(&world), &env.name, true).read
+            }),
+            clock: Arc::new(move || clock_world.now()),
+            simulated: true,
+        })
     }
 }
 
@@ -93,5 +111,20 @@ impl Connector for AwsConnector {
         let mut mfa = self.mfa.lock().ok()?;
         *mfa = MfaPrompter::Console(tx);
         Some(rx)
+    }
+
+    /// The same overrides, read-only, and an MFA role is never asked for its code: the
+    /// fleet row says so, and `enter` signs in through the console's own cloud.
+    fn fleet_readers(&self) -> Option<ReaderSource> {
+        let this = AwsConnector {
+            read_only: true,
+            mfa: Arc::new(Mutex::new(MfaPrompter::Never)),
+            ..self.clone()
+        };
+        Some(ReaderSource {
+            make: Arc::new(move |env: &Environment| aws::handle(this.settings(env), true).read),
+            clock: Arc::new(crate::cloud::sim::wall_clock_now),
+            simulated: false,
+        })
     }
 }
