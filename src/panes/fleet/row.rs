@@ -67,8 +67,10 @@ pub struct FleetRow {
     pub identity: Known<Identity>,
     /// When the oldest value of the row was read.
     pub read_at: Option<Epoch>,
-    /// The first problem, for the status column (`needs MFA…`, `network: …`).
+    /// The first problem in full (`needs MFA…`, `DescribeAlarms: access denied: …`).
     pub problem: Option<String>,
+    /// The same in a few words for the status column (`DescribeAlarms AccessDenied`).
+    pub problem_short: Option<String>,
     pub needs_mfa: bool,
     /// Every failed read, in full.
     pub failures: Vec<String>,
@@ -166,6 +168,11 @@ impl FleetRow {
             } else {
                 error.to_string()
             }),
+            problem_short: Some(if needs_mfa {
+                NEEDS_MFA.to_string()
+            } else {
+                kind(error)
+            }),
             needs_mfa,
             failures: vec![error.to_string()],
         }
@@ -231,6 +238,19 @@ impl FleetRow {
         } else {
             failures.first().cloned()
         };
+        let problem_short = if needs_mfa {
+            Some(NEEDS_MFA.to_string())
+        } else {
+            failures.first().map(|f| {
+                let what = f.split(':').next().unwrap_or(f);
+                match errors.first() {
+                    Some(e) if !what.starts_with("DescribeLoadBalancers") => {
+                        format!("{what} {}", kind(e))
+                    }
+                    _ => f.clone(),
+                }
+            })
+        };
         let alarm_level = match alarms {
             Ok(0) => Level::Ok,
             Ok(_) => Level::Critical,
@@ -254,6 +274,7 @@ impl FleetRow {
             identity,
             read_at,
             problem,
+            problem_short,
             needs_mfa,
             failures,
         }

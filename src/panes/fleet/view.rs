@@ -15,14 +15,14 @@ use crate::panes::kit::loadable::format_age;
 use crate::panes::kit::row_window::row_window;
 use crate::ui::theme::{Level, Theme};
 use crate::ui::view::View;
-use crate::ui::widgets::table::{filter_suffix, fit_cell, header_row};
+use crate::ui::widgets::table::{column_width, filter_suffix, fit_cell, header_row};
 
-/// How much the table shows at a width.
+/// What the table shows at a width.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Width {
-    /// Under 100 columns: levels only, no identity.
-    Narrow,
-    /// Under 160: short breach texts, no identity.
+    /// Under 60 columns: environment, level, alarms and status only.
+    Tiny,
+    /// Under 160: no identity column (the detail shows it).
     Medium,
     Wide,
 }
@@ -30,20 +30,15 @@ enum Width {
 impl Width {
     fn of(area: Rect) -> Width {
         match area.width {
-            0..100 => Width::Narrow,
-            100..160 => Width::Medium,
+            0..60 => Width::Tiny,
+            60..160 => Width::Medium,
             _ => Width::Wide,
         }
     }
-
-    fn tier(self) -> u16 {
-        match self {
-            Width::Narrow => 4,
-            Width::Medium => 12,
-            Width::Wide => 22,
-        }
-    }
 }
+
+/// Widest a tier cell gets.
+const TIER_MAX: u16 = 22;
 
 /// Draw the pane into `area`.
 pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
@@ -110,33 +105,80 @@ fn draw_table(frame: &mut Frame, area: Rect, state: &View) {
         )))
         .title(Line::from(right).right_aligned());
     let width = Width::of(area);
-    let tier_w = width.tier();
-    let mut headers = vec!["ENV", "ALB", "ECS", "DB", "CACHE", "ALARMS", "DEPLOYS"];
-    let mut widths = vec![
-        Constraint::Length(12),
-        Constraint::Length(tier_w),
-        Constraint::Length(tier_w),
-        Constraint::Length(tier_w),
-        Constraint::Length(tier_w),
-        Constraint::Length(6),
-        Constraint::Length(7),
-    ];
-    headers.extend(["CRIT/HIGH", "COST MTD/BUDGET"]);
-    widths.extend([Constraint::Length(9), Constraint::Length(15)]);
-    if width == Width::Wide {
-        headers.push("IDENTITY");
-        widths.push(Constraint::Length(30));
-    }
-    headers.extend(["AGE", "STATUS"]);
-    widths.extend([Constraint::Length(4), Constraint::Min(6)]);
     let inner_rows = usize::from(area.height.saturating_sub(3));
     let window = row_window(fleet.visible.len(), fleet.list.cursor, inner_rows);
-    let rows: Vec<Row> = fleet.visible[window.start..window.end]
+    let slots: Vec<&FleetSlot> = fleet.visible[window.start..window.end]
         .iter()
         .filter_map(|i| fleet.slots.get(*i))
-        .map(|slot| fleet_row(theme, slot, state.now, width))
         .collect();
-    let table = Table::new(rows, widths)
+    let cells: Vec<RowCells> = slots
+        .iter()
+        .map(|slot| row_cells(theme, slot, state.now, width))
+        .collect();
+    // Every column but the tiers and the status as wide as its widest cell (numbers are
+    // never cut); the tiers share what is left down to a level word; the status takes
+    // the rest.
+    let headers = headers(width);
+    let ncols = headers.len();
+    let mut widths: Vec<u16> = (0..ncols)
+        .map(|c| {
+            column_width(
+                headers[c],
+                cells
+                    .iter()
+                    .filter_map(|r| r.get(c))
+                    .map(|(t, _)| t.as_str()),
+                u16::MAX,
+            )
+        })
+        .collect();
+    let tiers = if width == Width::Tiny { 0..0 } else { 1..5 };
+    let inner = area.width.saturating_sub(2);
+    let spacing = u16::try_from(ncols.saturating_sub(1)).unwrap_or(0);
+    let others: u16 = (0..ncols.saturating_sub(1))
+        .filter(|c| !tiers.contains(c))
+        .map(|c| widths[c])
+        .sum();
+    let status_min = if slots
+        .iter()
+        .any(|s| s.row.as_ref().is_some_and(|r| r.problem.is_some()))
+    {
+        16
+    } else {
+        6
+    };
+    let tier_room = inner.saturating_sub(others + spacing + status_min) / 4;
+    let tier_w = tier_room.clamp(4, TIER_MAX);
+    for c in tiers.clone() {
+        widths[c] = widths[c].min(tier_w).max(4);
+    }
+    let rows: Vec<Row> = cells
+        .into_iter()
+        .map(|r| {
+            Row::new(r.into_iter().enumerate().map(|(c, (text, style))| {
+                let text = if tiers.contains(&c) {
+                    tier_text(&text, style.1, usize::from(tier_w))
+                } else {
+                    text
+                };
+                Cell::from(text).style(style.0)
+            }))
+        })
+        .collect();
+    let constraints: Vec<Constraint> = widths
+        .iter()
+        .enumerate()
+        .map(|(c, w)| {
+            if c + 1 == ncols {
+                // What is left after every other column (a long error is cut, not the
+                // numbers beside it).
+                Constraint::Fill(1)
+            } else {
+                Constraint::Length(*w)
+            }
+        })
+        .collect();
+    let table = Table::new(rows, constraints)
         .header(header_row(theme, &headers))
         .block(block)
         .row_highlight_style(theme.selected());
@@ -144,19 +186,79 @@ fn draw_table(frame: &mut Frame, area: Rect, state: &View) {
     frame.render_stateful_widget(table, area, &mut ts);
 }
 
-fn unknown<'a>(theme: &Theme) -> Cell<'a> {
-    Cell::from("?").style(theme.level(Level::Unknown))
+fn headers(width: Width) -> Vec<&'static str> {
+    match width {
+        Width::Tiny => vec!["ENV", "LEVEL", "ALARMS", "STATUS"],
+        Width::Medium => vec![
+            "ENV",
+            "ALB",
+            "ECS",
+            "DB",
+            "CACHE",
+            "ALARMS",
+            "DEPLOYS",
+            "CRIT/HIGH",
+            "COST/BUDGET",
+            "AGE",
+            "STATUS",
+        ],
+        Width::Wide => vec![
+            "ENV",
+            "ALB",
+            "ECS",
+            "DB",
+            "CACHE",
+            "ALARMS",
+            "DEPLOYS",
+            "CRIT/HIGH",
+            "COST/BUDGET",
+            "IDENTITY",
+            "AGE",
+            "STATUS",
+        ],
+    }
 }
 
-fn known_count<'a>(theme: &Theme, v: &Known<usize>, busy: Level) -> Cell<'a> {
+/// A tier's text in `width`: the breach text when it fits, else the level word.
+fn tier_text(text: &str, level: Level, width: usize) -> String {
+    if text.chars().count() <= width || width >= usize::from(TIER_MAX) {
+        return fit_cell(text, width);
+    }
+    if width < 10 {
+        return level_word(level).to_string();
+    }
+    fit_cell(text, width)
+}
+
+fn level_word(level: Level) -> &'static str {
+    match level {
+        Level::Ok => "OK",
+        Level::Warning => "WARN",
+        Level::Critical => "CRIT",
+        Level::Unknown => "?",
+    }
+}
+
+/// A cell's text, its style, and its level (tiers are cut by level).
+type RowCells = Vec<(String, (Style, Level))>;
+
+fn unknown(theme: &Theme) -> (String, (Style, Level)) {
+    ("?".into(), (theme.level(Level::Unknown), Level::Unknown))
+}
+
+fn styled(text: impl Into<String>, theme: &Theme, level: Level) -> (String, (Style, Level)) {
+    (text.into(), (theme.level(level), level))
+}
+
+fn known_count(theme: &Theme, v: &Known<usize>, busy: Level) -> (String, (Style, Level)) {
     match v {
-        Ok(0) => Cell::from("0").style(theme.level(Level::Ok)),
-        Ok(n) => Cell::from(n.to_string()).style(theme.level(busy)),
+        Ok(0) => styled("0", theme, Level::Ok),
+        Ok(n) => styled(n.to_string(), theme, busy),
         Err(_) => unknown(theme),
     }
 }
 
-fn findings_cell<'a>(theme: &Theme, row: &FleetRow) -> Cell<'a> {
+fn findings_cell(theme: &Theme, row: &FleetRow) -> (String, (Style, Level)) {
     match &row.findings {
         Ok(f) => {
             let bound = if f.complete { "" } else { "≥" };
@@ -169,7 +271,11 @@ fn findings_cell<'a>(theme: &Theme, row: &FleetRow) -> Cell<'a> {
             } else {
                 Level::Unknown
             };
-            Cell::from(format!("{bound}{}/{bound}{}", f.critical, f.high)).style(theme.level(level))
+            styled(
+                format!("{bound}{}/{bound}{}", f.critical, f.high),
+                theme,
+                level,
+            )
         }
         Err(_) => unknown(theme),
     }
@@ -184,10 +290,10 @@ pub fn dollars(v: f64) -> String {
     }
 }
 
-fn cost_cell<'a>(theme: &Theme, row: &FleetRow) -> Cell<'a> {
+fn cost_cell(theme: &Theme, row: &FleetRow) -> (String, (Style, Level)) {
     match &row.cost {
         CostCell::Unknown(_) => unknown(theme),
-        CostCell::Missing(_) => Cell::from("not cached").style(theme.dim()),
+        CostCell::Missing(_) => ("not cached".into(), (theme.dim(), Level::Unknown)),
         CostCell::Spent {
             spent,
             budget,
@@ -198,65 +304,66 @@ fn cost_cell<'a>(theme: &Theme, row: &FleetRow) -> Cell<'a> {
                 Some(b) => format!("{}/{}", dollars(*spent), dollars(*b)),
                 None => format!("{} (no budget)", dollars(*spent)),
             };
-            Cell::from(text).style(theme.level(*level))
+            styled(text, theme, *level)
         }
     }
 }
 
-fn fleet_row<'a>(theme: &Theme, slot: &FleetSlot, now: i64, width: Width) -> Row<'a> {
+fn row_cells(theme: &Theme, slot: &FleetSlot, now: i64, width: Width) -> RowCells {
     let env_style = Style::default()
         .fg(theme.env_color(&slot.env))
         .add_modifier(Modifier::BOLD);
-    let env_cell = Cell::from(fit_cell(&slot.env, 12)).style(env_style);
+    let env_cell = (slot.env.clone(), (env_style, Level::Unknown));
     let Some(row) = &slot.row else {
         let what = if slot.reading.loading {
             "reading…"
         } else {
             "waiting"
         };
-        return Row::new(vec![env_cell, Cell::from(what).style(theme.dim())]);
+        let mut cells = vec![env_cell];
+        cells.resize(
+            headers(width).len() - 1,
+            (String::new(), (theme.dim(), Level::Unknown)),
+        );
+        cells.push((what.into(), (theme.dim(), Level::Unknown)));
+        return cells;
     };
-    let tier_w = usize::from(width.tier());
     let mut cells = vec![env_cell];
-    for t in &row.tiers {
-        let text = if width == Width::Narrow {
-            match t.level {
-                Level::Ok => "OK".to_string(),
-                Level::Warning => "WARN".to_string(),
-                Level::Critical => "CRIT".to_string(),
-                Level::Unknown => "?".to_string(),
-            }
-        } else {
-            fit_cell(&crate::text::one_line(&t.text), tier_w)
-        };
-        cells.push(Cell::from(text).style(theme.level(t.level)));
-    }
-    cells.push(known_count(theme, &row.alarms, Level::Critical));
-    cells.push(known_count(theme, &row.deployments, Level::Warning));
-    cells.push(findings_cell(theme, row));
-    cells.push(cost_cell(theme, row));
-    if width == Width::Wide {
-        cells.push(match &row.identity {
-            Ok(i) => Cell::from(fit_cell(
-                &crate::text::one_line(&format!("{} {}", i.account, i.principal)),
-                30,
-            )),
-            Err(_) => unknown(theme),
-        });
-    }
-    let age = row.read_at.map_or("–".to_string(), |t| format_age(now - t));
-    let age = if slot.reading.loading {
-        format!("{age}⟳")
+    if width == Width::Tiny {
+        cells.push(styled(level_word(row.level), theme, row.level));
+        cells.push(known_count(theme, &row.alarms, Level::Critical));
     } else {
-        age
-    };
-    cells.push(Cell::from(age).style(theme.dim()));
-    cells.push(match &row.problem {
-        Some(p) if row.needs_mfa => Cell::from(p.clone()).style(theme.level(Level::Warning)),
-        Some(p) => {
-            Cell::from(crate::text::one_line(p).into_owned()).style(theme.level(Level::Critical))
+        for t in &row.tiers {
+            cells.push(styled(crate::text::one_line(&t.text), theme, t.level));
         }
-        None => Cell::from("fresh").style(theme.level(Level::Ok)),
+        cells.push(known_count(theme, &row.alarms, Level::Critical));
+        cells.push(known_count(theme, &row.deployments, Level::Warning));
+        cells.push(findings_cell(theme, row));
+        cells.push(cost_cell(theme, row));
+        if width == Width::Wide {
+            cells.push(match &row.identity {
+                Ok(i) => (
+                    fit_cell(
+                        &crate::text::one_line(&format!("{} {}", i.account, i.principal)),
+                        34,
+                    ),
+                    (theme.text(), Level::Unknown),
+                ),
+                Err(_) => unknown(theme),
+            });
+        }
+        let age = row.read_at.map_or("–".to_string(), |t| format_age(now - t));
+        let age = if slot.reading.loading {
+            format!("{age}⟳")
+        } else {
+            age
+        };
+        cells.push((age, (theme.dim(), Level::Unknown)));
+    }
+    cells.push(match &row.problem_short {
+        Some(p) if row.needs_mfa => styled(p.clone(), theme, Level::Warning),
+        Some(p) => styled(crate::text::one_line(p), theme, Level::Critical),
+        None => styled("fresh", theme, Level::Ok),
     });
-    Row::new(cells)
+    cells
 }
