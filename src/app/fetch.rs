@@ -201,4 +201,44 @@ mod tests {
         let fresh = rx.recv().await.expect("answer");
         assert!(f.finished(&fresh));
     }
+
+    #[tokio::test]
+    async fn fleet_answers_survive_an_environment_switch() {
+        use crate::app::connect::{Connector, SimConnector};
+        use crate::panes::fleet::sources::FleetSource;
+        let (f, mut rx, world) = setup("dev");
+        let readers = crate::panes::fleet::readers::FleetReaders::new(
+            SimConnector {
+                world: Arc::clone(&world),
+                read_only: true,
+            }
+            .fleet_readers(),
+            8,
+        );
+        let mut f = f.with_fleet(readers, Config::default());
+        let fleet = Source::Fleet(FleetSource::Env("staging".into()));
+        f.request(fleet.clone(), 0);
+        f.request(Source::Ecs(EcsSource::Services), 0);
+        let prod = Config::default()
+            .environment("prod")
+            .cloned()
+            .expect("prod");
+        f.switch(sim::handle(Arc::clone(&world), "prod", false), prod);
+        assert_eq!(f.in_flight(), 1, "the fleet's read is still in flight");
+        let mut kept = Vec::new();
+        for _ in 0..2 {
+            let done = rx.recv().await.expect("answer");
+            if f.finished(&done) {
+                kept.push(done);
+            }
+        }
+        assert_eq!(kept.len(), 1, "dev's ECS answer dropped, the fleet's kept");
+        match &kept[0].fetched {
+            Fetched::Fleet(r) => {
+                assert_eq!(r.env, "staging");
+                assert!(r.result.is_ok(), "{:?}", r.result);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 }

@@ -448,6 +448,16 @@ mod tests {
     }
 
     #[test]
+    fn fleet_concurrency_defaults_to_8_and_stays_in_range() {
+        assert_eq!(parse("").unwrap().fleet_concurrency, 8);
+        assert_eq!(parse("fleet_concurrency = 3").unwrap().fleet_concurrency, 3);
+        let e = parse("\nfleet_concurrency = 0").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 21), "{e}");
+        assert!(e.to_string().contains("out of range 1..=64"), "{e}");
+        assert!(parse("fleet_concurrency = 65").is_err());
+    }
+
+    #[test]
     fn project_changes_default_names() {
         let c = parse("project = \"shop\"\n[environments.qa]\n").unwrap();
         let qa = c.environment("qa").unwrap();
