@@ -1,6 +1,7 @@
 //! Building a `CloudHandle` for an environment: the simulated account in demo mode,
 //! AWS otherwise, with the command line's overrides applied.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::mpsc;
@@ -34,6 +35,9 @@ pub trait Connector: Send + Sync {
         None
     }
 }
+
+/// Region, profile and endpoint: what makes two environments' clouds differ.
+type AwsSettingsKey = (String, Option<String>, Option<String>);
 
 /// The built-in simulated account.
 pub struct SimConnector {
@@ -121,8 +125,25 @@ impl Connector for AwsConnector {
             mfa: Arc::new(Mutex::new(MfaPrompter::Never)),
             ..self.clone()
         };
+        // Environments signed in the same way (region, profile, endpoint) share one
+        // cloud: one SDK config, one set of clients, one credential provider.
+        let shared: Mutex<HashMap<AwsSettingsKey, Arc<dyn crate::cloud::CloudRead>>> =
+            Mutex::new(HashMap::new());
         Some(ReaderSource {
-            make: Arc::new(move |env: &Environment| aws::handle(this.settings(env), true).read),
+            make: Arc::new(move |env: &Environment| {
+                let settings = this.settings(env);
+                let key = (
+                    settings.region.clone(),
+                    settings.profile.clone(),
+                    settings.endpoint_url.clone(),
+                );
+                let mut shared = shared.lock().unwrap_or_else(|e| e.into_inner());
+                Arc::clone(
+                    shared
+                        .entry(key)
+                        .or_insert_with(|| aws::handle(settings, true).read),
+                )
+            }),
             clock: Arc::new(crate::cloud::sim::wall_clock_now),
             simulated: false,
         })

@@ -9,9 +9,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::gather::{EnvReading, GuardDutyRead};
-use super::row::{CostCell, FleetRow};
+use super::row::{CostCell, FleetRow, dollars};
 use super::state::FleetSlot;
-use super::view::dollars;
 use crate::cloud::Epoch;
 use crate::panes::kit::loadable::format_age;
 use crate::ui::theme::{Level, Theme};

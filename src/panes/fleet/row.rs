@@ -100,6 +100,15 @@ pub fn deployments_in_flight(service: &EcsService) -> usize {
     usize::from(active > 0)
 }
 
+/// `$412` (whole dollars) or `$3.40` under ten.
+pub fn dollars(v: f64) -> String {
+    if v.abs() < 10.0 {
+        format!("${v:.2}")
+    } else {
+        format!("${v:.0}")
+    }
+}
+
 fn identity_of(arn: &str, account: &str) -> Identity {
     // arn:aws:sts::123:assumed-role/Name/session, arn:aws:iam::123:user/path/name
     let resource = arn.splitn(6, ':').nth(5).unwrap_or(arn);

@@ -24,7 +24,8 @@ pub enum FleetSource {
 pub struct FleetFetched {
     pub env: String,
     /// `Err` when the environment could not be read at all (no reader, the deadline).
-    pub result: Result<EnvReading, CloudError>,
+    /// Boxed: a reading is large and the console's events carry it.
+    pub result: Result<Box<EnvReading>, CloudError>,
 }
 
 impl FleetFetched {
@@ -69,6 +70,7 @@ pub async fn fetch(readers: &FleetReaders, config: &Config, source: FleetSource)
                 read_env(reader.as_ref(), env, config, readers.simulated(), &clock),
             )
             .await
+            .map(Box::new)
             .map_err(|_| {
                 CloudError::Network(format!(
                     "{name}: no answer within {} s",

@@ -76,7 +76,7 @@ impl FleetState {
         match fetched.result {
             Ok(reading) => {
                 slot.row = Some(FleetRow::from_reading(&reading));
-                slot.reading.set(Ok(reading), now);
+                slot.reading.set(Ok(*reading), now);
             }
             Err(e) => {
                 slot.row = Some(FleetRow::failed(&fetched.env, &e));

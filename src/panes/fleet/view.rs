@@ -9,7 +9,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Cell, Row, Table, TableState};
 
-use super::row::{CostCell, FleetRow, Known};
+use super::row::{CostCell, FleetRow, Known, dollars};
 use super::state::{FleetSlot, FleetState};
 use crate::panes::kit::loadable::format_age;
 use crate::panes::kit::row_window::row_window;
@@ -278,15 +278,6 @@ fn findings_cell(theme: &Theme, row: &FleetRow) -> (String, (Style, Level)) {
             )
         }
         Err(_) => unknown(theme),
-    }
-}
-
-/// `$412` (whole dollars) or `$3.40` under ten.
-pub fn dollars(v: f64) -> String {
-    if v.abs() < 10.0 {
-        format!("${v:.2}")
-    } else {
-        format!("${v:.0}")
     }
 }
 
