@@ -136,6 +136,18 @@ pub enum Command {
     /// --write the config goes to stdout; what was found, and where, goes to stderr.
     /// Exit 0 every key found, 1 some not found, 2 on errors.
     Init(InitArgs),
+    /// Every configured environment at once: a verdict per tier, alarms in ALARM,
+    /// deployments in flight, open critical/high findings, month to date against budget
+    /// (from the Cost Explorer cache only), identity and age. Exit code as `snapshot`
+    /// over all environments: 0 healthy, 1 degraded, 2 when a read failed.
+    Fleet {
+        /// Print JSON (one object per environment) instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Environments read at once (default: the config's fleet_concurrency, 8).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=64))]
+        concurrency: Option<u64>,
+    },
     /// The dashboard without a UI: a verdict per tier, latest values, alarms, recent
     /// errors. Exit code 0 healthy, 1 degraded, 2 on error.
     Snapshot {

@@ -33,6 +33,7 @@ fn main() -> ExitCode {
                 | Command::Snapshot { .. }
                 | Command::Timeline { .. }
                 | Command::Postmortem { .. }
+                | Command::Fleet { .. }
                 | Command::Logs(_)
                 | Command::Cost { .. }
                 | Command::Posture { .. }
@@ -94,6 +95,11 @@ fn main() -> ExitCode {
                 json,
                 markdown,
             },
+        ),
+        Some(Command::Fleet { json, concurrency }) => opsdeck::commands::fleet::run(
+            &cli.global,
+            json,
+            concurrency.and_then(|n| usize::try_from(n).ok()),
         ),
         Some(Command::Logs(cmd)) => opsdeck::commands::logs::run(&cli.global, cmd),
         Some(Command::Cost { json, amortized }) => {

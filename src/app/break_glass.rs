@@ -101,6 +101,12 @@ impl Connector for ElevatingConnector {
     ) -> Option<tokio::sync::mpsc::UnboundedReceiver<crate::cloud::mfa::MfaRequest>> {
         self.inner.ask_mfa_in_console()
     }
+
+    /// The operator's own readers: a break-glass session acts on its environment's
+    /// panes, not in the fleet.
+    fn fleet_readers(&self) -> Option<crate::panes::fleet::readers::ReaderSource> {
+        self.inner.fleet_readers()
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Building a `CloudHandle` for an environment: the simulated account in demo mode,
 //! AWS otherwise, with the command line's overrides applied.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::mpsc;
@@ -10,6 +11,7 @@ use crate::cloud::aws::{self, AwsSettings};
 use crate::cloud::mfa::{MfaPrompter, MfaRequest};
 use crate::cloud::sim::{self, SimWorld};
 use crate::config::Environment;
+use crate::panes::fleet::readers::ReaderSource;
 
 /// Makes the cloud for an environment (called at start and on `:env`).
 pub trait Connector: Send + Sync {
@@ -27,7 +29,15 @@ pub trait Connector: Send + Sync {
     fn ask_mfa_in_console(&self) -> Option<mpsc::UnboundedReceiver<MfaRequest>> {
         None
     }
+    /// Readers for the fleet view, one per environment: read-only, never asking for an
+    /// MFA code (`None`: this connector cannot read other environments).
+    fn fleet_readers(&self) -> Option<ReaderSource> {
+        None
+    }
 }
+
+/// Region, profile and endpoint: what makes two environments' clouds differ.
+type AwsSettingsKey = (String, Option<String>, Option<String>);
 
 /// The built-in simulated account.
 pub struct SimConnector {
@@ -49,6 +59,18 @@ impl Connector for SimConnector {
     fn audit_clock(&self) -> Option<crate::audit::AuditClock> {
         let world = Arc::clone(&self.world);
         Some(Arc::new(move || world.now()))
+    }
+
+    fn fleet_readers(&self) -> Option<ReaderSource> {
+        let world = Arc::clone(&self.world);
+        let clock_world = Arc::clone(&self.world);
+        Some(ReaderSource {
+            make: Arc::new(move |env: &Environment| {
+                sim::handle(Arc::clone(&world), &env.name, true).read
+            }),
+            clock: Arc::new(move || clock_world.now()),
+            simulated: true,
+        })
     }
 }
 
@@ -93,5 +115,37 @@ impl Connector for AwsConnector {
         let mut mfa = self.mfa.lock().ok()?;
         *mfa = MfaPrompter::Console(tx);
         Some(rx)
+    }
+
+    /// The same overrides, read-only, and an MFA role is never asked for its code: the
+    /// fleet row says so, and `enter` signs in through the console's own cloud.
+    fn fleet_readers(&self) -> Option<ReaderSource> {
+        let this = AwsConnector {
+            read_only: true,
+            mfa: Arc::new(Mutex::new(MfaPrompter::Never)),
+            ..self.clone()
+        };
+        // Environments signed in the same way (region, profile, endpoint) share one
+        // cloud: one SDK config, one set of clients, one credential provider.
+        let shared: Mutex<HashMap<AwsSettingsKey, Arc<dyn crate::cloud::CloudRead>>> =
+            Mutex::new(HashMap::new());
+        Some(ReaderSource {
+            make: Arc::new(move |env: &Environment| {
+                let settings = this.settings(env);
+                let key = (
+                    settings.region.clone(),
+                    settings.profile.clone(),
+                    settings.endpoint_url.clone(),
+                );
+                let mut shared = shared.lock().unwrap_or_else(|e| e.into_inner());
+                Arc::clone(
+                    shared
+                        .entry(key)
+                        .or_insert_with(|| aws::handle(settings, true).read),
+                )
+            }),
+            clock: Arc::new(crate::cloud::sim::wall_clock_now),
+            simulated: false,
+        })
     }
 }

@@ -4,11 +4,13 @@
 //! in each enum and an arm in each macro below.
 
 use crate::cloud::{CallerIdentity, CloudRead, CloudResult, Epoch};
-use crate::config::Environment;
+use crate::config::{Config, Environment};
 use crate::panes::cost::fetch::CostFetch;
 use crate::panes::cost::sources::CostFetched;
 use crate::panes::dashboard::sources::{DashboardFetched, DashboardSource};
 use crate::panes::ecs::sources::{EcsFetched, EcsSource};
+use crate::panes::fleet::readers::FleetReaders;
+use crate::panes::fleet::sources::{FleetFetched, FleetSource};
 use crate::panes::logs::sources::{LogsFetched, LogsSource};
 use crate::panes::runbooks::request::NoSource;
 use crate::panes::security::sources::{SecurityFetched, SecuritySource};
@@ -25,6 +27,8 @@ pub enum Source {
     Security(SecuritySource),
     Logs(LogsSource),
     Timeline(TimelineSource),
+    /// One environment of the fleet, read with its own reader (not the console's cloud).
+    Fleet(FleetSource),
 }
 
 /// A finished fetch's result.
@@ -37,6 +41,13 @@ pub enum Fetched {
     Security(SecurityFetched),
     Logs(LogsFetched),
     Timeline(TimelineFetched),
+    Fleet(FleetFetched),
+}
+
+impl From<FleetSource> for Source {
+    fn from(s: FleetSource) -> Source {
+        Source::Fleet(s)
+    }
 }
 
 impl From<DashboardSource> for Source {
@@ -105,6 +116,26 @@ pub async fn run_fetch(
         Source::Timeline(s) => {
             Fetched::Timeline(crate::panes::timeline::sources::fetch(read, env, s, now).await)
         }
+        // Another environment needs its own reader: `run_fetch_with_fleet` has them.
+        Source::Fleet(s) => Fetched::Fleet(FleetFetched::unavailable(s)),
+    }
+}
+
+/// As [`run_fetch`], with the fleet's per-environment readers (over `config`'s
+/// environments) for the fleet's sources.
+pub async fn run_fetch_with_fleet(
+    read: &dyn CloudRead,
+    env: &Environment,
+    fleet: &FleetReaders,
+    config: &Config,
+    source: Source,
+    now: Epoch,
+) -> Fetched {
+    match source {
+        Source::Fleet(s) => {
+            Fetched::Fleet(crate::panes::fleet::sources::fetch(fleet, config, s).await)
+        }
+        other => run_fetch(read, env, other, now).await,
     }
 }
 
@@ -159,6 +190,10 @@ macro_rules! with_pane {
                 let $p = &mut $s.timeline;
                 $body
             }
+            $crate::panes::Pane::Fleet => {
+                let $p = &mut $s.fleet;
+                $body
+            }
         }
     }};
 }
@@ -194,6 +229,10 @@ macro_rules! with_pane_ref {
             }
             $crate::panes::Pane::Timeline => {
                 let $p = &$s.timeline;
+                $body
+            }
+            $crate::panes::Pane::Fleet => {
+                let $p = &$s.fleet;
                 $body
             }
         }
@@ -232,6 +271,10 @@ macro_rules! with_pane_module {
             }
             $crate::panes::Pane::Timeline => {
                 use $crate::panes::timeline as $m;
+                $body
+            }
+            $crate::panes::Pane::Fleet => {
+                use $crate::panes::fleet as $m;
                 $body
             }
         }

@@ -1,15 +1,18 @@
 //! Runs fetches as tokio tasks: at most one in flight per source, with one queued
 //! behind it; results come back over a channel tagged with the source they were made
 //! for and the environment generation, so that answers for a previous environment are
-//! dropped. Reads only: writes go to the write actor.
+//! dropped. The fleet's sources read other environments with their own readers: they
+//! survive an environment switch. Reads only: writes go to the write actor.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::dispatch::{Fetched, Source, run_fetch};
+use super::dispatch::{Fetched, Source, run_fetch, run_fetch_with_fleet};
 use crate::cloud::{CloudHandle, Epoch};
-use crate::config::Environment;
+use crate::config::{Config, Environment};
+use crate::panes::fleet::readers::FleetReaders;
 
 /// A finished fetch on its way back to the loop.
 #[derive(Debug)]
@@ -28,6 +31,8 @@ pub struct Fetcher {
     in_flight: HashSet<Source>,
     /// Queued behind the one in flight, with the clock at the request.
     queued: std::collections::HashMap<Source, Epoch>,
+    /// The fleet's readers and the config whose environments they read.
+    fleet: Option<(Arc<FleetReaders>, Arc<Config>)>,
 }
 
 impl Fetcher {
@@ -40,7 +45,14 @@ impl Fetcher {
             tx,
             in_flight: HashSet::new(),
             queued: std::collections::HashMap::new(),
+            fleet: None,
         }
+    }
+
+    /// With the fleet's per-environment readers over `config`'s environments.
+    pub fn with_fleet(mut self, readers: Arc<FleetReaders>, config: Config) -> Fetcher {
+        self.fleet = Some((readers, Arc::new(config)));
+        self
     }
 
     /// The current generation; results of older ones are stale.
@@ -53,13 +65,14 @@ impl Fetcher {
         &self.cloud
     }
 
-    /// Point at another environment; everything in flight becomes stale.
+    /// Point at another environment; everything in flight becomes stale except the
+    /// fleet's reads (they are about every environment, not the current one).
     pub fn switch(&mut self, cloud: CloudHandle, env: Environment) {
         self.cloud = cloud;
         self.env = env;
         self.generation += 1;
-        self.in_flight.clear();
-        self.queued.clear();
+        self.in_flight.retain(|s| matches!(s, Source::Fleet(_)));
+        self.queued.retain(|s, _| matches!(s, Source::Fleet(_)));
     }
 
     /// Fetch `source` now, or once the fetch in flight for it finishes.
@@ -74,7 +87,7 @@ impl Fetcher {
     /// Note that a fetch finished; starts the queued one, if any.
     /// Returns false for a stale result (another environment's), which must be dropped.
     pub fn finished(&mut self, done: &FetchDone) -> bool {
-        if done.generation != self.generation {
+        if done.generation != self.generation && !matches!(done.source, Source::Fleet(_)) {
             return false;
         }
         self.in_flight.remove(&done.source);
@@ -100,11 +113,25 @@ impl Fetcher {
         let env = self.env.clone();
         let tx = self.tx.clone();
         let generation = self.generation;
+        let fleet = self.fleet.clone();
         // Failures logged inside (the SDK error mapping) carry the environment and source.
         let span = tracing::warn_span!("fetch", env = %env.name, source = ?source);
         tokio::spawn(tracing::Instrument::instrument(
             async move {
-                let fetched = run_fetch(read.as_ref(), &env, source.clone(), now).await;
+                let fetched = match &fleet {
+                    Some((readers, config)) => {
+                        run_fetch_with_fleet(
+                            read.as_ref(),
+                            &env,
+                            readers,
+                            config,
+                            source.clone(),
+                            now,
+                        )
+                        .await
+                    }
+                    None => run_fetch(read.as_ref(), &env, source.clone(), now).await,
+                };
                 // The loop may have exited; nothing to do then.
                 let _ = tx.send(FetchDone {
                     generation,
@@ -173,5 +200,45 @@ mod tests {
         f.request(Source::Ecs(EcsSource::Services), 0);
         let fresh = rx.recv().await.expect("answer");
         assert!(f.finished(&fresh));
+    }
+
+    #[tokio::test]
+    async fn fleet_answers_survive_an_environment_switch() {
+        use crate::app::connect::{Connector, SimConnector};
+        use crate::panes::fleet::sources::FleetSource;
+        let (f, mut rx, world) = setup("dev");
+        let readers = crate::panes::fleet::readers::FleetReaders::new(
+            SimConnector {
+                world: Arc::clone(&world),
+                read_only: true,
+            }
+            .fleet_readers(),
+            8,
+        );
+        let mut f = f.with_fleet(readers, Config::default());
+        let fleet = Source::Fleet(FleetSource::Env("staging".into()));
+        f.request(fleet.clone(), 0);
+        f.request(Source::Ecs(EcsSource::Services), 0);
+        let prod = Config::default()
+            .environment("prod")
+            .cloned()
+            .expect("prod");
+        f.switch(sim::handle(Arc::clone(&world), "prod", false), prod);
+        assert_eq!(f.in_flight(), 1, "the fleet's read is still in flight");
+        let mut kept = Vec::new();
+        for _ in 0..2 {
+            let done = rx.recv().await.expect("answer");
+            if f.finished(&done) {
+                kept.push(done);
+            }
+        }
+        assert_eq!(kept.len(), 1, "dev's ECS answer dropped, the fleet's kept");
+        match &kept[0].fetched {
+            Fetched::Fleet(r) => {
+                assert_eq!(r.env, "staging");
+                assert!(r.result.is_ok(), "{:?}", r.result);
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

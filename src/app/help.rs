@@ -12,6 +12,7 @@ pub const GLOBAL: BindingGroup = BindingGroup {
         b("?", "help (this list; j k pgdn pgup scroll)"),
         b(":", "command palette (env, theme, pane, refresh, quit)"),
         b("q  ctrl-c", "quit"),
+        b("0", "Fleet: every environment at once"),
         b("1", "Dashboard pane"),
         b("2", "ECS pane"),
         b("3", "Cost pane"),
@@ -59,7 +60,7 @@ pub const PALETTE: BindingGroup = BindingGroup {
 /// order, the palette.
 pub fn groups(state: &AppState) -> Vec<BindingGroup> {
     let mut out = vec![GLOBAL, LISTS];
-    for pane in Pane::ALL {
+    for pane in Pane::ALL.into_iter().chain([Pane::Fleet]) {
         out.push(crate::with_pane_ref!(state, pane, |p| p.help()));
     }
     out.push(PALETTE);

@@ -89,7 +89,7 @@ pub fn suggestions(
     .iter()
     .map(|s| s.to_string())
     .collect();
-    all.extend(Pane::ALL.iter().map(|p| p.name().to_string()));
+    all.extend(Pane::EVERY.iter().map(|p| p.name().to_string()));
     all.into_iter().filter(|c| c.starts_with(trimmed)).collect()
 }
 

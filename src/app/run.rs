@@ -57,7 +57,12 @@ pub async fn run(
     let mut mfa_inbox = connector.ask_mfa_in_console();
     let mut mfa_waiting: VecDeque<MfaRequest> = VecDeque::new();
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let mut fetcher = Fetcher::new(connector.connect(&state.env), state.env.clone(), tx);
+    let fleet = crate::panes::fleet::readers::FleetReaders::new(
+        connector.fleet_readers(),
+        state.config.fleet_concurrency,
+    );
+    let mut fetcher = Fetcher::new(connector.connect(&state.env), state.env.clone(), tx)
+        .with_fleet(fleet, state.config.clone());
     let (actor_tx, mut actor_rx) = mpsc::unbounded_channel();
     let mut actor = WriteActor::new(
         actor_tx,

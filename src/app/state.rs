@@ -8,6 +8,7 @@ use crate::panes::Pane;
 use crate::panes::cost::CostState;
 use crate::panes::dashboard::DashboardState;
 use crate::panes::ecs::EcsState;
+use crate::panes::fleet::FleetState;
 use crate::panes::kit::{ListState, Loadable, PaneState};
 use crate::panes::logs::LogsState;
 use crate::panes::runbooks::RunbooksState;
@@ -61,6 +62,8 @@ pub struct AppState {
     pub logs: LogsState,
     pub runbooks: RunbooksState,
     pub timeline: TimelineState,
+    /// Every environment at once; kept across environment switches.
+    pub fleet: FleetState,
     /// Text being typed in the palette.
     pub palette_input: String,
     pub help_scroll: u16,
@@ -83,6 +86,7 @@ impl AppState {
             .clone()
             .unwrap_or_else(|| "default".to_string());
         let cost = CostState::default().for_new_environment(&env.name);
+        let fleet = FleetState::for_config(&config);
         AppState {
             config,
             env,
@@ -105,6 +109,7 @@ impl AppState {
             logs: LogsState::default(),
             runbooks: RunbooksState::default(),
             timeline: TimelineState::default(),
+            fleet,
             palette_input: String::new(),
             help_scroll: 0,
             status: None,

@@ -227,6 +227,14 @@ pub fn apply_reply(state: &mut AppState, reply: Reply<Source>, effects: &mut Vec
                 }
                 filter_changed(state);
             }
+            Request::OpenEnvironment(name) => {
+                if name != state.env.name {
+                    switch_env(state, &name, effects);
+                }
+                if state.env.name == name {
+                    state.pane = Pane::Dashboard;
+                }
+            }
         }
     }
 }
@@ -430,9 +438,9 @@ fn on_console_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>
             state.mode = Mode::Palette;
         }
         KeyCode::Char('/') if state.focused_list().is_some() => state.mode = Mode::Filter,
-        KeyCode::Char(c @ '1'..='9') => {
-            if let Some(p) = Pane::ALL.get(c as usize - '1' as usize) {
-                go_to(state, *p, effects);
+        KeyCode::Char(c @ '0'..='9') => {
+            if let Some(p) = Pane::from_key(c) {
+                go_to(state, p, effects);
             }
         }
         KeyCode::Char('r') => {
@@ -473,6 +481,7 @@ fn on_fetched(state: &mut AppState, fetched: Fetched, effects: &mut Vec<Effect>)
         Fetched::Security(f) => to!(s.security, f),
         Fetched::Logs(f) => to!(s.logs, f),
         Fetched::Timeline(f) => to!(s.timeline, f),
+        Fetched::Fleet(f) => to!(s.fleet, f),
     };
     apply_reply(state, reply, effects);
 }

@@ -9,18 +9,16 @@ use serde_json::{Value, json};
 
 use super::context::{Context, EXIT_ERROR};
 use crate::cli::GlobalArgs;
-use crate::cloud::{
-    Alarm, AlarmState, CloudError, CloudRead, CloudResult, LogRow, MetricData, alb_dimension,
-};
+use crate::cloud::{Alarm, AlarmState, CloudError, CloudRead, CloudResult, LogRow, MetricData};
 use crate::config::Environment;
 use crate::level::Level;
 use crate::panes::dashboard::format::display;
-use crate::panes::dashboard::query::{AlbLookup, ERRORS_MAX_WINDOW, TimeRange, alb_lookup};
+use crate::panes::dashboard::health::read_health;
+use crate::panes::dashboard::query::{ERRORS_MAX_WINDOW, TimeRange};
 use crate::panes::dashboard::sources::{
     DashboardFetched as Fetched, DashboardSource as Source, fetch as run_fetch,
 };
-use crate::panes::dashboard::state::{MetricsKey, alarm_prefix};
-use crate::panes::dashboard::verdict::{TierVerdict, verdicts};
+use crate::panes::dashboard::verdict::TierVerdict;
 
 /// Exit code when a threshold is breached or an alarm fires.
 pub const EXIT_DEGRADED: u8 = 1;
@@ -81,73 +79,33 @@ impl Snapshot {
     }
 }
 
-/// Read everything the dashboard shows for `env`, concurrently.
+/// Read everything the dashboard shows for `env`, concurrently: its health
+/// (`dashboard::health`) and the recent errors.
 pub async fn take(
     read: &dyn CloudRead,
     env: &Environment,
     project: &str,
     thresholds: &crate::config::Thresholds,
 ) -> Snapshot {
-    let metrics = async {
-        let lb: Result<Option<String>, String> = match alb_lookup(env, project) {
-            AlbLookup::Known(d) => Ok(Some(d)),
-            AlbLookup::ByName(name) => match read.find_load_balancer(&name).await {
-                Ok(arn) => Ok(arn.as_deref().and_then(alb_dimension)),
-                Err(e) => Err(format!("DescribeLoadBalancers {name}: {e}")),
-            },
-        };
-        let key = MetricsKey {
-            range: SNAPSHOT_RANGE,
-            load_balancer: lb.clone().ok().flatten(),
-        };
-        let fetched = run_fetch(read, env, Source::Metrics(key)).await;
-        (lb, fetched)
-    };
-    let alarms = run_fetch(read, env, Source::Alarms(alarm_prefix(env, project)));
+    let health = read_health(read, env, project, thresholds, SNAPSHOT_RANGE);
     let errors = run_fetch(
         read,
         env,
         Source::Errors(SNAPSHOT_RANGE.seconds().min(ERRORS_MAX_WINDOW)),
     );
-    let services = run_fetch(read, env, Source::Services);
-    let database = read.db_instance(&env.db_instance);
-    let ((lb, m), a, e, s, db) = futures::join!(metrics, alarms, errors, services, database);
-    let max_connections = db.ok().and_then(|db| {
-        crate::panes::dashboard::db_capacity::default_max_connections(
-            &db.engine,
-            db.instance_class.as_deref()?,
-        )
-    });
-    let metrics = match m {
-        Fetched::Metrics(_, r) => r,
-        _ => Err(CloudError::Service("unexpected fetch".into())),
-    };
-    let alarms = match a {
-        Fetched::Alarms(_, r) => r,
-        _ => Err(CloudError::Service("unexpected fetch".into())),
-    };
+    let (health, e) = futures::join!(health, errors);
     let errors = match e {
         Fetched::Errors(_, r) => r,
         _ => Err(CloudError::Service("unexpected fetch".into())),
     };
-    let service = match s {
-        Fetched::Services(r) => r.map(|all| all.into_iter().find(|s| s.name == env.service)),
-        _ => Err(CloudError::Service("unexpected fetch".into())),
-    };
-    let verdicts = verdicts(
-        metrics.as_ref().ok(),
-        service.as_ref().ok().and_then(Option::as_ref),
-        &thresholds.with_max_connections(max_connections),
-        env.min_tasks,
-    );
     Snapshot {
         env: env.name.clone(),
-        load_balancer: lb,
-        metrics,
-        alarms,
+        load_balancer: health.load_balancer,
+        metrics: health.metrics,
+        alarms: health.alarms,
         errors,
-        service,
-        verdicts,
+        service: health.service,
+        verdicts: health.verdicts,
     }
 }
 

@@ -9,6 +9,7 @@ pub const EXAMPLE: &str = r#"# opsdeck configuration
 project = "cloudplatform"          # used to derive default resource names
 default_environment = "dev"        # opened when --env is not given
 refresh_seconds = 60               # dashboard/ECS refresh interval (5..=3600)
+fleet_concurrency = 8              # environments the fleet view (0, `opsdeck fleet`) reads at once (1..=64)
 # theme = "solarized-dark"         # default, high-contrast, solarized-dark, or a file in ~/.config/opsdeck/themes/
 
 [environments.dev]

@@ -29,6 +29,10 @@ use crate::text::quote;
 
 /// The default project name (seed Appendix A).
 pub const DEFAULT_PROJECT: &str = "cloudplatform";
+/// Environments the fleet view reads at once unless `fleet_concurrency` says.
+pub const DEFAULT_FLEET_CONCURRENCY: usize = 8;
+/// The most `fleet_concurrency` (and `opsdeck fleet --concurrency`) allows.
+pub const MAX_FLEET_CONCURRENCY: usize = 64;
 /// The environments opsdeck knows without a config file, in display order.
 pub const DEFAULT_ENVIRONMENTS: [&str; 3] = ["dev", "staging", "prod"];
 
@@ -39,6 +43,7 @@ struct ConfigFile {
     project: Option<ResourceName>,
     default_environment: Option<Spanned<String>>,
     refresh_seconds: Option<Spanned<u64>>,
+    fleet_concurrency: Option<Spanned<u64>>,
     theme: Option<Spanned<String>>,
     #[serde(default)]
     environments: IndexMap<Spanned<String>, EnvFile>,
@@ -214,6 +219,8 @@ pub struct Config {
     pub environments: Vec<Environment>,
     pub default_environment: String,
     pub refresh_seconds: u64,
+    /// Environments the fleet view reads at once.
+    pub fleet_concurrency: usize,
     pub theme: Option<String>,
     /// Line and column of the `theme` value in the file, for errors about it.
     pub theme_at: Option<(usize, usize)>,
@@ -232,6 +239,7 @@ impl Default for Config {
                 .collect(),
             default_environment: "dev".to_string(),
             refresh_seconds: 60,
+            fleet_concurrency: DEFAULT_FLEET_CONCURRENCY,
             theme: None,
             theme_at: None,
             thresholds: Thresholds::default(),
@@ -318,11 +326,28 @@ impl Config {
                 format!("refresh_seconds {refresh_seconds} out of range 5..=3600"),
             ));
         }
+        let fleet_concurrency = file
+            .fleet_concurrency
+            .as_ref()
+            .map_or(DEFAULT_FLEET_CONCURRENCY as u64, |r| *r.get_ref());
+        if !(1..=MAX_FLEET_CONCURRENCY as u64).contains(&fleet_concurrency) {
+            let offset = file
+                .fleet_concurrency
+                .as_ref()
+                .map_or(0, |r| r.span().start);
+            return Err(at(
+                offset,
+                format!(
+                    "fleet_concurrency {fleet_concurrency} out of range 1..={MAX_FLEET_CONCURRENCY}"
+                ),
+            ));
+        }
         Ok(Config {
             project,
             environments,
             default_environment,
             refresh_seconds,
+            fleet_concurrency: fleet_concurrency as usize,
             theme: file.theme.as_ref().map(|t| t.get_ref().clone()),
             theme_at: file
                 .theme
@@ -420,6 +445,16 @@ mod tests {
         assert_eq!(prod.monthly_budget_usd, Some(600.0));
         assert_eq!(prod.min_tasks, 3);
         assert!(!c.environment("dev").unwrap().protected);
+    }
+
+    #[test]
+    fn fleet_concurrency_defaults_to_8_and_stays_in_range() {
+        assert_eq!(parse("").unwrap().fleet_concurrency, 8);
+        assert_eq!(parse("fleet_concurrency = 3").unwrap().fleet_concurrency, 3);
+        let e = parse("\nfleet_concurrency = 0").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 21), "{e}");
+        assert!(e.to_string().contains("out of range 1..=64"), "{e}");
+        assert!(parse("fleet_concurrency = 65").is_err());
     }
 
     #[test]

@@ -6,6 +6,7 @@
 pub mod cost;
 pub mod dashboard;
 pub mod ecs;
+pub mod fleet;
 pub mod kit;
 pub mod logs;
 pub mod runbooks;
@@ -30,6 +31,9 @@ pub enum Pane {
     /// What changed: deployments, alarms, CloudTrail, findings, scaling, RDS and operator
     /// actions in time order, with the suspect change.
     Timeline,
+    /// Every environment at once (pane `0`): above the environment's own panes, so not
+    /// one of the numbered tabs.
+    Fleet,
 }
 
 impl Pane {
@@ -44,6 +48,37 @@ impl Pane {
         Pane::Timeline,
     ];
 
+    /// Every pane: the fleet, then the environment's tabs (help and palette list them).
+    pub const EVERY: [Pane; 8] = [
+        Pane::Fleet,
+        Pane::Dashboard,
+        Pane::Ecs,
+        Pane::Cost,
+        Pane::Security,
+        Pane::Logs,
+        Pane::Runbooks,
+        Pane::Timeline,
+    ];
+
+    /// The number key that opens the pane.
+    pub fn key(self) -> char {
+        match self {
+            Pane::Fleet => '0',
+            Pane::Dashboard => '1',
+            Pane::Ecs => '2',
+            Pane::Cost => '3',
+            Pane::Security => '4',
+            Pane::Logs => '5',
+            Pane::Runbooks => '6',
+            Pane::Timeline => '7',
+        }
+    }
+
+    /// The pane number key `c` opens.
+    pub fn from_key(c: char) -> Option<Pane> {
+        Pane::EVERY.into_iter().find(|p| p.key() == c)
+    }
+
     /// The name used in tabs and `:` commands.
     pub fn name(self) -> &'static str {
         match self {
@@ -54,6 +89,7 @@ impl Pane {
             Pane::Logs => "logs",
             Pane::Runbooks => "runbooks",
             Pane::Timeline => "timeline",
+            Pane::Fleet => "fleet",
         }
     }
 
@@ -67,12 +103,13 @@ impl Pane {
             Pane::Logs => "Logs",
             Pane::Runbooks => "Runbooks",
             Pane::Timeline => "Timeline",
+            Pane::Fleet => "Fleet",
         }
     }
 
     /// The pane called `name` (case-insensitive).
     pub fn from_name(name: &str) -> Option<Pane> {
-        Pane::ALL
+        Pane::EVERY
             .into_iter()
             .find(|p| p.name().eq_ignore_ascii_case(name))
     }

@@ -210,8 +210,16 @@ fn session_span<'a>(theme: &crate::ui::theme::Theme, left: i64, compact: bool) -
 pub fn draw_tabs(frame: &mut Frame, area: Rect, state: &View) {
     let theme = &state.theme;
     let mut spans = Vec::new();
-    for (i, pane) in Pane::ALL.iter().enumerate() {
-        let label = format!(" {} {} ", i + 1, pane.title());
+    // The fleet is above the environment's tabs: named only while it is shown.
+    if state.pane == Pane::Fleet {
+        spans.push(Span::styled(
+            format!(" {} {} ", Pane::Fleet.key(), Pane::Fleet.title()),
+            theme.selected(),
+        ));
+        spans.push(Span::raw(" "));
+    }
+    for pane in Pane::ALL.iter() {
+        let label = format!(" {} {} ", pane.key(), pane.title());
         let style = if *pane == state.pane {
             theme.selected()
         } else {
@@ -244,6 +252,7 @@ pub fn footer_hints(pane: Pane) -> &'static str {
         Pane::Timeline => {
             "? help  : command  / filter  s source  w window  enter event  o open  S R suspect  q quit"
         }
+        Pane::Fleet => "? help  : command  / filter  enter open environment  r refresh  q quit",
     }
 }
 
@@ -271,6 +280,7 @@ pub fn draw_footer(frame: &mut Frame, area: Rect, state: &View) {
                 Pane::Logs => state.logs.filter_text(),
                 Pane::Runbooks => &state.runbooks.list.filter,
                 Pane::Timeline => &state.timeline.list.filter,
+                Pane::Fleet => &state.fleet.list.filter,
             };
             Line::from(vec![
                 Span::styled("/", Style::default().fg(theme.accent)),

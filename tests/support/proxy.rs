@@ -180,6 +180,8 @@ struct Shared {
     records: Mutex<Vec<RequestRecord>>,
     eligible: AtomicU64,
     stop: AtomicBool,
+    /// Added before each request is forwarded (a network round trip's worth).
+    latency: Duration,
 }
 
 /// A running proxy. Dropped: stops accepting; open connections close at their next request.
@@ -201,7 +203,22 @@ impl Proxy {
         Self::launch(upstream, plan, Some(t))
     }
 
+    /// Like [`Proxy::with_transform`], each request held `latency` before it is forwarded
+    /// (moto answers in milliseconds; AWS is a network round trip away).
+    pub fn with_latency(upstream: &str, t: Arc<dyn Transform>, latency: Duration) -> Proxy {
+        Self::launch_with(upstream, None, Some(t), latency)
+    }
+
     fn launch(upstream: &str, plan: Option<FaultPlan>, t: Option<Arc<dyn Transform>>) -> Proxy {
+        Self::launch_with(upstream, plan, t, Duration::ZERO)
+    }
+
+    fn launch_with(
+        upstream: &str,
+        plan: Option<FaultPlan>,
+        t: Option<Arc<dyn Transform>>,
+        latency: Duration,
+    ) -> Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").expect("proxy: bind 127.0.0.1:0");
         let port = listener.local_addr().expect("proxy: local_addr").port();
         let upstream = upstream.trim_start_matches("http://").trim_end_matches('/');
@@ -212,6 +229,7 @@ impl Proxy {
             records: Mutex::new(Vec::new()),
             eligible: AtomicU64::new(0),
             stop: AtomicBool::new(false),
+            latency,
         });
         let s = shared.clone();
         std::thread::spawn(move || {
@@ -297,7 +315,12 @@ fn serve(s: &Shared, conn: TcpStream) -> io::Result<()> {
             Some(f @ (Fault::ServerErrorGarbage | Fault::Throttle | Fault::SlowDown)) => {
                 fault_response(f, &req)
             }
-            _ => forward(s, &req),
+            _ => {
+                if !s.latency.is_zero() {
+                    std::thread::sleep(s.latency);
+                }
+                forward(s, &req)
+            }
         };
         match fault {
             Some(Fault::Reset) => break,

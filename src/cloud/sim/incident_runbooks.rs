@@ -180,7 +180,7 @@ impl IncidentRead for SimCloud {
     }
 
     async fn access_key(&self, key_id: &str) -> CloudResult<AccessKey> {
-        self.world.check(super::SimSource::Identity)?;
+        self.check(super::SimSource::Identity)?;
         if key_id != SIM_ACCESS_KEY.0 {
             return Err(CloudError::NotFound(format!(
                 "GetAccessKeyLastUsed: {key_id} belongs to no IAM user of this account"

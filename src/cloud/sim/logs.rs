@@ -105,7 +105,7 @@ fn pattern_matches(pattern: &str, message: &str) -> bool {
 #[async_trait]
 impl LogsRead for SimCloud {
     async fn start_query(&self, query: &InsightsQuery) -> CloudResult<String> {
-        self.world.check(SimSource::LogsInsights)?;
+        self.check(SimSource::LogsInsights)?;
         if query.log_groups.is_empty() {
             return Err(CloudError::Invalid("StartQuery: no log groups".into()));
         }
@@ -134,7 +134,7 @@ impl LogsRead for SimCloud {
     }
 
     async fn get_query_results(&self, query_id: &str) -> CloudResult<QueryResults> {
-        self.world.check(SimSource::LogsInsights)?;
+        self.check(SimSource::LogsInsights)?;
         let mut inner = self.logs.lock();
         let q = inner
             .queries
@@ -164,7 +164,7 @@ impl LogsRead for SimCloud {
     }
 
     async fn stop_query(&self, query_id: &str) -> CloudResult<bool> {
-        self.world.check(SimSource::LogsInsights)?;
+        self.check(SimSource::LogsInsights)?;
         let mut inner = self.logs.lock();
         let q = inner
             .queries
@@ -176,7 +176,7 @@ impl LogsRead for SimCloud {
     }
 
     async fn filter_log_events(&self, request: &FilterRequest) -> CloudResult<Vec<LogEvent>> {
-        self.world.check(SimSource::LogsEvents)?;
+        self.check(SimSource::LogsEvents)?;
         let end_ms = request
             .end_ms
             .unwrap_or_else(|| self.world.now().saturating_mul(1000) + 999);
@@ -188,7 +188,7 @@ impl LogsRead for SimCloud {
     }
 
     async fn describe_query_definitions(&self) -> CloudResult<Vec<QueryDefinition>> {
-        self.world.check(SimSource::LogsDefinitions)?;
+        self.check(SimSource::LogsDefinitions)?;
         let mut defs = self.logs.lock().definitions.clone();
         defs.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(defs)
@@ -198,7 +198,7 @@ impl LogsRead for SimCloud {
 #[async_trait]
 impl LogsAct for SimCloud {
     async fn put_query_definition(&self, definition: &QueryDefinition) -> CloudResult<String> {
-        self.world.check(SimSource::LogsDefinitions)?;
+        self.check(SimSource::LogsDefinitions)?;
         if definition.name.trim().is_empty() {
             return Err(CloudError::Invalid("PutQueryDefinition: empty name".into()));
         }

@@ -116,6 +116,11 @@ impl SimCloud {
         &self.profile.name
     }
 
+    /// The error injected for `source` in this environment (or everywhere), if any.
+    fn check(&self, source: SimSource) -> CloudResult<()> {
+        self.world.check_in(&self.profile.name, source)
+    }
+
     /// The environment's 12-digit account id.
     pub fn account(&self) -> &str {
         &self.profile.account
@@ -192,7 +197,7 @@ pub fn handle(world: Arc<SimWorld>, env: &str, read_only: bool) -> CloudHandle {
 #[async_trait]
 impl IdentityRead for SimCloud {
     async fn caller_identity(&self) -> CloudResult<CallerIdentity> {
-        self.world.check(SimSource::Identity)?;
+        self.check(SimSource::Identity)?;
         if let Some((id, expires_at)) = &self.identity {
             if self.world.now() >= *expires_at {
                 return Err(CloudError::ExpiredCredentials(
@@ -215,13 +220,13 @@ impl IdentityRead for SimCloud {
         _principal_arn: &str,
         actions: &[&str],
     ) -> CloudResult<Vec<(String, bool)>> {
-        self.world.check(SimSource::Identity)?;
+        self.check(SimSource::Identity)?;
         Ok(actions.iter().map(|a| (a.to_string(), true)).collect())
     }
 
     /// The simulated account keeps the console's own clock.
     async fn clock_skew(&self) -> CloudResult<crate::cloud::Epoch> {
-        self.world.check(SimSource::Identity)?;
+        self.check(SimSource::Identity)?;
         Ok(0)
     }
 }
@@ -229,7 +234,7 @@ impl IdentityRead for SimCloud {
 #[async_trait]
 impl EcsRead for SimCloud {
     async fn list_services(&self, cluster: &str) -> CloudResult<Vec<EcsService>> {
-        self.world.check(SimSource::EcsServices)?;
+        self.check(SimSource::EcsServices)?;
         self.check_cluster(cluster)?;
         let (now, ops) = self.world.snapshot(&self.profile.name);
         let mut services: Vec<EcsService> = self
@@ -244,7 +249,7 @@ impl EcsRead for SimCloud {
     }
 
     async fn list_tasks(&self, cluster: &str) -> CloudResult<Vec<EcsTask>> {
-        self.world.check(SimSource::EcsTasks)?;
+        self.check(SimSource::EcsTasks)?;
         self.check_cluster(cluster)?;
         let (now, ops) = self.world.snapshot(&self.profile.name);
         let mut tasks: Vec<_> = self
@@ -259,7 +264,7 @@ impl EcsRead for SimCloud {
     }
 
     async fn describe_task_definition(&self, task_definition: &str) -> CloudResult<TaskDefinition> {
-        self.world.check(SimSource::TaskDefinitions)?;
+        self.check(SimSource::TaskDefinitions)?;
         let (family, revision) = taskdefs::lookup(&self.profile, task_definition)
             .ok_or_else(|| CloudError::NotFound(format!("task definition {task_definition}")))?;
         Ok(taskdefs::describe(
@@ -275,7 +280,7 @@ impl EcsRead for SimCloud {
         cluster: &str,
         service: &str,
     ) -> CloudResult<Vec<ServiceDeploymentRecord>> {
-        self.world.check(SimSource::ServiceDeployments)?;
+        self.check(SimSource::ServiceDeployments)?;
         self.check_cluster(cluster)?;
         let spec = self
             .profile
@@ -294,7 +299,7 @@ impl crate::cloud::CostRead for SimCloud {
         &self,
         request: &crate::cloud::CostUsageRequest,
     ) -> CloudResult<crate::cloud::CostUsage> {
-        self.world.check(SimSource::CostUsage)?;
+        self.check(SimSource::CostUsage)?;
         let now = self.world.now();
         Ok(cost::usage(self.world.seed(), &self.profile, now, request))
     }
@@ -303,7 +308,7 @@ impl crate::cloud::CostRead for SimCloud {
         &self,
         request: &crate::cloud::CostForecastRequest,
     ) -> CloudResult<crate::cloud::CostForecast> {
-        self.world.check(SimSource::CostForecast)?;
+        self.check(SimSource::CostForecast)?;
         let now = self.world.now();
         Ok(cost::forecast(
             self.world.seed(),
@@ -317,7 +322,7 @@ impl crate::cloud::CostRead for SimCloud {
         &self,
         request: &crate::cloud::CostAnomalyRequest,
     ) -> CloudResult<crate::cloud::CostAnomalies> {
-        self.world.check(SimSource::CostAnomalies)?;
+        self.check(SimSource::CostAnomalies)?;
         let now = self.world.now();
         Ok(cost::anomalies(
             self.world.seed(),
@@ -338,7 +343,7 @@ impl crate::cloud::MetricsRead for SimCloud {
         &self,
         request: &crate::cloud::MetricDataRequest,
     ) -> CloudResult<crate::cloud::MetricData> {
-        self.world.check(SimSource::Metrics)?;
+        self.check(SimSource::Metrics)?;
         Ok(metrics::get_metric_data(
             self.world.seed(),
             self.incident_clock(),
@@ -348,7 +353,7 @@ impl crate::cloud::MetricsRead for SimCloud {
     }
 
     async fn describe_alarms(&self, prefix: &str) -> CloudResult<Vec<crate::cloud::Alarm>> {
-        self.world.check(SimSource::Alarms)?;
+        self.check(SimSource::Alarms)?;
         let mut alarms = metrics::alarms(
             self.world.seed(),
             self.incident_clock(),
@@ -365,7 +370,7 @@ impl crate::cloud::MetricsRead for SimCloud {
         start: crate::cloud::Epoch,
         end: crate::cloud::Epoch,
     ) -> CloudResult<Vec<crate::cloud::LogRow>> {
-        self.world.check(SimSource::RecentErrors)?;
+        self.check(SimSource::RecentErrors)?;
         Ok(metrics::recent_errors(
             self.world.seed(),
             self.incident_clock(),
@@ -377,7 +382,7 @@ impl crate::cloud::MetricsRead for SimCloud {
     }
 
     async fn find_load_balancer(&self, name: &str) -> CloudResult<Option<String>> {
-        self.world.check(SimSource::LoadBalancers)?;
+        self.check(SimSource::LoadBalancers)?;
         Ok(metrics::find_load_balancer(
             self.world.seed(),
             &self.profile,
@@ -405,7 +410,7 @@ impl crate::cloud::SecurityRead for SimCloud {
         &self,
         filters: &crate::cloud::security_filter::FindingFilters,
     ) -> CloudResult<crate::cloud::Listing<crate::cloud::Finding>> {
-        self.world.check(SimSource::SecurityFindings)?;
+        self.check(SimSource::SecurityFindings)?;
         let ledger = self.world.security_ledger();
         let mut findings = self.security_view(&ledger).findings();
         findings.retain(|f| filters.matches(f));
@@ -413,7 +418,7 @@ impl crate::cloud::SecurityRead for SimCloud {
     }
 
     async fn enabled_standards(&self) -> CloudResult<Vec<crate::cloud::EnabledStandard>> {
-        self.world.check(SimSource::SecurityStandards)?;
+        self.check(SimSource::SecurityStandards)?;
         let ledger = self.world.security_ledger();
         Ok(self.security_view(&ledger).standards())
     }
@@ -422,13 +427,13 @@ impl crate::cloud::SecurityRead for SimCloud {
         &self,
         finding: &crate::cloud::FindingRef,
     ) -> CloudResult<Vec<crate::cloud::FindingHistoryRecord>> {
-        self.world.check(SimSource::SecurityHistory)?;
+        self.check(SimSource::SecurityHistory)?;
         let ledger = self.world.security_ledger();
         security_history::history(&self.security_view(&ledger), finding)
     }
 
     async fn guardduty_detectors(&self) -> CloudResult<Vec<crate::cloud::Detector>> {
-        self.world.check(SimSource::GuardDuty)?;
+        self.check(SimSource::GuardDuty)?;
         let ledger = self.world.security_ledger();
         Ok(vec![self.security_view(&ledger).detector()])
     }
@@ -437,7 +442,7 @@ impl crate::cloud::SecurityRead for SimCloud {
         &self,
         detector_id: &str,
     ) -> CloudResult<crate::cloud::Listing<crate::cloud::ThreatFinding>> {
-        self.world.check(SimSource::GuardDuty)?;
+        self.check(SimSource::GuardDuty)?;
         let ledger = self.world.security_ledger();
         let view = self.security_view(&ledger);
         if view.detector().id != detector_id {

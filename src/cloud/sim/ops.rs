@@ -14,7 +14,7 @@ use crate::cloud::{
 #[async_trait]
 impl OpsRead for SimCloud {
     async fn list_task_definitions(&self, family: &str) -> CloudResult<Vec<String>> {
-        self.world.check(SimSource::TaskDefinitions)?;
+        self.check(SimSource::TaskDefinitions)?;
         let family = self
             .profile
             .family(family)

@@ -35,6 +35,8 @@ struct State {
     ops: Vec<WriteOp>,
     writes: Vec<LoggedWrite>,
     failures: BTreeMap<SimSource, CloudError>,
+    /// Failures of one environment's calls only.
+    env_failures: BTreeMap<(String, SimSource), CloudError>,
     /// Listings that stop after this many items, as where a paging guard is hit.
     cut_short: BTreeMap<SimSource, usize>,
     security: Ledger,
@@ -62,6 +64,7 @@ impl SimWorld {
                 ops: Vec::new(),
                 writes: Vec::new(),
                 failures: BTreeMap::new(),
+                env_failures: BTreeMap::new(),
                 cut_short: BTreeMap::new(),
                 security: Ledger::default(),
                 data: DataLedger::default(),
@@ -147,6 +150,18 @@ impl SimWorld {
         self.lock().failures.remove(&source);
     }
 
+    /// Makes every call to `source` in environment `env` (only) fail with `err`.
+    pub fn fail_in(&self, env: &str, source: SimSource, err: CloudError) {
+        self.lock()
+            .env_failures
+            .insert((env.to_string(), source), err);
+    }
+
+    /// Lets `source` in `env` answer again.
+    pub fn heal_in(&self, env: &str, source: SimSource) {
+        self.lock().env_failures.remove(&(env.to_string(), source));
+    }
+
     /// Makes the listings of `source` stop after `keep` items and say they are incomplete,
     /// as a real listing does when its paging guard is hit (for tests and demos of the
     /// `≥ N` display).
@@ -168,6 +183,19 @@ impl SimWorld {
     /// The injected error for `source`, if any.
     pub(crate) fn check(&self, source: SimSource) -> CloudResult<()> {
         match self.lock().failures.get(&source) {
+            Some(err) => Err(err.clone()),
+            None => Ok(()),
+        }
+    }
+
+    /// The injected error for `source` in `env` (everywhere, or in `env` only), if any.
+    pub(crate) fn check_in(&self, env: &str, source: SimSource) -> CloudResult<()> {
+        let state = self.lock();
+        match state
+            .failures
+            .get(&source)
+            .or_else(|| state.env_failures.get(&(env.to_string(), source)))
+        {
             Some(err) => Err(err.clone()),
             None => Ok(()),
         }

@@ -4,6 +4,7 @@
 pub mod db_capacity;
 pub mod derived;
 pub mod format;
+pub mod health;
 pub mod pane;
 pub mod query;
 pub mod rules;

@@ -62,6 +62,8 @@ pub enum Request {
     /// Show `pane` with its focused list filtered by `filter` (the timeline's jump to
     /// the service or finding an event is about).
     Show { pane: Pane, filter: String },
+    /// Switch the console to environment `name` (as `:env`) and show its dashboard.
+    OpenEnvironment(String),
 }
 
 /// A pane's answer.

@@ -396,7 +396,12 @@ mod tests {
             since: 500,
             until: 5000,
         };
-        let e = events(std::slice::from_ref(&s), &HashMap::new(), &HashMap::new(), w);
+        let e = events(
+            std::slice::from_ref(&s),
+            &HashMap::new(),
+            &HashMap::new(),
+            w,
+        );
         let kinds: Vec<(i64, EventKind)> = e.iter().map(|e| (e.at, e.kind)).collect();
         assert_eq!(
             kinds,
