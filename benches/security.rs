@@ -9,7 +9,6 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use opsdeck::app::dispatch::Fetched;
 use opsdeck::app::update::{Event, update};
-use opsdeck::cloud::Listing;
 use opsdeck::panes::Pane;
 use opsdeck::panes::security::sources::SecurityFetched;
 use opsdeck::ui;
@@ -17,31 +16,8 @@ use opsdeck::ui::theme::Theme;
 use opsdeck::ui::view::View;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use support::large::{FINDINGS, inflate};
 use support::loaded_state;
-
-/// Findings loaded.
-const FINDINGS: usize = 10_000;
-
-/// `f` with its findings listing grown to [`FINDINGS`] (distinct ids).
-fn inflate(f: Fetched) -> Fetched {
-    match f {
-        Fetched::Security(SecurityFetched::Findings(filters, Ok(list))) if !list.is_empty() => {
-            let base: Vec<_> = list.iter().cloned().collect();
-            let items = (0..FINDINGS)
-                .map(|i| {
-                    let mut f = base[i % base.len()].clone();
-                    f.id = format!("{}-{i}", f.id);
-                    f
-                })
-                .collect();
-            Fetched::Security(SecurityFetched::Findings(
-                filters,
-                Ok(Listing::complete(items)),
-            ))
-        }
-        other => other,
-    }
-}
 
 /// This process's resident set in kB (Linux `/proc/self/status` `VmRSS`), if readable.
 fn rss_kb() -> Option<u64> {

@@ -114,7 +114,7 @@ async fn db_snapshot_creates_a_tagged_snapshot_named_after_the_incident_and_wait
     let records = ctx.audit.read_all().expect("audit");
     assert_eq!(
         records.iter().map(|r| r.kind).collect::<Vec<_>>(),
-        vec![RecordKind::Intent, RecordKind::Outcome]
+        vec![RecordKind::Intent, RecordKind::Outcome, RecordKind::Verified]
     );
     assert!(
         records[0]
@@ -179,8 +179,9 @@ async fn db_failover_reboots_a_multi_az_instance_and_waits_until_available() {
     let summary = execute(&p, &ctx).await;
     assert_eq!(summary.status, RunStatus::Verified, "{summary:?}");
     let records = ctx.audit.read_all().expect("audit");
-    assert_eq!(records.len(), 2);
+    assert_eq!(records.len(), 3, "intent, outcome, verified");
     assert!(records[1].entry.error.is_none(), "{:?}", records[1]);
+    assert_eq!(records[2].kind, RecordKind::Verified);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -285,7 +286,11 @@ async fn dev_scale_down_and_up_round_trip_through_the_service_tag_on_moto() {
     assert_eq!(status().await, "available");
     assert_eq!(desired().await.1, before);
     let records = ctx.audit.read_all().expect("audit");
-    assert_eq!(records.len(), 10, "five writes, intent and outcome each");
+    let writes = records
+        .iter()
+        .filter(|r| r.kind != RecordKind::Verified)
+        .count();
+    assert_eq!(writes, 10, "five writes, intent and outcome each");
     assert!(
         records.iter().all(|r| r.entry.error.is_none()),
         "{records:?}"
@@ -414,7 +419,7 @@ mod mocked {
         let records = ctx.audit.read_all().expect("audit");
         assert_eq!(
             records.iter().map(|r| r.kind).collect::<Vec<_>>(),
-            vec![RecordKind::Intent, RecordKind::Outcome]
+            vec![RecordKind::Intent, RecordKind::Outcome, RecordKind::Verified]
         );
     }
 }

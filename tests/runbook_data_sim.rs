@@ -65,7 +65,7 @@ async fn db_snapshot_plan_names_the_snapshot_and_executes() {
         .iter()
         .map(|r| r.kind)
         .collect();
-    assert_eq!(kinds, vec![RecordKind::Intent, RecordKind::Outcome]);
+    assert_eq!(kinds, vec![RecordKind::Intent, RecordKind::Outcome, RecordKind::Verified]);
     // The same name again (same minute) is an error from the API, reported, not a panic.
     let again = plan_shipped(&c, "db-snapshot", &[("incident", "INC-812")])
         .await
@@ -219,7 +219,12 @@ async fn dev_scale_down_records_the_count_and_dev_scale_up_restores_it() {
         "{writes:?}"
     );
     let records = log.read_all().expect("audit");
-    assert_eq!(records.len(), 10, "five writes, intent and outcome each");
+    let writes = records
+        .iter()
+        .filter(|r| r.kind != RecordKind::Verified)
+        .count();
+    assert_eq!(writes, 10, "five writes, intent and outcome each");
+    assert_eq!(records.len(), 12, "and each run's verification");
 }
 
 #[tokio::test]

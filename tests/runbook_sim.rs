@@ -187,9 +187,10 @@ async fn scale_executes_with_audit_then_verifies_steady() {
     assert_eq!(summary.status, RunStatus::Verified, "{:?}", summary.lines);
     assert_eq!(w.writes().len(), 1);
     let records = log.read_all().expect("audit");
-    assert_eq!(records.len(), 2);
+    assert_eq!(records.len(), 3);
     assert_eq!(records[0].kind, RecordKind::Intent);
     assert_eq!(records[1].kind, RecordKind::Outcome);
+    assert_eq!(records[2].kind, RecordKind::Verified);
     assert_eq!(records[0].entry.id, records[1].entry.id);
     assert!(
         records[0]

@@ -2,6 +2,9 @@
 //! pane open, every source it asks for fetched (each answer passed through `shape` first,
 //! e.g. to grow a listing) and applied through the reducer.
 
+#[allow(dead_code)]
+pub mod large;
+
 use std::sync::Arc;
 
 use opsdeck::app::AppState;

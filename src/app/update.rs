@@ -463,6 +463,13 @@ fn on_fetched(state: &mut AppState, fetched: Fetched, effects: &mut Vec<Effect>)
         state.identity.set(r, now);
         return;
     }
+    if let Fetched::Dashboard(crate::panes::dashboard::sources::DashboardFetched::Errors(
+        _,
+        Ok(answer),
+    )) = &fetched
+    {
+        state.logs.spend.add_dashboard(answer.scanned_bytes);
+    }
     let s = &mut *state;
     let ctx = pane_ctx!(s);
     /// Apply to pane `$p`, recording the fetches its reply asks for.

@@ -131,6 +131,28 @@ pub struct LogRow {
     pub log_stream: Option<String>,
 }
 
+/// The recent-errors widget's answer: the newest error rows of the window, and what
+/// answering cost (Logs Insights bills the bytes it scans).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RecentErrors {
+    /// Newest first.
+    pub rows: Vec<LogRow>,
+    /// Bytes Logs Insights scanned for this answer (`None`: the endpoint did not say).
+    pub scanned_bytes: Option<f64>,
+    /// Unix seconds: the part of the window this answer queried (the rows before it were
+    /// kept from the previous answer; the whole window on the first one).
+    pub queried_from: Epoch,
+    /// True when only the part since the previous answer was queried.
+    pub incremental: bool,
+}
+
+impl std::ops::Deref for RecentErrors {
+    type Target = [LogRow];
+    fn deref(&self) -> &[LogRow] {
+        &self.rows
+    }
+}
+
 /// The seed's Logs Insights dashboard widget (§10.2).
 pub const RECENT_ERRORS_QUERY: &str = "fields @timestamp, @message\n| filter @message like /ERROR/\n| sort @timestamp desc\n| limit 20";
 
@@ -146,13 +168,15 @@ pub trait MetricsRead: Send + Sync {
     /// `DescribeAlarms` (metric alarms) whose names start with `prefix`, ALARM first.
     async fn describe_alarms(&self, prefix: &str) -> CloudResult<Vec<Alarm>>;
     /// `StartQuery` of [`RECENT_ERRORS_QUERY`] over `log_groups` between `start` and `end`,
-    /// then `GetQueryResults` until it completes.
+    /// then `GetQueryResults` until it completes. After a first answer, only the part of
+    /// the window since the previous answer is queried and merged
+    /// ([`super::insights_window`]).
     async fn recent_errors(
         &self,
         log_groups: &[String],
         start: Epoch,
         end: Epoch,
-    ) -> CloudResult<Vec<LogRow>>;
+    ) -> CloudResult<RecentErrors>;
     /// `DescribeLoadBalancers` by name: the ALB's ARN, or `None` when it does not exist.
     async fn find_load_balancer(&self, name: &str) -> CloudResult<Option<String>>;
 }

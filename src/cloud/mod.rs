@@ -11,6 +11,7 @@ pub mod discovery;
 pub mod error;
 pub mod history;
 pub mod incident;
+pub mod insights_window;
 pub mod listing;
 pub mod logs;
 pub mod metrics;

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::context::{Context, EXIT_ERROR};
 use crate::cli::GlobalArgs;
-use crate::cloud::{Alarm, AlarmState, CloudError, CloudRead, CloudResult, LogRow, MetricData};
+use crate::cloud::{Alarm, AlarmState, CloudError, CloudRead, CloudResult, MetricData, RecentErrors};
 use crate::config::Environment;
 use crate::level::Level;
 use crate::panes::dashboard::format::display;
@@ -32,7 +32,7 @@ pub struct Snapshot {
     pub load_balancer: Result<Option<String>, String>,
     pub metrics: CloudResult<MetricData>,
     pub alarms: CloudResult<Vec<Alarm>>,
-    pub errors: CloudResult<Vec<LogRow>>,
+    pub errors: CloudResult<RecentErrors>,
     pub service: CloudResult<Option<crate::cloud::EcsService>>,
     pub verdicts: Vec<TierVerdict>,
 }
@@ -208,7 +208,7 @@ pub fn to_text(s: &Snapshot) -> String {
     }
     if let Ok(rows) = &s.errors {
         out.push_str(&format!("\nrecent errors ({})\n", rows.len()));
-        for r in rows {
+        for r in rows.iter() {
             out.push_str(&format!(
                 "  {}  {}\n",
                 r.timestamp,

@@ -70,6 +70,8 @@ pub struct AwsCloud {
     act_clients: OnceCell<AwsClients>,
     /// The least time between two CloudTrail `LookupEvents` calls.
     trail_pace: std::time::Duration,
+    /// The recent-errors rows kept between refreshes (only the new part is queried).
+    errors_window: std::sync::Mutex<crate::cloud::insights_window::ErrorsWindow>,
 }
 
 impl AwsCloud {
@@ -82,6 +84,7 @@ impl AwsCloud {
             clients: OnceCell::new(),
             act_clients: OnceCell::new(),
             trail_pace: cloudtrail::PACE,
+            errors_window: Default::default(),
         }
     }
 
@@ -94,6 +97,7 @@ impl AwsCloud {
             clients: OnceCell::new_with(Some(clients)),
             act_clients: OnceCell::new(),
             trail_pace: cloudtrail::PACE,
+            errors_window: Default::default(),
         }
     }
 
@@ -247,8 +251,15 @@ impl crate::cloud::MetricsRead for AwsCloud {
         log_groups: &[String],
         start: crate::cloud::Epoch,
         end: crate::cloud::Epoch,
-    ) -> CloudResult<Vec<crate::cloud::LogRow>> {
-        insights::recent_errors(&self.clients().await.logs, log_groups, start, end).await
+    ) -> CloudResult<crate::cloud::RecentErrors> {
+        insights::recent_errors(
+            &self.clients().await.logs,
+            &self.errors_window,
+            log_groups,
+            start,
+            end,
+        )
+        .await
     }
 
     async fn find_load_balancer(&self, name: &str) -> CloudResult<Option<String>> {

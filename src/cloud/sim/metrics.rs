@@ -342,6 +342,20 @@ const CALM_ERRORS: [&str; 2] = [
     "ERROR app.main: GET /api/v1/reports 504 upstream timed out",
 ];
 
+/// Bytes the simulated environment logs per hour and log group (prod ~1 GB/h).
+pub fn logged_bytes_per_hour(profile: &EnvProfile) -> f64 {
+    match profile.name.as_str() {
+        "prod" => 1e9,
+        "staging" => 1e8,
+        _ => 2e7,
+    }
+}
+
+/// What Logs Insights scans for a query over `groups` log groups and `seconds` of logs.
+pub fn scanned_bytes(profile: &EnvProfile, groups: usize, seconds: Epoch) -> f64 {
+    logged_bytes_per_hour(profile) * groups as f64 * seconds.max(0) as f64 / 3600.0
+}
+
 /// The seed's recent-errors query over the environment's log groups in `[start, end]`:
 /// up to 20 rows, newest first.
 pub fn recent_errors(

@@ -93,6 +93,8 @@ pub struct SimCloud {
     logs: logs::SimLogs,
     /// A break-glass session's identity and expiry (None: the on-call engineer).
     identity: Option<(CallerIdentity, Epoch)>,
+    /// The recent-errors rows kept between refreshes (only the new part is "scanned").
+    errors_window: std::sync::Mutex<crate::cloud::insights_window::ErrorsWindow>,
 }
 
 impl SimCloud {
@@ -103,6 +105,7 @@ impl SimCloud {
             profile: EnvProfile::for_env(env),
             logs: logs::SimLogs::default(),
             identity: None,
+            errors_window: Default::default(),
         }
     }
 
@@ -369,16 +372,36 @@ impl crate::cloud::MetricsRead for SimCloud {
         log_groups: &[String],
         start: crate::cloud::Epoch,
         end: crate::cloud::Epoch,
-    ) -> CloudResult<Vec<crate::cloud::LogRow>> {
-        self.check(SimSource::RecentErrors)?;
-        Ok(metrics::recent_errors(
+    ) -> CloudResult<crate::cloud::RecentErrors> {
+        let failed = self.check(SimSource::RecentErrors);
+        let mut kept = self
+            .errors_window
+            .lock()
+            .map_err(|_| CloudError::Service("recent errors: lock poisoned".into()))?;
+        if let Err(e) = failed {
+            kept.clear();
+            return Err(e);
+        }
+        let plan = kept.plan(log_groups, start, end);
+        let fresh = metrics::recent_errors(
             self.world.seed(),
             self.incident_clock(),
             &self.profile,
             log_groups,
-            start,
-            end,
-        ))
+            plan.from,
+            plan.to,
+        );
+        let rows = kept.merge(log_groups, start, plan, fresh);
+        Ok(crate::cloud::RecentErrors {
+            rows,
+            scanned_bytes: Some(metrics::scanned_bytes(
+                &self.profile,
+                log_groups.len(),
+                plan.to - plan.from,
+            )),
+            queried_from: plan.from,
+            incremental: plan.incremental,
+        })
     }
 
     async fn find_load_balancer(&self, name: &str) -> CloudResult<Option<String>> {

@@ -3,7 +3,7 @@
 //! database's class and storage.
 
 use super::query::{DashboardTargets, TimeRange, dashboard_request};
-use crate::cloud::{Alarm, CloudRead, CloudResult, DbInstance, EcsService, LogRow, MetricData};
+use crate::cloud::{Alarm, CloudRead, CloudResult, DbInstance, EcsService, MetricData, RecentErrors};
 use crate::config::Environment;
 
 /// What one metrics fetch is for: the range and the resolved ALB dimension.
@@ -36,7 +36,7 @@ pub enum DashboardSource {
 pub enum DashboardFetched {
     Metrics(MetricsKey, CloudResult<MetricData>),
     Alarms(String, CloudResult<Vec<Alarm>>),
-    Errors(i64, CloudResult<Vec<LogRow>>),
+    Errors(i64, CloudResult<RecentErrors>),
     Services(CloudResult<Vec<EcsService>>),
     LoadBalancer(String, CloudResult<Option<String>>),
     Database(CloudResult<DbInstance>),

@@ -12,7 +12,7 @@ use super::query::{AlbLookup, ERRORS_MAX_WINDOW, TimeRange, alb_lookup};
 pub use super::sources::MetricsKey;
 use super::sources::{DashboardFetched, DashboardSource};
 use crate::cloud::{
-    Alarm, AlarmState, DbInstance, EcsService, Epoch, LogRow, MetricData, alb_dimension,
+    Alarm, AlarmState, DbInstance, EcsService, Epoch, MetricData, RecentErrors, alb_dimension,
 };
 use crate::config::{Environment, Thresholds};
 use crate::panes::kit::schedule::RETRY_SECONDS;
@@ -30,7 +30,7 @@ pub struct DashboardState {
     /// The key of the data in `metrics`.
     pub metrics_key: Option<MetricsKey>,
     pub alarms: Loadable<Vec<Alarm>>,
-    pub errors: Loadable<Vec<LogRow>>,
+    pub errors: Loadable<RecentErrors>,
     pub services: Loadable<Vec<EcsService>>,
     /// `DescribeLoadBalancers`: the ALB's ARN, `None` when no such ALB exists.
     pub load_balancer: Loadable<Option<String>>,

@@ -84,11 +84,13 @@ impl LogsState {
                 if let Some(t) = self.results.as_mut() {
                     t.cycle_sort();
                 }
+                self.reshow();
             }
             KeyCode::Char('S') => {
                 if let Some(t) = self.results.as_mut() {
                     t.flip_sort();
                 }
+                self.reshow();
             }
             KeyCode::Enter if self.selected_row().is_some() => self.detail = Some(0),
             KeyCode::Char('y') => self.copy_row(reply),
@@ -211,7 +213,7 @@ impl LogsState {
     }
 
     fn tail_key(&mut self, key: KeyEvent, reply: &mut Reply<LogsSource>) {
-        let len = self.tail.visible().len();
+        let len = self.tail.visible_len();
         if key.code == KeyCode::Char('t') {
             self.view = LogsView::Query;
             return;
@@ -450,6 +452,11 @@ impl PaneState for LogsState {
 
     fn focused_list(&mut self) -> Option<&mut ListState> {
         Some(LogsState::focused_list(self))
+    }
+
+    fn filter_changed(&mut self) {
+        self.reshow();
+        self.tail.refilter();
     }
 
     fn data_age(&self, now: Epoch) -> Option<i64> {

@@ -8,6 +8,7 @@ pub mod query;
 pub mod results;
 pub mod rows_view;
 pub mod sources;
+pub mod spend;
 pub mod state;
 pub mod tail;
 pub mod view;

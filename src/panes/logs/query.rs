@@ -176,7 +176,8 @@ pub fn build_query(
         query: text.trim().to_string(),
         start,
         end,
-        limit: None,
+        // Up to the service's maximum; the query's own `limit` wins when smaller.
+        limit: Some(crate::cloud::MAX_QUERY_LIMIT),
     }
 }
 
@@ -351,6 +352,7 @@ mod tests {
         assert_eq!(q.query, "fields @message");
         assert_eq!(q.log_groups, vec!["/a", "/b"]);
         assert_eq!((q.start, q.end), (940, 1000));
+        assert_eq!(q.limit, Some(10_000), "up to the service's maximum");
     }
 
     #[test]

@@ -64,8 +64,8 @@ pub fn draw_tail(frame: &mut Frame, area: Rect, state: &View) {
             theme.dim(),
         ),
     ));
-    let lines = tail.visible();
-    if lines.is_empty() {
+    let total = tail.visible_len();
+    if total == 0 {
         let msg = match &tail.error {
             Some(e) => e.to_string(),
             None => "waiting for log events…".into(),
@@ -74,13 +74,12 @@ pub fn draw_tail(frame: &mut Frame, area: Rect, state: &View) {
         return;
     }
     let h = usize::from(area.height.saturating_sub(2)).max(1);
-    let cursor = tail.list.cursor.min(lines.len() - 1);
+    let cursor = tail.list.cursor.min(total - 1);
     let start = cursor.saturating_sub(h - 1);
     let many = tail.log_groups.len() > 1;
-    let text: Vec<Line> = lines
-        .iter()
-        .skip(start)
-        .take(h)
+    let text: Vec<Line> = tail
+        .visible_range(start, h)
+        .into_iter()
         .enumerate()
         .map(|(i, e)| {
             let mut spans = vec![Span::styled(

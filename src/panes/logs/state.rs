@@ -109,6 +109,11 @@ pub struct LogsState {
     /// Sources to request at the next scheduling round.
     pub(super) pending: Vec<LogsSource>,
     pub results: Option<ResultsTable>,
+    /// Indices of the result rows passing the `/` filter, in sort order: computed when
+    /// the results, the sort or the filter change (never while drawing).
+    pub results_shown: Vec<usize>,
+    /// What this session's Logs Insights queries scanned (kept across environments).
+    pub spend: super::spend::ScanSpend,
     pub list: ListState,
     /// Scroll offset of the open row detail.
     pub detail: Option<u16>,
@@ -142,6 +147,8 @@ impl Default for LogsState {
             next_run: 1,
             pending: Vec::new(),
             results: None,
+            results_shown: Vec::new(),
+            spend: Default::default(),
             list: ListState::default(),
             detail: None,
             history: Vec::new(),
@@ -165,6 +172,7 @@ impl LogsState {
         let dir = self.data_dir.take();
         *self = LogsState {
             data_dir: dir,
+            spend: self.spend,
             ..LogsState::default()
         };
     }
@@ -214,10 +222,17 @@ impl LogsState {
     }
 
     /// Visible result rows (indices into the table), filtered and sorted.
-    pub fn visible_rows(&self) -> Vec<usize> {
-        self.results
+    pub fn visible_rows(&self) -> &[usize] {
+        &self.results_shown
+    }
+
+    /// Recompute the visible result rows (after the results, the sort or the filter
+    /// changed).
+    pub fn reshow(&mut self) {
+        self.results_shown = self
+            .results
             .as_ref()
-            .map_or_else(Vec::new, |t| t.visible(&self.list.filter))
+            .map_or_else(Vec::new, |t| t.visible(&self.list.filter));
     }
 
     /// The row under the cursor.
@@ -392,7 +407,7 @@ impl LogsState {
                     .retain(|s, _| !matches!(s, LogsSource::Tail(_)));
                 self.tail.apply(r, now);
                 if self.tail.follow {
-                    let n = self.tail.visible().len();
+                    let n = self.tail.visible_len();
                     self.tail.list.cursor = n.saturating_sub(1);
                 }
                 None
@@ -485,6 +500,8 @@ impl LogsState {
                 let status = run.status;
                 if status.is_terminal() {
                     run.finish(now);
+                    self.spend
+                        .add_pane(run.statistics.map(|s| s.bytes_scanned));
                 }
                 if let Some(h) = self.history.first_mut() {
                     h.status = status.as_str().to_string();
@@ -497,6 +514,7 @@ impl LogsState {
                         table.sort = sort;
                     }
                     self.results = Some(table);
+                    self.reshow();
                     let n = self.visible_rows().len();
                     self.list.clamp(n);
                 }

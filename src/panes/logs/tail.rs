@@ -1,8 +1,13 @@
 //! Live tail of the environment's log groups: `FilterLogEvents` polled every
 //! [`TAIL_POLL_SECONDS`] from the newest event seen, the groups interleaved in timestamp
-//! order, a bounded buffer, pause/resume and a `/` pattern filter over the lines.
+//! order, a bounded buffer of compact lines (the last [`TAIL_LIMIT`]), pause/resume and a
+//! `/` pattern filter over the lines, applied when lines arrive or the filter changes
+//! (never while drawing).
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use crate::cloud::{CloudError, Epoch, LogEvent};
 use crate::panes::kit::list::ListState;
@@ -10,11 +15,13 @@ use crate::panes::kit::list::ListState;
 /// Seconds between two polls.
 pub const TAIL_POLL_SECONDS: i64 = 2;
 /// Lines kept (oldest dropped first).
-pub const TAIL_LIMIT: usize = 2000;
+pub const TAIL_LIMIT: usize = 100_000;
 /// Events asked for per group and poll.
 pub const TAIL_PAGE: i32 = 500;
 /// How far back the tail starts.
 pub const TAIL_BACKLOG_SECONDS: i64 = 120;
+/// Interned group and stream names kept before unused ones are dropped.
+const NAMES_KEPT: usize = 4096;
 
 /// One tail poll: these groups from this instant (ms) on.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -23,14 +30,33 @@ pub struct TailRequest {
     pub start_ms: i64,
 }
 
+/// One line of the tail, kept small: group and stream names are shared between lines,
+/// the event id is kept only as a hash (for skipping an event seen twice).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TailLine {
+    /// Unix milliseconds.
+    pub timestamp_ms: i64,
+    pub log_group: Arc<str>,
+    pub log_stream: Arc<str>,
+    pub message: Box<str>,
+    key: u64,
+}
+
 /// The tail's state.
 #[derive(Debug, Clone, Default)]
 pub struct TailState {
     pub active: bool,
     pub paused: bool,
     pub log_groups: Vec<String>,
-    pub events: VecDeque<LogEvent>,
-    seen: HashSet<String>,
+    /// The kept lines, oldest first; the front one has sequence number `front_seq`.
+    pub events: VecDeque<TailLine>,
+    front_seq: u64,
+    /// Sequence numbers of the lines passing the filter, oldest first.
+    shown: VecDeque<u64>,
+    /// The filter `shown` was computed with.
+    shown_for: String,
+    seen: HashSet<u64>,
+    names: HashMap<Arc<str>, ()>,
     /// The next poll asks from here (ms).
     pub since_ms: i64,
     pub next_poll_at: Epoch,
@@ -41,6 +67,8 @@ pub struct TailState {
     pub list: ListState,
     /// Keep the newest line in view.
     pub follow: bool,
+    /// Lines dropped from the front since the tail started (the buffer is bounded).
+    pub dropped: u64,
 }
 
 /// The line's level for highlighting.
@@ -53,7 +81,10 @@ pub enum LineLevel {
 
 /// ERROR/WARN as they appear in plain or JSON log lines.
 pub fn line_level(message: &str) -> LineLevel {
-    let head: String = message.chars().take(200).collect();
+    let head = match message.char_indices().nth(200) {
+        Some((i, _)) => &message[..i],
+        None => message,
+    };
     if head.contains("ERROR") || head.contains("CRITICAL") || head.contains("FATAL") {
         LineLevel::Error
     } else if head.contains("WARN") {
@@ -77,6 +108,7 @@ impl TailState {
             list: std::mem::take(&mut self.list),
             ..TailState::default()
         };
+        self.refilter();
     }
 
     /// The next poll, when one is due at `now`.
@@ -97,44 +129,108 @@ impl TailState {
             Ok(events) => {
                 self.error = None;
                 self.fetched_at = Some(now);
-                let mut fresh: Vec<LogEvent> = events
+                if self.shown_for != self.list.filter {
+                    self.refilter();
+                }
+                let mut fresh: Vec<(u64, LogEvent)> = events
                     .into_iter()
-                    .filter(|e| !self.seen.contains(&key(e)))
+                    .map(|e| (key(&e), e))
+                    .filter(|(k, _)| !self.seen.contains(k))
                     .collect();
-                fresh.sort_by_key(|e| e.timestamp_ms);
-                for e in fresh {
+                fresh.sort_by_key(|(_, e)| e.timestamp_ms);
+                for (k, e) in fresh {
+                    if !self.seen.insert(k) {
+                        continue;
+                    }
                     self.since_ms = self.since_ms.max(e.timestamp_ms);
-                    self.seen.insert(key(&e));
-                    self.events.push_back(e);
+                    let line = TailLine {
+                        timestamp_ms: e.timestamp_ms,
+                        log_group: self.intern(e.log_group),
+                        log_stream: self.intern(e.log_stream),
+                        message: e.message.into_boxed_str(),
+                        key: k,
+                    };
+                    if passes(&self.list, &line) {
+                        self.shown.push_back(self.front_seq + self.events.len() as u64);
+                    }
+                    self.events.push_back(line);
                 }
                 while self.events.len() > TAIL_LIMIT {
-                    if let Some(old) = self.events.pop_front() {
-                        self.seen.remove(&key(&old));
-                    }
+                    self.drop_front();
                 }
             }
             Err(e) => self.error = Some(e),
         }
     }
 
-    /// Lines passing the filter, oldest first.
-    pub fn visible(&self) -> Vec<&LogEvent> {
-        self.events
+    fn drop_front(&mut self) {
+        if let Some(old) = self.events.pop_front() {
+            self.seen.remove(&old.key);
+            if self.shown.front() == Some(&self.front_seq) {
+                self.shown.pop_front();
+            }
+            self.front_seq += 1;
+            self.dropped += 1;
+        }
+    }
+
+    fn intern(&mut self, name: String) -> Arc<str> {
+        if let Some((k, _)) = self.names.get_key_value(name.as_str()) {
+            return Arc::clone(k);
+        }
+        if self.names.len() >= NAMES_KEPT {
+            self.names.retain(|k, _| Arc::strong_count(k) > 1);
+        }
+        let k: Arc<str> = Arc::from(name);
+        self.names.insert(Arc::clone(&k), ());
+        k
+    }
+
+    /// Recompute which lines pass the filter (after it changed).
+    pub fn refilter(&mut self) {
+        let list = &self.list;
+        self.shown = self
+            .events
             .iter()
-            .filter(|e| {
-                self.list
-                    .matches(&[&e.message, &e.log_stream, &e.log_group])
-            })
+            .enumerate()
+            .filter(|(_, l)| passes(list, l))
+            .map(|(i, _)| self.front_seq + i as u64)
+            .collect();
+        self.shown_for = self.list.filter.clone();
+    }
+
+    /// Number of lines passing the filter.
+    pub fn visible_len(&self) -> usize {
+        self.shown.len()
+    }
+
+    /// The `i`-th line passing the filter, oldest first.
+    pub fn visible_line(&self, i: usize) -> Option<&TailLine> {
+        let seq = *self.shown.get(i)?;
+        let at = usize::try_from(seq.checked_sub(self.front_seq)?).ok()?;
+        self.events.get(at)
+    }
+
+    /// Lines passing the filter, oldest first (`len` of them from `start`).
+    pub fn visible_range(&self, start: usize, len: usize) -> Vec<&TailLine> {
+        (start..start.saturating_add(len))
+            .map_while(|i| self.visible_line(i))
             .collect()
     }
 }
 
-fn key(e: &LogEvent) -> String {
+fn passes(list: &ListState, l: &TailLine) -> bool {
+    list.matches(&[&l.message, &l.log_stream, &l.log_group])
+}
+
+fn key(e: &LogEvent) -> u64 {
+    let mut h = DefaultHasher::new();
     if e.event_id.is_empty() {
-        format!("{}|{}|{}", e.timestamp_ms, e.log_stream, e.message)
+        (e.timestamp_ms, &e.log_stream, &e.message).hash(&mut h);
     } else {
-        e.event_id.clone()
+        e.event_id.hash(&mut h);
     }
+    h.finish()
 }
 
 #[cfg(test)]
@@ -177,7 +273,8 @@ mod tests {
         t.paused = true;
         assert!(t.due(2000).is_none());
         t.list.filter = "warn".into();
-        assert_eq!(t.visible().len(), 1);
+        t.refilter();
+        assert_eq!(t.visible_len(), 1);
         t.apply(Err(CloudError::Network("x".into())), 2000);
         assert_eq!(t.events.len(), 3, "a failure keeps the lines");
     }
@@ -192,8 +289,40 @@ mod tests {
         t.apply(Ok(many), 0);
         assert_eq!(t.events.len(), TAIL_LIMIT);
         assert_eq!(t.events.front().map(|e| e.timestamp_ms), Some(10));
+        assert_eq!(t.visible_len(), TAIL_LIMIT);
+        assert_eq!(t.visible_line(0).map(|e| e.timestamp_ms), Some(10));
+        assert_eq!(t.dropped, 10);
         assert_eq!(line_level(r#"{"level": "ERROR"}"#), LineLevel::Error);
         assert_eq!(line_level("WARN app"), LineLevel::Warn);
         assert_eq!(line_level("INFO ok"), LineLevel::Other);
+    }
+
+    #[test]
+    fn the_filter_is_kept_as_lines_arrive_and_leave() {
+        let mut t = TailState::default();
+        t.start(vec!["/g".into()], 0);
+        t.list.filter = "error".into();
+        t.refilter();
+        let batch: Vec<LogEvent> = (0..TAIL_LIMIT as i64)
+            .map(|i| ev(i, &i.to_string(), if i % 10 == 0 { "ERROR x" } else { "ok" }))
+            .collect();
+        t.apply(Ok(batch), 0);
+        assert_eq!(t.visible_len(), TAIL_LIMIT / 10);
+        // Five more lines push the first five out; line 0 was an ERROR.
+        let more: Vec<LogEvent> = (0..5)
+            .map(|i| {
+                let at = TAIL_LIMIT as i64 + i;
+                ev(at, &format!("n{i}"), "ERROR new")
+            })
+            .collect();
+        t.apply(Ok(more), 0);
+        assert_eq!(t.visible_len(), TAIL_LIMIT / 10 - 1 + 5);
+        assert_eq!(t.visible_line(0).map(|e| e.timestamp_ms), Some(10));
+        let last = t.visible_line(t.visible_len() - 1).expect("last");
+        assert_eq!(&*last.message, "ERROR new");
+        assert!(
+            Arc::ptr_eq(&t.events[0].log_group, &t.events[1].log_group),
+            "names are shared"
+        );
     }
 }

@@ -150,7 +150,11 @@ fn draw_status(frame: &mut Frame, area: Rect, state: &View) {
             .collect();
         frame.render_widget(
             Paragraph::new(Line::from(Span::styled(
-                format!(" {}  ·  t live tail", keys.join(" · ")),
+                format!(
+                    " {}  ·  t live tail  ·  {}",
+                    keys.join(" · "),
+                    state.logs.spend.label()
+                ),
                 theme.dim(),
             ))),
             area,
@@ -179,6 +183,10 @@ fn draw_status(frame: &mut Frame, area: Rect, state: &View) {
     if let Some(e) = &run.error {
         spans.push(Span::styled(format!("· {e}"), theme.level(Level::Critical)));
     }
+    spans.push(Span::styled(
+        format!("· {} ", state.logs.spend.label()),
+        theme.dim(),
+    ));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
