@@ -304,3 +304,52 @@ async fn load_balancer_lookup_against_moto() {
         None
     );
 }
+
+/// The recent-errors widget asks Logs Insights only for the window since its last answer
+/// (with the overlap), and keeps the rows found before.
+#[tokio::test]
+async fn recent_errors_refresh_queries_only_the_new_part_of_the_window() {
+    use opsdeck::cloud::insights_window::OVERLAP_SECONDS;
+    use support::proxy::Proxy;
+    let group = format!("/ecs/{}/fastapi", moto::unique("incr"));
+    let now = opsdeck::cloud::sim::wall_clock_now();
+    support::logs::group_with_line(&group, "ERROR first", now - 600).await;
+    let proxy = Proxy::start(&moto::endpoint(), None);
+    let cloud = AwsCloud::from_clients(AwsClients::from_sdk_config(
+        &moto::sdk_config_at(&proxy.url).await,
+        None,
+    ));
+    let first = cloud
+        .recent_errors(std::slice::from_ref(&group), now - 3_600, now)
+        .await
+        .expect("first");
+    assert!(!first.incremental);
+    assert_eq!(first.queried_from, now - 3_600);
+    assert!(first.iter().any(|r| r.message == "ERROR first"), "{first:?}");
+    support::logs::stream_with_line(&group, "web/2", "ERROR second", now + 30).await;
+    let second = cloud
+        .recent_errors(std::slice::from_ref(&group), now - 3_540, now + 60)
+        .await
+        .expect("second");
+    assert!(second.incremental);
+    assert_eq!(second.queried_from, now - OVERLAP_SECONDS);
+    let starts: Vec<serde_json::Value> = proxy
+        .bodies("StartQuery")
+        .iter()
+        .map(|b| serde_json::from_str(b).expect("json"))
+        .collect();
+    assert_eq!(starts.len(), 2, "{starts:?}");
+    assert_eq!(starts[0]["startTime"], now - 3_600);
+    assert_eq!(starts[1]["startTime"], now - OVERLAP_SECONDS, "only the new part");
+    assert_eq!(starts[1]["endTime"], now + 60);
+    let messages: Vec<&str> = second.iter().map(|r| r.message.as_str()).collect();
+    assert!(
+        messages.contains(&"ERROR first") && messages.contains(&"ERROR second"),
+        "the old row is kept, the new one merged: {messages:?}"
+    );
+    assert_eq!(
+        messages.iter().filter(|m| **m == "ERROR second").count(),
+        1,
+        "no duplicates"
+    );
+}

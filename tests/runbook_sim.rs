@@ -211,7 +211,7 @@ async fn scale_executes_with_audit_then_verifies_steady() {
             .any(|l| l.contains("desiredCount 1 → 2"))
     );
     assert!(records[1].entry.request_id.is_some());
-    assert_eq!(log.verify(), Ok(2));
+    assert_eq!(log.verify(), Ok(3));
 }
 
 #[tokio::test]

@@ -330,3 +330,27 @@ fn caller_identity_is_the_on_call_role() {
     assert_eq!(id.short_name(), "oncall@example.com");
     assert!(id.user_id.starts_with("AROA"));
 }
+
+#[test]
+fn the_recent_errors_widget_scans_about_what_is_logged_per_hour() {
+    use crate::cloud::MetricsRead;
+    let w = world(42);
+    let c = cloud(&w, "prod");
+    let groups = vec!["/ecs/cloudplatform-prod/fastapi".to_string()];
+    let window = 3_600;
+    let mut scanned = 0.0;
+    // One refresh a minute for an hour, each over the last hour.
+    for i in 0..60 {
+        let end = T0 + i * MIN;
+        let answer = block_on(c.recent_errors(&groups, end - window, end)).expect("errors");
+        assert_eq!(answer.incremental, i > 0);
+        if i > 0 {
+            scanned += answer.scanned_bytes.expect("bytes");
+        }
+    }
+    let logged = metrics::logged_bytes_per_hour(&c.profile);
+    let ratio = scanned / logged;
+    // Each refresh scans its minute plus the overlap (75 s of 60): 1.25×, against 60×
+    // when every refresh scanned the whole hour.
+    assert!((1.2..1.3).contains(&ratio), "scanned {ratio:.2}× the bytes logged");
+}

@@ -50,14 +50,19 @@ impl ScanSpend {
         self.total_bytes() / BYTES_PER_GB * PRICE_PER_GB
     }
 
-    /// `session: 1.20 GB scanned ≈ $0.0056 (dashboard 1.10 GB in 12)`, with `≥` when an
-    /// answer did not report its bytes.
+    /// `session ≈ $0.0056 · 1.20 GB scanned (dashboard 1.10 GB/12, queries 100.0 MB/1)`,
+    /// with `≥` when an answer did not report its bytes.
     pub fn label(&self) -> String {
         let at_least = if self.unreported > 0 { "≥ " } else { "" };
+        let dollars = self.dollars();
+        let price = if dollars > 0.0 && dollars < 0.0001 {
+            "< $0.0001".to_string()
+        } else {
+            format!("{at_least}${dollars:.4}")
+        };
         format!(
-            "session: {at_least}{} scanned ≈ {at_least}${:.4} (dashboard {} in {}, queries {} in {})",
+            "session ≈ {price} · {at_least}{} scanned (dashboard {}/{}, queries {}/{})",
             crate::cloud::format_bytes(self.total_bytes()),
-            self.dollars(),
             crate::cloud::format_bytes(self.dashboard_bytes),
             self.dashboard_queries,
             crate::cloud::format_bytes(self.pane_bytes),
@@ -77,7 +82,13 @@ mod tests {
         s.add_pane(Some(BYTES_PER_GB));
         assert_eq!(s.total_bytes(), 2.0 * BYTES_PER_GB);
         assert!((s.dollars() - 0.01).abs() < 1e-12);
-        assert!(s.label().starts_with("session: 2.15 GB scanned ≈ $0.0100"), "{}", s.label());
+        assert_eq!(
+            s.label(),
+            "session ≈ $0.0100 · 2.15 GB scanned (dashboard 1.07 GB/1, queries 1.07 GB/1)"
+        );
+        let mut tiny = ScanSpend::default();
+        tiny.add_pane(Some(1000.0));
+        assert!(tiny.label().starts_with("session ≈ < $0.0001 · 1.0 kB"), "{}", tiny.label());
     }
 
     #[test]
@@ -86,6 +97,6 @@ mod tests {
         s.add_dashboard(None);
         s.add_pane(Some(f64::NAN));
         assert_eq!(s.total_bytes(), 0.0);
-        assert!(s.label().contains("≥ 0 B scanned ≈ ≥ $0.0000"), "{}", s.label());
+        assert!(s.label().starts_with("session ≈ ≥ $0.0000 · ≥ 0 B scanned"), "{}", s.label());
     }
 }
