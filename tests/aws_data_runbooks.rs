@@ -114,7 +114,11 @@ async fn db_snapshot_creates_a_tagged_snapshot_named_after_the_incident_and_wait
     let records = ctx.audit.read_all().expect("audit");
     assert_eq!(
         records.iter().map(|r| r.kind).collect::<Vec<_>>(),
-        vec![RecordKind::Intent, RecordKind::Outcome, RecordKind::Verified]
+        vec![
+            RecordKind::Intent,
+            RecordKind::Outcome,
+            RecordKind::Verified
+        ]
     );
     assert!(
         records[0]
@@ -419,7 +423,11 @@ mod mocked {
         let records = ctx.audit.read_all().expect("audit");
         assert_eq!(
             records.iter().map(|r| r.kind).collect::<Vec<_>>(),
-            vec![RecordKind::Intent, RecordKind::Outcome, RecordKind::Verified]
+            vec![
+                RecordKind::Intent,
+                RecordKind::Outcome,
+                RecordKind::Verified
+            ]
         );
     }
 }

@@ -332,6 +332,44 @@ async fn every_one_of_10005_findings_is_read_over_101_pages() {
     );
 }
 
+/// The first page reaches the console before the last is read: the sink is told after
+/// page 1 (with one request made) and each time the count doubles.
+#[tokio::test]
+async fn the_first_page_of_findings_is_told_before_the_last_arrives() {
+    hub_seed().await;
+    let proxy = Proxy::start(&moto::endpoint(), None);
+    let told = std::sync::Mutex::new(Vec::new());
+    let sink = |found: &[opsdeck::cloud::Finding]| {
+        told.lock()
+            .expect("lock")
+            .push((found.len(), proxy.count(GET_FINDINGS)));
+    };
+    let cloud = cloud_through(&proxy).await;
+    let findings = cloud
+        .security_findings_paged(&Default::default(), &sink)
+        .await
+        .expect("GetFindings");
+    assert_eq!(findings.len(), FINDINGS);
+    assert!(findings.complete);
+    let told = told.into_inner().expect("lock");
+    assert_eq!(
+        told.first(),
+        Some(&(FINDINGS_PAGE, 1)),
+        "the first page, told after the first request"
+    );
+    let sizes: Vec<usize> = told.iter().map(|(n, _)| *n).collect();
+    assert_eq!(
+        sizes,
+        vec![100, 200, 400, 800, 1600, 3200, 6400],
+        "doubling"
+    );
+    assert!(
+        told.iter()
+            .all(|(_, requests)| *requests < FINDINGS.div_ceil(FINDINGS_PAGE)),
+        "every partial answer came before the last page: {told:?}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn posture_json_counts_all_10005_findings() {
     hub_seed().await;

@@ -325,7 +325,10 @@ async fn recent_errors_refresh_queries_only_the_new_part_of_the_window() {
         .expect("first");
     assert!(!first.incremental);
     assert_eq!(first.queried_from, now - 3_600);
-    assert!(first.iter().any(|r| r.message == "ERROR first"), "{first:?}");
+    assert!(
+        first.iter().any(|r| r.message == "ERROR first"),
+        "{first:?}"
+    );
     support::logs::stream_with_line(&group, "web/2", "ERROR second", now + 30).await;
     let second = cloud
         .recent_errors(std::slice::from_ref(&group), now - 3_540, now + 60)
@@ -340,7 +343,11 @@ async fn recent_errors_refresh_queries_only_the_new_part_of_the_window() {
         .collect();
     assert_eq!(starts.len(), 2, "{starts:?}");
     assert_eq!(starts[0]["startTime"], now - 3_600);
-    assert_eq!(starts[1]["startTime"], now - OVERLAP_SECONDS, "only the new part");
+    assert_eq!(
+        starts[1]["startTime"],
+        now - OVERLAP_SECONDS,
+        "only the new part"
+    );
     assert_eq!(starts[1]["endTime"], now + 60);
     let messages: Vec<&str> = second.iter().map(|r| r.message.as_str()).collect();
     assert!(

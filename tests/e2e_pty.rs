@@ -84,7 +84,11 @@ fn runbook_from_plan_to_verified_result_in_the_demo() {
     );
     let audit = std::fs::read_to_string(home.path().join("state/opsdeck/audit-demo.jsonl"))
         .expect("demo audit log");
-    assert_eq!(audit.lines().count(), 3, "intent, outcome, verified: {audit}");
+    assert_eq!(
+        audit.lines().count(),
+        3,
+        "intent, outcome, verified: {audit}"
+    );
     assert!(audit.contains("\"kind\":\"intent\"") && audit.contains("\"kind\":\"outcome\""));
     assert!(audit.contains("\"kind\":\"verified\""), "{audit}");
 }

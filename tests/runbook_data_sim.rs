@@ -65,7 +65,14 @@ async fn db_snapshot_plan_names_the_snapshot_and_executes() {
         .iter()
         .map(|r| r.kind)
         .collect();
-    assert_eq!(kinds, vec![RecordKind::Intent, RecordKind::Outcome, RecordKind::Verified]);
+    assert_eq!(
+        kinds,
+        vec![
+            RecordKind::Intent,
+            RecordKind::Outcome,
+            RecordKind::Verified
+        ]
+    );
     // The same name again (same minute) is an error from the API, reported, not a panic.
     let again = plan_shipped(&c, "db-snapshot", &[("incident", "INC-812")])
         .await

@@ -85,7 +85,10 @@ pub fn load_logs(state: &mut AppState, tail: bool) {
     let rows = (0..QUERY_ROWS)
         .map(|i| {
             vec![
-                ("@timestamp".to_string(), format!("2026-09-01 00:{:02}:{:02}.000", (i / 60) % 60, i % 60)),
+                (
+                    "@timestamp".to_string(),
+                    format!("2026-09-01 00:{:02}:{:02}.000", (i / 60) % 60, i % 60),
+                ),
                 ("@message".to_string(), log_line(i)),
                 ("@ptr".to_string(), format!("ptr-{i}")),
             ]
@@ -93,5 +96,9 @@ pub fn load_logs(state: &mut AppState, tail: bool) {
         .collect();
     state.logs.results = Some(ResultsTable::new(rows));
     state.logs.reshow();
-    state.logs.view = if tail { LogsView::Tail } else { LogsView::Query };
+    state.logs.view = if tail {
+        LogsView::Tail
+    } else {
+        LogsView::Query
+    };
 }

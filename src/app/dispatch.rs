@@ -121,6 +121,24 @@ pub async fn run_fetch(
     }
 }
 
+/// As [`run_fetch`], telling `progress` about partial answers of the sources that have
+/// them (Security Hub findings while pages are still coming).
+pub async fn run_fetch_streamed(
+    read: &dyn CloudRead,
+    env: &Environment,
+    source: Source,
+    now: Epoch,
+    progress: &(dyn Fn(Fetched) + Send + Sync),
+) -> Fetched {
+    match source {
+        Source::Security(s) => {
+            let page = |f| progress(Fetched::Security(f));
+            Fetched::Security(crate::panes::security::sources::fetch_streamed(read, s, &page).await)
+        }
+        other => run_fetch(read, env, other, now).await,
+    }
+}
+
 /// As [`run_fetch`], with the fleet's per-environment readers (over `config`'s
 /// environments) for the fleet's sources.
 pub async fn run_fetch_with_fleet(

@@ -9,17 +9,19 @@ use std::sync::Arc;
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::dispatch::{Fetched, Source, run_fetch, run_fetch_with_fleet};
+use super::dispatch::{Fetched, Source, run_fetch_streamed, run_fetch_with_fleet};
 use crate::cloud::{CloudHandle, Epoch};
 use crate::config::{Config, Environment};
 use crate::panes::fleet::readers::FleetReaders;
 
-/// A finished fetch on its way back to the loop.
+/// A finished fetch on its way back to the loop, or a partial answer of one still in
+/// flight (`partial`: the first pages of a long listing).
 #[derive(Debug)]
 pub struct FetchDone {
     pub generation: u64,
     pub source: Source,
     pub fetched: Fetched,
+    pub partial: bool,
 }
 
 /// Schedules fetches against the current environment's cloud.
@@ -90,6 +92,9 @@ impl Fetcher {
         if done.generation != self.generation && !matches!(done.source, Source::Fleet(_)) {
             return false;
         }
+        if done.partial {
+            return true;
+        }
         self.in_flight.remove(&done.source);
         if let Some(now) = self.queued.remove(&done.source) {
             self.spawn(done.source.clone(), now);
@@ -118,8 +123,8 @@ impl Fetcher {
         let span = tracing::warn_span!("fetch", env = %env.name, source = ?source);
         tokio::spawn(tracing::Instrument::instrument(
             async move {
-                let fetched = match &fleet {
-                    Some((readers, config)) => {
+                let fetched = match (&fleet, &source) {
+                    (Some((readers, config)), Source::Fleet(_)) => {
                         run_fetch_with_fleet(
                             read.as_ref(),
                             &env,
@@ -130,13 +135,25 @@ impl Fetcher {
                         )
                         .await
                     }
-                    None => run_fetch(read.as_ref(), &env, source.clone(), now).await,
+                    _ => {
+                        let progress = |fetched| {
+                            let _ = tx.send(FetchDone {
+                                generation,
+                                source: source.clone(),
+                                fetched,
+                                partial: true,
+                            });
+                        };
+                        run_fetch_streamed(read.as_ref(), &env, source.clone(), now, &progress)
+                            .await
+                    }
                 };
                 // The loop may have exited; nothing to do then.
                 let _ = tx.send(FetchDone {
                     generation,
                     source,
                     fetched,
+                    partial: false,
                 });
             },
             span,
@@ -185,6 +202,29 @@ mod tests {
         );
         let second = rx.recv().await.expect("answer");
         assert!(f.finished(&second));
+        assert_eq!(f.in_flight(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_partial_answer_is_applied_while_the_fetch_stays_in_flight() {
+        use crate::panes::security::sources::{SecurityFetched, SecuritySource};
+        let (mut f, mut rx, _w) = setup("dev");
+        let s = Source::Security(SecuritySource::Findings(Default::default()));
+        f.request(s.clone(), 0);
+        let page = FetchDone {
+            generation: f.generation(),
+            source: s.clone(),
+            fetched: Fetched::Security(SecurityFetched::FindingsPage(
+                Default::default(),
+                Vec::new(),
+            )),
+            partial: true,
+        };
+        assert!(f.finished(&page), "applied");
+        assert_eq!(f.in_flight(), 1, "still in flight until the whole answer");
+        let whole = rx.recv().await.expect("answer");
+        assert!(!whole.partial);
+        assert!(f.finished(&whole));
         assert_eq!(f.in_flight(), 0);
     }
 

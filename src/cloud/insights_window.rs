@@ -112,7 +112,11 @@ pub fn row_epoch_ms(text: &str) -> Option<i64> {
     if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
         let n: i64 = t.parse().ok()?;
         // Seconds have at most 10 digits until the year 2286.
-        return Some(if t.len() <= 10 { n.saturating_mul(1000) } else { n });
+        return Some(if t.len() <= 10 {
+            n.saturating_mul(1000)
+        } else {
+            n
+        });
     }
     let (date, rest) = t.split_once(' ').or_else(|| t.split_once('T'))?;
     let format = time::macros::format_description!("[year]-[month]-[day]");
@@ -122,7 +126,9 @@ pub fn row_epoch_ms(text: &str) -> Option<i64> {
     let mut parts = hms.split(':').map(|p| p.parse::<u8>().ok());
     let (h, m, s) = (parts.next()??, parts.next()??, parts.next()??);
     let clock = time::Time::from_hms(h, m, s).ok()?;
-    let ms: i64 = format!("{:0<3}", frac.get(..3.min(frac.len()))?).parse().ok()?;
+    let ms: i64 = format!("{:0<3}", frac.get(..3.min(frac.len()))?)
+        .parse()
+        .ok()?;
     let at = time::PrimitiveDateTime::new(day, clock).assume_utc();
     Some(at.unix_timestamp().saturating_mul(1000).saturating_add(ms))
 }
@@ -130,9 +136,8 @@ pub fn row_epoch_ms(text: &str) -> Option<i64> {
 /// `epoch` as Logs Insights prints `@timestamp` (`2026-09-01 00:03:12.000`).
 pub fn insights_timestamp(epoch: Epoch) -> Option<String> {
     let t = time::OffsetDateTime::from_unix_timestamp(epoch).ok()?;
-    let format = time::macros::format_description!(
-        "[year]-[month]-[day] [hour]:[minute]:[second].000"
-    );
+    let format =
+        time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second].000");
     t.format(&format).ok()
 }
 
@@ -208,7 +213,10 @@ mod tests {
         let shown = w.merge(&groups(), 1_500, p, fresh);
         assert_eq!(shown[0].message, "ERROR new");
         assert_eq!(
-            shown.iter().filter(|r| r.timestamp == row(2_900, "").timestamp).count(),
+            shown
+                .iter()
+                .filter(|r| r.timestamp == row(2_900, "").timestamp)
+                .count(),
             1
         );
         assert!(
@@ -216,7 +224,11 @@ mod tests {
                 .iter()
                 .all(|r| r.timestamp >= insights_timestamp(1_500).expect("t"))
         );
-        assert_eq!(shown.len(), 1 + 15, "the new row and the 15 old ones from 1_500 on");
+        assert_eq!(
+            shown.len(),
+            1 + 15,
+            "the new row and the 15 old ones from 1_500 on"
+        );
     }
 
     #[test]
@@ -230,9 +242,15 @@ mod tests {
 
     #[test]
     fn row_times_are_read_in_every_spelling() {
-        assert_eq!(row_epoch_ms("2026-09-01 00:03:12.345"), Some(1_788_220_992_345));
+        assert_eq!(
+            row_epoch_ms("2026-09-01 00:03:12.345"),
+            Some(1_788_220_992_345)
+        );
         assert_eq!(row_epoch_ms("2026-09-01 00:03:12"), Some(1_788_220_992_000));
-        assert_eq!(row_epoch_ms("2026-09-01T00:03:12.5Z"), Some(1_788_220_992_500));
+        assert_eq!(
+            row_epoch_ms("2026-09-01T00:03:12.5Z"),
+            Some(1_788_220_992_500)
+        );
         assert_eq!(row_epoch_ms("1788220992"), Some(1_788_220_992_000));
         assert_eq!(row_epoch_ms("1788220992345"), Some(1_788_220_992_345));
         assert_eq!(row_epoch_ms("yesterday"), None);

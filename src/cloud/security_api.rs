@@ -11,12 +11,26 @@ use super::security::{
 use super::security_filter::FindingFilters;
 use super::{CloudResult, WriteReceipt};
 
+/// Told the items read so far while more pages are still coming (the first page, then
+/// each time the count has doubled: the copies a receiver makes stay linear in total).
+pub type PageSink<'a, T> = &'a (dyn Fn(&[T]) + Send + Sync);
+
 /// Reads Security Hub and GuardDuty.
 #[async_trait]
 pub trait SecurityRead: Send + Sync {
     /// `securityhub:GetFindings` with `filters` sent as the API's `Filters`, every page
     /// (`complete` false where a safety guard stopped the reading early).
     async fn security_findings(&self, filters: &FindingFilters) -> CloudResult<Listing<Finding>>;
+    /// As [`SecurityRead::security_findings`], telling `sink` what has been read while
+    /// pages are still coming, so the first page can be shown before the last arrives.
+    async fn security_findings_paged(
+        &self,
+        filters: &FindingFilters,
+        sink: PageSink<'_, Finding>,
+    ) -> CloudResult<Listing<Finding>> {
+        let _ = sink;
+        self.security_findings(filters).await
+    }
     /// `securityhub:GetEnabledStandards`, every page.
     async fn enabled_standards(&self) -> CloudResult<Vec<EnabledStandard>>;
     /// `securityhub:GetFindingHistory` of one finding (the last 90 days), every page, in

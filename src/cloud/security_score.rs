@@ -118,17 +118,39 @@ impl SeverityCounts {
 /// not already in Security Hub (GuardDuty forwards its findings there; the Security Hub
 /// id ends with `/finding/<guardduty id>`).
 pub fn open_counts(findings: &[Finding], threats: &[ThreatFinding]) -> SeverityCounts {
-    let mut counts = SeverityCounts::of(findings.iter().filter(|f| is_open(f)).map(|f| f.severity));
-    let forwarded: HashSet<&str> = findings
-        .iter()
-        .filter_map(|f| f.id.rsplit_once("/finding/").map(|(_, id)| id))
-        .collect();
-    for t in threats.iter().filter(|t| !t.archived) {
-        if !forwarded.contains(t.id.as_str()) {
-            counts.add(t.severity());
+    HubCounts::of(findings).with_threats(threats)
+}
+
+/// What the open counts need of a Security Hub listing, without keeping the listing: its
+/// open findings by severity and the GuardDuty ids it already holds.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct HubCounts {
+    pub open: SeverityCounts,
+    forwarded: HashSet<String>,
+}
+
+impl HubCounts {
+    /// The counts of `findings`.
+    pub fn of(findings: &[Finding]) -> HubCounts {
+        HubCounts {
+            open: SeverityCounts::of(findings.iter().filter(|f| is_open(f)).map(|f| f.severity)),
+            forwarded: findings
+                .iter()
+                .filter_map(|f| f.id.rsplit_once("/finding/").map(|(_, id)| id.to_string()))
+                .collect(),
         }
     }
-    counts
+
+    /// These counts plus the open GuardDuty findings not forwarded to Security Hub.
+    pub fn with_threats(&self, threats: &[ThreatFinding]) -> SeverityCounts {
+        let mut counts = self.open;
+        for t in threats.iter().filter(|t| !t.archived) {
+            if !self.forwarded.contains(t.id.as_str()) {
+                counts.add(t.severity());
+            }
+        }
+        counts
+    }
 }
 
 /// Open findings by severity, and whether every finding behind them was read.

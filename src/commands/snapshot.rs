@@ -9,7 +9,9 @@ use serde_json::{Value, json};
 
 use super::context::{Context, EXIT_ERROR};
 use crate::cli::GlobalArgs;
-use crate::cloud::{Alarm, AlarmState, CloudError, CloudRead, CloudResult, MetricData, RecentErrors};
+use crate::cloud::{
+    Alarm, AlarmState, CloudError, CloudRead, CloudResult, MetricData, RecentErrors,
+};
 use crate::config::Environment;
 use crate::level::Level;
 use crate::panes::dashboard::format::display;

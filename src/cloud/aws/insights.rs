@@ -12,9 +12,7 @@ use aws_sdk_cloudwatchlogs::types::{QueryStatus, ResultField};
 
 use super::error_map::map_sdk_error;
 use crate::cloud::insights_window::{ErrorsWindow, RECENT_ERRORS_LIMIT};
-use crate::cloud::{
-    CloudError, CloudResult, Epoch, LogRow, RECENT_ERRORS_QUERY, RecentErrors,
-};
+use crate::cloud::{CloudError, CloudResult, Epoch, LogRow, RECENT_ERRORS_QUERY, RecentErrors};
 
 /// How many times `GetQueryResults` is polled before giving up (~30 s).
 const MAX_POLLS: u32 = 60;
@@ -34,11 +32,10 @@ pub async fn recent_errors(
             ..RecentErrors::default()
         });
     }
-    let plan = kept
-        .lock()
-        .map_or_else(|_| ErrorsWindow::default().plan(log_groups, start, end), |k| {
-            k.plan(log_groups, start, end)
-        });
+    let plan = kept.lock().map_or_else(
+        |_| ErrorsWindow::default().plan(log_groups, start, end),
+        |k| k.plan(log_groups, start, end),
+    );
     match query(client, log_groups, plan.from, plan.to).await {
         Ok((fresh, scanned_bytes)) => {
             let rows = match kept.lock() {

@@ -273,7 +273,15 @@ impl crate::cloud::SecurityRead for AwsCloud {
         &self,
         filters: &crate::cloud::security_filter::FindingFilters,
     ) -> CloudResult<crate::cloud::Listing<crate::cloud::Finding>> {
-        securityhub::get_findings(&self.act_clients().await.securityhub, filters).await
+        securityhub::get_findings(&self.act_clients().await.securityhub, filters, None).await
+    }
+
+    async fn security_findings_paged(
+        &self,
+        filters: &crate::cloud::security_filter::FindingFilters,
+        sink: crate::cloud::PageSink<'_, crate::cloud::Finding>,
+    ) -> CloudResult<crate::cloud::Listing<crate::cloud::Finding>> {
+        securityhub::get_findings(&self.act_clients().await.securityhub, filters, Some(sink)).await
     }
 
     async fn enabled_standards(&self) -> CloudResult<Vec<crate::cloud::EnabledStandard>> {

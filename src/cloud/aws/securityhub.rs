@@ -13,7 +13,7 @@ use super::securityhub_map;
 use crate::cloud::security_filter::FindingFilters;
 use crate::cloud::{
     CloudError, CloudResult, EnabledStandard, Finding, FindingHistoryRecord, FindingRef, Listing,
-    WorkflowStatus, WriteReceipt,
+    PageSink, WorkflowStatus, WriteReceipt,
 };
 
 /// `GetFindings` returns at most 100 findings per page.
@@ -23,14 +23,17 @@ const UPDATE_BATCH: usize = 100;
 
 /// Every finding matching `filters` (sent as the request's `Filters`), every page. Should
 /// the endpoint still offer a next page after `MAX_PAGES` pages (200 000 findings), the
-/// findings read so far come back marked incomplete.
+/// findings read so far come back marked incomplete. `sink` is told what has been read
+/// after the first page and whenever the count has doubled, while pages are left.
 pub async fn get_findings(
     client: &Client,
     filters: &FindingFilters,
+    sink: Option<PageSink<'_, Finding>>,
 ) -> CloudResult<Listing<Finding>> {
     let sdk_filters = securityhub_map::filters(filters);
     let mut findings = Vec::new();
     let mut token: Option<String> = None;
+    let mut told = 0usize;
     for _ in 0..MAX_PAGES {
         let page = client
             .get_findings()
@@ -44,6 +47,13 @@ pub async fn get_findings(
         token = next(page.next_token());
         if token.is_none() {
             return Ok(Listing::complete(findings));
+        }
+        if let Some(sink) = sink
+            && !findings.is_empty()
+            && findings.len() >= told.saturating_mul(2)
+        {
+            told = findings.len();
+            sink(&findings);
         }
     }
     tracing::warn!(

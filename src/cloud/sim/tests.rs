@@ -352,5 +352,8 @@ fn the_recent_errors_widget_scans_about_what_is_logged_per_hour() {
     let ratio = scanned / logged;
     // Each refresh scans its minute plus the overlap (75 s of 60): 1.25×, against 60×
     // when every refresh scanned the whole hour.
-    assert!((1.2..1.3).contains(&ratio), "scanned {ratio:.2}× the bytes logged");
+    assert!(
+        (1.2..1.3).contains(&ratio),
+        "scanned {ratio:.2}× the bytes logged"
+    );
 }

@@ -3,7 +3,9 @@
 //! database's class and storage.
 
 use super::query::{DashboardTargets, TimeRange, dashboard_request};
-use crate::cloud::{Alarm, CloudRead, CloudResult, DbInstance, EcsService, MetricData, RecentErrors};
+use crate::cloud::{
+    Alarm, CloudRead, CloudResult, DbInstance, EcsService, MetricData, RecentErrors,
+};
 use crate::config::Environment;
 
 /// What one metrics fetch is for: the range and the resolved ALB dimension.

@@ -88,7 +88,11 @@ mod tests {
         );
         let mut tiny = ScanSpend::default();
         tiny.add_pane(Some(1000.0));
-        assert!(tiny.label().starts_with("session ≈ < $0.0001 · 1.0 kB"), "{}", tiny.label());
+        assert!(
+            tiny.label().starts_with("session ≈ < $0.0001 · 1.0 kB"),
+            "{}",
+            tiny.label()
+        );
     }
 
     #[test]
@@ -97,6 +101,10 @@ mod tests {
         s.add_dashboard(None);
         s.add_pane(Some(f64::NAN));
         assert_eq!(s.total_bytes(), 0.0);
-        assert!(s.label().starts_with("session ≈ ≥ $0.0000 · ≥ 0 B scanned"), "{}", s.label());
+        assert!(
+            s.label().starts_with("session ≈ ≥ $0.0000 · ≥ 0 B scanned"),
+            "{}",
+            s.label()
+        );
     }
 }

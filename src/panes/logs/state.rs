@@ -500,8 +500,7 @@ impl LogsState {
                 let status = run.status;
                 if status.is_terminal() {
                     run.finish(now);
-                    self.spend
-                        .add_pane(run.statistics.map(|s| s.bytes_scanned));
+                    self.spend.add_pane(run.statistics.map(|s| s.bytes_scanned));
                 }
                 if let Some(h) = self.history.first_mut() {
                     h.status = status.as_str().to_string();

@@ -151,7 +151,8 @@ impl TailState {
                         key: k,
                     };
                     if passes(&self.list, &line) {
-                        self.shown.push_back(self.front_seq + self.events.len() as u64);
+                        self.shown
+                            .push_back(self.front_seq + self.events.len() as u64);
                     }
                     self.events.push_back(line);
                 }
@@ -304,7 +305,13 @@ mod tests {
         t.list.filter = "error".into();
         t.refilter();
         let batch: Vec<LogEvent> = (0..TAIL_LIMIT as i64)
-            .map(|i| ev(i, &i.to_string(), if i % 10 == 0 { "ERROR x" } else { "ok" }))
+            .map(|i| {
+                ev(
+                    i,
+                    &i.to_string(),
+                    if i % 10 == 0 { "ERROR x" } else { "ok" },
+                )
+            })
             .collect();
         t.apply(Ok(batch), 0);
         assert_eq!(t.visible_len(), TAIL_LIMIT / 10);

@@ -181,7 +181,10 @@ fn draw_status(frame: &mut Frame, area: Rect, state: &View) {
         ));
     }
     if let Some(e) = &run.error {
-        spans.push(Span::styled(format!("· {e} "), theme.level(Level::Critical)));
+        spans.push(Span::styled(
+            format!("· {e} "),
+            theme.level(Level::Critical),
+        ));
     }
     spans.push(Span::styled(
         format!("· {} ", state.logs.spend.label()),

@@ -12,7 +12,8 @@ use super::state::{
     COMPLIANCE_REFRESH_SECONDS, SECURITY_REFRESH_SECONDS, SecurityFocus, SecurityState,
 };
 use crate::cloud::security_filter::FindingFilters;
-use crate::cloud::{CloudResult, Epoch, Finding, WriteReceipt};
+use crate::cloud::security_score::HubCounts;
+use crate::cloud::{CloudResult, Epoch, Finding, Listing, WriteReceipt};
 use crate::level::Level;
 use crate::panes::kit::{
     BindingGroup, ListState, PaneCtx, PaneState, Reply, Request, Schedule, Write, b,
@@ -83,11 +84,27 @@ impl SecurityState {
                             .extend(f.resources.iter().map(|r| r.resource_type.clone()));
                     }
                     if filters == FindingFilters::default() {
-                        self.unfiltered = Some(found.clone());
+                        self.unfiltered = Some((HubCounts::of(found), found.complete));
                     }
                     self.findings_for = Some(filters);
                 }
+                self.paging = false;
                 self.findings.set(r, now);
+            }
+            // A first page is shown only while no whole answer for these filters is held
+            // (a refresh keeps showing the last whole answer until the new one is read).
+            SecurityFetched::FindingsPage(filters, found) => {
+                if filters != self.filters || (self.findings_current() && !self.paging) {
+                    return;
+                }
+                for f in &found {
+                    self.resource_types
+                        .extend(f.resources.iter().map(|r| r.resource_type.clone()));
+                }
+                self.findings_for = Some(filters);
+                self.paging = true;
+                self.findings.data = Some(Listing::partial(found));
+                self.findings.fetched_at = Some(now);
             }
             SecurityFetched::Compliance(r) => self.compliance.set(r, now),
             SecurityFetched::Detectors(r) => self.detectors.set(r, now),
@@ -277,5 +294,50 @@ mod tests {
         let (text, level) = s.written(Err(CloudError::AccessDenied("no".into())));
         assert!(text.starts_with("triage failed"), "{text}");
         assert_eq!(level, Level::Critical);
+    }
+
+    fn findings(n: usize) -> Vec<Finding> {
+        (0..n)
+            .map(|i| Finding {
+                id: format!("f-{i}"),
+                title: format!("finding {i}"),
+                ..Finding::default()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_first_pages_show_until_the_whole_answer_replaces_them() {
+        let mut s = SecurityState::default();
+        let filters = s.filters.clone();
+        s.store(
+            SecurityFetched::FindingsPage(filters.clone(), findings(100)),
+            10,
+        );
+        assert!(s.paging && s.findings_current());
+        assert_eq!(s.rows.findings.len(), 100, "the first page is on screen");
+        assert!(!s.findings_complete(), "counted as a lower bound");
+        s.store(
+            SecurityFetched::FindingsPage(filters.clone(), findings(200)),
+            11,
+        );
+        assert_eq!(s.rows.findings.len(), 200, "the list fills as pages come");
+        s.store(
+            SecurityFetched::Findings(filters.clone(), Ok(Listing::complete(findings(250)))),
+            12,
+        );
+        assert!(!s.paging && s.findings_complete());
+        assert_eq!(s.rows.findings.len(), 250);
+        // The next refresh's first page does not replace the whole answer held.
+        s.store(SecurityFetched::FindingsPage(filters, findings(100)), 70);
+        assert_eq!(s.rows.findings.len(), 250);
+        assert!(!s.paging);
+        // Nor does a page for filters no longer shown.
+        let other = FindingFilters {
+            products: vec!["GuardDuty".into()],
+            ..FindingFilters::default()
+        };
+        s.store(SecurityFetched::FindingsPage(other, findings(5)), 71);
+        assert_eq!(s.rows.findings.len(), 250);
     }
 }

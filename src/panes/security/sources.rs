@@ -30,10 +30,34 @@ pub enum SecuritySource {
 #[derive(Debug, Clone)]
 pub enum SecurityFetched {
     Findings(FindingFilters, CloudResult<Listing<Finding>>),
+    /// The findings read so far while more pages are coming (the whole answer follows
+    /// as `Findings`).
+    FindingsPage(FindingFilters, Vec<Finding>),
     Compliance(CloudResult<Listing<StandardScore>>),
     Detectors(CloudResult<Vec<Detector>>),
     GuardDuty(String, CloudResult<Listing<ThreatFinding>>),
     History(FindingRef, CloudResult<Vec<FindingHistoryRecord>>),
+}
+
+/// As [`fetch`], telling `progress` about the findings read while pages are still coming.
+pub async fn fetch_streamed(
+    read: &dyn CloudRead,
+    source: SecuritySource,
+    progress: &(dyn Fn(SecurityFetched) + Send + Sync),
+) -> SecurityFetched {
+    match source {
+        SecuritySource::Findings(filters) => {
+            let sink = |found: &[Finding]| {
+                progress(SecurityFetched::FindingsPage(
+                    filters.clone(),
+                    found.to_vec(),
+                ));
+            };
+            let r = read.security_findings_paged(&filters, &sink).await;
+            SecurityFetched::Findings(filters, r)
+        }
+        other => fetch(read, other).await,
+    }
 }
 
 /// Fetch one of the Security pane's sources.

@@ -13,7 +13,7 @@ use super::offers::{RunbookOffer, finding_offers, threat_offers};
 use super::sources::SecuritySource;
 use super::triage::Triage;
 use crate::cloud::security_filter::FindingFilters;
-use crate::cloud::security_score::{OpenCounts, StandardScore, open_counts};
+use crate::cloud::security_score::{HubCounts, OpenCounts, StandardScore};
 use crate::cloud::{Detector, Epoch, Finding, Listing, Severity, ThreatFinding};
 use crate::panes::kit::{ListState, Loadable};
 
@@ -84,8 +84,11 @@ pub struct SecurityState {
     pub writing: bool,
     /// Resource types seen in any answer (the `t` key cycles through them).
     pub resource_types: BTreeSet<String>,
-    /// The last answer for the default filters (the header summary counts it).
-    pub unfiltered: Option<Listing<Finding>>,
+    /// What the header summary needs of the last answer for the default filters, and
+    /// whether that answer was complete (the listing itself is not kept twice).
+    pub unfiltered: Option<(HubCounts, bool)>,
+    /// Pages of the findings shown are still arriving (the list fills as they come).
+    pub paging: bool,
     /// The filters `findings` was fetched with (`None` before any answer).
     pub findings_for: Option<FindingFilters>,
     /// The rows shown, derived from the above.
@@ -274,12 +277,16 @@ impl SecurityState {
         if self.unfiltered.is_none() && self.threats.data.is_none() {
             return None;
         }
+        let threats = self.threats.data.as_deref().unwrap_or_default();
         Some(OpenCounts {
-            counts: open_counts(
-                self.unfiltered.as_deref().unwrap_or_default(),
-                self.threats.data.as_deref().unwrap_or_default(),
-            ),
-            complete: self.unfiltered.as_ref().is_none_or(|l| l.complete)
+            counts: match &self.unfiltered {
+                Some((hub, _)) => hub.with_threats(threats),
+                None => HubCounts::default().with_threats(threats),
+            },
+            complete: self
+                .unfiltered
+                .as_ref()
+                .is_none_or(|(_, complete)| *complete)
                 && self.threats.data.as_ref().is_none_or(|l| l.complete),
         })
     }

@@ -202,7 +202,12 @@ fn not_current_text(sec: &SecurityState) -> String {
 
 fn findings_title(sec: &SecurityState, n: usize) -> String {
     // A count only from an answer to the filters shown.
-    let mut title = if sec.findings_current() {
+    let mut title = if sec.findings_current() && sec.paging {
+        format!(
+            "Security Hub findings ({}) · reading more pages…",
+            count(n, false)
+        )
+    } else if sec.findings_current() {
         format!(
             "Security Hub findings ({}){}",
             count(n, sec.findings_complete()),
