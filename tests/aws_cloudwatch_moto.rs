@@ -87,6 +87,7 @@ async fn the_dashboards_get_metric_data_reads_what_was_put() {
             start: minute - 3600,
             end: minute + 60,
             period: 60,
+            account_id: None,
         })
         .await
         .expect("GetMetricData through the translator");

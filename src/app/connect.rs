@@ -100,6 +100,13 @@ impl AwsConnector {
                 .lock()
                 .map(|m| m.clone())
                 .unwrap_or(MfaPrompter::Never),
+            findings: crate::cloud::aws::ReadElsewhere::of(
+                env.findings_region.as_deref(),
+                env.findings_profile.as_deref(),
+            ),
+            metrics: env.monitoring_account.as_ref().and_then(|_| {
+                crate::cloud::aws::ReadElsewhere::of(None, env.monitoring_profile.as_deref())
+            }),
             ..Default::default()
         }
     }

@@ -48,6 +48,9 @@ pub struct MetricDataRequest {
     pub end: Epoch,
     /// Seconds per data point (a multiple of 60).
     pub period: i32,
+    /// The source account every query reads, through a CloudWatch monitoring account
+    /// (cross-account observability); `None`: the caller's own account.
+    pub account_id: Option<String>,
 }
 
 /// One returned series, points in ascending time order (NaN and infinities dropped).

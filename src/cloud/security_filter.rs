@@ -17,6 +17,8 @@ pub enum FilterField {
     ProductName,
     ResourceType,
     ComplianceStatus,
+    /// The member account a finding is about (aggregated and delegated-admin reads).
+    AwsAccountId,
 }
 
 /// A string filter comparison.
@@ -45,6 +47,9 @@ pub struct FindingFilters {
     pub products: Vec<String>,
     pub resource_types: Vec<String>,
     pub compliance: Vec<String>,
+    /// Member accounts (findings read through an aggregation region or a delegated
+    /// administrator hold several).
+    pub accounts: Vec<String>,
 }
 
 impl Default for FindingFilters {
@@ -58,6 +63,7 @@ impl Default for FindingFilters {
             products: Vec::new(),
             resource_types: Vec::new(),
             compliance: Vec::new(),
+            accounts: Vec::new(),
         }
     }
 }
@@ -128,6 +134,11 @@ impl FindingFilters {
                 .iter()
                 .map(|c| eq(FilterField::ComplianceStatus, c)),
         );
+        out.extend(
+            self.accounts
+                .iter()
+                .map(|a| eq(FilterField::AwsAccountId, a)),
+        );
         out
     }
 
@@ -141,6 +152,7 @@ impl FindingFilters {
             FilterField::ProductName,
             FilterField::ResourceType,
             FilterField::ComplianceStatus,
+            FilterField::AwsAccountId,
         ]
         .into_iter()
         .all(|field| {
@@ -182,6 +194,7 @@ impl FindingFilters {
         }
         parts.extend(self.products.iter().cloned());
         parts.extend(self.resource_types.iter().cloned());
+        parts.extend(self.accounts.iter().map(|a| format!("account {a}")));
         if self.show_suppressed && self.workflow.is_empty() {
             parts.push("+muted".to_string());
         }
@@ -201,6 +214,7 @@ fn field_values(f: &Finding, field: FilterField) -> Vec<&str> {
             .map(|r| r.resource_type.as_str())
             .collect(),
         FilterField::ComplianceStatus => f.compliance.as_deref().into_iter().collect(),
+        FilterField::AwsAccountId => vec![f.account.as_str()],
     }
 }
 
@@ -242,6 +256,7 @@ mod tests {
             products: vec!["GuardDuty".into()],
             resource_types: vec!["AwsEcsTask".into()],
             compliance: vec!["FAILED".into()],
+            accounts: vec!["222222222222".into()],
         };
         assert_eq!(
             f.api_criteria(),
@@ -253,11 +268,16 @@ mod tests {
                 c(FilterField::ProductName, Comparison::Equals, "GuardDuty"),
                 c(FilterField::ResourceType, Comparison::Equals, "AwsEcsTask"),
                 c(FilterField::ComplianceStatus, Comparison::Equals, "FAILED"),
+                c(
+                    FilterField::AwsAccountId,
+                    Comparison::Equals,
+                    "222222222222"
+                ),
             ]
         );
         assert_eq!(
             f.describe(),
-            "sev ≥HIGH · NEW|NOTIFIED · any record state · GuardDuty · AwsEcsTask"
+            "sev ≥HIGH · NEW|NOTIFIED · any record state · GuardDuty · AwsEcsTask · account 222222222222"
         );
     }
 

@@ -212,6 +212,7 @@ pub async fn checks(read: &dyn CloudRead, env: &Environment, project: &str) -> V
         start: now - 600,
         end: now,
         period: 60,
+        account_id: None,
     };
     let alarms = format!("{project}-{}-", env.name);
     let alb = format!("{project}-{}-alb", env.name);

@@ -44,6 +44,10 @@ monthly_budget_usd = 600
 cost_filter = "tag"                # Cost Explorer: the Environment tag, or "account" (linked account)
 min_tasks = 3                      # scale refuses to go below this (seed: prod >= 3)
 cost_cache_hours = 6               # reuse Cost Explorer answers this long (1..=168; each request costs $0.01)
+# findings_region = "us-east-1"    # Security Hub aggregation region: every linked region's findings there
+# findings_profile = "security-admin"   # read Security Hub as the delegated administrator (member accounts' findings)
+# monitoring_account = "999999999999"   # CloudWatch cross-account observability: read metrics there (needs account_id)
+# monitoring_profile = "monitoring"     # the monitoring account's profile (default: this environment's)
 
 [thresholds]                       # overrides of the seed's alarm thresholds (§10.1)
 # alb_p99_latency_seconds = 2.0

@@ -76,6 +76,10 @@ struct EnvFile {
     min_tasks: Option<u32>,
     cost_cache_hours: Option<values::CacheHours>,
     cost_filter: Option<CostFilterKind>,
+    findings_region: Option<Region>,
+    findings_profile: Option<String>,
+    monitoring_account: Option<String>,
+    monitoring_profile: Option<String>,
 }
 
 /// One environment with every default filled in.
@@ -111,6 +115,16 @@ pub struct Environment {
     pub cost_cache_seconds: i64,
     /// How Cost Explorer picks this environment's costs (default: the `Environment` tag).
     pub cost_filter: CostFilterKind,
+    /// Security Hub's aggregation region: findings of every linked region (and, from a
+    /// delegated administrator, of every member account) are read there.
+    pub findings_region: Option<String>,
+    /// The profile Security Hub is read (and triaged) with: a delegated administrator.
+    pub findings_profile: Option<String>,
+    /// A CloudWatch monitoring account (cross-account observability): the dashboard's
+    /// metrics are read there, each query naming this environment's `account_id`.
+    pub monitoring_account: Option<String>,
+    /// The profile of the monitoring account (default: the environment's own).
+    pub monitoring_profile: Option<String>,
 }
 
 /// `cost_filter = "tag" | "account"`: the seed's `Environment` cost-allocation tag (shared
@@ -176,6 +190,10 @@ impl Environment {
                     i64::from(h.0) * 3600
                 }),
             cost_filter: f.cost_filter.unwrap_or_default(),
+            findings_region: f.findings_region.as_ref().map(|r| r.0.clone()),
+            findings_profile: f.findings_profile.clone(),
+            monitoring_account: f.monitoring_account.clone(),
+            monitoring_profile: f.monitoring_profile.clone(),
         }
     }
 }

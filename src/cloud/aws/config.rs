@@ -21,6 +21,40 @@ pub struct AwsSettings {
     pub static_credentials: Option<(String, String)>,
     /// Who is asked for an MFA code when the profile's role needs one.
     pub mfa: crate::cloud::mfa::MfaPrompter,
+    /// Security Hub read elsewhere: an aggregation region, a delegated administrator.
+    pub findings: Option<ReadElsewhere>,
+    /// CloudWatch read as a monitoring account (cross-account observability).
+    pub metrics: Option<ReadElsewhere>,
+}
+
+/// One service read from another region or as another profile than the environment's.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ReadElsewhere {
+    /// `None`: the environment's region.
+    pub region: Option<String>,
+    /// `None`: the environment's profile.
+    pub profile: Option<String>,
+}
+
+impl ReadElsewhere {
+    /// `Some` when either is given.
+    pub fn of(region: Option<&str>, profile: Option<&str>) -> Option<ReadElsewhere> {
+        (region.is_some() || profile.is_some()).then(|| ReadElsewhere {
+            region: region.map(str::to_string),
+            profile: profile.map(str::to_string),
+        })
+    }
+
+    /// `base` with this region and profile.
+    pub fn settings(&self, base: &AwsSettings) -> AwsSettings {
+        AwsSettings {
+            region: self.region.clone().unwrap_or_else(|| base.region.clone()),
+            profile: self.profile.clone().or_else(|| base.profile.clone()),
+            findings: None,
+            metrics: None,
+            ..base.clone()
+        }
+    }
 }
 
 impl AwsSettings {

@@ -20,11 +20,12 @@ use crate::cloud::{
 const MAX_PAGES: usize = 20;
 
 /// The SDK query for one domain query.
-pub fn sdk_query(q: &MetricQuery, period: i32) -> MetricDataQuery {
+pub fn sdk_query(q: &MetricQuery, period: i32, account_id: Option<&str>) -> MetricDataQuery {
     let b = MetricDataQuery::builder()
         .id(&q.id)
         .label(&q.label)
-        .return_data(q.return_data);
+        .return_data(q.return_data)
+        .set_account_id(account_id.map(str::to_string));
     match &q.kind {
         QueryKind::Expression(e) => b.expression(e).period(period).build(),
         QueryKind::Metric(m) => {
@@ -61,7 +62,7 @@ pub fn get_metric_data_call(
             request
                 .queries
                 .iter()
-                .map(|q| sdk_query(q, request.period))
+                .map(|q| sdk_query(q, request.period, request.account_id.as_deref()))
                 .collect(),
         ))
         .start_time(DateTime::from_secs(request.start))

@@ -50,7 +50,7 @@ use async_trait::async_trait;
 use tokio::sync::OnceCell;
 
 pub use clients::{AwsClients, ECS_SERVICE_ID, STS_SERVICE_ID};
-pub use config::AwsSettings;
+pub use config::{AwsSettings, ReadElsewhere};
 pub use paging::MAX_PAGES;
 
 use crate::cloud::{
@@ -125,7 +125,25 @@ impl AwsCloud {
                     sdk_loader::load_sdk_config_with(&settings, Some(self.session_expiry.clone()))
                         .await;
                 let _ = self.credentials.set(sdk_config.credentials_provider());
-                AwsClients::from_sdk_config(&sdk_config, settings.endpoint_url.as_deref())
+                let mut clients =
+                    AwsClients::from_sdk_config(&sdk_config, settings.endpoint_url.as_deref());
+                // Security Hub from an aggregation region or a delegated administrator;
+                // CloudWatch as a monitoring account.
+                if let Some(elsewhere) = &settings.findings {
+                    let other = elsewhere.settings(&settings);
+                    let config = sdk_loader::load_sdk_config_with(&other, None).await;
+                    clients.securityhub =
+                        AwsClients::from_sdk_config(&config, other.endpoint_url.as_deref())
+                            .securityhub;
+                }
+                if let Some(elsewhere) = &settings.metrics {
+                    let other = elsewhere.settings(&settings);
+                    let config = sdk_loader::load_sdk_config_with(&other, None).await;
+                    clients.cloudwatch =
+                        AwsClients::from_sdk_config(&config, other.endpoint_url.as_deref())
+                            .cloudwatch;
+                }
+                clients
             })
             .await
     }

@@ -40,6 +40,7 @@ pub fn filters(f: &FindingFilters) -> AwsSecurityFindingFilters {
             FilterField::ProductName => b.product_name(filter),
             FilterField::ResourceType => b.resource_type(filter),
             FilterField::ComplianceStatus => b.compliance_status(filter),
+            FilterField::AwsAccountId => b.aws_account_id(filter),
         };
     }
     b.build()
@@ -200,8 +201,10 @@ mod tests {
         let sdk = filters(&FindingFilters {
             severities: vec![Severity::Critical],
             products: vec!["GuardDuty".into()],
+            accounts: vec!["222222222222".into()],
             ..Default::default()
         });
+        assert_eq!(sdk.aws_account_id()[0].value(), Some("222222222222"));
         assert_eq!(sdk.severity_label()[0].value(), Some("CRITICAL"));
         assert_eq!(
             sdk.workflow_status()[0].comparison(),

@@ -65,6 +65,7 @@ pub async fn measure(
             start,
             end: window.until.max(start + 60),
             period: 60,
+            account_id: env.monitoring_account.as_ref().and(env.account_id.clone()),
         };
         read.get_metric_data(&request)
             .await

@@ -130,6 +130,8 @@ pub struct DashboardTargets {
     /// The primary node (`<group>-001`) and a replica (`<group>-002`) of the Redis group.
     pub cache_primary: String,
     pub cache_replica: String,
+    /// The source account, when metrics are read through a monitoring account.
+    pub account_id: Option<String>,
 }
 
 impl DashboardTargets {
@@ -143,6 +145,7 @@ impl DashboardTargets {
             db_instance: env.db_instance.clone(),
             cache_primary: format!("{}-001", env.cache_replication_group),
             cache_replica: format!("{}-002", env.cache_replication_group),
+            account_id: env.monitoring_account.as_ref().and(env.account_id.clone()),
         }
     }
 }
@@ -403,6 +406,7 @@ pub fn dashboard_request(t: &DashboardTargets, range: TimeRange, end: Epoch) -> 
         start: end.saturating_sub(range.seconds()),
         end,
         period,
+        account_id: t.account_id.clone(),
     }
 }
 

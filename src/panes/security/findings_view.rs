@@ -17,6 +17,8 @@ pub enum Grouping {
     Control,
     Resource,
     Type,
+    /// Member account and region (aggregated or delegated-admin reads hold several).
+    Account,
 }
 
 impl Grouping {
@@ -26,7 +28,8 @@ impl Grouping {
             Grouping::None => Grouping::Control,
             Grouping::Control => Grouping::Resource,
             Grouping::Resource => Grouping::Type,
-            Grouping::Type => Grouping::None,
+            Grouping::Type => Grouping::Account,
+            Grouping::Account => Grouping::None,
         }
     }
 
@@ -37,6 +40,7 @@ impl Grouping {
             Grouping::Control => "control",
             Grouping::Resource => "resource",
             Grouping::Type => "type",
+            Grouping::Account => "account",
         }
     }
 
@@ -51,6 +55,7 @@ impl Grouping {
                 .unwrap_or_else(|| "-".to_string()),
             Grouping::Resource => f.resource_id().to_string(),
             Grouping::Type => f.types.first().cloned().unwrap_or_else(|| "-".to_string()),
+            Grouping::Account => format!("{} {}", f.account, f.region),
         }
     }
 }
@@ -140,6 +145,7 @@ fn group_label(grouping: Grouping, f: &Finding, key: &str) -> String {
         }
         Grouping::Control => format!("{} · {}", f.product_name, f.title),
         Grouping::Resource => format!("{} {}", f.resource_type(), last_segment(key)),
+        Grouping::Account => format!("account {key}"),
         Grouping::Type | Grouping::None => key.to_string(),
     }
 }

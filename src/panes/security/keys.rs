@@ -156,6 +156,11 @@ impl SecurityState {
                 filters.resource_types = Self::cycle(&options, &filters.resource_types);
                 self.set_filters(filters);
             }
+            KeyCode::Char('a') => {
+                let options: Vec<String> = self.accounts.iter().cloned().collect();
+                filters.accounts = Self::cycle(&options, &filters.accounts);
+                self.set_filters(filters);
+            }
             KeyCode::Char('m') => {
                 filters.show_suppressed = !filters.show_suppressed;
                 self.set_filters(filters);

@@ -27,9 +27,10 @@ pub const HELP: BindingGroup = BindingGroup {
         b("pgdn pgup", "scroll the finding detail"),
         b("o", "open an offered runbook, its form filled in"),
         b("tab", "Security Hub / GuardDuty findings"),
-        b("v", "group by control / resource / type / none"),
+        b("v", "group by control / resource / type / account / none"),
         b("s  w", "filter: minimum severity / workflow status"),
         b("R  p  t", "filter: record state / product / resource type"),
+        b("a", "filter: member account (aggregated findings)"),
         b("m", "show / hide muted (SUPPRESSED) findings"),
         b("x", "reset the filters"),
         b("space", "mark / unmark a finding for triage"),
@@ -82,6 +83,7 @@ impl SecurityState {
                     for f in found {
                         self.resource_types
                             .extend(f.resources.iter().map(|r| r.resource_type.clone()));
+                        self.accounts.insert(f.account.clone());
                     }
                     if filters == FindingFilters::default() {
                         self.unfiltered = Some((HubCounts::of(found), found.complete));
@@ -100,6 +102,7 @@ impl SecurityState {
                 for f in &found {
                     self.resource_types
                         .extend(f.resources.iter().map(|r| r.resource_type.clone()));
+                    self.accounts.insert(f.account.clone());
                 }
                 self.findings_for = Some(filters);
                 self.paging = true;

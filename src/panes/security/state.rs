@@ -84,6 +84,8 @@ pub struct SecurityState {
     pub writing: bool,
     /// Resource types seen in any answer (the `t` key cycles through them).
     pub resource_types: BTreeSet<String>,
+    /// Member accounts seen in any answer (the `a` key cycles through them).
+    pub accounts: BTreeSet<String>,
     /// What the header summary needs of the last answer for the default filters, and
     /// whether that answer was complete (the listing itself is not kept twice).
     pub unfiltered: Option<(HubCounts, bool)>,
