@@ -56,14 +56,32 @@ pub fn draw_tail(frame: &mut Frame, area: Rect, state: &View) {
     } else {
         "scrolled"
     };
-    let mut title = format!("Live tail · {} · {mode}", tail.log_groups.join(", "));
+    use crate::panes::logs::tail::TailMode;
+    let source = match &tail.mode {
+        TailMode::Live(_) => "Live Tail (billed per minute)",
+        TailMode::Starting | TailMode::TryLive => "starting Live Tail",
+        TailMode::Polling => "polling FilterLogEvents",
+    };
+    let mut title = format!(
+        "Live tail · {} · {source} · {mode}",
+        tail.log_groups.join(", ")
+    );
+    if tail.sampled(state.now) {
+        title.push_str(" · SAMPLED (over 500 events/s)");
+    }
     title.push_str(&filter_suffix(&tail.list.filter));
-    let block = source_block(theme, title, true, &status, state.now).title_bottom(Line::from(
+    let mut block = source_block(theme, title, true, &status, state.now).title_bottom(Line::from(
         Span::styled(
             " space pause · / filter · G follow · t queries ",
             theme.dim(),
         ),
     ));
+    if let (TailMode::Polling, Some(why)) = (&tail.mode, &tail.live_unavailable) {
+        block = block.title_bottom(
+            Line::from(Span::styled(format!(" {} ", sanitize(why, 80)), theme.dim()))
+                .right_aligned(),
+        );
+    }
     let lines = tail.visible();
     if lines.is_empty() {
         let msg = match &tail.error {
