@@ -126,12 +126,12 @@ fn clients(b: Broken, rules: &[&Rule]) -> AwsClients {
             .build()
     });
     let db = mock!(aws_sdk_rds::Client::describe_db_instances)
-        .match_requests(|r| r.db_instance_identifier() == Some("cloudplatform-prod-db"))
+        .match_requests(|r| r.db_instance_identifier() == Some("cloudplatform-prod-rds-postgres"))
         .then_output(|| {
             DescribeDbInstancesOutput::builder()
                 .db_instances(
                     DbInstance::builder()
-                        .db_instance_identifier("cloudplatform-prod-db")
+                        .db_instance_identifier("cloudplatform-prod-rds-postgres")
                         .endpoint(
                             Endpoint::builder()
                                 .address("prod-db.abc.us-east-1.rds.amazonaws.com")

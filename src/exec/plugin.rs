@@ -88,13 +88,14 @@ pub fn install_hint() -> String {
 /// How to install the plugin on `os` (`std::env::consts::OS`).
 pub fn install_hint_for(os: &str) -> String {
     const DOCS: &str = "https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-install-plugin.html";
+    const BASE: &str = "https://s3.amazonaws.com/session-manager-downloads/plugin/latest";
     match os {
         "macos" => format!("brew install --cask session-manager-plugin (or see {DOCS})"),
         "linux" => format!(
-            "Debian/Ubuntu: curl -o /tmp/smp.deb https://s3.amazonaws.com/session-manager-downloads/plugin/latest/ubuntu_64bit/session-manager-plugin.deb && sudo dpkg -i /tmp/smp.deb; RHEL/Amazon Linux: sudo yum install -y https://s3.amazonaws.com/session-manager-downloads/plugin/latest/linux_64bit/session-manager-plugin.rpm (arm64: see {DOCS})"
+            "Debian/Ubuntu: curl -o /tmp/smp.deb {BASE}/ubuntu_64bit/session-manager-plugin.deb && sudo dpkg -i /tmp/smp.deb; RHEL/Amazon Linux: sudo yum install -y {BASE}/linux_64bit/session-manager-plugin.rpm (arm64: see {DOCS})"
         ),
         "windows" => format!(
-            "run https://s3.amazonaws.com/session-manager-downloads/plugin/latest/windows/SessionManagerPluginSetup.exe (see {DOCS})"
+            "run {BASE}/windows/SessionManagerPluginSetup.exe (see {DOCS})"
         ),
         _ => format!("see {DOCS}"),
     }

@@ -10,7 +10,6 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 
 use super::session::{Field, PromptKind, SessionPrompt, Stage};
 use crate::panes::kit::loadable::format_age;
-use crate::ui::popups::wrap_words;
 use crate::ui::theme::{Level, Theme};
 use crate::ui::view::View;
 use crate::ui::widgets::centered::centered;
@@ -19,35 +18,53 @@ use crate::ui::widgets::centered::centered;
 /// left for the events.
 pub fn draw_forwards(frame: &mut Frame, area: Rect, state: &View) -> Rect {
     let forwards = &state.ecs.session.forwards;
-    if forwards.is_empty() || area.height < 4 {
+    if forwards.is_empty() || area.height < 3 {
         return area;
     }
     let theme = &state.theme;
-    let height = (forwards.len() as u16 + 2).min(area.height / 2).max(3);
+    let full = forwards.len() as u16 + 2;
+    // The whole list when the events keep three rows; else one line of local ports.
+    let compact = area.height < full + 3;
+    let height = if compact { 3 } else { full };
     let [top, rest] =
         Layout::vertical([Constraint::Length(height), Constraint::Min(0)]).areas(area);
-    let lines: Vec<Line> = forwards
-        .iter()
-        .map(|f| {
-            Line::from(vec![
-                Span::styled(
-                    format!("localhost:{:<6}", f.local_port),
-                    theme.level(Level::Ok),
-                ),
-                Span::raw(format!(" → {} ", f.what)),
-                Span::styled(
-                    format!(
-                        "({}:{}) via {} · {}",
-                        f.host,
-                        f.remote_port,
-                        f.task_id.chars().take(12).collect::<String>(),
-                        format_age(state.now - f.opened_at)
+    let lines: Vec<Line> = if compact {
+        let mut spans = Vec::new();
+        for f in forwards {
+            spans.push(Span::styled(
+                format!(":{}", f.local_port),
+                theme.level(Level::Ok),
+            ));
+            spans.push(Span::raw(format!(
+                " {}  ",
+                f.what.split(' ').next().unwrap_or_default()
+            )));
+        }
+        vec![Line::from(spans)]
+    } else {
+        forwards
+            .iter()
+            .map(|f| {
+                Line::from(vec![
+                    Span::styled(
+                        format!("localhost:{:<6}", f.local_port),
+                        theme.level(Level::Ok),
                     ),
-                    theme.dim(),
-                ),
-            ])
-        })
-        .collect();
+                    Span::raw(format!(" → {} ", f.what)),
+                    Span::styled(
+                        format!(
+                            "· {} · task {} · {}:{}",
+                            format_age(state.now - f.opened_at),
+                            f.task_id.chars().take(12).collect::<String>(),
+                            f.host,
+                            f.remote_port,
+                        ),
+                        theme.dim(),
+                    ),
+                ])
+            })
+            .collect()
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)
@@ -68,7 +85,10 @@ pub fn draw_prompt(frame: &mut Frame, area: Rect, state: &View) {
     let theme = &state.theme;
     let width = area.width.min(96);
     let inner = usize::from(width.saturating_sub(2)).max(10);
-    let lines = prompt_lines(p, theme, state.env.protected, &state.env.name, inner);
+    let mut lines = prompt_lines(p, theme, state.env.protected, &state.env.name, inner, false);
+    if lines.len() as u16 + 2 > area.height {
+        lines = prompt_lines(p, theme, state.env.protected, &state.env.name, inner, true);
+    }
     let height = (lines.len() as u16 + 2).min(area.height);
     let rect = centered(area, width, height);
     let title = match p.kind {
@@ -87,6 +107,40 @@ pub fn draw_prompt(frame: &mut Frame, area: Rect, state: &View) {
             .wrap(Wrap { trim: false }),
         rect,
     );
+}
+
+/// `text` in lines of at most `width` characters, broken at spaces; a word longer than a
+/// line (a URL, a command) is split across lines, never cut.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut out: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let len = line.chars().count();
+        let wlen = word.chars().count();
+        if len > 0 && len + 1 + wlen <= width {
+            line.push(' ');
+            line.push_str(word);
+            continue;
+        }
+        if len > 0 {
+            out.push(std::mem::take(&mut line));
+        }
+        let chars: Vec<char> = word.chars().collect();
+        let mut chunks = chars.chunks(width).peekable();
+        while let Some(chunk) = chunks.next() {
+            let piece: String = chunk.iter().collect();
+            if chunks.peek().is_some() {
+                out.push(piece);
+            } else {
+                line = piece;
+            }
+        }
+    }
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    out
 }
 
 fn short(id: &str) -> String {
@@ -115,6 +169,7 @@ fn prompt_lines<'a>(
     protected: bool,
     env: &str,
     width: usize,
+    compact: bool,
 ) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
     let container = p.container_name().unwrap_or("-");
@@ -175,11 +230,19 @@ fn prompt_lines<'a>(
             },
             theme.level(Level::Unknown),
         ))),
+        Stage::Checked(pre) if compact => {
+            for c in &pre.checks {
+                lines.push(Line::from(Span::styled(
+                    format!("{:<7} {}", c.status.word(), c.name),
+                    theme.level(c.status.level()),
+                )));
+            }
+        }
         Stage::Checked(pre) => {
             lines.push(Line::from(""));
             for c in &pre.checks {
                 let head = format!("{:<7} {}: ", c.status.word(), c.name);
-                for (i, part) in wrap_words(&format!("{head}{}", c.detail), width)
+                for (i, part) in wrap(&format!("{head}{}", c.detail), width)
                     .into_iter()
                     .enumerate()
                 {
@@ -191,7 +254,7 @@ fn prompt_lines<'a>(
                     lines.push(Line::from(Span::styled(part, style)));
                 }
                 if let Some(fix) = &c.fix {
-                    for part in wrap_words(&format!("fix: {fix}"), width.saturating_sub(8).max(10)) {
+                    for part in wrap(&format!("fix: {fix}"), width.saturating_sub(8).max(10)) {
                         lines.push(Line::from(Span::styled(
                             format!("        {part}"),
                             theme.dim(),
@@ -217,7 +280,7 @@ fn prompt_lines<'a>(
         )));
     }
     if let Some(e) = &p.error {
-        for part in wrap_words(e, width) {
+        for part in wrap(e, width) {
             lines.push(Line::from(Span::styled(part, theme.level(Level::Warning))));
         }
     }
