@@ -76,7 +76,10 @@ pub fn draw_tail(frame: &mut Frame, area: Rect, state: &View) {
             theme.dim(),
         ),
     ));
-    if let (TailMode::Polling, Some(why)) = (&tail.mode, &tail.live_unavailable) {
+    // Why Live Tail is not used, where the hint keys leave room for it.
+    if let (TailMode::Polling, Some(why), true) =
+        (&tail.mode, &tail.live_unavailable, area.width >= 110)
+    {
         block = block.title_bottom(
             Line::from(Span::styled(format!(" {} ", sanitize(why, 80)), theme.dim()))
                 .right_aligned(),
