@@ -34,7 +34,8 @@ use opsdeck::exec::target::ForwardTo;
 use std::sync::Arc;
 
 const CLUSTER: &str = "cloudplatform-prod-ecs-cluster";
-const TASK_ARN: &str = "arn:aws:ecs:us-east-1:123456789012:task/cloudplatform-prod-ecs-cluster/abc123";
+const TASK_ARN: &str =
+    "arn:aws:ecs:us-east-1:123456789012:task/cloudplatform-prod-ecs-cluster/abc123";
 const ROLE: &str = "arn:aws:iam::123456789012:role/prod-task";
 
 /// How the task the mocks describe is broken (or not).
@@ -50,7 +51,9 @@ struct Broken {
 fn task(b: Broken) -> Task {
     Task::builder()
         .task_arn(TASK_ARN)
-        .cluster_arn(format!("arn:aws:ecs:us-east-1:123456789012:cluster/{CLUSTER}"))
+        .cluster_arn(format!(
+            "arn:aws:ecs:us-east-1:123456789012:cluster/{CLUSTER}"
+        ))
         .task_definition_arn("arn:aws:ecs:us-east-1:123456789012:task-definition/api:7")
         .group("service:api")
         .last_status("RUNNING")
@@ -64,7 +67,11 @@ fn task(b: Broken) -> Task {
                 .managed_agents(
                     ManagedAgent::builder()
                         .name(ManagedAgentName::ExecuteCommandAgent)
-                        .last_status(if b.agent_stopped { "STOPPED" } else { "RUNNING" })
+                        .last_status(if b.agent_stopped {
+                            "STOPPED"
+                        } else {
+                            "RUNNING"
+                        })
                         .build(),
                 )
                 .build(),
@@ -177,7 +184,12 @@ fn clients(b: Broken, rules: &[&Rule]) -> AwsClients {
         &simulate
     };
     AwsClients {
-        ecs: client!(aws_sdk_ecs, &describe_tasks, &describe_services, &describe_td),
+        ecs: client!(
+            aws_sdk_ecs,
+            &describe_tasks,
+            &describe_services,
+            &describe_td
+        ),
         iam: client!(aws_sdk_iam, iam_rule),
         sts: client!(aws_sdk_sts, &caller),
         rds: client!(aws_sdk_rds, &db),
@@ -309,7 +321,15 @@ async fn execute_command_request_and_audit() {
         args[4],
         format!(r#"{{"Target":"ecs:{CLUSTER}_abc123_abc123-1234567890"}}"#)
     );
-    assert!(ready.plugin.env.as_ref().expect("env").1.contains("TOKEN-SECRET"));
+    assert!(
+        ready
+            .plugin
+            .env
+            .as_ref()
+            .expect("env")
+            .1
+            .contains("TOKEN-SECRET")
+    );
     assert!(!format!("{:?}", ready.plugin).contains("TOKEN-SECRET"));
     ready
         .record
@@ -332,7 +352,12 @@ async fn execute_command_request_and_audit() {
     assert_eq!(first.params["command"], "/bin/sh");
     assert_eq!(first.params["container"], "app");
     assert_eq!(first.params["task"], "abc123");
-    assert!(first.caller.as_deref().is_some_and(|c| c.ends_with("alice")));
+    assert!(
+        first
+            .caller
+            .as_deref()
+            .is_some_and(|c| c.ends_with("alice"))
+    );
     let text = std::fs::read_to_string(audit.path()).expect("read");
     assert!(!text.contains("TOKEN-SECRET"), "the token is never audited");
     assert!(audit.interrupted().expect("interrupted").is_empty());
@@ -421,8 +446,8 @@ async fn start_session_request_for_a_forward_and_its_close() {
 async fn read_only_refuses_before_any_request() {
     let exec = mock!(aws_sdk_ecs::Client::execute_command)
         .then_output(|| ExecuteCommandOutput::builder().build());
-    let start =
-        mock!(aws_sdk_ssm::Client::start_session).then_output(|| StartSessionOutput::builder().build());
+    let start = mock!(aws_sdk_ssm::Client::start_session)
+        .then_output(|| StartSessionOutput::builder().build());
     let cloud = Arc::new(AwsCloud::from_clients(clients(
         Broken::default(),
         &[&exec, &start],

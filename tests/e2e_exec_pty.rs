@@ -86,8 +86,13 @@ fn exec_hands_the_terminal_to_the_plugin_and_comes_back() {
     let after = &p.transcript()[before..];
     let left = after.find("\u{1b}[?1049l").expect("alternate screen left");
     let ran = after.find("FAKE PLUGIN RAN").expect("plugin output");
-    let back = after.rfind("\u{1b}[?1049h").expect("alternate screen entered again");
-    assert!(left < ran && ran < back, "left, ran, came back: in that order");
+    let back = after
+        .rfind("\u{1b}[?1049h")
+        .expect("alternate screen entered again");
+    assert!(
+        left < ran && ran < back,
+        "left, ran, came back: in that order"
+    );
     // Redrawn: the pane is back after the plugin ran.
     assert!(after[back..].contains("Services ("));
     p.send("q");
@@ -108,11 +113,14 @@ fn exec_hands_the_terminal_to_the_plugin_and_comes_back() {
     );
     assert_eq!(args[5], "https://ecs.us-east-1.amazonaws.com");
     assert_eq!(args.get(6).map(String::as_str), Some("stdin-tty"));
-    let audit = std::fs::read_to_string(home.path().join("state/opsdeck/audit-demo.jsonl"))
-        .expect("audit");
+    let audit =
+        std::fs::read_to_string(home.path().join("state/opsdeck/audit-demo.jsonl")).expect("audit");
     assert!(audit.contains("ecs:ExecuteCommand"));
     assert!(audit.contains("session ended (plugin exited 0)"));
-    assert!(!audit.contains("sim-token"), "the session token is never audited");
+    assert!(
+        !audit.contains("sim-token"),
+        "the session token is never audited"
+    );
 }
 
 #[test]
@@ -142,8 +150,8 @@ fn forwards_are_listed_and_closed_on_exit() {
     assert_eq!(request["Parameters"]["portNumber"][0], "5432");
     assert_eq!(request["Parameters"]["localPortNumber"][0], "15432");
     assert_eq!(runs[0][5], "https://ssm.us-east-1.amazonaws.com");
-    let audit = std::fs::read_to_string(home.path().join("state/opsdeck/audit-demo.jsonl"))
-        .expect("audit");
+    let audit =
+        std::fs::read_to_string(home.path().join("state/opsdeck/audit-demo.jsonl")).expect("audit");
     assert!(audit.contains("ssm:StartSession"));
     assert!(
         audit.contains("closed by the operator; TerminateSession"),

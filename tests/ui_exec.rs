@@ -86,7 +86,10 @@ async fn exec_preflight_popup() {
             PluginStatus::Missing,
         )))),
     );
-    insta::assert_snapshot!("exec_preflight_failed_120x40", text(&render(&state, 120, 40)));
+    insta::assert_snapshot!(
+        "exec_preflight_failed_120x40",
+        text(&render(&state, 120, 40))
+    );
     insta::assert_snapshot!("exec_preflight_failed_40x12", text(&render(&state, 40, 12)));
     // Enter on a failed preflight only closes it.
     let effects = key(&mut state, KeyCode::Enter);
@@ -104,7 +107,10 @@ async fn exec_preflight_popup() {
             found(),
         )))),
     );
-    insta::assert_snapshot!("exec_preflight_passed_120x40", text(&render(&state, 120, 40)));
+    insta::assert_snapshot!(
+        "exec_preflight_passed_120x40",
+        text(&render(&state, 120, 40))
+    );
     let effects = key(&mut state, KeyCode::Enter);
     assert!(effects.iter().all(|e| !matches!(e, Effect::Write(_))));
     for c in "prod".chars() {
@@ -177,7 +183,11 @@ async fn read_only_refuses_x_and_p() {
         let effects = key(&mut state, KeyCode::Char(k));
         assert!(effects.iter().all(|e| !matches!(e, Effect::Write(_))));
         assert!(state.ecs.session.prompt.is_none());
-        let status = state.status.as_ref().map(|s| s.0.clone()).unwrap_or_default();
+        let status = state
+            .status
+            .as_ref()
+            .map(|s| s.0.clone())
+            .unwrap_or_default();
         assert!(status.contains("read-only"), "{status}");
     }
 }

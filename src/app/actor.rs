@@ -87,9 +87,13 @@ impl WriteActor {
                 let env = current.clone();
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
-                    let (pre, _) =
-                        crate::exec::flow::check(cloud.read.as_ref(), &env, &task, container.as_deref())
-                            .await;
+                    let (pre, _) = crate::exec::flow::check(
+                        cloud.read.as_ref(),
+                        &env,
+                        &task,
+                        container.as_deref(),
+                    )
+                    .await;
                     let _ = tx.send(Event::Written(WriteDone::ExecChecked(Box::new(pre))));
                 });
             }
@@ -117,22 +121,22 @@ impl WriteActor {
                 let now = audit.now_epoch();
                 tokio::spawn(async move {
                     let id = forwards.next_id();
-                    let r = match crate::exec::flow::open_forward(
-                        &cloud, &audit, &env, &ask, id, now,
-                    )
-                    .await
-                    {
-                        Ok(opened) => {
-                            let closed = tx.clone();
-                            forwards
-                                .start(opened, move |info, how| {
-                                    let _ = closed
-                                        .send(Event::Written(WriteDone::ForwardClosed(info, how)));
-                                })
-                                .await
-                        }
-                        Err(e) => Err(e),
-                    };
+                    let r =
+                        match crate::exec::flow::open_forward(&cloud, &audit, &env, &ask, id, now)
+                            .await
+                        {
+                            Ok(opened) => {
+                                let closed = tx.clone();
+                                forwards
+                                    .start(opened, move |info, how| {
+                                        let _ = closed.send(Event::Written(
+                                            WriteDone::ForwardClosed(info, how),
+                                        ));
+                                    })
+                                    .await
+                            }
+                            Err(e) => Err(e),
+                        };
                     let _ = tx.send(Event::Written(WriteDone::Forwarded(r)));
                 });
             }

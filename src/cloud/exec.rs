@@ -102,7 +102,11 @@ pub struct ExecRequest {
 impl ExecRequest {
     /// The SSM target the plugin opens the session on.
     pub fn target(&self) -> String {
-        ecs_target(&self.cluster, super::last_segment(&self.task), &self.runtime_id)
+        ecs_target(
+            &self.cluster,
+            super::last_segment(&self.task),
+            &self.runtime_id,
+        )
     }
 }
 

@@ -90,7 +90,10 @@ pub fn run_exec(
     }
     let ready = rt.block_on(async {
         let (pre, plugin) = flow::check(cloud.read.as_ref(), &ctx.env, task, container).await;
-        eprintln!("exec preflight of task {} on {}:", pre.task_id, ctx.env.name);
+        eprintln!(
+            "exec preflight of task {} on {}:",
+            pre.task_id, ctx.env.name
+        );
         for line in pre.lines() {
             eprintln!("  {line}");
         }
@@ -140,7 +143,11 @@ pub fn run_exec(
 }
 
 /// `opsdeck forward`: the plugin runs in the foreground until it exits or ctrl-c.
-pub fn run_forward(global: &GlobalArgs, mut ask: ForwardAsk, confirm_env: Option<&str>) -> ExitCode {
+pub fn run_forward(
+    global: &GlobalArgs,
+    mut ask: ForwardAsk,
+    confirm_env: Option<&str>,
+) -> ExitCode {
     let (ctx, audit) = match load(global, "forward") {
         Ok(x) => x,
         Err(code) => return code,

@@ -58,10 +58,7 @@ pub fn exec_request(
     command: &str,
 ) -> Result<ExecRequest, String> {
     if pre.blocked() {
-        return Err(format!(
-            "exec cannot work yet: {}",
-            failing(pre).join("; ")
-        ));
+        return Err(format!("exec cannot work yet: {}", failing(pre).join("; ")));
     }
     let facts = pre.facts.as_ref().ok_or("the task could not be read")?;
     let container = pre.container.clone().ok_or("no container chosen")?;
@@ -167,7 +164,10 @@ pub async fn open_forward_with(
     )
     .await;
     if pre.blocked() {
-        return Err(format!("forward cannot work yet: {}", failing(&pre).join("; ")));
+        return Err(format!(
+            "forward cannot work yet: {}",
+            failing(&pre).join("; ")
+        ));
     }
     let PluginStatus::Found { path, version } = plugin else {
         return Err("session-manager-plugin is not installed".into());
@@ -186,7 +186,9 @@ pub async fn open_forward_with(
         runtime_id,
         host: dest.host.clone(),
         remote_port: dest.port,
-        local_port: ask.local_port.unwrap_or_else(|| default_local_port(dest.port)),
+        local_port: ask
+            .local_port
+            .unwrap_or_else(|| default_local_port(dest.port)),
     };
     let (session, endpoint, record) = start_forward(
         cloud,

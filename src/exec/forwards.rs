@@ -155,9 +155,8 @@ impl Forwards {
 
     /// Close every forward and wait (at most `wait`) for their ends to be written.
     pub async fn close_all(&self, wait: Duration) {
-        let taken: Vec<Running> = std::mem::take(
-            &mut *self.running.lock().unwrap_or_else(|e| e.into_inner()),
-        );
+        let taken: Vec<Running> =
+            std::mem::take(&mut *self.running.lock().unwrap_or_else(|e| e.into_inner()));
         let mut handles = Vec::new();
         for mut r in taken {
             if let Some(tx) = r.close.take() {

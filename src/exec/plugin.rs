@@ -94,9 +94,7 @@ pub fn install_hint_for(os: &str) -> String {
         "linux" => format!(
             "Debian/Ubuntu: curl -o /tmp/smp.deb {BASE}/ubuntu_64bit/session-manager-plugin.deb && sudo dpkg -i /tmp/smp.deb; RHEL/Amazon Linux: sudo yum install -y {BASE}/linux_64bit/session-manager-plugin.rpm (arm64: see {DOCS})"
         ),
-        "windows" => format!(
-            "run {BASE}/windows/SessionManagerPluginSetup.exe (see {DOCS})"
-        ),
+        "windows" => format!("run {BASE}/windows/SessionManagerPluginSetup.exe (see {DOCS})"),
         _ => format!("see {DOCS}"),
     }
 }
@@ -168,7 +166,10 @@ impl PluginCommand {
     ) -> PluginCommand {
         let session = session.to_string();
         let (first, env) = if reads_env(version) {
-            (SESSION_ENV.to_string(), Some((SESSION_ENV.to_string(), session)))
+            (
+                SESSION_ENV.to_string(),
+                Some((SESSION_ENV.to_string(), session)),
+            )
         } else {
             (session, None)
         };

@@ -221,11 +221,9 @@ fn enabled_check(f: &ExecFacts) -> Check {
             format!("service {s} has it now, but this task was started before"),
             "exec into a newer task of the service, or stop this one so the service replaces it",
         ),
-        (false, Some(s), None) => Check::fail(
-            NAME,
-            "this task was started without it",
-            service_fix(s),
-        ),
+        (false, Some(s), None) => {
+            Check::fail(NAME, "this task was started without it", service_fix(s))
+        }
         (false, None, _) => Check::fail(
             NAME,
             "this task was started without it",
@@ -280,7 +278,11 @@ fn agent_check(f: &ExecFacts, container: Option<&str>) -> Check {
 /// `1.4.0` → (1, 4, 0); None for `LATEST` or anything unparsable.
 fn version(v: &str) -> Option<(u32, u32, u32)> {
     let mut parts = v.trim().split('.').map(|p| p.parse::<u32>().ok());
-    Some((parts.next()??, parts.next()??, parts.next().flatten().unwrap_or(0)))
+    Some((
+        parts.next()??,
+        parts.next()??,
+        parts.next().flatten().unwrap_or(0),
+    ))
 }
 
 fn platform_check(f: &ExecFacts) -> Check {
@@ -290,7 +292,9 @@ fn platform_check(f: &ExecFacts) -> Check {
             NAME,
             format!(
                 "{} (not Fargate: the ECS agent must be 1.50.2 or later)",
-                f.launch_type.as_deref().unwrap_or("launch type not reported")
+                f.launch_type
+                    .as_deref()
+                    .unwrap_or("launch type not reported")
             ),
         );
     }

@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 
 use crate::audit::{AuditLog, Entry, RecordKind, audited};
 use crate::cloud::{
-    CloudError, CloudHandle, CloudResult, ExecRequest, ExecSession, ForwardRequest,
-    ForwardSession, SessionEndpoint,
+    CloudError, CloudHandle, CloudResult, ExecRequest, ExecSession, ForwardRequest, ForwardSession,
+    SessionEndpoint,
 };
 
 use super::command_guard;

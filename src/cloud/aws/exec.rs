@@ -39,10 +39,8 @@ pub async fn exec_facts(clients: &AwsClients, cluster: &str, task: &str) -> Clou
             .await
         {
             Ok(out) => {
-                facts.service_exec_enabled = out
-                    .services()
-                    .first()
-                    .map(|s| s.enable_execute_command());
+                facts.service_exec_enabled =
+                    out.services().first().map(|s| s.enable_execute_command());
             }
             Err(e) => {
                 let err = map_sdk_error("DescribeServices", e);
@@ -172,7 +170,10 @@ pub async fn start_port_forward(
 }
 
 /// `TerminateSession`.
-pub async fn terminate_session(clients: &AwsClients, session_id: &str) -> CloudResult<WriteReceipt> {
+pub async fn terminate_session(
+    clients: &AwsClients,
+    session_id: &str,
+) -> CloudResult<WriteReceipt> {
     let out = clients
         .ssm
         .terminate_session()

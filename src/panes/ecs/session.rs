@@ -149,7 +149,11 @@ impl SessionState {
         }
         if task.last_status != "RUNNING" {
             return Some(Reply::handled().status(
-                format!("task {} is {}: exec and forwards need a RUNNING task", task.id(), task.last_status),
+                format!(
+                    "task {} is {}: exec and forwards need a RUNNING task",
+                    task.id(),
+                    task.last_status
+                ),
                 Level::Warning,
             ));
         }

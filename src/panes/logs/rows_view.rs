@@ -81,8 +81,11 @@ pub fn draw_tail(frame: &mut Frame, area: Rect, state: &View) {
         (&tail.mode, &tail.live_unavailable, area.width >= 110)
     {
         block = block.title_bottom(
-            Line::from(Span::styled(format!(" {} ", sanitize(why, 80)), theme.dim()))
-                .right_aligned(),
+            Line::from(Span::styled(
+                format!(" {} ", sanitize(why, 80)),
+                theme.dim(),
+            ))
+            .right_aligned(),
         );
     }
     let lines = tail.visible();

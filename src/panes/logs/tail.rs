@@ -135,12 +135,10 @@ impl TailState {
             && !self.paused
             && !self.in_flight
             && now >= self.next_poll_at)
-            .then(|| {
-            TailRequest {
+            .then(|| TailRequest {
                 log_groups: self.log_groups.clone(),
                 start_ms: self.since_ms,
-            }
-        })
+            })
     }
 
     /// The Live Tail call due at `now`, if any: start, drain, or close an idle session.
@@ -343,7 +341,10 @@ mod tests {
     fn live_tail_streams_marks_sampling_and_closes_when_idle() {
         let mut t = TailState::default();
         t.start(vec!["/g".into()], 100);
-        assert!(t.due(100).is_none(), "no FilterLogEvents while Live Tail is tried");
+        assert!(
+            t.due(100).is_none(),
+            "no FilterLogEvents while Live Tail is tried"
+        );
         let call = t.live_due(100).expect("start");
         assert_eq!(call, LiveCall::Start(vec!["/g".into()]));
         t.live_sent(&call);
@@ -368,7 +369,10 @@ mod tests {
         assert!(t.live_due(103).is_some());
         // Keys keep it open; fifteen quiet minutes close it.
         t.touch(500);
-        assert_eq!(t.live_due(500 + LIVE_IDLE_SECONDS - 1), Some(LiveCall::Read("s1".into())));
+        assert_eq!(
+            t.live_due(500 + LIVE_IDLE_SECONDS - 1),
+            Some(LiveCall::Read("s1".into()))
+        );
         let stop = t.live_due(500 + LIVE_IDLE_SECONDS).expect("idle close");
         assert_eq!(stop, LiveCall::Stop("s1".into()));
         t.live_sent(&stop);
@@ -392,7 +396,11 @@ mod tests {
         t.live_sent(&LiveCall::Read("s2".into()));
         t.live_read("s2", Err(CloudError::Network("stream ended".into())), 2);
         assert_eq!(t.mode, TailMode::Polling);
-        assert!(t.live_unavailable.as_deref().is_some_and(|r| r.contains("ended")));
+        assert!(
+            t.live_unavailable
+                .as_deref()
+                .is_some_and(|r| r.contains("ended"))
+        );
         assert!(t.due(2).is_some(), "polls at once");
         assert_eq!(t.leave(), None);
         t.start(vec!["/g".into()], 10);
