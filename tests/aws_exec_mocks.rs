@@ -344,7 +344,6 @@ async fn execute_command_request_and_audit() {
         [
             (RecordKind::Intent, "ecs:ExecuteCommand"),
             (RecordKind::Outcome, "ecs:ExecuteCommand"),
-            (RecordKind::Intent, "session"),
             (RecordKind::Outcome, "session"),
         ]
     );

@@ -1,9 +1,9 @@
 //! Opening and closing sessions as audited operator actions. Each is refused in
 //! read-only mode before anything leaves (`CloudHandle::actor`), writes its intent before
-//! the call and its outcome after, then holds a `session` intent open while the session
-//! lives: its outcome is the session's end (plugin exit status, or the forward closed).
-//! A session whose end never got written (the process died) shows as interrupted at the
-//! next start, like any other write.
+//! the call and its outcome after (the session's start: its id and target), and a
+//! `session` outcome when the session ends (plugin exit status, or the forward closed).
+//! No intent is held open while a session lives: another opsdeck started meanwhile would
+//! report it as an interrupted call. A session whose process died has no end record.
 
 use std::collections::BTreeMap;
 
@@ -65,13 +65,8 @@ fn base_entry(
     }
 }
 
-/// Write the `session` intent that stays open while the session lives.
-fn open_session_record(
-    audit: &AuditLog,
-    call: &Entry,
-    session_id: &str,
-    what: String,
-) -> CloudResult<SessionAudit> {
+/// The entry the session's end will be written with.
+fn session_record(call: &Entry, session_id: &str, what: String) -> SessionAudit {
     let entry = Entry {
         id: format!("{}/session", call.id),
         step: "session".into(),
@@ -86,10 +81,7 @@ fn open_session_record(
         },
         ..call.clone()
     };
-    audit
-        .append(RecordKind::Intent, entry.clone())
-        .map_err(|e| CloudError::Invalid(format!("audit log not writable: {e}")))?;
-    Ok(SessionAudit { entry })
+    SessionAudit { entry }
 }
 
 /// `ExecuteCommand`, audited: refused read-only (nothing leaves), refused when the
@@ -133,15 +125,14 @@ pub async fn start_exec(
         )
     })
     .await?;
-    let record = open_session_record(
-        audit,
+    let record = session_record(
         &entry,
         &session.session.session_id,
         format!(
             "exec session {} open in {task_id}/{}",
             session.session.session_id, request.container
         ),
-    )?;
+    );
     Ok((session, endpoint, record))
 }
 
@@ -191,15 +182,14 @@ pub async fn start_forward(
         )
     })
     .await?;
-    let record = open_session_record(
-        audit,
+    let record = session_record(
         &entry,
         &session.session.session_id,
         format!(
             "forward localhost:{} -> {}:{} open",
             request.local_port, request.host, request.remote_port
         ),
-    )?;
+    );
     Ok((session, endpoint, record))
 }
 
