@@ -8,7 +8,6 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use opsdeck::cloud::EcsRead;
 use opsdeck::cloud::sim::{self, SimClock, SimWorld};
 
 /// A RUNNING task id of `env` in the demo account as the CLI will see it.
