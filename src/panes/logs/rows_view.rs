@@ -62,13 +62,16 @@ pub fn draw_tail(frame: &mut Frame, area: Rect, state: &View) {
         TailMode::Starting | TailMode::TryLive => "starting Live Tail",
         TailMode::Polling => "polling FilterLogEvents",
     };
+    // The sampled mark first, so a narrow terminal never cuts it off.
+    let sampled = if tail.sampled(state.now) {
+        "SAMPLED (over 500 events/s) · "
+    } else {
+        ""
+    };
     let mut title = format!(
-        "Live tail · {} · {source} · {mode}",
+        "Live tail · {sampled}{} · {source} · {mode}",
         tail.log_groups.join(", ")
     );
-    if tail.sampled(state.now) {
-        title.push_str(" · SAMPLED (over 500 events/s)");
-    }
     title.push_str(&filter_suffix(&tail.list.filter));
     let mut block = source_block(theme, title, true, &status, state.now).title_bottom(Line::from(
         Span::styled(
