@@ -68,7 +68,7 @@ impl Forwards {
     /// A new id for a forward about to open.
     pub fn next_id(&self) -> u32 {
         let mut n = self.next_id.lock().unwrap_or_else(|e| e.into_inner());
-        *n += 1;
+        *n = n.wrapping_add(1);
         *n
     }
 

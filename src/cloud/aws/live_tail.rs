@@ -120,7 +120,7 @@ impl LiveTails {
         });
         let id = {
             let mut n = self.next.lock().unwrap_or_else(|e| e.into_inner());
-            *n += 1;
+            *n = n.wrapping_add(1);
             format!("live-tail-{n}")
         };
         self.open
