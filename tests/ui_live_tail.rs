@@ -45,7 +45,10 @@ async fn streaming_sampled_and_fallback_are_shown() {
     assert!(screen.contains("Live Tail (billed per minute)"), "{screen}");
     assert!(screen.contains("SAMPLED (over 500 events/s)"), "{screen}");
     assert!(screen.contains("ERROR POST /orders 500"), "{screen}");
-    insta::assert_snapshot!("logs_live_tail_sampled_100x16", text(&render(&state, 100, 16)));
+    insta::assert_snapshot!(
+        "logs_live_tail_sampled_100x16",
+        text(&render(&state, 100, 16))
+    );
 
     // The mark goes once updates are no longer sampled.
     state.now = now + SAMPLED_MARK_SECONDS;
@@ -63,5 +66,8 @@ async fn streaming_sampled_and_fallback_are_shown() {
     assert_eq!(tail.mode, TailMode::Polling);
     let screen = text(&render(&state, 160, 30));
     assert!(screen.contains("polling FilterLogEvents"), "{screen}");
-    assert!(screen.contains("Live Tail ended: access denied"), "{screen}");
+    assert!(
+        screen.contains("Live Tail ended: access denied"),
+        "{screen}"
+    );
 }

@@ -123,7 +123,7 @@ pub fn run_exec(
         Err(code) => return code,
     };
     tracing::info!(plugin = %ready.plugin.shown(), "exec session");
-    let status = ready.plugin.command().status();
+    let status = crate::terminal::with_user_signals_ignored(|| ready.plugin.command().status());
     let outcome = flow::exec_outcome(&status);
     ready.record.ended(&audit, outcome.clone());
     match (outcome, status) {

@@ -50,7 +50,7 @@ where
         command: &mut std::process::Command,
     ) -> io::Result<std::process::ExitStatus> {
         crate::terminal::restore();
-        let status = command.status();
+        let status = crate::terminal::with_user_signals_ignored(|| command.status());
         crate::terminal::resume()?;
         // Clear the screen and forget the last frame so the next draw repaints every cell.
         // Not `Terminal::clear`: it asks the terminal for the cursor position, which a
