@@ -15,8 +15,18 @@ use pty_support::Pty;
 
 const WAIT: Duration = Duration::from_secs(30);
 
+/// How the fake plugin ends.
+#[derive(Clone, Copy)]
+enum Ends {
+    AtOnce,
+    /// Waits for a line typed on the terminal.
+    OnALine,
+    /// Stays up (a forward).
+    Never,
+}
+
 /// A fake plugin writing its arguments to `$OPSDECK_FAKE_PLUGIN_LOG` (one per line).
-fn fake_plugin(bin: &Path, exits_at_once: bool) {
+fn fake_plugin(bin: &Path, ends: Ends) {
     let body = format!(
         r#"#!/bin/sh
 if [ "$1" = "--version" ]; then echo 1.2.650.0; exit 0; fi
@@ -28,7 +38,11 @@ echo "FAKE PLUGIN RAN"
 {}
 exit 0
 "#,
-        if exits_at_once { "" } else { "sleep 600" }
+        match ends {
+            Ends::AtOnce => "",
+            Ends::OnALine => "read line; echo \"GOT $line\"",
+            Ends::Never => "sleep 600",
+        }
     );
     let path = bin.join("session-manager-plugin");
     std::fs::write(&path, body).expect("write plugin");
@@ -48,10 +62,10 @@ fn recorded(dir: &Path) -> Vec<Vec<String>> {
     out
 }
 
-fn env_with_plugin(home: &Path, exits_at_once: bool) -> Vec<(&'static str, String)> {
+fn env_with_plugin(home: &Path, ends: Ends) -> Vec<(&'static str, String)> {
     let bin = home.join("bin");
     std::fs::create_dir_all(&bin).expect("bin");
-    fake_plugin(&bin, exits_at_once);
+    fake_plugin(&bin, ends);
     let path = format!(
         "{}:{}",
         bin.display(),
@@ -69,7 +83,7 @@ fn env_with_plugin(home: &Path, exits_at_once: bool) -> Vec<(&'static str, Strin
 #[test]
 fn exec_hands_the_terminal_to_the_plugin_and_comes_back() {
     let home = tempfile::tempdir().expect("tempdir");
-    let envs = env_with_plugin(home.path(), true);
+    let envs = env_with_plugin(home.path(), Ends::AtOnce);
     let mut p = Pty::spawn(&["--demo", "--env", "dev"], home.path(), &envs, 160, 45);
     p.wait_all(&["DEV", "REQUESTS"], WAIT);
     p.send("2");
@@ -126,7 +140,7 @@ fn exec_hands_the_terminal_to_the_plugin_and_comes_back() {
 #[test]
 fn forwards_are_listed_and_closed_on_exit() {
     let home = tempfile::tempdir().expect("tempdir");
-    let envs = env_with_plugin(home.path(), false);
+    let envs = env_with_plugin(home.path(), Ends::Never);
     let mut p = Pty::spawn(&["--demo", "--env", "dev"], home.path(), &envs, 160, 45);
     p.wait_all(&["DEV", "REQUESTS"], WAIT);
     p.send("2");
@@ -157,4 +171,32 @@ fn forwards_are_listed_and_closed_on_exit() {
         audit.contains("closed by the operator; TerminateSession"),
         "closed on exit: {audit}"
     );
+}
+
+#[test]
+fn ctrl_c_in_the_session_is_the_session_s_not_the_console_s() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let envs = env_with_plugin(home.path(), Ends::OnALine);
+    let mut p = Pty::spawn(&["--demo", "--env", "dev"], home.path(), &envs, 160, 45);
+    p.wait_all(&["DEV", "REQUESTS"], WAIT);
+    p.send("2");
+    p.wait_all(&["cloudplatform-dev-ecs-service", "RUNNING"], WAIT);
+    p.send("\t");
+    p.send("x");
+    p.wait_all(&["Exec into task"], WAIT);
+    p.send("\r");
+    p.wait_all(&["preflight passed"], WAIT);
+    p.send("\r");
+    p.wait_all(&["FAKE PLUGIN RAN"], WAIT);
+    // Typed while the plugin has the terminal: the keys are its, ctrl-c included.
+    p.send("\u{3}");
+    p.send("hello\r");
+    p.wait_all(&["GOT hello"], WAIT);
+    p.wait_all(&["session ended", "Tasks ("], WAIT);
+    // Still running after the session: the ctrl-c did not stop the console.
+    p.pump(Duration::from_millis(1500));
+    p.send("q");
+    let ok = p.exited_ok();
+    let (status, _) = p.finish();
+    assert_eq!(status, ok);
 }
