@@ -34,6 +34,8 @@ struct Open {
 #[derive(Default)]
 pub struct LiveTails {
     open: Mutex<HashMap<String, Open>>,
+    /// Sessions stopped while a read had them out of `open`: closed when it hands back.
+    stopped: Mutex<std::collections::HashSet<String>>,
     next: Mutex<u64>,
 }
 
@@ -169,22 +171,38 @@ impl LiveTails {
             return Err(e);
         }
         out.events.sort_by_key(|e| e.timestamp_ms);
-        self.open
+        let stopped = self
+            .stopped
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(id.to_string(), open);
+            .remove(id);
+        if stopped {
+            open.task.abort();
+        } else {
+            self.open
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(id.to_string(), open);
+        }
         Ok(out)
     }
 
-    /// Close `id` (dropping the stream ends the session).
+    /// Close `id` (dropping the stream ends the session); one being read is closed when
+    /// the read hands it back.
     pub fn stop(&self, id: &str) {
-        if let Some(o) = self
+        let open = self
             .open
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .remove(id)
-        {
-            o.task.abort();
+            .remove(id);
+        match open {
+            Some(o) => o.task.abort(),
+            None => {
+                self.stopped
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(id.to_string());
+            }
         }
     }
 }
