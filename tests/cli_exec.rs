@@ -1,8 +1,8 @@
 //! `opsdeck exec` and `opsdeck forward` on the simulated account: refused with
 //! --read-only and for a command holding a literal secret (nothing audited), the
 //! preflight failing without a plugin (exit 1, the install hint), a protected
-//! environment without --confirm-env refused, and a session run through a fake
-//! `session-manager-plugin` (exit 0, start and end audited).
+//! environment without --confirm-env refused, and sessions run through a fake
+//! `session-manager-plugin` (exit 0, start and end audited; a forward terminated).
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -184,4 +184,30 @@ fn a_protected_environment_needs_its_name() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(audit(home.path()).contains("confirmed by typing the environment's name"));
+}
+
+#[test]
+fn forward_runs_the_plugin_and_terminates_the_session() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let path = fake_plugin(home.path());
+    let task = running_task("dev");
+    let out = opsdeck(
+        home.path(),
+        &path,
+        &[
+            "--demo", "--env", "dev", "forward", "--task", &task, "--to", "cache", "--local",
+            "7000",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("localhost:7000"), "{stderr}");
+    let args = std::fs::read_to_string(home.path().join("plugin.log")).expect("plugin ran");
+    let args: Vec<&str> = args.lines().collect();
+    let request: serde_json::Value = serde_json::from_str(args[4]).expect("request");
+    assert_eq!(request["Parameters"]["portNumber"][0], "6379");
+    assert_eq!(request["Parameters"]["localPortNumber"][0], "7000");
+    let log = audit(home.path());
+    assert!(log.contains("ssm:StartSession"), "{log}");
+    assert!(log.contains("TerminateSession sim-forward"), "{log}");
 }
