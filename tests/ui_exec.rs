@@ -172,6 +172,15 @@ async fn open_forwards_list() {
             .any(|e| matches!(e, Effect::Write(Write::CloseForward(2)))),
         "{effects:?}"
     );
+    // Forwards outlive an environment switch, marked with their environment.
+    let mut effects = Vec::new();
+    opsdeck::app::update::switch_env(&mut state, "staging", &mut effects);
+    assert_eq!(state.ecs.session.forwards.len(), 2);
+    let screen = text(&render(&state, 160, 45));
+    assert!(
+        screen.contains("→ prod db cloudplatform-prod-db"),
+        "{screen}"
+    );
 }
 
 #[tokio::test]

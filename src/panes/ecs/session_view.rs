@@ -45,12 +45,17 @@ pub fn draw_forwards(frame: &mut Frame, area: Rect, state: &View) -> Rect {
         forwards
             .iter()
             .map(|f| {
+                let other_env = if f.env == state.env.name {
+                    String::new()
+                } else {
+                    format!(" {}", f.env)
+                };
                 Line::from(vec![
                     Span::styled(
                         format!("localhost:{:<6}", f.local_port),
                         theme.level(Level::Ok),
                     ),
-                    Span::raw(format!(" → {} ", f.what)),
+                    Span::raw(format!(" →{other_env} {} ", f.what)),
                     Span::styled(
                         format!(
                             "· {} · task {} · {}:{}",
