@@ -179,47 +179,50 @@ fn prompt_lines<'a>(
     let mut lines = Vec::new();
     let container = p.container_name().unwrap_or("-");
     let several = p.containers.len() > 1;
-    match p.kind {
-        PromptKind::Exec => {
-            lines.push(field_line(
-                theme,
-                "command",
-                &p.input,
-                p.stage == Stage::Input,
-            ));
-            lines.push(field_line(
-                theme,
-                "container",
-                &format!(
-                    "{container}{}",
-                    if several && p.stage == Stage::Input {
-                        format!("  (tab: next of {})", p.containers.len())
-                    } else {
-                        String::new()
-                    }
-                ),
-                false,
-            ));
-        }
-        PromptKind::Forward => {
-            let local = if p.local_port.is_empty() && p.field != Field::LocalPort {
-                "(remote port + 10000)".to_string()
-            } else {
-                p.local_port.clone()
-            };
-            lines.push(field_line(
-                theme,
-                "to",
-                &p.input,
-                p.stage == Stage::Input && p.field == Field::Input,
-            ));
-            lines.push(field_line(
-                theme,
-                "local port",
-                &local,
-                p.stage == Stage::Input && p.field == Field::LocalPort,
-            ));
-            lines.push(field_line(theme, "container", container, false));
+    // Small terminals: the verdicts matter more than the fields above them.
+    if !(compact && matches!(p.stage, Stage::Checked(_))) {
+        match p.kind {
+            PromptKind::Exec => {
+                lines.push(field_line(
+                    theme,
+                    "command",
+                    &p.input,
+                    p.stage == Stage::Input,
+                ));
+                lines.push(field_line(
+                    theme,
+                    "container",
+                    &format!(
+                        "{container}{}",
+                        if several && p.stage == Stage::Input {
+                            format!("  (tab: next of {})", p.containers.len())
+                        } else {
+                            String::new()
+                        }
+                    ),
+                    false,
+                ));
+            }
+            PromptKind::Forward => {
+                let local = if p.local_port.is_empty() && p.field != Field::LocalPort {
+                    "(remote port + 10000)".to_string()
+                } else {
+                    p.local_port.clone()
+                };
+                lines.push(field_line(
+                    theme,
+                    "to",
+                    &p.input,
+                    p.stage == Stage::Input && p.field == Field::Input,
+                ));
+                lines.push(field_line(
+                    theme,
+                    "local port",
+                    &local,
+                    p.stage == Stage::Input && p.field == Field::LocalPort,
+                ));
+                lines.push(field_line(theme, "container", container, false));
+            }
         }
     }
     match &p.stage {
