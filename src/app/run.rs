@@ -144,7 +144,16 @@ pub async fn run(
         // once the console has the screen back.
         while let Some(ready) = outside.pop() {
             drop(input);
-            let event = run_plugin(screen, &ready, &actor.audit());
+            // The session can last an hour: let the runtime move its other work (forward
+            // watchers, fetches) off this worker while it waits.
+            let audit = actor.audit();
+            let multi = tokio::runtime::Handle::try_current()
+                .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+            let event = if multi {
+                tokio::task::block_in_place(|| run_plugin(screen, &ready, &audit))
+            } else {
+                run_plugin(screen, &ready, &audit)
+            };
             input = EventStream::new();
             let effects = update(&mut state, event);
             dirty = true;
