@@ -155,6 +155,46 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// ECS Exec into a task without the console: the preflight (exec enabled, exec agent
+    /// running, Fargate ≥ 1.4.0, task role's ssmmessages:*, the session-manager-plugin),
+    /// then `ExecuteCommand` and the plugin on this terminal. Audited; refused with
+    /// --read-only; a protected environment needs its name typed (or --confirm-env).
+    /// Exit: the plugin's code, 1 when the preflight fails, 2 on errors.
+    Exec {
+        /// The task id or ARN.
+        #[arg(long, value_name = "TASK")]
+        task: String,
+        /// The container (needed when the task has several).
+        #[arg(long, value_name = "NAME")]
+        container: Option<String>,
+        /// The protected environment's name, instead of typing it.
+        #[arg(long, value_name = "ENV")]
+        confirm_env: Option<String>,
+        /// The command after `--` (default /bin/sh). Never put a secret's value in it.
+        #[arg(last = true, value_name = "CMD")]
+        command: Vec<String>,
+    },
+    /// Forward a local port through a task to `db` (the environment's database endpoint,
+    /// 5432), `cache` (its Redis primary, 6379) or HOST:PORT, with SSM's
+    /// AWS-StartPortForwardingSessionToRemoteHost and the session-manager-plugin; ctrl-c
+    /// closes it (TerminateSession). Audited; refused with --read-only.
+    Forward {
+        /// The task id or ARN.
+        #[arg(long, value_name = "TASK")]
+        task: String,
+        /// db, cache or HOST:PORT.
+        #[arg(long, value_name = "DEST")]
+        to: String,
+        /// The local port (default: the remote port + 10000).
+        #[arg(long, value_name = "PORT")]
+        local: Option<u16>,
+        /// The container whose network the forward leaves from.
+        #[arg(long, value_name = "NAME")]
+        container: Option<String>,
+        /// The protected environment's name, instead of typing it.
+        #[arg(long, value_name = "ENV")]
+        confirm_env: Option<String>,
+    },
     /// An incident's postmortem in Markdown: summary, detection, timeline, the
     /// responders' runbook runs with their outcomes and verification, impact in numbers,
     /// evidence files with SHA-256, follow-ups.

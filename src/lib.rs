@@ -12,6 +12,7 @@ pub mod cloud;
 pub mod commands;
 pub mod config;
 pub mod cost_cache;
+pub mod exec;
 pub mod incidents;
 pub mod level;
 pub mod logging;

@@ -39,6 +39,8 @@ fn main() -> ExitCode {
                 | Command::Posture { .. }
                 | Command::Doctor { .. }
                 | Command::Init(_)
+                | Command::Exec { .. }
+                | Command::Forward { .. }
         )
     ) && logging::init().is_some()
     {
@@ -76,6 +78,41 @@ fn main() -> ExitCode {
         }
         Some(Command::Runbook(cmd)) => opsdeck::commands::runbook::run(&cli.global, cmd),
         Some(Command::Audit(cmd)) => opsdeck::commands::audit::run(&cli.global, cmd),
+        Some(Command::Exec {
+            task,
+            container,
+            confirm_env,
+            command,
+        }) => opsdeck::commands::exec::run_exec(
+            &cli.global,
+            &task,
+            container.as_deref(),
+            &command,
+            confirm_env.as_deref(),
+        ),
+        Some(Command::Forward {
+            task,
+            to,
+            local,
+            container,
+            confirm_env,
+        }) => opsdeck::commands::exec::run_forward(
+            &cli.global,
+            opsdeck::exec::flow::ForwardAsk {
+                task,
+                container,
+                to: match opsdeck::exec::target::ForwardTo::parse(&to) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        eprintln!("opsdeck forward: --to {e}");
+                        return ExitCode::from(2);
+                    }
+                },
+                local_port: local,
+                confirmed: false,
+            },
+            confirm_env.as_deref(),
+        ),
         Some(Command::Snapshot { json }) => opsdeck::commands::snapshot::run(&cli.global, json),
         Some(Command::Postmortem { id, out }) => {
             opsdeck::commands::postmortem::run(&cli.global, &id, out)

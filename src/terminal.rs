@@ -59,6 +59,43 @@ pub fn restore() {
     let _ = disable_raw_mode();
 }
 
+/// Run `f` (which runs a program on the terminal) with the signals a user types at the
+/// keyboard — SIGINT, SIGQUIT, SIGTSTP — ignored, as the AWS CLI does around the
+/// `session-manager-plugin`: a ctrl-c meant for the program must not stop the console
+/// (whose handlers would otherwise see it once the program returns). The program inherits
+/// the ignored dispositions and installs its own handlers; the previous ones are restored.
+pub fn with_user_signals_ignored<T>(f: impl FnOnce() -> T) -> T {
+    #[cfg(unix)]
+    {
+        const SIGNALS: [libc::c_int; 3] = [libc::SIGINT, libc::SIGQUIT, libc::SIGTSTP];
+        // SAFETY: sigaction with a zeroed struct whose handler is SIG_IGN and an empty
+        // mask is valid; the old actions are written into our own zeroed structs and put
+        // back unchanged afterwards.
+        let saved: Vec<(libc::c_int, libc::sigaction)> = SIGNALS
+            .iter()
+            .filter_map(|&sig| unsafe {
+                let mut ignore: libc::sigaction = std::mem::zeroed();
+                ignore.sa_sigaction = libc::SIG_IGN;
+                libc::sigemptyset(&mut ignore.sa_mask);
+                let mut old: libc::sigaction = std::mem::zeroed();
+                (libc::sigaction(sig, &ignore, &mut old) == 0).then_some((sig, old))
+            })
+            .collect();
+        let out = f();
+        for (sig, old) in &saved {
+            // SAFETY: restoring an action the kernel handed us above.
+            unsafe {
+                libc::sigaction(*sig, old, std::ptr::null_mut());
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        f()
+    }
+}
+
 /// Restores the terminal when dropped, so every exit path (return, `?`, panic unwind) restores it.
 pub struct RestoreGuard;
 

@@ -27,6 +27,8 @@ pub struct WriteActor {
     cancel: Arc<AtomicBool>,
     /// Interval between polls of waits.
     pub poll: Duration,
+    /// The open port forwards (closed when the console closes).
+    forwards: crate::exec::forwards::Forwards,
 }
 
 impl WriteActor {
@@ -37,6 +39,7 @@ impl WriteActor {
             audit,
             cancel: Arc::new(AtomicBool::new(false)),
             poll: Duration::from_secs(5),
+            forwards: Default::default(),
         }
     }
 
@@ -66,9 +69,80 @@ impl WriteActor {
         self.audit.clone()
     }
 
+    /// Close every open forward (kill its plugin, `TerminateSession`, audit its end),
+    /// waiting a few seconds at most: the console is closing.
+    pub async fn shutdown(&self) {
+        if !self.forwards.is_empty() {
+            self.forwards
+                .close_all(crate::exec::forwards::CLOSE_WAIT)
+                .await;
+        }
+    }
+
     /// Perform `write` on environment `current` (a run's plan is for its own environment).
     pub fn perform(&mut self, write: Write, current: &Environment, connector: &dyn Connector) {
         match write {
+            Write::ExecCheck { task, container } => {
+                let cloud = connector.connect(current);
+                let env = current.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let (pre, _) = crate::exec::flow::check(
+                        cloud.read.as_ref(),
+                        &env,
+                        &task,
+                        container.as_deref(),
+                    )
+                    .await;
+                    let _ = tx.send(Event::Written(WriteDone::ExecChecked(Box::new(pre))));
+                });
+            }
+            Write::Exec { request, confirmed } => {
+                let cloud = connector.connect(current);
+                let audit = self.audit.clone();
+                let env = current.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let plugin = crate::exec::flow::plugin_status().await;
+                    let r = crate::exec::flow::open_exec(
+                        &cloud, &audit, &env, &request, &plugin, confirmed,
+                    )
+                    .await
+                    .map(Box::new);
+                    let _ = tx.send(Event::Written(WriteDone::ExecReady(r)));
+                });
+            }
+            Write::Forward(ask) => {
+                let cloud = connector.connect(current);
+                let audit = self.audit.clone();
+                let env = current.clone();
+                let tx = self.tx.clone();
+                let forwards = self.forwards.clone();
+                let now = audit.now_epoch();
+                tokio::spawn(async move {
+                    let id = forwards.next_id();
+                    let r =
+                        match crate::exec::flow::open_forward(&cloud, &audit, &env, &ask, id, now)
+                            .await
+                        {
+                            Ok(opened) => {
+                                let closed = tx.clone();
+                                forwards
+                                    .start(opened, move |info, how| {
+                                        let _ = closed.send(Event::Written(
+                                            WriteDone::ForwardClosed(info, how),
+                                        ));
+                                    })
+                                    .await
+                            }
+                            Err(e) => Err(e),
+                        };
+                    let _ = tx.send(Event::Written(WriteDone::Forwarded(r)));
+                });
+            }
+            Write::CloseForward(id) => {
+                self.forwards.close(id);
+            }
             Write::Runbook(request) => self.runbook(*request, current, connector),
             Write::Triage(write) => {
                 let cloud = connector.connect(current);

@@ -8,6 +8,8 @@ use crossterm::event::KeyEvent;
 
 use super::dispatch::{Fetched, Source};
 use crate::cloud::{CloudResult, Elevation, Epoch, QueryDefinition, WriteReceipt};
+use crate::exec::flow::ExecReady;
+use crate::exec::forwards::ForwardInfo;
 use crate::level::Level;
 use crate::panes::kit::Write;
 use crate::panes::runbooks::request::RunbookMsg;
@@ -43,6 +45,14 @@ pub enum Event {
 pub enum WriteDone {
     Triage(CloudResult<WriteReceipt>),
     SavedQuery(QueryDefinition, CloudResult<String>),
+    /// ECS Exec's preflight finished.
+    ExecChecked(Box<crate::exec::preflight::Preflight>),
+    /// An exec session is open (or why not): the loop hands it the terminal.
+    ExecReady(Result<Box<ExecReady>, String>),
+    /// A port forward opened (or why not).
+    Forwarded(Result<ForwardInfo, String>),
+    /// A port forward closed, and how.
+    ForwardClosed(ForwardInfo, String),
 }
 
 /// Something the event loop must do.
@@ -73,6 +83,9 @@ pub enum Effect {
     },
     /// The break-glass session ended (expiry or `:drop-break-glass`): drop it.
     DropElevation,
+    /// Hand the terminal to the `session-manager-plugin` of an open exec session, then
+    /// take it back exactly as it was and write the session's end to the audit log.
+    RunPlugin(Box<ExecReady>),
     /// Answer the MFA prompt (`None`: cancelled).
     MfaAnswer(Option<MfaCode>),
     Quit,

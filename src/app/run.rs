@@ -21,6 +21,7 @@ use super::state::AppState;
 use super::update::{due_fetches, update};
 use crate::audit::AuditLog;
 use crate::cloud::mfa::MfaRequest;
+use crate::exec::flow::ExecReady;
 use crate::level::Level;
 
 /// Shortest time between two frames (~60 fps cap).
@@ -78,11 +79,13 @@ pub async fn run(
     state.logs.data_dir = crate::panes::logs::history::data_dir(state.demo);
     state.timeline.audit_path = Some(actor.audit().path().to_path_buf());
     let initial = due_fetches(&mut state, false);
+    let mut outside: Vec<ExecReady> = Vec::new();
     let mut io = Io {
         fetcher: &mut fetcher,
         actor: &mut actor,
         connector: &connector,
         mfa_waiting: &mut mfa_waiting,
+        outside: &mut outside,
     };
     io.apply(&mut state, screen, initial);
 
@@ -133,14 +136,56 @@ pub async fn run(
             actor: &mut actor,
             connector: &connector,
             mfa_waiting: &mut mfa_waiting,
+            outside: &mut outside,
         };
         io.apply(&mut state, screen, effects);
+        // Exec sessions take the terminal: the input stream is dropped first (its
+        // reader thread would otherwise eat the keys meant for the shell) and made anew
+        // once the console has the screen back.
+        while let Some(ready) = outside.pop() {
+            drop(input);
+            // The session can last an hour: let the runtime move its other work (forward
+            // watchers, fetches) off this worker while it waits.
+            let audit = actor.audit();
+            let multi = tokio::runtime::Handle::try_current()
+                .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+            let event = if multi {
+                tokio::task::block_in_place(|| run_plugin(screen, &ready, &audit))
+            } else {
+                run_plugin(screen, &ready, &audit)
+            };
+            input = EventStream::new();
+            let effects = update(&mut state, event);
+            dirty = true;
+            let mut io = Io {
+                fetcher: &mut fetcher,
+                actor: &mut actor,
+                connector: &connector,
+                mfa_waiting: &mut mfa_waiting,
+                outside: &mut outside,
+            };
+            io.apply(&mut state, screen, effects);
+        }
         if state.quit {
             break;
         }
     }
+    actor.shutdown().await;
     tracing::info!(env = %state.env.name, "console stopped");
     Ok(())
+}
+
+/// Hand the terminal to an exec session's plugin, take it back, and write the session's
+/// end: what to tell the operator.
+fn run_plugin(screen: &mut dyn Frontend, ready: &ExecReady, audit: &AuditLog) -> Event {
+    tracing::info!(plugin = %ready.plugin.shown(), "handing the terminal to an exec session");
+    let status = screen.run_outside(&mut ready.plugin.command());
+    let outcome = crate::exec::flow::exec_outcome(&status);
+    ready.record.ended(audit, outcome.clone());
+    match outcome {
+        Ok(text) => Event::Performed(format!("exec {}: {text}", ready.what), Level::Ok),
+        Err(e) => Event::Performed(format!("exec {}: {e}", ready.what), Level::Warning),
+    }
 }
 
 /// The loop's I/O, borrowed for one batch of effects.
@@ -150,6 +195,8 @@ struct Io<'a> {
     connector: &'a ElevatingConnector,
     /// MFA requests not answered yet (the first is on screen).
     mfa_waiting: &'a mut VecDeque<MfaRequest>,
+    /// Exec sessions waiting to be handed the terminal (after this batch of effects).
+    outside: &'a mut Vec<ExecReady>,
 }
 
 /// The event that puts `request` on screen.
@@ -312,6 +359,7 @@ impl Io<'_> {
                     return Some(asked_for(next));
                 }
             }
+            Effect::RunPlugin(ready) => self.outside.push(*ready),
             Effect::Quit => state.quit = true,
         }
         None

@@ -135,7 +135,10 @@ impl AppState {
     pub fn clear_data(&mut self) {
         self.identity = Loadable::default();
         self.identity_requested = None;
+        // Open port forwards outlive the switch (their plugins run until closed or exit).
+        let forwards = std::mem::take(&mut self.ecs.session.forwards);
         self.ecs = EcsState::default();
+        self.ecs.session.forwards = forwards;
         self.security = SecurityState::default();
         self.logs.reset();
         self.timeline = TimelineState {

@@ -34,7 +34,7 @@ pub fn update(state: &mut AppState, event: Event) -> Vec<Effect> {
         Event::Tick(now) => on_tick(state, now, &mut effects),
         Event::Fetched(f) => on_fetched(state, f, &mut effects),
         Event::Runbook(msg) => on_runbook(state, msg, &mut effects),
-        Event::Written(done) => on_written(state, done),
+        Event::Written(done) => on_written(state, done, &mut effects),
         Event::Performed(text, level) => state.set_status(text, level),
         Event::Reconnect(text, level) => {
             state.clear_data();
@@ -123,10 +123,26 @@ fn on_runbook(state: &mut AppState, msg: RunbookMsg, effects: &mut Vec<Effect>) 
     state.runbooks.apply(msg, state.now);
 }
 
-fn on_written(state: &mut AppState, done: WriteDone) {
+fn on_written(state: &mut AppState, done: WriteDone, effects: &mut Vec<Effect>) {
     let (text, level) = match done {
         WriteDone::Triage(r) => state.security.written(r),
         WriteDone::SavedQuery(def, r) => state.logs.saved(&def, &r),
+        WriteDone::ExecChecked(pre) => state.ecs.session.checked(*pre),
+        WriteDone::ExecReady(Ok(ready)) => {
+            state.ecs.session.started();
+            let text = format!(
+                "exec {}: handing the terminal to session-manager-plugin",
+                ready.what
+            );
+            effects.push(Effect::RunPlugin(ready));
+            (text, Level::Ok)
+        }
+        WriteDone::ExecReady(Err(e)) => {
+            state.ecs.session.started();
+            (e, Level::Warning)
+        }
+        WriteDone::Forwarded(r) => state.ecs.session.forwarded(r),
+        WriteDone::ForwardClosed(info, how) => state.ecs.session.forward_closed(&info, &how),
     };
     state.set_status(text, level);
 }

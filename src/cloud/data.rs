@@ -20,6 +20,9 @@ pub struct DbInstance {
     /// `db.r6g.large`, …
     pub instance_class: Option<String>,
     pub allocated_storage_gb: Option<i64>,
+    /// The instance's endpoint address and port (what a port forward reaches).
+    pub endpoint: Option<String>,
+    pub port: Option<u16>,
 }
 
 /// A manual RDS snapshot (`DescribeDBSnapshots`).
@@ -101,4 +104,7 @@ pub struct CacheNodeGroup {
     pub primary: Option<String>,
     /// Cache cluster ids of the replicas.
     pub replicas: Vec<String>,
+    /// The primary endpoint's address and port (what a port forward reaches).
+    pub primary_endpoint: Option<String>,
+    pub port: Option<u16>,
 }

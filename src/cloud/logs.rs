@@ -150,6 +150,32 @@ pub trait LogsRead: Send + Sync {
     async fn filter_log_events(&self, request: &FilterRequest) -> CloudResult<Vec<LogEvent>>;
     /// `DescribeQueryDefinitions` (all pages), by name.
     async fn describe_query_definitions(&self) -> CloudResult<Vec<QueryDefinition>>;
+    /// `StartLiveTail` over `log_groups` (names): a session id whose events
+    /// [`LogsRead::read_live_tail`] collects. `Unsupported` where the endpoint (or this
+    /// cloud) has no Live Tail: the tail then polls `FilterLogEvents`.
+    async fn start_live_tail(&self, log_groups: &[String]) -> CloudResult<String> {
+        let _ = log_groups;
+        Err(CloudError::Unsupported("StartLiveTail".into()))
+    }
+    /// What arrived on a Live Tail session since the last read (waits briefly for the
+    /// first update). An error when the stream failed or ended: the session is gone.
+    async fn read_live_tail(&self, session: &str) -> CloudResult<LiveTailBatch> {
+        Err(CloudError::NotFound(format!("live tail session {session}")))
+    }
+    /// Close a Live Tail session (it is billed by the minute while open).
+    async fn stop_live_tail(&self, session: &str) -> CloudResult<()> {
+        let _ = session;
+        Ok(())
+    }
+}
+
+/// Events of a Live Tail session since the last read.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LiveTailBatch {
+    pub events: Vec<LogEvent>,
+    /// True when an update said CloudWatch sampled it (over 500 events per second):
+    /// `sessionMetadata.sampled`.
+    pub sampled: bool,
 }
 
 /// Writes to CloudWatch Logs (absent in read-only mode).

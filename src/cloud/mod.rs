@@ -9,6 +9,7 @@ pub mod cost;
 pub mod data;
 pub mod discovery;
 pub mod error;
+pub mod exec;
 pub mod history;
 pub mod incident;
 pub mod insights_window;
@@ -34,6 +35,7 @@ use async_trait::async_trait;
 pub use cost::*;
 pub use data::*;
 pub use error::{CloudError, CloudResult};
+pub use exec::*;
 pub use history::*;
 pub use incident::*;
 pub use listing::Listing;
@@ -99,6 +101,7 @@ pub trait EcsRead: Send + Sync {
 pub trait CloudRead:
     IdentityRead
     + EcsRead
+    + ExecRead
     + CostRead
     + MetricsRead
     + SecurityRead
@@ -112,6 +115,7 @@ pub trait CloudRead:
 impl<
     T: IdentityRead
         + EcsRead
+        + ExecRead
         + CostRead
         + MetricsRead
         + SecurityRead
@@ -142,7 +146,7 @@ pub struct WriteReceipt {
 /// The writes runbooks perform. Absent in read-only mode.
 #[async_trait]
 pub trait CloudAct:
-    SecurityAct + OpsAct + LogsAct + DataAct + IncidentAct + RotationAct + Send + Sync
+    SecurityAct + OpsAct + LogsAct + DataAct + IncidentAct + RotationAct + ExecAct + Send + Sync
 {
     /// `ecs:UpdateService`.
     async fn update_service(

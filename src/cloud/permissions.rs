@@ -67,6 +67,10 @@ pub const PERMISSIONS: &[Permission] = &[
         "Logs live tail, incident-response evidence",
     ),
     read("logs:DescribeQueryDefinitions", "Logs saved queries"),
+    read(
+        "logs:StartLiveTail",
+        "Logs live tail (streaming; FilterLogEvents where unavailable)",
+    ),
     read("ecs:ListServices", "ECS pane, dashboard, runbooks"),
     read(
         "ecs:DescribeServices",
@@ -187,6 +191,15 @@ pub const PERMISSIONS: &[Permission] = &[
     write("securityhub:BatchUpdateFindings", "Security triage"),
     write("guardduty:ArchiveFindings", "Security triage (GuardDuty)"),
     write("logs:PutQueryDefinition", "Logs saved queries"),
+    write("ecs:ExecuteCommand", "ECS exec (x), opsdeck exec"),
+    write(
+        "ssm:StartSession",
+        "port forwarding through a task (p), opsdeck forward",
+    ),
+    write(
+        "ssm:TerminateSession",
+        "closing port forwards and exec sessions",
+    ),
     read(
         "iam:GetAccessKeyLastUsed",
         "deactivate-access-key: whose key, when and where it was last used",

@@ -50,9 +50,17 @@ where
         command: &mut std::process::Command,
     ) -> io::Result<std::process::ExitStatus> {
         crate::terminal::restore();
-        let status = command.status();
+        let status = crate::terminal::with_user_signals_ignored(|| command.status());
         crate::terminal::resume()?;
-        self.terminal.clear().map_err(Into::into)?;
+        // Clear the screen and forget the last frame so the next draw repaints every cell.
+        // Not `Terminal::clear`: it asks the terminal for the cursor position, which a
+        // terminal that does not answer turns into a 2 s wait and an error that would
+        // hide the program's own exit status.
+        crossterm::execute!(
+            io::stdout(),
+            crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+        )?;
+        self.terminal.swap_buffers();
         status
     }
 }

@@ -95,6 +95,7 @@ clients! {
     iam: aws_sdk_iam = "IAM",
     tagging: aws_sdk_resourcegroupstagging = "RESOURCE_GROUPS_TAGGING_API",
     cloudtrail: aws_sdk_cloudtrail = "CLOUDTRAIL",
+    ssm: aws_sdk_ssm = "SSM",
 }
 
 impl AwsClients {

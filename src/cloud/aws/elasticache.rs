@@ -4,7 +4,7 @@
 
 use aws_sdk_elasticache::operation::RequestId;
 
-use super::convert::{epoch, owned};
+use super::convert::{epoch, opt, owned};
 use super::error_map::map_sdk_error;
 use crate::cloud::{CacheNodeGroup, CacheReplicationGroup, CloudError, CloudResult, WriteReceipt};
 
@@ -44,6 +44,11 @@ pub async fn replication_group(
                     status: owned(n.status()),
                     primary: with_role("primary").into_iter().next(),
                     replicas: with_role("replica"),
+                    primary_endpoint: n.primary_endpoint().and_then(|e| opt(e.address())),
+                    port: n
+                        .primary_endpoint()
+                        .and_then(|e| e.port())
+                        .and_then(|p| u16::try_from(p).ok()),
                 }
             })
             .collect(),

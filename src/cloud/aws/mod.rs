@@ -23,11 +23,13 @@ mod ecs_tags;
 mod elasticache;
 mod elbv2;
 pub mod error_map;
+mod exec;
 mod guardduty;
 mod history;
 mod iam;
 mod incident;
 mod insights;
+mod live_tail;
 mod logs;
 mod metrics;
 pub mod mfa_provider;
@@ -72,6 +74,8 @@ pub struct AwsCloud {
     trail_pace: std::time::Duration,
     /// The recent-errors rows kept between refreshes (only the new part is queried).
     errors_window: std::sync::Mutex<crate::cloud::insights_window::ErrorsWindow>,
+    /// Open Live Tail sessions (their streams read by tasks of their own).
+    live_tails: live_tail::LiveTails,
 }
 
 impl AwsCloud {
@@ -85,6 +89,7 @@ impl AwsCloud {
             act_clients: OnceCell::new(),
             trail_pace: cloudtrail::PACE,
             errors_window: Default::default(),
+            live_tails: Default::default(),
         }
     }
 
@@ -98,6 +103,7 @@ impl AwsCloud {
             act_clients: OnceCell::new(),
             trail_pace: cloudtrail::PACE,
             errors_window: Default::default(),
+            live_tails: Default::default(),
         }
     }
 
@@ -220,6 +226,59 @@ impl EcsRead for AwsCloud {
         service: &str,
     ) -> CloudResult<Vec<ServiceDeploymentRecord>> {
         ecs::list_service_deployments(&self.clients().await.ecs, cluster, service).await
+    }
+}
+
+#[async_trait]
+impl crate::cloud::ExecRead for AwsCloud {
+    async fn exec_facts(&self, cluster: &str, task: &str) -> CloudResult<crate::cloud::ExecFacts> {
+        exec::exec_facts(self.clients().await, cluster, task).await
+    }
+
+    async fn session_endpoint(&self) -> CloudResult<crate::cloud::SessionEndpoint> {
+        let clients = self.clients().await;
+        let region = clients
+            .ssm
+            .config()
+            .region()
+            .map(|r| r.as_ref().to_string())
+            .ok_or_else(|| CloudError::Invalid("no region for Session Manager".into()))?;
+        // The endpoint the clients were built with (AWS_ENDPOINT_URL_<SERVICE>, then the
+        // environment's endpoint_url), else AWS's regional one.
+        let configured = self
+            .settings
+            .as_ref()
+            .and_then(|s| s.endpoint_url.as_deref());
+        let url = |id: &str, service: &str| {
+            config::endpoint_for(id, configured)
+                .unwrap_or_else(|| format!("https://{service}.{region}.amazonaws.com"))
+        };
+        Ok(crate::cloud::SessionEndpoint {
+            ecs_url: url("ECS", "ecs"),
+            ssm_url: url("SSM", "ssm"),
+            region,
+        })
+    }
+}
+
+#[async_trait]
+impl crate::cloud::ExecAct for AwsCloud {
+    async fn execute_command(
+        &self,
+        request: &crate::cloud::ExecRequest,
+    ) -> CloudResult<crate::cloud::ExecSession> {
+        exec::execute_command(self.act_clients().await, request).await
+    }
+
+    async fn start_port_forward(
+        &self,
+        request: &crate::cloud::ForwardRequest,
+    ) -> CloudResult<crate::cloud::ForwardSession> {
+        exec::start_port_forward(self.act_clients().await, request).await
+    }
+
+    async fn terminate_session(&self, session_id: &str) -> CloudResult<WriteReceipt> {
+        exec::terminate_session(self.act_clients().await, session_id).await
     }
 }
 
@@ -431,6 +490,35 @@ impl crate::cloud::LogsRead for AwsCloud {
 
     async fn describe_query_definitions(&self) -> CloudResult<Vec<crate::cloud::QueryDefinition>> {
         logs::describe_query_definitions(&self.clients().await.logs).await
+    }
+
+    async fn start_live_tail(&self, log_groups: &[String]) -> CloudResult<String> {
+        let clients = self.clients().await;
+        let region = clients
+            .logs
+            .config()
+            .region()
+            .map(|r| r.as_ref().to_string())
+            .unwrap_or_default();
+        let account = if log_groups.iter().all(|g| g.starts_with("arn:")) {
+            String::new()
+        } else {
+            sts::caller_identity(&clients.sts).await?.account
+        };
+        let arns = log_groups
+            .iter()
+            .map(|g| live_tail::group_arn(g, &region, &account))
+            .collect();
+        self.live_tails.start(&clients.logs, arns).await
+    }
+
+    async fn read_live_tail(&self, session: &str) -> CloudResult<crate::cloud::LiveTailBatch> {
+        self.live_tails.read(session).await
+    }
+
+    async fn stop_live_tail(&self, session: &str) -> CloudResult<()> {
+        self.live_tails.stop(session);
+        Ok(())
     }
 }
 

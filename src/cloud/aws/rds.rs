@@ -34,6 +34,11 @@ pub async fn db_instance(c: &aws_sdk_rds::Client, id: &str) -> CloudResult<DbIns
         secondary_availability_zone: opt(db.secondary_availability_zone()),
         instance_class: opt(db.db_instance_class()),
         allocated_storage_gb: db.allocated_storage().map(i64::from),
+        endpoint: db.endpoint().and_then(|e| opt(e.address())),
+        port: db
+            .endpoint()
+            .and_then(|e| e.port())
+            .and_then(|p| u16::try_from(p).ok()),
     })
 }
 

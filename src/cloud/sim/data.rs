@@ -88,6 +88,8 @@ impl SimCloud {
                 "staging" => 50,
                 _ => 20,
             }),
+            endpoint: Some(format!("{id}.sim.{REGION}.rds.amazonaws.com")),
+            port: Some(5432),
         })
     }
 
@@ -127,6 +129,8 @@ impl SimCloud {
                 status: status.into(),
                 primary: Some(primary),
                 replicas: if replicated { vec![replica] } else { vec![] },
+                primary_endpoint: Some(format!("master.{id}.sim.{REGION}.cache.amazonaws.com")),
+                port: Some(6379),
             }],
             auth_token_enabled: Some(true),
             transit_encryption: Some(true),

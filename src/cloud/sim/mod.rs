@@ -24,6 +24,7 @@ mod data;
 mod db_events;
 mod ecs;
 mod events;
+mod exec;
 mod history;
 mod incident_runbooks;
 mod insights;

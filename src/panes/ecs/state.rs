@@ -69,6 +69,8 @@ pub struct EcsState {
     pub task_detail: Option<String>,
     /// Lines the task detail is scrolled down by.
     pub detail_scroll: u16,
+    /// Exec and port forwarding: the popup and the open forwards.
+    pub session: super::session::SessionState,
 }
 
 impl EcsState {
@@ -312,6 +314,15 @@ pub const HELP: BindingGroup = BindingGroup {
             "R  S  X",
             "on a service: rollback / scale / restart (form filled in, plan first)",
         ),
+        b(
+            "x",
+            "on a task: exec into it (command, container; preflight with fixes first)",
+        ),
+        b(
+            "p",
+            "on a task: forward a local port through it (db, cache or HOST:PORT)",
+        ),
+        b("P", "close the newest port forward"),
     ],
 };
 
@@ -388,7 +399,24 @@ impl PaneState for EcsState {
         Reply::handled()
     }
 
-    fn on_key(&mut self, key: KeyEvent, _ctx: &PaneCtx) -> Reply<EcsSource> {
+    fn captures_keys(&self) -> bool {
+        self.session.captures()
+    }
+
+    fn on_key(&mut self, key: KeyEvent, ctx: &PaneCtx) -> Reply<EcsSource> {
+        if self.session.captures() {
+            return self.session.prompt_key(key, ctx);
+        }
+        let task = if self.task_detail.is_some() {
+            self.detail_task().cloned()
+        } else if self.focus == EcsFocus::Tasks {
+            self.selected_task().cloned()
+        } else {
+            None
+        };
+        if let Some(reply) = self.session.key(key, task.as_ref(), ctx) {
+            return reply;
+        }
         if let Some(reply) = self.detail_key(key) {
             return reply;
         }

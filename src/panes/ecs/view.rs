@@ -61,13 +61,15 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &View) {
     } else {
         draw_deployments(frame, deploy_area, state, selected);
     }
+    let events_area = super::session_view::draw_forwards(frame, events_area, state);
     if let Some(task) = ecs.detail_task() {
         let below = tasks_area.union(events_area);
         super::task_view::draw(frame, below, state, task);
-        return;
+    } else {
+        draw_tasks(frame, tasks_area, state);
+        draw_events(frame, events_area, state, selected);
     }
-    draw_tasks(frame, tasks_area, state);
-    draw_events(frame, events_area, state, selected);
+    super::session_view::draw_prompt(frame, area, state);
 }
 
 fn rollout_level(state: Option<&str>) -> Level {

@@ -25,6 +25,21 @@ pub enum Write {
     },
     /// Plan, execute, roll back or cancel a runbook run.
     Runbook(Box<RunbookRequest>),
+    /// ECS Exec's preflight for a task (reads only; refused read-only all the same).
+    ExecCheck {
+        task: String,
+        container: Option<String>,
+    },
+    /// Open an ECS Exec session (after a passed preflight) and hand it the terminal.
+    Exec {
+        request: crate::cloud::ExecRequest,
+        /// True when the operator typed the protected environment's name.
+        confirmed: bool,
+    },
+    /// Forward a local port through a task.
+    Forward(crate::exec::flow::ForwardAsk),
+    /// Close open forward `id`.
+    CloseForward(u32),
 }
 
 /// Something a pane asks the console to do.

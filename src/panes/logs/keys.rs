@@ -59,6 +59,7 @@ impl LogsState {
             return;
         }
         if self.view == LogsView::Tail {
+            self.tail.touch(now);
             self.tail_key(key, reply);
             return;
         }
@@ -216,6 +217,10 @@ impl LogsState {
         let len = self.tail.visible_len();
         if key.code == KeyCode::Char('t') {
             self.view = LogsView::Query;
+            // Live Tail is billed by the minute: not kept open behind the query view.
+            if let Some(call) = self.tail.leave() {
+                self.pending.push(LogsSource::Live(call));
+            }
             return;
         }
         let tail = &mut self.tail;

@@ -56,14 +56,41 @@ pub fn draw_tail(frame: &mut Frame, area: Rect, state: &View) {
     } else {
         "scrolled"
     };
-    let mut title = format!("Live tail · {} · {mode}", tail.log_groups.join(", "));
+    use crate::panes::logs::tail::TailMode;
+    let source = match &tail.mode {
+        TailMode::Live(_) => "Live Tail (billed per minute)",
+        TailMode::Starting | TailMode::TryLive => "starting Live Tail",
+        TailMode::Polling => "polling FilterLogEvents",
+    };
+    // The sampled mark first, so a narrow terminal never cuts it off.
+    let sampled = if tail.sampled(state.now) {
+        "SAMPLED (over 500 events/s) · "
+    } else {
+        ""
+    };
+    let mut title = format!(
+        "Live tail · {sampled}{} · {source} · {mode}",
+        tail.log_groups.join(", ")
+    );
     title.push_str(&filter_suffix(&tail.list.filter));
-    let block = source_block(theme, title, true, &status, state.now).title_bottom(Line::from(
+    let mut block = source_block(theme, title, true, &status, state.now).title_bottom(Line::from(
         Span::styled(
             " space pause · / filter · G follow · t queries ",
             theme.dim(),
         ),
     ));
+    // Why Live Tail is not used, where the hint keys leave room for it.
+    if let (TailMode::Polling, Some(why), true) =
+        (&tail.mode, &tail.live_unavailable, area.width >= 110)
+    {
+        block = block.title_bottom(
+            Line::from(Span::styled(
+                format!(" {} ", sanitize(why, 80)),
+                theme.dim(),
+            ))
+            .right_aligned(),
+        );
+    }
     let total = tail.visible_len();
     if total == 0 {
         let msg = match &tail.error {

@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 
 use super::history::{self as logs_history, HistoryEntry};
-use super::tail::TailRequest;
+use super::tail::{LiveCall, TailRequest};
 use crate::cloud::{
     CloudRead, CloudResult, FilterRequest, InsightsQuery, LogEvent, QueryDefinition, QueryResults,
     interleave,
@@ -26,6 +26,8 @@ pub enum LogsSource {
     Stop(String),
     /// One live-tail poll (`FilterLogEvents` per group).
     Tail(TailRequest),
+    /// Live Tail: start a session, drain it, or close it.
+    Live(LiveCall),
     /// `DescribeQueryDefinitions`.
     Definitions,
     /// Read the history file.
@@ -39,6 +41,9 @@ pub enum LogsFetched {
     Results(u64, String, CloudResult<QueryResults>),
     Stopped(String, CloudResult<bool>),
     Tail(TailRequest, CloudResult<Vec<LogEvent>>),
+    LiveStarted(CloudResult<String>),
+    LiveRead(String, CloudResult<crate::cloud::LiveTailBatch>),
+    LiveStopped(String),
     Definitions(CloudResult<Vec<QueryDefinition>>),
     History(PathBuf, CloudResult<Vec<HistoryEntry>>),
 }
@@ -62,6 +67,19 @@ pub async fn fetch(read: &dyn CloudRead, source: LogsSource) -> LogsFetched {
         LogsSource::Tail(req) => {
             let r = tail(read, &req).await;
             LogsFetched::Tail(req, r)
+        }
+        LogsSource::Live(LiveCall::Start(groups)) => {
+            LogsFetched::LiveStarted(read.start_live_tail(&groups).await)
+        }
+        LogsSource::Live(LiveCall::Read(id)) => {
+            let r = read.read_live_tail(&id).await;
+            LogsFetched::LiveRead(id, r)
+        }
+        LogsSource::Live(LiveCall::Stop(id)) => {
+            if let Err(e) = read.stop_live_tail(&id).await {
+                tracing::debug!(%e, "StopLiveTail");
+            }
+            LogsFetched::LiveStopped(id)
         }
         LogsSource::Definitions => {
             LogsFetched::Definitions(read.describe_query_definitions().await)

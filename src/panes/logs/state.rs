@@ -326,14 +326,15 @@ impl LogsState {
     /// scheduler does not run while it is hidden).
     pub fn leave_now(&mut self, now: Epoch) -> Vec<LogsSource> {
         self.cancel(now);
-        self.tail.in_flight = false;
-        let stops: Vec<LogsSource> = self
+        let live_stop = self.tail.leave().map(LogsSource::Live);
+        let mut stops: Vec<LogsSource> = self
             .pending
             .iter()
             .filter(|s| matches!(s, LogsSource::Stop(_)))
             .cloned()
             .collect();
         self.pending.retain(|s| !matches!(s, LogsSource::Stop(_)));
+        stops.extend(live_stop);
         stops
     }
 
@@ -352,6 +353,11 @@ impl LogsState {
             && let Some(req) = self.tail.due(schedule.now)
         {
             due.push(LogsSource::Tail(req));
+        }
+        if self.view == LogsView::Tail
+            && let Some(call) = self.tail.live_due(schedule.now)
+        {
+            due.push(LogsSource::Live(call));
         }
         let defs = LogsSource::Definitions;
         if !self.definitions.loading
@@ -382,6 +388,7 @@ impl LogsState {
                 }
             }
             LogsSource::Tail(_) => self.tail.in_flight = true,
+            LogsSource::Live(call) => self.tail.live_sent(call),
             LogsSource::Definitions => {
                 self.definitions.loading = true;
                 self.definitions_stale = false;
@@ -411,6 +418,54 @@ impl LogsState {
                     self.tail.list.cursor = n.saturating_sub(1);
                 }
                 None
+            }
+            LogsFetched::LiveStarted(r) => {
+                self.requested
+                    .retain(|s, _| !matches!(s, LogsSource::Live(_)));
+                let failed = r.as_ref().err().map(|e| e.to_string());
+                self.tail.live_started(r, now);
+                match failed {
+                    Some(e) => Some((
+                        format!("Live Tail not available ({e}): polling FilterLogEvents instead"),
+                        Level::Unknown,
+                    )),
+                    None => Some((
+                        format!(
+                            "Live Tail streaming (billed by the minute; closes when you leave or after {} idle minutes)",
+                            super::tail::LIVE_IDLE_SECONDS / 60
+                        ),
+                        Level::Ok,
+                    )),
+                }
+            }
+            LogsFetched::LiveRead(id, r) => {
+                self.requested
+                    .retain(|s, _| !matches!(s, LogsSource::Live(_)));
+                let failed = r.as_ref().err().map(|e| e.to_string());
+                self.tail.live_read(&id, r, now);
+                if self.tail.follow {
+                    let n = self.tail.visible_len();
+                    self.tail.list.cursor = n.saturating_sub(1);
+                }
+                failed.map(|e| {
+                    (
+                        format!("Live Tail ended ({e}): polling FilterLogEvents instead"),
+                        Level::Warning,
+                    )
+                })
+            }
+            LogsFetched::LiveStopped(_) => {
+                self.requested
+                    .retain(|s, _| !matches!(s, LogsSource::Live(_)));
+                self.tail.idle_closed.then(|| {
+                    (
+                        format!(
+                            "Live Tail closed after {} idle minutes (billed by the minute): space starts it again",
+                            super::tail::LIVE_IDLE_SECONDS / 60
+                        ),
+                        Level::Unknown,
+                    )
+                })
             }
             LogsFetched::Definitions(r) => {
                 self.definitions.set(r, now);

@@ -1,15 +1,18 @@
-//! Live tail of the environment's log groups: `FilterLogEvents` polled every
-//! [`TAIL_POLL_SECONDS`] from the newest event seen, the groups interleaved in timestamp
-//! order, a bounded buffer of compact lines (the last [`TAIL_LIMIT`]), pause/resume and a
-//! `/` pattern filter over the lines, applied when lines arrive or the filter changes
-//! (never while drawing).
+//! Live tail of the environment's log groups: CloudWatch Live Tail (`StartLiveTail`, an
+//! event stream drained every second) where the endpoint has it, else `FilterLogEvents`
+//! polled every [`TAIL_POLL_SECONDS`] from the newest event seen (the reason recorded
+//! once; Live Tail is not asked again on every poll). A bounded buffer of compact lines (the last
+//! [`TAIL_LIMIT`]), pause/resume, a `/` pattern filter applied when lines arrive or the
+//! filter changes (never while drawing), a "sampled" mark when CloudWatch samples the stream, and the Live
+//! Tail session closed when the pane is left or after [`LIVE_IDLE_SECONDS`] without a key
+//! (it is billed by the minute).
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use crate::cloud::{CloudError, Epoch, LogEvent};
+use crate::cloud::{CloudError, Epoch, LiveTailBatch, LogEvent};
 use crate::panes::kit::list::ListState;
 
 /// Seconds between two polls.
@@ -20,6 +23,35 @@ pub const TAIL_LIMIT: usize = 100_000;
 pub const TAIL_PAGE: i32 = 500;
 /// How far back the tail starts.
 pub const TAIL_BACKLOG_SECONDS: i64 = 120;
+/// Seconds between two drains of a Live Tail session.
+pub const LIVE_READ_SECONDS: i64 = 1;
+/// A Live Tail session without a key in the tail for this long is closed.
+pub const LIVE_IDLE_SECONDS: i64 = 15 * 60;
+/// How long the "sampled" mark stays after the last sampled update.
+pub const SAMPLED_MARK_SECONDS: i64 = 10;
+
+/// How the tail reads.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum TailMode {
+    /// Live Tail is to be tried.
+    #[default]
+    TryLive,
+    /// `StartLiveTail` asked.
+    Starting,
+    /// Streaming through this Live Tail session.
+    Live(String),
+    /// `FilterLogEvents` polling (see `live_unavailable` for why).
+    Polling,
+}
+
+/// A Live Tail call the tail wants made.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum LiveCall {
+    Start(Vec<String>),
+    Read(String),
+    Stop(String),
+}
+
 /// Interned group and stream names kept before unused ones are dropped.
 const NAMES_KEPT: usize = 4096;
 
@@ -69,6 +101,15 @@ pub struct TailState {
     pub follow: bool,
     /// Lines dropped from the front since the tail started (the buffer is bounded).
     pub dropped: u64,
+    pub mode: TailMode,
+    /// Why Live Tail is not used (kept across restarts of the tail: not asked again).
+    pub live_unavailable: Option<String>,
+    /// When an update last said CloudWatch sampled the stream.
+    pub sampled_at: Option<Epoch>,
+    /// The last key in the tail (the idle clock of a Live Tail session).
+    pub last_activity: Epoch,
+    /// The Live Tail session was closed for being idle (space starts it again).
+    pub idle_closed: bool,
 }
 
 /// The line's level for highlighting.
@@ -97,7 +138,15 @@ pub fn line_level(message: &str) -> LineLevel {
 impl TailState {
     /// Start following `groups` from `now` minus the backlog.
     pub fn start(&mut self, groups: Vec<String>, now: Epoch) {
+        let live_unavailable = self.live_unavailable.take();
         *self = TailState {
+            mode: if live_unavailable.is_some() {
+                TailMode::Polling
+            } else {
+                TailMode::TryLive
+            },
+            live_unavailable,
+            last_activity: now,
             active: true,
             log_groups: groups,
             since_ms: now
@@ -111,14 +160,119 @@ impl TailState {
         self.refilter();
     }
 
-    /// The next poll, when one is due at `now`.
+    /// The next `FilterLogEvents` poll, when one is due at `now` (polling mode only).
     pub fn due(&self, now: Epoch) -> Option<TailRequest> {
-        (self.active && !self.paused && !self.in_flight && now >= self.next_poll_at).then(|| {
-            TailRequest {
+        (self.mode == TailMode::Polling
+            && self.active
+            && !self.paused
+            && !self.in_flight
+            && now >= self.next_poll_at)
+            .then(|| TailRequest {
                 log_groups: self.log_groups.clone(),
                 start_ms: self.since_ms,
+            })
+    }
+
+    /// The Live Tail call due at `now`, if any: start, drain, or close an idle session.
+    pub fn live_due(&self, now: Epoch) -> Option<LiveCall> {
+        if !self.active || self.paused || self.in_flight {
+            return None;
+        }
+        match &self.mode {
+            TailMode::TryLive => Some(LiveCall::Start(self.log_groups.clone())),
+            TailMode::Live(id) if now.saturating_sub(self.last_activity) >= LIVE_IDLE_SECONDS => {
+                Some(LiveCall::Stop(id.clone()))
             }
-        })
+            TailMode::Live(id) if now >= self.next_poll_at => Some(LiveCall::Read(id.clone())),
+            _ => None,
+        }
+    }
+
+    /// `call` was sent.
+    pub fn live_sent(&mut self, call: &LiveCall) {
+        match call {
+            LiveCall::Start(_) => {
+                self.mode = TailMode::Starting;
+                self.in_flight = true;
+            }
+            LiveCall::Read(_) => self.in_flight = true,
+            LiveCall::Stop(id) => {
+                // Idle: closed (billed by the minute); space starts a new session.
+                if self.mode == TailMode::Live(id.clone()) && self.active && !self.paused {
+                    self.paused = true;
+                    self.idle_closed = true;
+                }
+                self.mode = TailMode::TryLive;
+                self.in_flight = false;
+            }
+        }
+    }
+
+    /// `StartLiveTail` answered: stream, or fall back to polling for good (the reason kept).
+    pub fn live_started(&mut self, result: Result<String, CloudError>, now: Epoch) {
+        self.in_flight = false;
+        self.next_poll_at = now;
+        match result {
+            Ok(id) if self.mode == TailMode::Starting && self.active => {
+                self.mode = TailMode::Live(id);
+            }
+            Ok(_) => {}
+            Err(e) => self.fall_back(format!("Live Tail not available: {e}")),
+        }
+    }
+
+    /// A drain of the Live Tail session answered.
+    pub fn live_read(&mut self, id: &str, result: Result<LiveTailBatch, CloudError>, now: Epoch) {
+        if self.mode != TailMode::Live(id.to_string()) {
+            self.in_flight = false;
+            return;
+        }
+        match result {
+            Ok(batch) => {
+                if batch.sampled {
+                    self.sampled_at = Some(now);
+                }
+                self.apply(Ok(batch.events), now);
+                self.next_poll_at = now.saturating_add(LIVE_READ_SECONDS);
+            }
+            Err(e) => {
+                self.in_flight = false;
+                self.next_poll_at = now;
+                self.fall_back(format!("Live Tail ended: {e}"));
+            }
+        }
+    }
+
+    fn fall_back(&mut self, reason: String) {
+        self.mode = TailMode::Polling;
+        self.live_unavailable = Some(reason);
+    }
+
+    /// A key in the tail: the Live Tail session is not idle.
+    pub fn touch(&mut self, now: Epoch) {
+        self.last_activity = now;
+        if self.idle_closed && !self.paused {
+            self.idle_closed = false;
+        }
+    }
+
+    /// Leaving the pane: the Live Tail session to close, if one is open.
+    pub fn leave(&mut self) -> Option<LiveCall> {
+        self.in_flight = false;
+        match std::mem::take(&mut self.mode) {
+            TailMode::Live(id) => Some(LiveCall::Stop(id)),
+            TailMode::Polling => {
+                self.mode = TailMode::Polling;
+                None
+            }
+            _ => None,
+        }
+    }
+
+    /// True while the "sampled" mark shows.
+    pub fn sampled(&self, now: Epoch) -> bool {
+        self.sampled_at
+            .is_some_and(|t| now.saturating_sub(t) < SAMPLED_MARK_SECONDS)
     }
 
     /// Append a poll's events (already interleaved), skipping ones already shown.
@@ -252,6 +406,7 @@ mod tests {
     fn polls_from_the_newest_event_and_skips_duplicates() {
         let mut t = TailState::default();
         t.start(vec!["/g".into()], 1000);
+        t.live_started(Err(CloudError::Unsupported("StartLiveTail".into())), 1000);
         let req = t.due(1000).expect("due at once");
         assert_eq!(req.start_ms, (1000 - TAIL_BACKLOG_SECONDS) * 1000);
         t.in_flight = true;
@@ -278,6 +433,76 @@ mod tests {
         assert_eq!(t.visible_len(), 1);
         t.apply(Err(CloudError::Network("x".into())), 2000);
         assert_eq!(t.events.len(), 3, "a failure keeps the lines");
+    }
+
+    #[test]
+    fn live_tail_streams_marks_sampling_and_closes_when_idle() {
+        let mut t = TailState::default();
+        t.start(vec!["/g".into()], 100);
+        assert!(
+            t.due(100).is_none(),
+            "no FilterLogEvents while Live Tail is tried"
+        );
+        let call = t.live_due(100).expect("start");
+        assert_eq!(call, LiveCall::Start(vec!["/g".into()]));
+        t.live_sent(&call);
+        assert!(t.live_due(100).is_none(), "one call at a time");
+        t.live_started(Ok("s1".into()), 101);
+        assert_eq!(t.mode, TailMode::Live("s1".into()));
+        let read = t.live_due(101).expect("drain");
+        assert_eq!(read, LiveCall::Read("s1".into()));
+        t.live_sent(&read);
+        t.live_read(
+            "s1",
+            Ok(LiveTailBatch {
+                events: vec![ev(5, "", "a"), ev(6, "", "b")],
+                sampled: true,
+            }),
+            102,
+        );
+        assert_eq!(t.events.len(), 2);
+        assert!(t.sampled(102));
+        assert!(!t.sampled(102 + SAMPLED_MARK_SECONDS));
+        assert!(t.live_due(102).is_none(), "a second between drains");
+        assert!(t.live_due(103).is_some());
+        // Keys keep it open; fifteen quiet minutes close it.
+        t.touch(500);
+        assert_eq!(
+            t.live_due(500 + LIVE_IDLE_SECONDS - 1),
+            Some(LiveCall::Read("s1".into()))
+        );
+        let stop = t.live_due(500 + LIVE_IDLE_SECONDS).expect("idle close");
+        assert_eq!(stop, LiveCall::Stop("s1".into()));
+        t.live_sent(&stop);
+        assert!(t.paused && t.idle_closed);
+        assert_eq!(t.mode, TailMode::TryLive);
+        // Space resumes: a new session is started.
+        t.paused = false;
+        assert!(matches!(t.live_due(2000), Some(LiveCall::Start(_))));
+    }
+
+    #[test]
+    fn a_failed_stream_falls_back_for_good_and_leaving_closes_the_session() {
+        let mut t = TailState::default();
+        t.start(vec!["/g".into()], 0);
+        t.live_sent(&LiveCall::Start(vec!["/g".into()]));
+        t.live_started(Ok("s1".into()), 0);
+        assert_eq!(t.leave(), Some(LiveCall::Stop("s1".into())));
+        assert_eq!(t.mode, TailMode::TryLive);
+        t.live_sent(&LiveCall::Start(vec!["/g".into()]));
+        t.live_started(Ok("s2".into()), 1);
+        t.live_sent(&LiveCall::Read("s2".into()));
+        t.live_read("s2", Err(CloudError::Network("stream ended".into())), 2);
+        assert_eq!(t.mode, TailMode::Polling);
+        assert!(
+            t.live_unavailable
+                .as_deref()
+                .is_some_and(|r| r.contains("ended"))
+        );
+        assert!(t.due(2).is_some(), "polls at once");
+        assert_eq!(t.leave(), None);
+        t.start(vec!["/g".into()], 10);
+        assert_eq!(t.mode, TailMode::Polling, "not asked again");
     }
 
     #[test]
