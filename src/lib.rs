@@ -11,6 +11,7 @@ pub mod clipboard;
 pub mod cloud;
 pub mod commands;
 pub mod config;
+pub mod drill;
 pub mod cost_cache;
 pub mod incidents;
 pub mod level;

@@ -21,6 +21,7 @@ use super::state::AppState;
 use super::update::{due_fetches, update};
 use crate::audit::AuditLog;
 use crate::cloud::mfa::MfaRequest;
+use crate::drill::session::Session;
 use crate::level::Level;
 
 /// Shortest time between two frames (~60 fps cap).
@@ -51,6 +52,7 @@ pub async fn run(
     mut state: AppState,
     connector: Box<dyn Connector>,
     stop: impl std::future::Future<Output = ()>,
+    mut drill: Option<Session>,
 ) -> io::Result<()> {
     let connector = ElevatingConnector::new(connector);
     // Before the first cloud is made: its credential provider asks the console.
@@ -78,11 +80,13 @@ pub async fn run(
     state.logs.data_dir = crate::panes::logs::history::data_dir(state.demo);
     state.timeline.audit_path = Some(actor.audit().path().to_path_buf());
     let initial = due_fetches(&mut state, false);
+    follow_drill(&mut state, drill.as_mut(), false);
     let mut io = Io {
         fetcher: &mut fetcher,
         actor: &mut actor,
         connector: &connector,
         mfa_waiting: &mut mfa_waiting,
+        drill: drill.as_mut(),
     };
     io.apply(&mut state, screen, initial);
 
@@ -126,6 +130,7 @@ pub async fn run(
         // after the loop was held up (a blocked terminal, a suspended laptop) must not
         // build a query range or an age from a stale instant.
         state.now = connector.now();
+        let tick = matches!(event, Event::Tick(_));
         let effects = update(&mut state, event);
         dirty = true;
         let mut io = Io {
@@ -133,11 +138,16 @@ pub async fn run(
             actor: &mut actor,
             connector: &connector,
             mfa_waiting: &mut mfa_waiting,
+            drill: drill.as_mut(),
         };
         io.apply(&mut state, screen, effects);
+        follow_drill(&mut state, drill.as_mut(), tick);
         if state.quit {
             break;
         }
+    }
+    if let Some(session) = drill.as_mut() {
+        session.finish();
     }
     tracing::info!(env = %state.env.name, "console stopped");
     Ok(())
@@ -150,6 +160,27 @@ struct Io<'a> {
     connector: &'a ElevatingConnector,
     /// MFA requests not answered yet (the first is on screen).
     mfa_waiting: &'a mut VecDeque<MfaRequest>,
+    /// The drill being played, if any.
+    drill: Option<&'a mut Session>,
+}
+
+/// Journals the pane the operator looks at, ends the drill when its time is up (on a
+/// tick), and copies its banner into the state.
+fn follow_drill(state: &mut AppState, drill: Option<&mut Session>, tick: bool) {
+    let Some(session) = drill else {
+        return;
+    };
+    session.pane(state.pane.name());
+    if tick && session.tick() {
+        state.set_status(
+            format!(
+                "drill over: `opsdeck drill report {}` writes the debrief",
+                session.run()
+            ),
+            Level::Warning,
+        );
+    }
+    state.drill = Some(session.banner());
 }
 
 /// The event that puts `request` on screen.
@@ -311,6 +342,30 @@ impl Io<'_> {
                 if let Some(next) = self.mfa_waiting.front() {
                     return Some(asked_for(next));
                 }
+            }
+            Effect::Drill(control) => {
+                let session = self.drill.as_deref_mut()?;
+                return Some(match control {
+                    super::event::DrillControl::Hint => Event::Performed(
+                        format!(
+                            "hint: {}",
+                            session.reveal_hint().unwrap_or_else(|| "none".into())
+                        ),
+                        Level::Warning,
+                    ),
+                    super::event::DrillControl::Pause => {
+                        let paused = session.toggle_pause();
+                        state.drill = Some(session.banner());
+                        Event::Performed(
+                            if paused {
+                                "drill paused: F8 resumes".to_string()
+                            } else {
+                                "drill resumed".to_string()
+                            },
+                            Level::Ok,
+                        )
+                    }
+                });
             }
             Effect::Quit => state.quit = true,
         }

@@ -430,6 +430,13 @@ fn on_console_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>
     match key.code {
         KeyCode::Char('q') => quit(state, effects),
         KeyCode::Char('?') => state.mode = Mode::Help,
+        // `?` is help, so a drill's hint is F9 (and F8 pauses): no pane uses either.
+        KeyCode::F(9) if state.drill.is_some() => {
+            effects.push(Effect::Drill(super::event::DrillControl::Hint));
+        }
+        KeyCode::F(8) if state.drill.is_some() => {
+            effects.push(Effect::Drill(super::event::DrillControl::Pause));
+        }
         KeyCode::Char('L') if state.sso_login_needed() => {
             effects.push(Effect::SsoLogin(state.env.profile.clone()));
         }

@@ -6,6 +6,7 @@ pub mod completions;
 pub mod context;
 pub mod cost;
 pub mod doctor;
+pub mod drill;
 pub mod fleet;
 pub mod init;
 pub mod logs;

@@ -15,6 +15,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         include_str!("../../runbooks/rollback.toml"),
     ),
     ("scale.toml", include_str!("../../runbooks/scale.toml")),
+    (
+        "db-storage-cleanup.toml",
+        include_str!("../../runbooks/db-storage-cleanup.toml"),
+    ),
     ("deploy.toml", include_str!("../../runbooks/deploy.toml")),
     ("restart.toml", include_str!("../../runbooks/restart.toml")),
     (

@@ -12,6 +12,8 @@
 use super::ecs::ServiceView;
 use super::profile::{EnvProfile, REGION};
 use super::rng;
+use super::faults::FaultClock;
+use super::scenario::FaultKind;
 use super::security_ledger::Ledger;
 use super::timeline::Ctx;
 use crate::cloud::{
@@ -273,6 +275,9 @@ pub struct SecurityView<'a> {
     pub ctx: Ctx<'a>,
     pub now: Epoch,
     pub ledger: &'a Ledger,
+    /// In a drill: its faults, which decide when the miner and the leaked key show up
+    /// and when the operator's response stopped them.
+    pub drill: Option<FaultClock>,
 }
 
 impl SecurityView<'_> {
@@ -331,16 +336,38 @@ impl SecurityView<'_> {
             .unwrap_or_else(|| profile.task_arn("0000000000000000"))
     }
 
+    /// When a threat is first seen and until when it repeats. In a drill the miner and
+    /// the CI key's misuse are its faults' (absent without one; they stop repeating once
+    /// the operator's response resolved them).
+    fn window(&self, t: &Threat) -> Option<(Epoch, Epoch)> {
+        let kind = match t.key {
+            "miner" => FaultKind::CryptoMiner,
+            "ci-key" => FaultKind::LeakedKey,
+            _ => return Some((self.at(t.since), Epoch::MAX)),
+        };
+        match &self.drill {
+            None => Some((self.at(t.since), Epoch::MAX)),
+            Some(faults) => faults
+                .of(kind)
+                .next()
+                .map(|p| (p.onset, p.resolved.unwrap_or(Epoch::MAX))),
+        }
+    }
+
     /// GuardDuty findings that exist now (archived ones included, flagged).
     pub fn threats(&self) -> Vec<ThreatFinding> {
         let detector = self.detector().id;
         let mut out: Vec<ThreatFinding> = THREATS
             .iter()
-            .filter(|t| t.envs.contains(&self.env()) && self.at(t.since) <= self.now)
-            .map(|t| {
-                let first = self.at(t.since);
+            .filter(|t| {
+                t.envs.contains(&self.env())
+                    || (self.drill.is_some() && matches!(t.key, "miner" | "ci-key"))
+            })
+            .filter_map(|t| self.window(t).map(|w| (t, w)))
+            .filter(|(_, (first, _))| *first <= self.now)
+            .map(|(t, (first, until))| {
                 let repeats = if t.every > 0 {
-                    (self.now - first) / t.every
+                    (until.min(self.now) - first).max(0) / t.every
                 } else {
                     0
                 };
