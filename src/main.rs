@@ -252,21 +252,20 @@ fn console(global: &GlobalArgs, drill: Option<DrillArgs>) -> ExitCode {
         None => None,
         Some((name, seed, speed)) => {
             use opsdeck::commands::drill;
-            let started = drill::find(name.as_deref(), global.drill.as_deref())
-                .and_then(|d| {
-                    if global.env.is_empty() {
-                        match context.config.environment(&d.env) {
-                            Some(env) => context.env = env.clone(),
-                            None => {
-                                return Err(format!(
-                                    "the drill's environment {} is not configured",
-                                    d.env
-                                ));
-                            }
+            let started = drill::find(name.as_deref(), global.drill.as_deref()).and_then(|d| {
+                if global.env.is_empty() {
+                    match context.config.environment(&d.env) {
+                        Some(env) => context.env = env.clone(),
+                        None => {
+                            return Err(format!(
+                                "the drill's environment {} is not configured",
+                                d.env
+                            ));
                         }
                     }
-                    drill::start(d, seed, speed, global.read_only)
-                });
+                }
+                drill::start(d, seed, speed, global.read_only)
+            });
             match started {
                 Ok(s) => {
                     context.connector = Box::new(s.connector);

@@ -44,7 +44,9 @@ async fn alarm(world: &Arc<SimWorld>, env: &str, name: &str) -> AlarmState {
 /// The GuardDuty finding of the drill's miner: its task and how often it was seen.
 async fn miner(world: &Arc<SimWorld>) -> Option<(String, i32)> {
     let c = cloud(world, "prod");
-    let detector = c.guardduty_detectors().await.expect("detectors")[0].id.clone();
+    let detector = c.guardduty_detectors().await.expect("detectors")[0]
+        .id
+        .clone();
     c.guardduty_findings(&detector)
         .await
         .expect("findings")
@@ -100,7 +102,7 @@ async fn respond(name: &str, h: &mut Headless) {
                 "prod",
                 "isolate-task",
                 &[
-                    ("task", &task),
+                    ("task", task.as_str()),
                     ("reason", "GuardDuty CryptoCurrency:Runtime/BitcoinTool.B"),
                 ],
             )
@@ -167,14 +169,18 @@ async fn check_world(name: &str, world: &Arc<SimWorld>, answered: bool) {
                 .find(|s| s.name == "cloudplatform-prod-ecs-service")
                 .expect("api");
             let primary = api.deployments.iter().find(|d| d.status == "PRIMARY");
-            let td = primary.map(|d| d.task_definition.clone()).unwrap_or_default();
+            let td = primary
+                .map(|d| d.task_definition.clone())
+                .unwrap_or_default();
             assert_eq!(td.ends_with(":41"), answered, "{td}");
             let now = world.now();
             let errors = cloud(world, "prod")
                 .recent_errors(&["/ecs/prod/fastapi".into()], now - 300, now)
                 .await
                 .expect("errors");
-            let crash = errors.iter().any(|e| e.message.contains("FEATURE_FLAGS_URL"));
+            let crash = errors
+                .iter()
+                .any(|e| e.message.contains("FEATURE_FLAGS_URL"));
             assert_eq!(crash, !answered, "{errors:?}");
         }
         "database-storage" => {
@@ -195,7 +201,11 @@ async fn check_world(name: &str, world: &Arc<SimWorld>, answered: bool) {
             world.advance(600);
             let (_, count_later) = miner(world).await.expect("finding");
             // Isolated: GuardDuty stops seeing it; not: it is seen every two minutes.
-            assert_eq!(count_later == count_now, answered, "{count_now} {count_later}");
+            assert_eq!(
+                count_later == count_now,
+                answered,
+                "{count_now} {count_later}"
+            );
         }
         "leaked-credentials" => {
             use opsdeck::cloud::IncidentRead;
@@ -233,7 +243,11 @@ async fn check_world(name: &str, world: &Arc<SimWorld>, answered: bool) {
 async fn full_and_none(name: &str) {
     let drill = shipped(name);
     let (score, h, _dir) = play(name, true).await;
-    assert_eq!((score.points, score.max), (drill.max_points(), drill.max_points()), "{score:#?}");
+    assert_eq!(
+        (score.points, score.max),
+        (drill.max_points(), drill.max_points()),
+        "{score:#?}"
+    );
     assert!(score.max > 0);
     assert!(score.wrong.is_empty(), "{:?}", score.wrong);
     assert!(score.undone.is_empty(), "{:?}", score.undone);
@@ -246,9 +260,16 @@ async fn full_and_none(name: &str) {
 
     let (score, h, _dir) = play(name, false).await;
     assert_eq!(score.points, 0, "{score:#?}");
-    assert_eq!(score.undone.len(), drill.expected.len() + 2 * drill.faults.len());
+    assert_eq!(
+        score.undone.len(),
+        drill.expected.len() + 2 * drill.faults.len()
+    );
     for f in &drill.faults {
-        let r = score.faults.iter().find(|r| r.id == f.sim.id).expect("fault");
+        let r = score
+            .faults
+            .iter()
+            .find(|r| r.id == f.sim.id)
+            .expect("fault");
         assert!(r.resolved.is_none(), "{} resolved by itself", r.id);
         let esc = f.sim.escalation.as_ref().expect("shipped faults escalate");
         assert_eq!(r.escalated, Some(r.onset + esc.after), "{}", r.id);
@@ -322,16 +343,21 @@ fn at_least_six_drills_ship_covering_the_seeds_incidents() {
 async fn wrong_and_late_actions_are_scored() {
     let drill = shipped("bad-deployment");
     let (_dir, mut h) = headless(&drill);
-    h.at_minute(4);
+    h.at_minute(1);
     h.open("ecs");
-    let scaled = h.run("prod", "scale", &[("count", "4")]).await;
-    assert!(scaled.status.is_some(), "{scaled:?}");
+    // Before the deploy, so that the scale settles (a crash-looping service never does).
+    run_ok(&mut h, "prod", "scale", &[("count", "4")]).await;
     run_ok(&mut h, "staging", "restart", &[]).await;
     h.at_minute(15);
     run_ok(&mut h, "prod", "rollback", &[]).await;
     let score = h.finish();
     assert_eq!(score.wrong.len(), 2, "{:?}", score.wrong);
-    assert!(score.wrong.iter().any(|w| w.runbook == "scale" && w.reason.contains("roll back")));
+    assert!(
+        score
+            .wrong
+            .iter()
+            .any(|w| w.runbook == "scale" && w.reason.contains("roll back"))
+    );
     assert!(score.wrong.iter().any(|w| w.env == "staging"));
     // Late: 5 of 10, minus 5 and 5.
     assert_eq!(score.responses[0].points, 5);
@@ -363,7 +389,10 @@ async fn the_readme_example_drill_plays() {
     run_ok(&mut h, "prod", "db-storage-cleanup", &[]).await;
     let score = h.finish();
     assert_eq!(score.points, score.max, "{score:#?}");
-    assert!(score.faults.iter().all(|f| f.resolved.is_some()), "{score:#?}");
+    assert!(
+        score.faults.iter().all(|f| f.resolved.is_some()),
+        "{score:#?}"
+    );
 }
 
 fn fixtures() -> PathBuf {
@@ -379,7 +408,10 @@ fn invalid_drill_files_are_located() {
         .expect("fixtures")
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("invalid-")))
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("invalid-"))
+        })
         .collect();
     paths.sort();
     for path in paths {
@@ -432,7 +464,10 @@ async fn the_binary_lists_refuses_and_reports() {
     );
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("invalid-kind.toml:8:8: unknown fault kind"), "{err}");
+    assert!(
+        err.contains("invalid-kind.toml:8:8: unknown fault kind"),
+        "{err}"
+    );
 
     let out = opsdeck(home.path(), &["drill", "run", "no-such-drill"]);
     assert_eq!(out.status.code(), Some(2));
@@ -450,7 +485,11 @@ async fn the_binary_lists_refuses_and_reports() {
         home.path(),
         &["drill", "report", "--out", md.to_str().expect("utf-8")],
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = std::fs::read_to_string(&md).expect("debrief");
     for expected in [
         "# Drill debrief: A deployment crash-loops the API (`bad-deployment`)",

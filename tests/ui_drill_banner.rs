@@ -65,7 +65,10 @@ async fn the_banner_is_on_top_at_every_size() {
         let cell = &buffer[(x, banner_row as u16)];
         assert!(cell.modifier.contains(Modifier::REVERSED), "{w}x{h}");
         if w >= 80 {
-            assert!(first.contains("PRODUCTION"), "the prod frame stays: {first}");
+            assert!(
+                first.contains("PRODUCTION"),
+                "the prod frame stays: {first}"
+            );
             assert!(row.contains("09:00/25:00"), "{row}");
         }
         insta::assert_snapshot!(format!("drill_banner_{w}x{h}"), screen);
@@ -88,8 +91,14 @@ async fn paused_and_over_say_so() {
         b.elapsed = 26 * 60;
     }
     let screen = text(&render(&state, 120, 30));
-    assert!(screen.contains("25:00/25:00 OVER: opsdeck drill report"), "{screen}");
-    insta::assert_snapshot!("drill_banner_over_120x30", screen.lines().nth(1).unwrap_or_default());
+    assert!(
+        screen.contains("25:00/25:00 OVER: opsdeck drill report"),
+        "{screen}"
+    );
+    insta::assert_snapshot!(
+        "drill_banner_over_120x30",
+        screen.lines().nth(1).unwrap_or_default()
+    );
 }
 
 #[tokio::test]

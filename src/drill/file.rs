@@ -112,8 +112,7 @@ fn valid_name(name: &str) -> bool {
 /// Parses `text` (read from `path`). `runbooks`: the names in the runbook library, to
 /// check the responses against (None: not checked).
 pub fn parse(path: &Path, text: &str, runbooks: Option<&[String]>) -> Result<Drill, FileError> {
-    let file: DrillFile =
-        toml::from_str(text).map_err(|e| FileError::from_toml(path, text, &e))?;
+    let file: DrillFile = toml::from_str(text).map_err(|e| FileError::from_toml(path, text, &e))?;
     let at = |offset: usize, msg: String| FileError::at_offset(path, text, offset, msg);
     let name = file.name.get_ref().clone();
     if !valid_name(&name) {
@@ -202,7 +201,10 @@ pub fn parse(path: &Path, text: &str, runbooks: Option<&[String]>) -> Result<Dri
                 _ => {
                     return Err(at(
                         spanned.span().start,
-                        format!("parameter {} must be a string, integer or boolean", quote(k)),
+                        format!(
+                            "parameter {} must be a string, integer or boolean",
+                            quote(k)
+                        ),
                     ));
                 }
             };
@@ -417,6 +419,9 @@ at_minute = 1
         let bad = MINIMAL.replace("db_storage", "meteor");
         let e = parse(Path::new("t.toml"), &bad, None).expect_err("unknown kind");
         assert_eq!((e.line, e.column), (8, 8), "{e}");
-        assert!(e.to_string().starts_with("t.toml:8:8: unknown fault kind"), "{e}");
+        assert!(
+            e.to_string().starts_with("t.toml:8:8: unknown fault kind"),
+            "{e}"
+        );
     }
 }

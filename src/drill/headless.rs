@@ -1,7 +1,7 @@
 //! Playing a drill without a terminal: the simulated clock is moved by the caller, panes
 //! are "opened" by name, and runbooks run through the real engine (prerequisites, plan,
 //! execute, verify, audit) against the simulated account with their confirmations
-//! answered. Tests and `opsdeck drill play` use it; a whole drill takes milliseconds.
+//! answered. The drill tests use it; a whole drill plays in about a second.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

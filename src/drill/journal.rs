@@ -28,11 +28,21 @@ pub enum JournalRecord {
         audit_seq: u64,
     },
     /// The operator opened a pane.
-    Pane { at: Epoch, pane: String },
+    Pane {
+        at: Epoch,
+        pane: String,
+    },
     /// A hint was revealed.
-    Hint { at: Epoch, fault: String },
-    Pause { at: Epoch },
-    Resume { at: Epoch },
+    Hint {
+        at: Epoch,
+        fault: String,
+    },
+    Pause {
+        at: Epoch,
+    },
+    Resume {
+        at: Epoch,
+    },
     /// How a fault stood when the run ended (written just before `End`).
     Outcome {
         fault: String,
@@ -42,7 +52,9 @@ pub enum JournalRecord {
         resolved_by: Option<String>,
     },
     /// The drill's time was up (or the console was closed).
-    End { at: Epoch },
+    End {
+        at: Epoch,
+    },
 }
 
 /// The journal of one run.
@@ -109,7 +121,10 @@ impl Journal {
                 .metadata()
                 .and_then(|m| m.modified())
                 .unwrap_or(std::time::UNIX_EPOCH);
-            if newest.as_ref().is_none_or(|(t, p)| (modified, &path) > (*t, p)) {
+            if newest
+                .as_ref()
+                .is_none_or(|(t, p)| (modified, &path) > (*t, p))
+            {
                 newest = Some((modified, path));
             }
         }
@@ -142,7 +157,10 @@ mod tests {
         .expect("append");
         j.append(&JournalRecord::End { at: 9 }).expect("append");
         assert_eq!(j.read().expect("read").len(), 2);
-        assert_eq!(Journal::latest(dir.path()).map(|j| j.run()), Some("x-1".into()));
+        assert_eq!(
+            Journal::latest(dir.path()).map(|j| j.run()),
+            Some("x-1".into())
+        );
         assert_eq!(run_id("d", 0), "d-19700101T000000");
     }
 }

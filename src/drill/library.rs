@@ -31,7 +31,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "leaked-credentials.toml",
         include_str!("../../drills/leaked-credentials.toml"),
     ),
-    ("cost-spike.toml", include_str!("../../drills/cost-spike.toml")),
+    (
+        "cost-spike.toml",
+        include_str!("../../drills/cost-spike.toml"),
+    ),
 ];
 
 /// The user's drill directory (beside the runbooks, in the same config dir).

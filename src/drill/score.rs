@@ -17,7 +17,8 @@ pub struct FaultResult {
     pub kind: String,
     pub env: String,
     pub onset: Epoch,
-    /// The first time the operator opened the pane that shows it, at or after its onset.
+    /// The first time the operator looked at the pane that shows it, at or after its
+    /// onset (its onset when that pane was open when it began).
     pub detected: Option<Epoch>,
     pub escalated: Option<Epoch>,
     pub resolved: Option<Epoch>,
@@ -159,10 +160,20 @@ pub fn score(drill: &Drill, journal: &[JournalRecord], audit: &[Record]) -> Scor
         .iter()
         .map(|f| {
             let onset = started + f.sim.at;
-            let detected = panes
+            // Already on the pane when it began counts from the onset.
+            let showing = panes
                 .iter()
-                .find(|(at, pane)| *at >= onset && *pane == f.detect_pane)
-                .map(|(at, _)| *at);
+                .rev()
+                .find(|(at, _)| *at < onset)
+                .is_some_and(|(_, pane)| *pane == f.detect_pane);
+            let detected = if showing {
+                Some(onset)
+            } else {
+                panes
+                    .iter()
+                    .find(|(at, pane)| *at >= onset && *pane == f.detect_pane)
+                    .map(|(at, _)| *at)
+            };
             let (escalated, resolved, by) = outcomes
                 .get(f.sim.id.as_str())
                 .map(|(e, r, b)| (**e, **r, (*b).clone()))
@@ -292,7 +303,10 @@ pub fn score(drill: &Drill, journal: &[JournalRecord], audit: &[Record]) -> Scor
     }
     for f in &faults {
         if f.resolved.is_none() {
-            undone.push(format!("fault {} ({}) was still active at the end", f.id, f.title));
+            undone.push(format!(
+                "fault {} ({}) was still active at the end",
+                f.id, f.title
+            ));
         }
         if f.detected.is_none() {
             undone.push(format!(

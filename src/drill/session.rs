@@ -228,7 +228,12 @@ impl Session {
             return;
         }
         self.referee();
-        let mut envs: Vec<&str> = self.drill.faults.iter().map(|f| f.sim.env.as_str()).collect();
+        let mut envs: Vec<&str> = self
+            .drill
+            .faults
+            .iter()
+            .map(|f| f.sim.env.as_str())
+            .collect();
         envs.sort();
         envs.dedup();
         for env in envs {

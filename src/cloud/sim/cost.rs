@@ -12,8 +12,8 @@
 
 use super::faults::FaultClock;
 use super::profile::{EnvProfile, REGION};
-use super::scenario::FaultKind;
 use super::rng;
+use super::scenario::FaultKind;
 use crate::cloud::{
     AnomalyCause, CostAnomalies, CostAnomaly, CostAnomalyRequest, CostFilter, CostForecast,
     CostForecastRequest, CostUsage, CostUsageRequest, DAY, DailyCost, Epoch, ServiceCost,
@@ -335,7 +335,11 @@ mod tests {
             end: NOW,
             filter: tag("dev"),
         };
-        assert!(usage(1, &p, &FaultClock::default(), NOW, &req).days.is_empty());
+        assert!(
+            usage(1, &p, &FaultClock::default(), NOW, &req)
+                .days
+                .is_empty()
+        );
         let req = CostUsageRequest {
             filter: CostFilter::LinkedAccount(p.account.clone()),
             ..req

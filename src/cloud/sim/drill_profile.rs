@@ -26,7 +26,9 @@ pub fn apply(profile: &mut EnvProfile, scenario: &Scenario) {
         .revisions
         .retain(|r| deployed.contains(&r.number) || r.registered < -REGISTERED_BEFORE || r.bad);
     let Some(fault) = bad_deploy else {
-        family.revisions.retain(|r| deployed.contains(&r.number) || !r.bad);
+        family
+            .revisions
+            .retain(|r| deployed.contains(&r.number) || !r.bad);
         return;
     };
     profile.circuit_breaker = false;
@@ -104,6 +106,11 @@ mod tests {
         apply(&mut p, &scenario(FaultKind::BadDeploy, "dev"));
         let last = p.services[0].script.last().cloned();
         assert_eq!(last.map(|d| d.revision), Some(57));
-        assert!(p.families[0].revisions.iter().any(|r| r.number == 57 && r.bad));
+        assert!(
+            p.families[0]
+                .revisions
+                .iter()
+                .any(|r| r.number == 57 && r.bad)
+        );
     }
 }

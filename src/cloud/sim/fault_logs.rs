@@ -36,7 +36,13 @@ pub fn lines(kind: FaultKind) -> &'static [&'static str] {
 }
 
 /// The fault lines in `[start, end]`, oldest first.
-pub fn rows(seed: u64, clock: &IncidentClock, env: &str, start: Epoch, end: Epoch) -> Vec<(Epoch, &'static str)> {
+pub fn rows(
+    seed: u64,
+    clock: &IncidentClock,
+    env: &str,
+    start: Epoch,
+    end: Epoch,
+) -> Vec<(Epoch, &'static str)> {
     let mut out = Vec::new();
     for played in clock.faults.played() {
         let texts = lines(played.fault.kind);

@@ -9,7 +9,6 @@ use std::sync::Arc;
 use super::profile::EnvProfile;
 use super::scenario::{FaultKind, Scenario, SimFault};
 use super::timeline::{Change, WriteOp};
-use super::world::LoggedWrite;
 use crate::cloud::types::Epoch;
 
 /// Seconds a fault takes to show fully after its onset.
@@ -99,7 +98,8 @@ pub struct Facts<'a> {
     pub now: Epoch,
     pub profile: &'a EnvProfile,
     pub ops: &'a [WriteOp],
-    pub writes: &'a [LoggedWrite],
+    /// Every write to the environment: (sequence number, when, the sim's line).
+    pub writes: &'a [(u64, Epoch, String)],
     /// Faults the drill's referee marked mitigated (checklists), by id.
     pub mitigated: &'a BTreeMap<String, Epoch>,
 }
@@ -169,16 +169,16 @@ fn resolution(fault: &SimFault, onset: Epoch, facts: &Facts<'_>) -> Option<(Epoc
         facts
             .writes
             .iter()
-            .find(|w| w.seq == op.seq)
-            .map(|w| w.line.clone())
+            .find(|w| w.0 == op.seq)
+            .map(|w| w.2.clone())
             .unwrap_or_default()
     };
     let line = |pred: &dyn Fn(&str) -> bool| {
         facts
             .writes
             .iter()
-            .find(|w| after(w.at) && pred(&w.line))
-            .map(|w| (w.at, w.line.clone()))
+            .find(|w| after(w.1) && pred(&w.2))
+            .map(|w| (w.1, w.2.clone()))
     };
     match fault.kind {
         FaultKind::BadDeploy => facts
@@ -188,9 +188,9 @@ fn resolution(fault: &SimFault, onset: Epoch, facts: &Facts<'_>) -> Option<(Epoc
                 after(op.at)
                     && Some(op.service.as_str()) == api
                     && matches!(&op.change, Change::Deploy { target: Some((family, revision)), .. }
-                        if !facts.profile.family(family).is_some_and(|f| {
-                            f.revisions.iter().any(|r| r.number == *revision && r.bad)
-                        }))
+                    if !facts.profile.family(family).is_some_and(|f| {
+                        f.revisions.iter().any(|r| r.number == *revision && r.bad)
+                    }))
             })
             .map(|op| (op.at, op_line(op))),
         // A new deployment of the API (a restart) recycles the leaked connections.
@@ -206,10 +206,12 @@ fn resolution(fault: &SimFault, onset: Epoch, facts: &Facts<'_>) -> Option<(Epoc
         // A failover promotes the replica: a fresh primary without the fragmented memory.
         FaultKind::CachePressure => line(&|l| l.contains(" TestFailover ")),
         // Quarantine cuts the miner off its pool: the process idles.
-        FaultKind::CryptoMiner => line(&|l| {
-            l.contains(" ModifyNetworkInterfaceAttribute ") && l.contains("quarantine")
-        }),
-        FaultKind::LeakedKey => line(&|l| l.contains(" UpdateAccessKey ") && l.ends_with("Status=Inactive")),
+        FaultKind::CryptoMiner => {
+            line(&|l| l.contains(" ModifyNetworkInterfaceAttribute ") && l.contains("quarantine"))
+        }
+        FaultKind::LeakedKey => {
+            line(&|l| l.contains(" UpdateAccessKey ") && l.ends_with("Status=Inactive"))
+        }
         // Scaling the environment's compute to zero stops the job behind the traffic.
         FaultKind::NatCost => facts
             .ops
@@ -218,7 +220,11 @@ fn resolution(fault: &SimFault, onset: Epoch, facts: &Facts<'_>) -> Option<(Epoc
                 after(op.at)
                     && matches!(
                         op.change,
-                        Change::Scale { desired: 0 } | Change::Deploy { desired: Some(0), .. }
+                        Change::Scale { desired: 0 }
+                            | Change::Deploy {
+                                desired: Some(0),
+                                ..
+                            }
                     )
             })
             .map(|op| (op.at, op_line(op))),

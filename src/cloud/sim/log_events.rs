@@ -136,7 +136,14 @@ pub fn events(
                 Some(id) => task_stream(service, id),
                 None => stream(seed, env, service, &pick.to_string()),
             };
-            out.push(event(seed, env, group, at * 1000 + 250, task, message.to_string()));
+            out.push(event(
+                seed,
+                env,
+                group,
+                at * 1000 + 250,
+                task,
+                message.to_string(),
+            ));
         }
     }
     out.retain(|ev| ev.timestamp_ms >= start_ms && ev.timestamp_ms <= end_ms);

@@ -98,8 +98,7 @@ pub fn value(
         },
         "UnHealthyHostCount" => (2.0 * bad).round(),
         "CPUUtilization" if is_ecs(dims) => {
-            ((34.0 + 52.0 * bad) * per_task + 100.0 * miner.min(1.0) * per_task / 3.0)
-                .min(100.0)
+            ((34.0 + 52.0 * bad) * per_task + 100.0 * miner.min(1.0) * per_task / 3.0).min(100.0)
                 * j(0.05)
         }
         "MemoryUtilization" => (56.0 + 18.0 * bad) * j(0.03),
@@ -108,8 +107,7 @@ pub fn value(
         }
         "CPUUtilization" => 11.0 * j(0.1),
         "DatabaseConnections" => {
-            (38.0 + 55.0 * bad + 60.0 * cache) * j(0.05)
-                + clock.fault(FaultKind::DbConnections, t)
+            (38.0 + 55.0 * bad + 60.0 * cache) * j(0.05) + clock.fault(FaultKind::DbConnections, t)
         }
         "FreeStorageSpace" => {
             (s.db_free_gb
@@ -119,9 +117,7 @@ pub fn value(
                 * 1e9
         }
         "ReadLatency" => (0.0021 + 0.006 * bad + 0.004 * cache) * j(0.1),
-        "WriteLatency" => {
-            (0.0034 + 0.004 * bad + 0.01 * n(FaultKind::DbStorage)) * j(0.1)
-        }
+        "WriteLatency" => (0.0034 + 0.004 * bad + 0.01 * n(FaultKind::DbStorage)) * j(0.1),
         "FreeableMemory" => 1.6e9 * j(0.02),
         "CacheHits" => s.rpm * 4.0 * (1.0 - 0.5 * cache.min(1.0)) * minutes * j(0.05),
         "CacheMisses" => s.rpm * (0.25 + 0.4 * bad + 2.5 * cache) * minutes * j(0.1),

@@ -65,10 +65,10 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 pub use clock::{SimClock, wall_clock_now};
+pub use faults::{FaultClock, Played};
 pub use incident_runbooks::{
     IncidentLedger, ROTATION_SECS, SIM_ACCESS_KEY, demo_incident_settings,
 };
-pub use faults::{FaultClock, Played};
 pub use profile::{ENVIRONMENTS, PROJECT, REGION};
 pub use scenario::{Escalation, FaultKind, Scenario, SimFault};
 pub use source::SimSource;
@@ -192,7 +192,12 @@ impl SimCloud {
                 .min();
             return metrics::IncidentClock::built_in(start, &self.profile.name, recovered);
         };
-        let writes = self.world.logged_writes(&self.profile.name);
+        let writes: Vec<(u64, Epoch, String)> = self
+            .world
+            .logged_writes(&self.profile.name)
+            .into_iter()
+            .map(|w| (w.seq, w.at, w.line))
+            .collect();
         let mitigated = self.world.mitigated();
         let faults = FaultClock::resolve(
             Some(scenario),

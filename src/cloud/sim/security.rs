@@ -10,9 +10,9 @@
 //! (ELB.5) that is muted.
 
 use super::ecs::ServiceView;
+use super::faults::FaultClock;
 use super::profile::{EnvProfile, REGION};
 use super::rng;
-use super::faults::FaultClock;
 use super::scenario::FaultKind;
 use super::security_ledger::Ledger;
 use super::timeline::Ctx;

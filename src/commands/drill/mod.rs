@@ -172,8 +172,6 @@ pub fn debrief(journal: &Journal) -> Result<String, String> {
     } else {
         find(None, Some(Path::new(source)))
     }?;
-    let audit = AuditLog::new(audit)
-        .read_all()
-        .map_err(|e| e.to_string())?;
+    let audit = AuditLog::new(audit).read_all().map_err(|e| e.to_string())?;
     Ok(report::markdown(&found, &score(&found, &records, &audit)))
 }
