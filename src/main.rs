@@ -309,6 +309,7 @@ fn console(global: &GlobalArgs, drill: Option<DrillArgs>) -> ExitCode {
     };
     let caught = std::sync::Arc::new(std::sync::atomic::AtomicI32::new(0));
     let stop = terminal::stop_signal(std::sync::Arc::clone(&caught));
+    let drill_run = session.as_ref().map(|s| s.run());
     let result = runtime.block_on(async {
         let tui = terminal::init()?;
         let _guard = terminal::RestoreGuard;
@@ -324,6 +325,9 @@ fn console(global: &GlobalArgs, drill: Option<DrillArgs>) -> ExitCode {
     let signal = caught.load(std::sync::atomic::Ordering::SeqCst);
     if signal > 0 {
         return ExitCode::from(u8::try_from(128 + signal).unwrap_or(EXIT_ERROR));
+    }
+    if let Some(run) = drill_run {
+        eprintln!("drill {run} ended: `opsdeck drill report {run}` writes its debrief");
     }
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::profile::EnvProfile;
+use super::profile::{EnvProfile, security_group};
 use super::scenario::{FaultKind, Scenario, SimFault};
 use super::timeline::{Change, WriteOp};
 use crate::cloud::types::Epoch;
@@ -207,7 +207,8 @@ fn resolution(fault: &SimFault, onset: Epoch, facts: &Facts<'_>) -> Option<(Epoc
         FaultKind::CachePressure => line(&|l| l.contains(" TestFailover ")),
         // Quarantine cuts the miner off its pool: the process idles.
         FaultKind::CryptoMiner => {
-            line(&|l| l.contains(" ModifyNetworkInterfaceAttribute ") && l.contains("quarantine"))
+            let quarantine = format!("Groups=[{}]", security_group(&fault.env, "quarantine"));
+            line(&|l| l.contains(" ModifyNetworkInterfaceAttribute ") && l.ends_with(&quarantine))
         }
         FaultKind::LeakedKey => {
             line(&|l| l.contains(" UpdateAccessKey ") && l.ends_with("Status=Inactive"))

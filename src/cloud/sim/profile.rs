@@ -349,6 +349,11 @@ impl EnvProfile {
     }
 }
 
+/// The id of the environment's security group for `what` (`ecs-tasks`, `quarantine`).
+pub fn security_group(env: &str, what: &str) -> String {
+    format!("sg-{}", rng::rng(0, &[env, what]).hex(17))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
