@@ -418,9 +418,9 @@ at_minute = 1
     fn errors_are_located() {
         let bad = MINIMAL.replace("db_storage", "meteor");
         let e = parse(Path::new("t.toml"), &bad, None).expect_err("unknown kind");
-        assert_eq!((e.line, e.column), (8, 8), "{e}");
+        assert_eq!((e.line, e.column), (7, 8), "{e}");
         assert!(
-            e.to_string().starts_with("t.toml:8:8: unknown fault kind"),
+            e.to_string().starts_with("t.toml:7:8: unknown fault kind"),
             "{e}"
         );
     }

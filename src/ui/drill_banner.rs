@@ -1,6 +1,7 @@
 //! The DRILL banner: a reversed line on top of every screen while a drill plays, so the
 //! simulated account it acts on is never mistaken for the real one. Narrow terminals
-//! keep `DRILL` and the drill's clock; wide ones add what the keys do and the last hint.
+//! keep `DRILL`, the drill's clock and that it is simulated; wide ones add what the keys
+//! do and the last hint.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -26,10 +27,16 @@ pub fn text(banner: &DrillBanner, width: usize) -> String {
         Some(h) => format!("{full}· hint: {h} "),
         None => full.clone(),
     };
-    [hinted, full, format!(" {core}{keys} "), format!(" {core} ")]
-        .into_iter()
-        .find(|t| t.chars().count() <= width)
-        .unwrap_or_else(|| fit_cell(&format!("DRILL {}", banner.name), width))
+    [
+        hinted,
+        full,
+        format!(" {core} · simulated, not real AWS "),
+        format!(" {core}{keys} "),
+        format!(" {core} "),
+    ]
+    .into_iter()
+    .find(|t| t.chars().count() <= width)
+    .unwrap_or_else(|| fit_cell(&format!("DRILL {}", banner.name), width))
 }
 
 /// Draws the banner across `area` (one line).
