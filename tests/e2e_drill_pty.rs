@@ -57,7 +57,8 @@ fn a_drill_in_the_console_is_journaled_and_debriefed() {
         "opened dashboard",
         "opened security",
         "hint for miner",
-        "`isolate-task` on prod (for miner) was not run to a verified end",
+        "isolate-task on prod (for miner) was not run to a verified end",
+        "the console was closed",
     ] {
         assert!(text.contains(expected), "{expected:?} in\n{text}");
     }

@@ -291,11 +291,11 @@ pub fn score(drill: &Drill, journal: &[JournalRecord], audit: &[Record]) -> Scor
     for r in &responses {
         match r.verified {
             None => undone.push(format!(
-                "`{}` on {} (for {}) was not run to a verified end",
+                "{} on {} (for {}) was not run to a verified end",
                 r.expected.runbook, r.expected.env, r.expected.fault
             )),
             Some(_) if r.late() => undone.push(format!(
-                "`{}` on {} (for {}) was verified after its {}-minute deadline",
+                "{} on {} (for {}) was verified after its {}-minute deadline",
                 r.expected.runbook, r.expected.env, r.expected.fault, r.expected.within_minutes
             )),
             Some(_) => {}

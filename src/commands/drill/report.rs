@@ -255,12 +255,15 @@ fn timeline(drill: &Drill, score: &Score) -> Vec<(Epoch, String, String)> {
         ));
     }
     if let Some(end) = score.ended {
-        rows.push((
-            end,
-            4,
-            format!("drill ends ({} min)", drill.duration_minutes),
-            String::new(),
-        ));
+        let text = if end - score.started >= drill.duration_minutes * 60 {
+            format!("drill ends ({} min)", drill.duration_minutes)
+        } else {
+            format!(
+                "the console was closed (the drill has {} min)",
+                drill.duration_minutes
+            )
+        };
+        rows.push((end, 4, text, String::new()));
     }
     rows.sort_by_key(|r| (r.0, r.1));
     rows.into_iter().map(|(t, _, f, o)| (t, f, o)).collect()
