@@ -82,6 +82,9 @@ pub struct Score {
     pub undone: Vec<String>,
 }
 
+/// How a fault stood at the end: escalated, resolved, by what.
+type Outcome = (Option<Epoch>, Option<Epoch>, Option<String>);
+
 /// An audit record's time in Unix seconds.
 pub fn record_time(r: &Record) -> Option<Epoch> {
     time::OffsetDateTime::parse(&r.time, &time::format_description::well_known::Rfc3339)
@@ -134,7 +137,7 @@ pub fn score(drill: &Drill, journal: &[JournalRecord], audit: &[Record]) -> Scor
             _ => None,
         })
         .collect();
-    let outcomes: BTreeMap<&str, (&Option<Epoch>, &Option<Epoch>, &Option<String>)> = journal
+    let outcomes: BTreeMap<&str, Outcome> = journal
         .iter()
         .filter_map(|r| match r {
             JournalRecord::Outcome {
@@ -143,7 +146,7 @@ pub fn score(drill: &Drill, journal: &[JournalRecord], audit: &[Record]) -> Scor
                 resolved,
                 resolved_by,
                 ..
-            } => Some((fault.as_str(), (escalated, resolved, resolved_by))),
+            } => Some((fault.as_str(), (*escalated, *resolved, resolved_by.clone()))),
             _ => None,
         })
         .collect();
@@ -174,10 +177,8 @@ pub fn score(drill: &Drill, journal: &[JournalRecord], audit: &[Record]) -> Scor
                     .find(|(at, pane)| *at >= onset && *pane == f.detect_pane)
                     .map(|(at, _)| *at)
             };
-            let (escalated, resolved, by) = outcomes
-                .get(f.sim.id.as_str())
-                .map(|(e, r, b)| (**e, **r, (*b).clone()))
-                .unwrap_or_default();
+            let (escalated, resolved, by) =
+                outcomes.get(f.sim.id.as_str()).cloned().unwrap_or_default();
             FaultResult {
                 id: f.sim.id.clone(),
                 title: f.title.clone(),

@@ -197,6 +197,16 @@ impl Session {
     /// Marks checklist faults mitigated once their expected runbook was verified: no
     /// write shows those responses to the simulated account.
     pub fn referee(&self) {
+        let mitigated = self.world.mitigated();
+        let waiting = self
+            .drill
+            .faults
+            .iter()
+            .any(|f| f.sim.kind.mitigated_by_checklist() && !mitigated.contains_key(&f.sim.id));
+        // Only read the audit log while a checklist response is still awaited.
+        if !waiting {
+            return;
+        }
         let Ok(records) = self.audit.read_all() else {
             return;
         };
