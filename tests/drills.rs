@@ -59,6 +59,26 @@ async fn miner(world: &Arc<SimWorld>) -> Option<(String, i32)> {
         })
 }
 
+/// The API service's event messages since the drill began, newest first.
+async fn api_events(world: &Arc<SimWorld>) -> Vec<String> {
+    let start = world.start();
+    use opsdeck::cloud::EcsRead;
+    cloud(world, "prod")
+        .list_services("cloudplatform-prod-ecs-cluster")
+        .await
+        .expect("services")
+        .into_iter()
+        .find(|s| s.name == "cloudplatform-prod-ecs-service")
+        .map(|s| {
+            s.events
+                .into_iter()
+                .filter(|e| e.created_at.is_some_and(|t| t >= start))
+                .map(|e| e.message)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 async fn run_ok(h: &mut Headless, env: &str, runbook: &str, params: &[(&str, &str)]) {
     let out = h.run(env, runbook, params).await;
     assert_eq!(
@@ -195,8 +215,15 @@ async fn check_world(name: &str, world: &Arc<SimWorld>, answered: bool) {
         "cache-pressure" => {
             assert!(firing(alarm(world, "prod", "redis-memory-high").await));
             assert!(firing(alarm(world, "prod", "rds-connections-high").await));
+            // Once the connections ran out, the ALB's health checks got 500s.
+            let events = api_events(world).await;
+            let failing = events.iter().any(|e| e.contains("codes: [500]"));
+            assert_eq!(failing, !answered, "{events:?}");
         }
         "compromised-task" => {
+            let events = api_events(world).await;
+            let left = events.iter().any(|e| e.contains("deregistered 1 targets"));
+            assert_eq!(left, answered, "{events:?}");
             let (_, count_now) = miner(world).await.expect("finding");
             world.advance(600);
             let (_, count_later) = miner(world).await.expect("finding");

@@ -25,6 +25,7 @@ mod db_events;
 mod drill_profile;
 mod ecs;
 mod events;
+mod fault_events;
 mod fault_logs;
 mod faults;
 mod history;
@@ -241,6 +242,21 @@ impl SimCloud {
         }
     }
 
+    /// A drill's faults' service events, merged into the API service's (newest first,
+    /// at most as many as ECS keeps for the console).
+    fn add_fault_events(&self, services: &mut [EcsService], now: Epoch) {
+        let Some(api) = self.profile.services.first().map(|s| s.name.clone()) else {
+            return;
+        };
+        let clock = self.fault_clock();
+        let extra = fault_events::events(self.world.seed(), &clock, &self.profile, &api, now);
+        if let Some(svc) = services.iter_mut().find(|s| s.name == api) {
+            svc.events.extend(extra);
+            svc.events.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+            svc.events.truncate(events::MAX_EVENTS);
+        }
+    }
+
     /// A drill's faults in this environment as played up to now (empty outside drills).
     pub fn fault_clock(&self) -> FaultClock {
         self.incident_clock().faults
@@ -312,6 +328,9 @@ impl EcsRead for SimCloud {
             .map(|view| view.service())
             .collect();
         services.sort_by(|a, b| a.name.cmp(&b.name));
+        if self.world.scenario().is_some() {
+            self.add_fault_events(&mut services, now);
+        }
         Ok(services)
     }
 
