@@ -47,7 +47,7 @@ pub fn events(
             ));
         }
     }
-    out.sort_by(|a, b| b.0.cmp(&a.0));
+    out.sort_by_key(|e| std::cmp::Reverse(e.0));
     out.into_iter()
         .map(|(at, message)| ServiceEvent {
             id: rng::rng(seed, &[&profile.name, service, &at.to_string(), &message]).uuid(),

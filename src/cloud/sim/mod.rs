@@ -252,7 +252,7 @@ impl SimCloud {
         let extra = fault_events::events(self.world.seed(), &clock, &self.profile, &api, now);
         if let Some(svc) = services.iter_mut().find(|s| s.name == api) {
             svc.events.extend(extra);
-            svc.events.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+            svc.events.sort_by_key(|e| std::cmp::Reverse(e.created_at));
             svc.events.truncate(events::MAX_EVENTS);
         }
     }
