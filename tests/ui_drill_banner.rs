@@ -1,6 +1,7 @@
 //! The DRILL banner on every screen while a drill plays: on top of the prod frame at
 //! 80x24 and 200x60 (with the keys and the last hint), first on the "too small" screen
-//! at 20x5, reversed in the warning colour; F9 and F8 reach the drill only while one plays.
+//! at 20x5, reversed in the warning colour; F9, F8 and `:hint` reach the drill only while
+//! one plays.
 
 mod ui_support;
 
@@ -109,6 +110,12 @@ async fn f9_and_f8_reach_the_drill_only_while_one_plays() {
     let mut state = drill_console(None).await;
     assert!(press(&mut state, KeyCode::F(9)).contains(&Effect::Drill(DrillControl::Hint)));
     assert!(press(&mut state, KeyCode::F(8)).contains(&Effect::Drill(DrillControl::Pause)));
+    // The palette's `:hint` does what F9 does.
+    press(&mut state, KeyCode::Char(':'));
+    for c in "hint".chars() {
+        press(&mut state, KeyCode::Char(c));
+    }
+    assert!(press(&mut state, KeyCode::Enter).contains(&Effect::Drill(DrillControl::Hint)));
     state.drill = None;
     assert!(press(&mut state, KeyCode::F(9)).is_empty());
 }

@@ -29,8 +29,8 @@ pub const GLOBAL: BindingGroup = BindingGroup {
 pub const DRILL: BindingGroup = BindingGroup {
     title: "Drill",
     bindings: &[
-        b("F9", "reveal a hint (? is this help)"),
-        b("F8", "pause / resume the simulated clock"),
+        b("F9  :hint", "reveal a hint (? is this help)"),
+        b("F8  :pause", "pause / resume the simulated clock"),
     ],
 };
 

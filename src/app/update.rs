@@ -344,6 +344,16 @@ fn run_command(state: &mut AppState, cmd: PaletteCommand, effects: &mut Vec<Effe
         }
         PaletteCommand::IncidentStart(id) => effects.push(Effect::Incident(Some(id))),
         PaletteCommand::IncidentEnd => effects.push(Effect::Incident(None)),
+        PaletteCommand::DrillHint | PaletteCommand::DrillPause if state.drill.is_none() => {
+            state.set_status(
+                "no drill is playing (opsdeck drill run NAME)",
+                Level::Warning,
+            );
+        }
+        PaletteCommand::DrillHint => effects.push(Effect::Drill(super::event::DrillControl::Hint)),
+        PaletteCommand::DrillPause => {
+            effects.push(Effect::Drill(super::event::DrillControl::Pause));
+        }
         PaletteCommand::Quit => quit(state, effects),
     }
 }
