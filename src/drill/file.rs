@@ -313,10 +313,10 @@ fn fault(
         None => kind.default_rate(),
     };
     let lasts = match &f.lasts_minutes {
-        Some(l) if *l.get_ref() < 1 => {
+        Some(l) if !(1..=1440).contains(l.get_ref()) => {
             return Err(at(
                 l.span().start,
-                format!("lasts_minutes {} must be at least 1", l.get_ref()),
+                format!("lasts_minutes {} must be 1..=1440", l.get_ref()),
             ));
         }
         Some(l) => Some(*l.get_ref() * 60),
@@ -326,11 +326,11 @@ fn fault(
         None => None,
         Some(e) => {
             let esc = e.get_ref();
-            if *esc.after_minutes.get_ref() < 1 {
+            if !(1..=1440).contains(esc.after_minutes.get_ref()) {
                 return Err(at(
                     esc.after_minutes.span().start,
                     format!(
-                        "after_minutes {} must be at least 1",
+                        "after_minutes {} must be 1..=1440",
                         esc.after_minutes.get_ref()
                     ),
                 ));
