@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::file::parse;
 use super::model::Drill;
 use crate::config::FileError;
-use crate::runbook::library::Library;
+use crate::runbook::library::{Library, toml_files};
 
 /// The shipped drill files, by file name.
 pub const SHIPPED: &[(&str, &str)] = &[
@@ -60,16 +60,8 @@ impl DrillLibrary {
                 Err(e) => lib.errors.push(e),
             }
         }
-        if let Some(dir) = user
-            && let Ok(entries) = std::fs::read_dir(dir)
-        {
-            let mut paths: Vec<PathBuf> = entries
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-                .collect();
-            paths.sort();
-            for path in paths {
+        if let Some(dir) = user {
+            for path in toml_files(dir) {
                 match load_file(&path, runbooks) {
                     Ok(d) => {
                         lib.drills.retain(|x| x.name != d.name);
