@@ -25,6 +25,14 @@ fn shipped(name: &str) -> Drill {
     lib.get(name).cloned().expect("shipped drill")
 }
 
+fn shipped_text(name: &str) -> String {
+    opsdeck::drill::library::SHIPPED
+        .iter()
+        .find(|(file, _)| *file == format!("{name}.toml"))
+        .map(|(_, text)| text.to_string())
+        .expect("shipped file")
+}
+
 fn cloud(world: &Arc<SimWorld>, env: &str) -> SimCloud {
     SimCloud::new(Arc::clone(world), env)
 }
@@ -499,6 +507,28 @@ async fn the_binary_lists_refuses_and_reports() {
     let out = opsdeck(home.path(), &["drill", "run", "no-such-drill"]);
     assert_eq!(out.status.code(), Some(2));
 
+    // The user's drills (the config dir's drills/): one replaces a shipped drill, one is
+    // broken and listed as an error with its location (exit 2).
+    let user = home.path().join("config").join("opsdeck").join("drills");
+    std::fs::create_dir_all(&user).expect("user dir");
+    let mine = shipped_text("cost-spike").replace("NAT gateway cost spike in dev", "My NAT drill");
+    std::fs::write(user.join("cost-spike.toml"), mine).expect("write");
+    std::fs::copy(
+        fixtures().join("invalid-minute.toml"),
+        user.join("broken.toml"),
+    )
+    .expect("copy");
+    let out = opsdeck(home.path(), &["drill", "list"]);
+    let listed = String::from_utf8_lossy(&out.stdout);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{listed}{err}");
+    assert!(listed.contains("yours: My NAT drill"), "{listed}");
+    assert!(
+        err.contains("broken.toml:8:13: at_minute 30 is outside the drill"),
+        "{err}"
+    );
+    std::fs::remove_file(user.join("broken.toml")).expect("remove");
+
     // The console's journal directory: drills/ beside the demo audit log.
     let state = home.path().join("state").join("opsdeck");
     let drill = shipped("bad-deployment");
@@ -518,6 +548,11 @@ async fn the_binary_lists_refuses_and_reports() {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = std::fs::read_to_string(&md).expect("debrief");
+    let run = h.session.run();
+    let by_id = opsdeck(home.path(), &["drill", "report", &run]);
+    assert_eq!(String::from_utf8_lossy(&by_id.stdout), text);
+    let bad = opsdeck(home.path(), &["drill", "report", "../audit-demo"]);
+    assert_eq!(bad.status.code(), Some(2));
     for expected in [
         "# Drill debrief: A deployment crash-loops the API (`bad-deployment`)",
         "**Score: 10 / 10**",
