@@ -229,6 +229,8 @@ async fn check_world(name: &str, world: &Arc<SimWorld>, answered: bool) {
             assert_eq!(failing, !answered, "{events:?}");
         }
         "compromised-task" => {
+            // Escalated, the miner's threads trip the service's CPU alarm.
+            assert!(firing(alarm(world, "prod", "ecs-cpu-high").await));
             let events = api_events(world).await;
             let left = events.iter().any(|e| e.contains("deregistered 1 targets"));
             assert_eq!(left, answered, "{events:?}");
@@ -249,6 +251,24 @@ async fn check_world(name: &str, world: &Arc<SimWorld>, answered: bool) {
                 .await
                 .expect("key");
             assert_eq!(key.status == "Inactive", answered);
+            // Unanswered, the key is seen twice as often once the fault escalated: 20
+            // minutes after the drill's end it has been active 43 minutes, worth 76 at
+            // the escalated rate: 3 repeats of 20 minutes (2 without the escalation).
+            world.advance(20 * 60);
+            let c = cloud(world, "prod");
+            let detector = c.guardduty_detectors().await.expect("detectors")[0]
+                .id
+                .clone();
+            let seen = c
+                .guardduty_findings(&detector)
+                .await
+                .expect("findings")
+                .items
+                .into_iter()
+                .find(|t| t.finding_type.starts_with("CredentialAccess"))
+                .map(|t| t.count)
+                .expect("the key's finding");
+            assert_eq!(seen, if answered { 1 } else { 4 }, "{seen}");
         }
         "cost-spike" => {
             use opsdeck::cloud::CostRead;

@@ -98,8 +98,7 @@ pub fn value(
         },
         "UnHealthyHostCount" => (2.0 * bad).round(),
         "CPUUtilization" if is_ecs(dims) => {
-            ((34.0 + 52.0 * bad) * per_task + 100.0 * miner.min(1.0) * per_task / 3.0).min(100.0)
-                * j(0.05)
+            ((34.0 + 52.0 * bad) * per_task + 100.0 * miner * per_task / 2.5).min(100.0) * j(0.05)
         }
         "MemoryUtilization" => (56.0 + 18.0 * bad) * j(0.03),
         "CPUUtilization" if is_rds(dims) => {

@@ -336,21 +336,25 @@ impl SecurityView<'_> {
             .unwrap_or_else(|| profile.task_arn("0000000000000000"))
     }
 
-    /// When a threat is first seen and until when it repeats. In a drill the miner and
-    /// the CI key's misuse are its faults' (absent without one; they stop repeating once
-    /// the operator's response resolved them).
-    fn window(&self, t: &Threat) -> Option<(Epoch, Epoch)> {
+    /// When a threat is first seen, until when it repeats, and for how many seconds it
+    /// has been active (its sightings). In a drill the miner and the CI key's misuse are
+    /// its faults' (absent without one; they stop once the operator's response resolved
+    /// them).
+    fn window(&self, t: &Threat) -> Option<(Epoch, Epoch, i64)> {
+        let plain = |first: Epoch| Some((first, Epoch::MAX, (self.now - first).max(0)));
         let kind = match t.key {
             "miner" => FaultKind::CryptoMiner,
             "ci-key" => FaultKind::LeakedKey,
-            _ => return Some((self.at(t.since), Epoch::MAX)),
+            _ => return plain(self.at(t.since)),
         };
         match &self.drill {
-            None => Some((self.at(t.since), Epoch::MAX)),
-            Some(faults) => faults
-                .of(kind)
-                .next()
-                .map(|p| (p.onset, p.resolved.unwrap_or(Epoch::MAX))),
+            None => plain(self.at(t.since)),
+            // Seen as often as the fault is active: faster once it escalated, never again
+            // once the operator's response resolved it.
+            Some(faults) => faults.of(kind).next().map(|p| {
+                let exposure = (p.accumulated_minutes(self.now) * 60.0) as i64;
+                (p.onset, p.resolved.unwrap_or(Epoch::MAX), exposure)
+            }),
         }
     }
 
@@ -364,13 +368,10 @@ impl SecurityView<'_> {
                     || (self.drill.is_some() && matches!(t.key, "miner" | "ci-key"))
             })
             .filter_map(|t| self.window(t).map(|w| (t, w)))
-            .filter(|(_, (first, _))| *first <= self.now)
-            .map(|(t, (first, until))| {
-                let repeats = if t.every > 0 {
-                    (until.min(self.now) - first).max(0) / t.every
-                } else {
-                    0
-                };
+            .filter(|(_, (first, _, _))| *first <= self.now)
+            .map(|(t, (first, until, exposure))| {
+                let repeats = if t.every > 0 { exposure / t.every } else { 0 };
+                let last = (first + repeats * t.every).min(until.min(self.now));
                 let id = rng::rng(self.ctx.seed, &[self.env(), "gd", t.key]).hex(32);
                 let resource = match t.resource {
                     ThreatSpec::ApiTask => ThreatResource::EcsTask {
@@ -400,7 +401,7 @@ impl SecurityView<'_> {
                     account: self.ctx.profile.account.clone(),
                     region: REGION.into(),
                     first_seen: Some(first),
-                    last_seen: Some(first + repeats * t.every),
+                    last_seen: Some(last.max(first)),
                 }
             })
             .collect();
