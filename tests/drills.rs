@@ -594,3 +594,41 @@ async fn the_binary_lists_refuses_and_reports() {
         }
     }
 }
+
+/// Quarantining a task other than the miner's leaves the miner mining: the fault is
+/// resolved only by the miner's own ENI moving to the quarantine group.
+#[tokio::test]
+async fn isolating_the_wrong_task_leaves_the_miner() {
+    use opsdeck::cloud::EcsRead;
+    let drill = shipped("compromised-task");
+    let (_dir, mut h) = headless(&drill);
+    h.at_minute(4);
+    h.open("security");
+    let (miner_task, _) = miner(h.world()).await.expect("the miner's finding");
+    let other = cloud(h.world(), "prod")
+        .list_tasks("cloudplatform-prod-ecs-cluster")
+        .await
+        .expect("tasks")
+        .into_iter()
+        .find(|t| {
+            t.last_status == "RUNNING"
+                && t.arn != miner_task
+                && t.service_name() == Some("cloudplatform-prod-ecs-service")
+        })
+        .expect("another API task");
+    run_ok(
+        &mut h,
+        "prod",
+        "isolate-task",
+        &[("task", other.arn.as_str()), ("reason", "wrong task")],
+    )
+    .await;
+    let score = h.finish();
+    assert!(score.faults[0].resolved.is_none(), "{score:#?}");
+    assert!(score.faults[0].escalated.is_some());
+    assert!(
+        score.undone.iter().any(|u| u.contains("still active")),
+        "{:?}",
+        score.undone
+    );
+}

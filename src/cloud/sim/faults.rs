@@ -102,6 +102,8 @@ pub struct Facts<'a> {
     pub writes: &'a [(u64, Epoch, String)],
     /// Faults the drill's referee marked mitigated (checklists), by id.
     pub mitigated: &'a BTreeMap<String, Epoch>,
+    /// The ENI of the task a `crypto_miner` fault runs in (None: any quarantine counts).
+    pub miner_eni: Option<&'a str>,
 }
 
 impl FaultClock {
@@ -208,7 +210,12 @@ fn resolution(fault: &SimFault, onset: Epoch, facts: &Facts<'_>) -> Option<(Epoc
         // Quarantine cuts the miner off its pool: the process idles.
         FaultKind::CryptoMiner => {
             let quarantine = format!("Groups=[{}]", security_group(&fault.env, "quarantine"));
-            line(&|l| l.contains(" ModifyNetworkInterfaceAttribute ") && l.ends_with(&quarantine))
+            let eni = facts.miner_eni.map(|e| format!(" {e} "));
+            line(&|l| {
+                l.contains(" ModifyNetworkInterfaceAttribute ")
+                    && l.ends_with(&quarantine)
+                    && eni.as_ref().is_none_or(|e| l.contains(e.as_str()))
+            })
         }
         FaultKind::LeakedKey => {
             line(&|l| l.contains(" UpdateAccessKey ") && l.ends_with("Status=Inactive"))
@@ -296,6 +303,7 @@ mod tests {
             ops: std::slice::from_ref(&op),
             writes: &[],
             mitigated: &none,
+            miner_eni: None,
         };
         let clock = FaultClock::resolve(Some(&scenario), &facts);
         assert_eq!(clock.played()[0].resolved, Some(400));

@@ -200,6 +200,10 @@ impl SimCloud {
             .map(|w| (w.seq, w.at, w.line))
             .collect();
         let mitigated = self.world.mitigated();
+        let miner_eni = scenario
+            .first(&self.profile.name, FaultKind::CryptoMiner)
+            .and_then(|f| self.miner_task(start.saturating_add(f.at)))
+            .and_then(|t| t.eni_id);
         let faults = FaultClock::resolve(
             Some(scenario),
             &faults::Facts {
@@ -209,6 +213,7 @@ impl SimCloud {
                 ops: &ops,
                 writes: &writes,
                 mitigated: &mitigated,
+                miner_eni: miner_eni.as_deref(),
             },
         );
         let deploy = faults.of(FaultKind::BadDeploy).next().cloned();
@@ -255,6 +260,17 @@ impl SimCloud {
             svc.events.sort_by_key(|e| std::cmp::Reverse(e.created_at));
             svc.events.truncate(events::MAX_EVENTS);
         }
+    }
+
+    /// The API task a miner that starts at `at` runs in: the first running one then (as
+    /// GuardDuty's finding names it).
+    fn miner_task(&self, at: Epoch) -> Option<EcsTask> {
+        let spec = self.profile.services.first()?;
+        ServiceView::new(self.ctx(), spec, &[], at)?
+            .tasks()
+            .into_iter()
+            .map(|(_, t)| t)
+            .find(|t| t.last_status == "RUNNING")
     }
 
     /// A drill's faults in this environment as played up to now (empty outside drills).
