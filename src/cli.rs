@@ -29,6 +29,9 @@ pub struct GlobalArgs {
         value_parser = clap::value_parser!(u16).range(0..=1440)
     )]
     pub demo_at: Option<u16>,
+    /// With --demo: play the drill file FILE (one not installed) on the simulated account.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub drill: Option<PathBuf>,
     /// Environment to open (dev, staging, prod, or one from the config); `init` takes
     /// it several times.
     #[arg(long, global = true, value_name = "NAME", action = ArgAction::Append)]
@@ -103,6 +106,9 @@ pub enum Command {
     /// List, show and run runbooks (plan, confirm, audit, verify).
     #[command(subcommand)]
     Runbook(RunbookCommand),
+    /// Practise the seed's incidents on the simulated account and get a scored debrief.
+    #[command(subcommand)]
+    Drill(DrillCommand),
     /// Show or verify the audit log of writes.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -286,6 +292,40 @@ pub enum RunbookCommand {
         #[arg(long, value_name = "ENV")]
         confirm_env: Option<String>,
     },
+}
+
+/// `opsdeck drill …`
+#[derive(Debug, Subcommand)]
+pub enum DrillCommand {
+    /// List the drills (shipped and yours in ~/.config/opsdeck/drills/).
+    List,
+    /// Open the console on the simulated account with the drill playing (a DRILL banner on
+    /// every screen; F9 reveals a hint, F8 pauses and resumes).
+    Run {
+        /// The drill's name (`opsdeck drill list`).
+        name: String,
+        /// Simulated seconds per real second (default 1).
+        #[arg(long, value_name = "N", value_parser = parse_speed)]
+        speed: Option<f64>,
+        /// Seed of the simulated account (default the drill's, else 42).
+        #[arg(long, value_name = "S")]
+        seed: Option<u64>,
+    },
+    /// Write the Markdown debrief of a run (default: the latest) to stdout or --out.
+    Report {
+        /// The run's id (a file name in the drills/ journal directory, without `.jsonl`).
+        run: Option<String>,
+        /// Write the debrief to this file instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+fn parse_speed(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s.is_finite() && s > 0.0 && s <= 1000.0 => Ok(s),
+        _ => Err(format!("{text}: a speed is a number above 0, at most 1000")),
+    }
 }
 
 /// `opsdeck audit …`

@@ -13,6 +13,7 @@ pub mod commands;
 pub mod config;
 pub mod cost_cache;
 pub mod exec;
+pub mod drill;
 pub mod incidents;
 pub mod level;
 pub mod logging;

@@ -8,7 +8,7 @@ use clap::Parser;
 use opsdeck::app::AppState;
 use opsdeck::app::run::run;
 use opsdeck::audit::AuditLog;
-use opsdeck::cli::{Cli, Command, ConfigCommand, GlobalArgs};
+use opsdeck::cli::{Cli, Command, ConfigCommand, DrillCommand, GlobalArgs};
 use opsdeck::cloud::sim::wall_clock_now;
 use opsdeck::commands::context::{Context, EXIT_ERROR};
 use opsdeck::config::{Config, FileError};
@@ -77,6 +77,12 @@ fn main() -> ExitCode {
             config_check(path.as_deref().or(cli.global.config.as_deref()))
         }
         Some(Command::Runbook(cmd)) => opsdeck::commands::runbook::run(&cli.global, cmd),
+        Some(Command::Drill(DrillCommand::Run { name, speed, seed })) => {
+            let mut global = cli.global.clone();
+            global.demo = true;
+            console(&global, Some((Some(name), seed, speed)))
+        }
+        Some(Command::Drill(cmd)) => opsdeck::commands::drill::run(&cmd),
         Some(Command::Audit(cmd)) => opsdeck::commands::audit::run(&cli.global, cmd),
         Some(Command::Exec {
             task,
@@ -145,7 +151,8 @@ fn main() -> ExitCode {
         Some(Command::Posture { json, fail_on }) => {
             opsdeck::commands::posture::run(&cli.global, json, fail_on)
         }
-        None => console(&cli.global),
+        None if cli.global.drill.is_some() => console(&cli.global, Some((None, None, None))),
+        None => console(&cli.global, None),
     }
 }
 
@@ -267,17 +274,50 @@ fn startup_warnings(library: &Library, demo: bool) -> Option<(String, Level)> {
         .map(|e| (format!("runbook skipped: {e}"), Level::Warning))
 }
 
-fn console(global: &GlobalArgs) -> ExitCode {
-    let context = match Context::load(global) {
+/// What `opsdeck drill run` or `--drill FILE` asks to play: name, seed, speed.
+type DrillArgs = (Option<String>, Option<u64>, Option<f64>);
+
+fn console(global: &GlobalArgs, drill: Option<DrillArgs>) -> ExitCode {
+    if global.drill.is_some() && !global.demo {
+        return fail("--drill plays a drill on the simulated account: add --demo");
+    }
+    let mut context = match Context::load(global) {
         Ok(c) => c,
         Err(e) => return fail(e),
+    };
+    let session = match drill {
+        None => None,
+        Some((name, seed, speed)) => {
+            use opsdeck::commands::drill;
+            let started = drill::find(name.as_deref(), global.drill.as_deref()).and_then(|d| {
+                if global.env.is_empty() {
+                    match context.config.environment(&d.env) {
+                        Some(env) => context.env = env.clone(),
+                        None => {
+                            return Err(format!(
+                                "the drill's environment {} is not configured",
+                                d.env
+                            ));
+                        }
+                    }
+                }
+                drill::start(d, seed, speed, global.read_only)
+            });
+            match started {
+                Ok(s) => {
+                    context.connector = Box::new(s.connector);
+                    Some(s.session)
+                }
+                Err(e) => return fail(e),
+            }
+        }
     };
     let (theme, no_color) = match theme(global, &context) {
         Ok(t) => t,
         Err(e) => return fail(e),
     };
     let log_path = logging::init();
-    tracing::info!(env = %context.env.name, demo = global.demo, read_only = global.read_only, "starting");
+    tracing::info!(env = %context.env.name, demo = global.demo, read_only = global.read_only, drill = session.is_some(), "starting");
     let Context {
         config,
         env,
@@ -306,6 +346,7 @@ fn console(global: &GlobalArgs) -> ExitCode {
     };
     let caught = std::sync::Arc::new(std::sync::atomic::AtomicI32::new(0));
     let stop = terminal::stop_signal(std::sync::Arc::clone(&caught));
+    let drill_run = session.as_ref().map(|s| s.run());
     let result = runtime.block_on(async {
         let tui = terminal::init()?;
         let _guard = terminal::RestoreGuard;
@@ -313,7 +354,7 @@ fn console(global: &GlobalArgs) -> ExitCode {
             terminal: tui,
             theme,
         };
-        run(&mut frontend, state, connector, stop).await
+        run(&mut frontend, state, connector, stop, session).await
     });
     // Background fetches may still be waiting on the network; do not wait for them.
     runtime.shutdown_background();
@@ -321,6 +362,9 @@ fn console(global: &GlobalArgs) -> ExitCode {
     let signal = caught.load(std::sync::atomic::Ordering::SeqCst);
     if signal > 0 {
         return ExitCode::from(u8::try_from(128 + signal).unwrap_or(EXIT_ERROR));
+    }
+    if let Some(run) = drill_run {
+        eprintln!("drill {run} ended: `opsdeck drill report {run}` writes its debrief");
     }
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,4 +1,4 @@
-//! Property tests: the config, theme and runbook parsers, the Logs JSON-message
+//! Property tests: the config, theme, runbook and drill parsers, the Logs JSON-message
 //! renderer, ARN classification and `init`'s Terraform outputs reader never panic,
 //! whatever the input; file errors never carry raw control characters and quote at most
 //! 200 characters of a value; whatever Terraform outputs say, the config `init` writes
@@ -12,6 +12,8 @@ use opsdeck::commands::init::discover::EnvFindings;
 use opsdeck::commands::init::render::{Header, Reach, render};
 use opsdeck::commands::init::terraform;
 use opsdeck::config::{Config, FileError};
+use opsdeck::drill::file::parse as parse_drill;
+use opsdeck::drill::library::SHIPPED as SHIPPED_DRILLS;
 use opsdeck::panes::logs::results::{detail_lines, pretty_json};
 use opsdeck::runbook::file::parse as parse_runbook;
 use opsdeck::runbook::library::SHIPPED;
@@ -74,14 +76,24 @@ fn outputs_json() -> impl Strategy<Value = String> {
 
 /// A shipped runbook with one stretch replaced by arbitrary text.
 fn mutated_runbook() -> impl Strategy<Value = String> {
+    mutated(SHIPPED)
+}
+
+/// A shipped drill with a stretch replaced by arbitrary text.
+fn mutated_drill() -> impl Strategy<Value = String> {
+    mutated(SHIPPED_DRILLS)
+}
+
+/// One of `files` with a stretch replaced by arbitrary text.
+fn mutated(files: &'static [(&'static str, &'static str)]) -> impl Strategy<Value = String> {
     (
-        0..SHIPPED.len(),
+        0..files.len(),
         any::<prop::sample::Index>(),
         0usize..40,
         ".{0,20}",
     )
-        .prop_map(|(i, at, len, insert)| {
-            let text = SHIPPED[i].1;
+        .prop_map(move |(i, at, len, insert)| {
+            let text = files[i].1;
             let mut start = at.index(text.len());
             while !text.is_char_boundary(start) {
                 start -= 1;
@@ -128,6 +140,14 @@ proptest! {
     #[test]
     fn runbook_parser_never_panics(text in prop_oneof![tomlish(), mutated_runbook()]) {
         if let Err(e) = parse_runbook(Path::new("r.toml"), &text) {
+            assert_safe(&e);
+        }
+    }
+
+    #[test]
+    fn drill_parser_never_panics(text in prop_oneof![tomlish(), mutated_drill()]) {
+        let names = vec!["rollback".to_string(), "db-snapshot".to_string()];
+        if let Err(e) = parse_drill(Path::new("d.toml"), &text, Some(&names)) {
             assert_safe(&e);
         }
     }

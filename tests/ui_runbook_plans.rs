@@ -127,6 +127,7 @@ async fn every_shipped_runbook_has_a_plan_view() {
             ],
         ),
         ("prod", "incident-response", &[("incident", "INC-812")]),
+        ("prod", "db-storage-cleanup", &[]),
         (
             "prod",
             "deactivate-access-key",

@@ -88,7 +88,18 @@ pub enum Effect {
     RunPlugin(Box<ExecReady>),
     /// Answer the MFA prompt (`None`: cancelled).
     MfaAnswer(Option<MfaCode>),
+    /// Something for the drill being played.
+    Drill(DrillControl),
     Quit,
+}
+
+/// What the operator asks of a drill (only while one plays).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DrillControl {
+    /// Reveal the next hint.
+    Hint,
+    /// Pause, or resume, the simulated account's clock.
+    Pause,
 }
 
 /// A code on its way to the credential provider; its `Debug` never prints the digits.

@@ -25,6 +25,15 @@ pub const GLOBAL: BindingGroup = BindingGroup {
     ],
 };
 
+/// Keys of a running drill (shown only during one).
+pub const DRILL: BindingGroup = BindingGroup {
+    title: "Drill",
+    bindings: &[
+        b("F9  :hint", "reveal a hint (? is this help)"),
+        b("F8  :pause", "pause / resume the simulated clock"),
+    ],
+};
+
 /// Keys of every list.
 pub const LISTS: BindingGroup = BindingGroup {
     title: "Lists",
@@ -59,7 +68,11 @@ pub const PALETTE: BindingGroup = BindingGroup {
 /// Every help group, in the order the popup shows them: global, lists, each pane in tab
 /// order, the palette.
 pub fn groups(state: &AppState) -> Vec<BindingGroup> {
-    let mut out = vec![GLOBAL, LISTS];
+    let mut out = vec![GLOBAL];
+    if state.drill.is_some() {
+        out.push(DRILL);
+    }
+    out.push(LISTS);
     for pane in Pane::ALL.into_iter().chain([Pane::Fleet]) {
         out.push(crate::with_pane_ref!(state, pane, |p| p.help()));
     }

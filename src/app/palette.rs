@@ -20,6 +20,10 @@ pub enum PaletteCommand {
     IncidentStart(String),
     /// Close this environment's open incident (`:incident end`).
     IncidentEnd,
+    /// During a drill: reveal a hint (`:hint`, as F9).
+    DrillHint,
+    /// During a drill: pause or resume (`:pause`, as F8).
+    DrillPause,
     Quit,
 }
 
@@ -50,6 +54,8 @@ pub fn parse(line: &str) -> Result<PaletteCommand, String> {
         ("help" | "h", None) => Ok(PaletteCommand::Help),
         ("quit" | "q" | "q!", None) => Ok(PaletteCommand::Quit),
         ("drop-break-glass", None) => Ok(PaletteCommand::DropBreakGlass),
+        ("hint", None) => Ok(PaletteCommand::DrillHint),
+        ("pause" | "resume", None) => Ok(PaletteCommand::DrillPause),
         (name, None) => Pane::from_name(name)
             .map(PaletteCommand::Pane)
             .ok_or_else(|| format!("unknown command {name:?} (try :help)")),
@@ -114,6 +120,8 @@ mod tests {
             Ok(PaletteCommand::DropBreakGlass)
         );
         assert_eq!(parse("ecs"), Ok(PaletteCommand::Pane(Pane::Ecs)));
+        assert_eq!(parse("hint"), Ok(PaletteCommand::DrillHint));
+        assert_eq!(parse("resume"), Ok(PaletteCommand::DrillPause));
         assert!(parse("env").is_err());
         assert!(parse("bogus").is_err());
         assert!(parse("").is_err());

@@ -22,6 +22,7 @@ use super::update::{due_fetches, update};
 use crate::audit::AuditLog;
 use crate::cloud::mfa::MfaRequest;
 use crate::exec::flow::ExecReady;
+use crate::drill::session::Session;
 use crate::level::Level;
 
 /// Shortest time between two frames (~60 fps cap).
@@ -52,6 +53,7 @@ pub async fn run(
     mut state: AppState,
     connector: Box<dyn Connector>,
     stop: impl std::future::Future<Output = ()>,
+    mut drill: Option<Session>,
 ) -> io::Result<()> {
     let connector = ElevatingConnector::new(connector);
     // Before the first cloud is made: its credential provider asks the console.
@@ -80,12 +82,14 @@ pub async fn run(
     state.timeline.audit_path = Some(actor.audit().path().to_path_buf());
     let initial = due_fetches(&mut state, false);
     let mut outside: Vec<ExecReady> = Vec::new();
+    follow_drill(&mut state, drill.as_mut(), false);
     let mut io = Io {
         fetcher: &mut fetcher,
         actor: &mut actor,
         connector: &connector,
         mfa_waiting: &mut mfa_waiting,
         outside: &mut outside,
+        drill: drill.as_mut(),
     };
     io.apply(&mut state, screen, initial);
 
@@ -129,6 +133,7 @@ pub async fn run(
         // after the loop was held up (a blocked terminal, a suspended laptop) must not
         // build a query range or an age from a stale instant.
         state.now = connector.now();
+        let tick = matches!(event, Event::Tick(_));
         let effects = update(&mut state, event);
         dirty = true;
         let mut io = Io {
@@ -137,6 +142,7 @@ pub async fn run(
             connector: &connector,
             mfa_waiting: &mut mfa_waiting,
             outside: &mut outside,
+            drill: drill.as_mut(),
         };
         io.apply(&mut state, screen, effects);
         // Exec sessions take the terminal: the input stream is dropped first (its
@@ -163,12 +169,17 @@ pub async fn run(
                 connector: &connector,
                 mfa_waiting: &mut mfa_waiting,
                 outside: &mut outside,
+                drill: drill.as_mut(),
             };
             io.apply(&mut state, screen, effects);
         }
+        follow_drill(&mut state, drill.as_mut(), tick);
         if state.quit {
             break;
         }
+    }
+    if let Some(session) = drill.as_mut() {
+        session.finish();
     }
     actor.shutdown().await;
     tracing::info!(env = %state.env.name, "console stopped");
@@ -197,6 +208,27 @@ struct Io<'a> {
     mfa_waiting: &'a mut VecDeque<MfaRequest>,
     /// Exec sessions waiting to be handed the terminal (after this batch of effects).
     outside: &'a mut Vec<ExecReady>,
+    /// The drill being played, if any.
+    drill: Option<&'a mut Session>,
+}
+
+/// Journals the pane the operator looks at, ends the drill when its time is up (on a
+/// tick), and copies its banner into the state.
+fn follow_drill(state: &mut AppState, drill: Option<&mut Session>, tick: bool) {
+    let Some(session) = drill else {
+        return;
+    };
+    session.pane(state.pane.name());
+    if tick && session.tick() {
+        state.set_status(
+            format!(
+                "drill over: `opsdeck drill report {}` writes the debrief",
+                session.run()
+            ),
+            Level::Warning,
+        );
+    }
+    state.drill = Some(session.banner());
 }
 
 /// The event that puts `request` on screen.
@@ -360,6 +392,30 @@ impl Io<'_> {
                 }
             }
             Effect::RunPlugin(ready) => self.outside.push(*ready),
+            Effect::Drill(control) => {
+                let session = self.drill.as_deref_mut()?;
+                return Some(match control {
+                    super::event::DrillControl::Hint => Event::Performed(
+                        format!(
+                            "hint: {}",
+                            session.reveal_hint().unwrap_or_else(|| "none".into())
+                        ),
+                        Level::Warning,
+                    ),
+                    super::event::DrillControl::Pause => {
+                        let paused = session.toggle_pause();
+                        state.drill = Some(session.banner());
+                        Event::Performed(
+                            if paused {
+                                "drill paused: F8 resumes".to_string()
+                            } else {
+                                "drill resumed".to_string()
+                            },
+                            Level::Ok,
+                        )
+                    }
+                });
+            }
             Effect::Quit => state.quit = true,
         }
         None

@@ -75,6 +75,8 @@ pub struct AppState {
     pub break_glass: Option<BreakGlassBanner>,
     /// The MFA popup, while a role profile waits for a code.
     pub mfa_prompt: Option<super::mfa_prompt::MfaPrompt>,
+    /// The drill being played, as its banner shows it (None: not a drill).
+    pub drill: Option<crate::drill::session::DrillBanner>,
     pub quit: bool,
 }
 
@@ -116,6 +118,7 @@ impl AppState {
             status_age: 0,
             break_glass: None,
             mfa_prompt: None,
+            drill: None,
             quit: false,
         }
     }

@@ -360,6 +360,16 @@ fn run_command(state: &mut AppState, cmd: PaletteCommand, effects: &mut Vec<Effe
         }
         PaletteCommand::IncidentStart(id) => effects.push(Effect::Incident(Some(id))),
         PaletteCommand::IncidentEnd => effects.push(Effect::Incident(None)),
+        PaletteCommand::DrillHint | PaletteCommand::DrillPause if state.drill.is_none() => {
+            state.set_status(
+                "no drill is playing (opsdeck drill run NAME)",
+                Level::Warning,
+            );
+        }
+        PaletteCommand::DrillHint => effects.push(Effect::Drill(super::event::DrillControl::Hint)),
+        PaletteCommand::DrillPause => {
+            effects.push(Effect::Drill(super::event::DrillControl::Pause));
+        }
         PaletteCommand::Quit => quit(state, effects),
     }
 }
@@ -446,6 +456,13 @@ fn on_console_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>
     match key.code {
         KeyCode::Char('q') => quit(state, effects),
         KeyCode::Char('?') => state.mode = Mode::Help,
+        // `?` is help, so a drill's hint is F9 (and F8 pauses): no pane uses either.
+        KeyCode::F(9) if state.drill.is_some() => {
+            effects.push(Effect::Drill(super::event::DrillControl::Hint));
+        }
+        KeyCode::F(8) if state.drill.is_some() => {
+            effects.push(Effect::Drill(super::event::DrillControl::Pause));
+        }
         KeyCode::Char('L') if state.sso_login_needed() => {
             effects.push(Effect::SsoLogin(state.env.profile.clone()));
         }

@@ -7,6 +7,7 @@ pub mod context;
 pub mod cost;
 pub mod doctor;
 pub mod exec;
+pub mod drill;
 pub mod fleet;
 pub mod init;
 pub mod logs;

@@ -15,6 +15,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         include_str!("../../runbooks/rollback.toml"),
     ),
     ("scale.toml", include_str!("../../runbooks/scale.toml")),
+    (
+        "db-storage-cleanup.toml",
+        include_str!("../../runbooks/db-storage-cleanup.toml"),
+    ),
     ("deploy.toml", include_str!("../../runbooks/deploy.toml")),
     ("restart.toml", include_str!("../../runbooks/restart.toml")),
     (
@@ -78,6 +82,20 @@ fn duplicate(second: &Runbook, first: &Path) -> FileError {
     }
 }
 
+/// The `*.toml` files in `dir`, sorted by name (none when it cannot be read).
+pub fn toml_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    paths
+}
+
 /// The user's runbook directory.
 pub fn user_dir() -> Option<PathBuf> {
     dirs::config_dir().map(|d| d.join("opsdeck").join("runbooks"))
@@ -101,17 +119,9 @@ impl Library {
                 Err(e) => lib.errors.push(e),
             }
         }
-        if let Some(dir) = user
-            && let Ok(entries) = std::fs::read_dir(dir)
-        {
-            let mut paths: Vec<PathBuf> = entries
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-                .collect();
-            paths.sort();
+        if let Some(dir) = user {
             let mut users: Vec<(String, PathBuf)> = Vec::new();
-            for path in paths {
+            for path in toml_files(dir) {
                 match FileError::read_text(&path, "runbook").and_then(|text| parse(&path, &text)) {
                     Ok(rb) => {
                         if let Some((_, first)) = users.iter().find(|(n, _)| *n == rb.name) {

@@ -21,9 +21,15 @@ pub fn draw_frame(frame: &mut Frame, area: Rect, state: &View) -> Rect {
         return area;
     }
     let color = state.theme.env_color(&state.env.name);
+    // During a drill the frame says so too: the simulated "prod" is not prod.
+    let drill = if state.drill.is_some() {
+        "DRILL · simulated "
+    } else {
+        ""
+    };
     let title = Line::from(Span::styled(
         format!(
-            " {} · PROTECTED ({}) · writes need typed confirmation ",
+            " {drill}{} · PROTECTED ({}) · writes need typed confirmation ",
             env_label(state),
             if state.env.protected_by_config {
                 "config"

@@ -1,6 +1,7 @@
 //! Drawing: one frame from one `AppState`, nothing else. No I/O happens here.
 
 pub mod chrome;
+pub mod drill_banner;
 pub mod frontend;
 pub mod mfa_popup;
 pub mod popups;
@@ -31,7 +32,13 @@ pub fn draw(frame: &mut Frame, state: &View) {
         draw_too_small(frame, area, state);
         return;
     }
-    let inner = chrome::draw_frame(frame, area, state);
+    let mut inner = chrome::draw_frame(frame, area, state);
+    if let Some(banner) = &state.drill {
+        let [top, rest] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+        drill_banner::draw(frame, top, state, banner);
+        inner = rest;
+    }
     let [header, tabs, body, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
@@ -74,6 +81,15 @@ fn draw_too_small(frame: &mut Frame, area: Rect, state: &View) {
         ],
         None => lines,
     };
+    let mut lines = lines;
+    if let Some(banner) = &state.drill {
+        let style = state
+            .theme
+            .level(theme::Level::Warning)
+            .add_modifier(Modifier::BOLD | Modifier::REVERSED);
+        let text = drill_banner::text(banner, usize::from(area.width));
+        lines.insert(0, Line::from(Span::styled(text, style)));
+    }
     frame.render_widget(
         Paragraph::new(lines)
             .style(state.theme.text())

@@ -15,7 +15,7 @@ const STEP: i64 = 60;
 /// CloudWatch answers).
 pub fn transitions(
     seed: u64,
-    clock: IncidentClock,
+    clock: &IncidentClock,
     profile: &EnvProfile,
     prefix: &str,
     window: Window,

@@ -10,8 +10,10 @@
 //! Today's figure only counts the part of the day that has passed (estimated), as Cost
 //! Explorer's does. The forecast extrapolates the last 7 full days to the month's end.
 
+use super::faults::FaultClock;
 use super::profile::{EnvProfile, REGION};
 use super::rng;
+use super::scenario::FaultKind;
 use crate::cloud::{
     AnomalyCause, CostAnomalies, CostAnomaly, CostAnomalyRequest, CostFilter, CostForecast,
     CostForecastRequest, CostUsage, CostUsageRequest, DAY, DailyCost, Epoch, ServiceCost,
@@ -126,7 +128,13 @@ fn selects(filter: &CostFilter, profile: &EnvProfile) -> bool {
 }
 
 /// `GetCostAndUsage` at simulated time `now`.
-pub fn usage(seed: u64, profile: &EnvProfile, now: Epoch, req: &CostUsageRequest) -> CostUsage {
+pub fn usage(
+    seed: u64,
+    profile: &EnvProfile,
+    faults: &FaultClock,
+    now: Epoch,
+    req: &CostUsageRequest,
+) -> CostUsage {
     let today = day_start(now);
     let mut days = Vec::new();
     if selects(&req.filter, profile) {
@@ -139,6 +147,14 @@ pub fn usage(seed: u64, profile: &EnvProfile, now: Epoch, req: &CostUsageRequest
                 for s in &mut services {
                     s.unblended = round(s.unblended * part);
                     s.amortized = round(s.amortized * part);
+                }
+                // A drill's NAT spike: its rate is USD an hour, all of it counted today.
+                let nat = faults.accumulated(FaultKind::NatCost, now) / 60.0;
+                if nat > 0.0
+                    && let Some(s) = services.iter_mut().find(|s| s.service == EC2_OTHER)
+                {
+                    s.unblended = round(s.unblended + nat);
+                    s.amortized = round(s.amortized + nat);
                 }
             }
             days.push(DailyCost {
@@ -194,6 +210,7 @@ pub fn forecast(
 pub fn anomalies(
     seed: u64,
     profile: &EnvProfile,
+    faults: &FaultClock,
     now: Epoch,
     req: &CostAnomalyRequest,
 ) -> CostAnomalies {
@@ -224,6 +241,17 @@ pub fn anomalies(
             root_causes: vec![cause(CLOUDWATCH, "USE1-DataProcessing-Bytes")],
         }),
         _ => {}
+    }
+    for p in faults.of(FaultKind::NatCost).filter(|p| p.onset <= now) {
+        let spent = p.accumulated_minutes(now) * p.fault.rate / 60.0;
+        anomalies.push(CostAnomaly {
+            id: id(&p.fault.id),
+            start: Some(day_start(p.onset)),
+            end: p.resolved.map(day_start),
+            total_impact: round(spent),
+            max_impact: round(spent),
+            root_causes: vec![cause(EC2_OTHER, "USE1-NatGateway-Bytes")],
+        });
     }
     anomalies.retain(|a| {
         let start = a.start.unwrap_or(today);
@@ -262,6 +290,7 @@ mod tests {
         let used = usage(
             1,
             &p,
+            &FaultClock::default(),
             NOW,
             &CostUsageRequest {
                 start: month_start(NOW),
@@ -306,13 +335,17 @@ mod tests {
             end: NOW,
             filter: tag("dev"),
         };
-        assert!(usage(1, &p, NOW, &req).days.is_empty());
+        assert!(
+            usage(1, &p, &FaultClock::default(), NOW, &req)
+                .days
+                .is_empty()
+        );
         let req = CostUsageRequest {
             filter: CostFilter::LinkedAccount(p.account.clone()),
             ..req
         };
         assert_eq!(
-            usage(1, &p, NOW, &req).days.len(),
+            usage(1, &p, &FaultClock::default(), NOW, &req).days.len(),
             31,
             "30 days and today so far"
         );
@@ -324,6 +357,7 @@ mod tests {
         let a = anomalies(
             1,
             &p,
+            &FaultClock::default(),
             NOW,
             &CostAnomalyRequest {
                 start: NOW - 30 * DAY,

@@ -24,7 +24,7 @@ impl HistoryRead for SimCloud {
         self.world.check(SimSource::AlarmHistory)?;
         let items = alarm_history::transitions(
             self.world.seed(),
-            self.incident_clock(),
+            &self.incident_clock(),
             &self.profile,
             prefix,
             window,

@@ -47,7 +47,7 @@ pub struct IncidentLedger {
 pub const SIM_ACCESS_KEY: (&str, &str) = ("AKIA4Q2CIDEPLOY7X3ZB", "cloudplatform-ci-deployer");
 
 fn sg(env: &str, what: &str) -> String {
-    format!("sg-{}", rng::rng(0, &[env, what]).hex(17))
+    super::profile::security_group(env, what)
 }
 
 fn account_of(env: &str) -> String {

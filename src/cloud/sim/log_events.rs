@@ -108,7 +108,7 @@ fn event(
 /// [`MAX_RANGE`] seconds of a longer range).
 pub fn events(
     seed: u64,
-    clock: IncidentClock,
+    clock: &IncidentClock,
     env: &str,
     group: &str,
     start_ms: i64,
@@ -128,6 +128,23 @@ pub fn events(
         let bad = if fastapi { clock.badness(env, t) } else { 0.0 };
         slot_events(seed, env, group, service, t, e, bad, streams, &mut out);
         t += SLOT;
+    }
+    if fastapi {
+        for (at, message) in super::fault_logs::rows(seed, clock, env, start, end) {
+            let pick = rng::key(seed, &[env, "fault-stream", &at.to_string()]) % 3;
+            let task = match streams.at(at, false, pick) {
+                Some(id) => task_stream(service, id),
+                None => stream(seed, env, service, &pick.to_string()),
+            };
+            out.push(event(
+                seed,
+                env,
+                group,
+                at * 1000 + 250,
+                task,
+                message.to_string(),
+            ));
+        }
     }
     out.retain(|ev| ev.timestamp_ms >= start_ms && ev.timestamp_ms <= end_ms);
     out.sort_by_key(|ev| ev.timestamp_ms);
@@ -295,12 +312,12 @@ mod tests {
     fn prod_incident_has_errors_and_calm_minutes_do_not() {
         let g = "/ecs/prod/fastapi";
         let none = TaskStreams::default();
-        let calm = events(1, IncidentClock::scripted(0), "prod", g, 0, 119_000, &none);
+        let calm = events(1, &IncidentClock::scripted(0), "prod", g, 0, 119_000, &none);
         assert!(!calm.is_empty());
         assert!(calm.iter().all(|e| !e.message.contains("KeyError")));
         let incident = events(
             1,
-            IncidentClock::scripted(0),
+            &IncidentClock::scripted(0),
             "prod",
             g,
             240_000,
@@ -326,7 +343,7 @@ mod tests {
             incident,
             events(
                 1,
-                IncidentClock::scripted(0),
+                &IncidentClock::scripted(0),
                 "prod",
                 g,
                 240_000,
@@ -336,7 +353,7 @@ mod tests {
         );
         let steady = events(
             1,
-            IncidentClock::scripted(0),
+            &IncidentClock::scripted(0),
             "prod",
             g,
             960_000,
@@ -347,7 +364,7 @@ mod tests {
         assert!(
             events(
                 1,
-                IncidentClock::scripted(0),
+                &IncidentClock::scripted(0),
                 "prod",
                 "/ecs/staging/fastapi",
                 0,

@@ -52,7 +52,7 @@ impl SimCloud {
         };
         Ok(log_events::events(
             self.world.seed(),
-            self.incident_clock(),
+            &self.incident_clock(),
             &self.profile.name,
             group,
             start_ms,

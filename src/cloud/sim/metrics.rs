@@ -14,42 +14,10 @@ use crate::cloud::{
 /// At most this many points per series (CloudWatch's per-call limit is far higher).
 const MAX_POINTS: i64 = 2_000;
 
-/// When prod's incident happens: the world's start, and when (seconds after it) an
-/// operator's rollback took the API off the bad revision, if one did before the breaker.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct IncidentClock {
-    pub start: Epoch,
-    pub recovered: Option<i64>,
-}
-
-impl IncidentClock {
-    /// A clock with no operator rollback.
-    #[cfg(test)]
-    pub fn scripted(start: Epoch) -> IncidentClock {
-        IncidentClock {
-            start,
-            recovered: None,
-        }
-    }
-
-    /// How bad `env` is at `t`.
-    pub fn badness(&self, env: &str, t: Epoch) -> f64 {
-        badness(env, t - self.start, self.recovered)
-    }
-}
-
-/// How bad prod is `e` seconds after the world's start: 0 calm … 1 at the worst.
-/// `recovered`: when an operator rolled back (else the circuit breaker's 12:00).
-pub fn badness(env: &str, e: i64, recovered: Option<i64>) -> f64 {
-    if env != "prod" {
-        return 0.0;
-    }
-    let ramp = |from: i64, to: i64| ((e - from) as f64 / (to - from) as f64).clamp(0.0, 1.0);
-    // Errors start 30 s after the deploy begins, peak by 4:00, fall from the circuit
-    // breaker (12:00) — or the operator's earlier rollback — over three minutes.
-    let fall = recovered.filter(|r| *r >= 120).map_or(720, |r| r.min(720));
-    ramp(150, 240) * (1.0 - ramp(fall, fall + 180))
-}
+pub use super::incident_clock::IncidentClock;
+#[cfg(test)]
+pub use super::incident_clock::badness;
+use super::scenario::FaultKind;
 
 /// Which environment-scaled figures a profile has.
 struct Scale {
@@ -88,7 +56,7 @@ fn jitter(seed: u64, env: &str, metric: &str, t: Epoch, frac: f64) -> f64 {
 /// The value of `metric` (its stat chosen for the dashboard) over the period starting at `t`.
 pub fn value(
     seed: u64,
-    clock: IncidentClock,
+    clock: &IncidentClock,
     env: &str,
     metric: &str,
     dims: &[(String, String)],
@@ -100,31 +68,62 @@ pub fn value(
     let s = scale(env);
     let minutes = f64::from(period.max(60)) / 60.0;
     let j = |frac: f64| jitter(seed, env, metric, t, frac);
+    let n = |kind: FaultKind| clock.norm(kind, t);
+    let cache = n(FaultKind::CachePressure);
+    let conns = n(FaultKind::DbConnections);
+    let dep = n(FaultKind::Dependency5xx);
+    let miner = n(FaultKind::CryptoMiner);
+    let per_task = if clock.drill {
+        clock.desired_ratio(t)
+    } else {
+        1.0
+    };
     let v = match metric {
         "RequestCount" => s.rpm * minutes * j(0.06),
-        "HTTPCode_Target_5XX_Count" => (0.4 + 160.0 * bad) * minutes * j(0.2),
+        "HTTPCode_Target_5XX_Count" => {
+            (0.4 + 160.0 * bad * clock.deploy_factor(t)
+                + clock.fault(FaultKind::Dependency5xx, t)
+                + 30.0 * (conns - 1.0).max(0.0) * 4.0)
+                * minutes
+                * j(0.2)
+        }
         "HTTPCode_Target_4XX_Count" => s.rpm * 0.007 * minutes * j(0.3),
-        "TargetResponseTime" => (0.05 + 0.4 * bad) * j(0.1),
+        "TargetResponseTime" => {
+            (0.05 + 0.4 * bad + 0.12 * cache + 0.3 * conns + 0.1 * dep) * j(0.1)
+        }
         "HealthyHostCount" => match env {
             "prod" => 3.0,
             "staging" => 2.0,
             _ => 1.0,
         },
         "UnHealthyHostCount" => (2.0 * bad).round(),
-        "CPUUtilization" if is_ecs(dims) => (34.0 + 52.0 * bad) * j(0.05),
+        "CPUUtilization" if is_ecs(dims) => {
+            ((34.0 + 52.0 * bad) * per_task + 100.0 * miner * per_task / 2.5).min(100.0) * j(0.05)
+        }
         "MemoryUtilization" => (56.0 + 18.0 * bad) * j(0.03),
-        "CPUUtilization" if is_rds(dims) => (22.0 + 10.0 * bad) * j(0.08),
+        "CPUUtilization" if is_rds(dims) => {
+            (22.0 + 10.0 * bad + 35.0 * cache + 20.0 * conns).min(100.0) * j(0.08)
+        }
         "CPUUtilization" => 11.0 * j(0.1),
-        "DatabaseConnections" => (38.0 + 55.0 * bad) * j(0.05),
-        "FreeStorageSpace" => (s.db_free_gb - e.max(0) as f64 * 1e-6) * 1e9,
-        "ReadLatency" => (0.0021 + 0.006 * bad) * j(0.1),
-        "WriteLatency" => (0.0034 + 0.004 * bad) * j(0.1),
+        "DatabaseConnections" => {
+            (38.0 + 55.0 * bad + 60.0 * cache) * j(0.05) + clock.fault(FaultKind::DbConnections, t)
+        }
+        "FreeStorageSpace" => {
+            (s.db_free_gb
+                - e.max(0) as f64 * 1e-6
+                - clock.faults.accumulated(FaultKind::DbStorage, t))
+            .max(0.0)
+                * 1e9
+        }
+        "ReadLatency" => (0.0021 + 0.006 * bad + 0.004 * cache) * j(0.1),
+        "WriteLatency" => (0.0034 + 0.004 * bad + 0.01 * n(FaultKind::DbStorage)) * j(0.1),
         "FreeableMemory" => 1.6e9 * j(0.02),
-        "CacheHits" => s.rpm * 4.0 * minutes * j(0.05),
-        "CacheMisses" => s.rpm * (0.25 + 0.4 * bad) * minutes * j(0.1),
-        "DatabaseMemoryUsagePercentage" => 41.0 * j(0.02),
+        "CacheHits" => s.rpm * 4.0 * (1.0 - 0.5 * cache.min(1.0)) * minutes * j(0.05),
+        "CacheMisses" => s.rpm * (0.25 + 0.4 * bad + 2.5 * cache) * minutes * j(0.1),
+        "DatabaseMemoryUsagePercentage" => (41.0 * j(0.02) + 50.0 * cache).min(99.5),
+        "Evictions" => s.rpm * 3.0 * cache * minutes * j(0.1),
         "CurrConnections" => (s.rpm / 10.0 + 20.0) * j(0.05),
-        "ReplicationLag" if s.has_replica => 0.04 * j(0.5),
+        "ReplicationLag" if s.has_replica => (0.04 + 0.3 * cache) * j(0.5),
         _ => return None,
     };
     Some(v)
@@ -161,7 +160,7 @@ fn stat_factor(metric: &str, stat: &str) -> f64 {
 /// The simulated answer to `request`.
 pub fn get_metric_data(
     seed: u64,
-    clock: IncidentClock,
+    clock: &IncidentClock,
     profile: &EnvProfile,
     request: &MetricDataRequest,
 ) -> MetricData {
@@ -205,7 +204,7 @@ pub fn get_metric_data(
 /// The request's queries resolved at one instant.
 struct At<'a> {
     seed: u64,
-    clock: IncidentClock,
+    clock: &'a IncidentClock,
     env: &'a str,
     t: Epoch,
     period: i32,
@@ -256,14 +255,14 @@ pub fn find_load_balancer(seed: u64, profile: &EnvProfile, name: &str) -> Option
 }
 
 /// The environment's alarms at `now`, ALARM first.
-pub fn alarms(seed: u64, clock: IncidentClock, profile: &EnvProfile, now: Epoch) -> Vec<Alarm> {
+pub fn alarms(seed: u64, clock: &IncidentClock, profile: &EnvProfile, now: Epoch) -> Vec<Alarm> {
     let env = profile.name.as_str();
     let v = |metric: &str, dims: &[(String, String)]| {
         value(seed, clock, env, metric, dims, now - 60, 60).unwrap_or(0.0)
     };
     let ecs = [("ServiceName".to_string(), String::new())];
     let rds = [("DBInstanceIdentifier".to_string(), String::new())];
-    let defs: [(&str, &str, &str, f64, bool); 6] = [
+    let mut defs: Vec<(&str, &str, &str, f64, bool)> = vec![
         (
             "alb-5xx-errors",
             "AWS/ApplicationELB",
@@ -307,6 +306,25 @@ pub fn alarms(seed: u64, clock: IncidentClock, profile: &EnvProfile, now: Epoch)
             v("FreeStorageSpace", &[]) < 5e9,
         ),
     ];
+    if clock.drill {
+        // The seed's §10.1 rules a drill's faults trip that the demo's dashboard shows as
+        // threshold verdicts only.
+        let redis = [("CacheClusterId".to_string(), String::new())];
+        defs.push((
+            "redis-memory-high",
+            "AWS/ElastiCache",
+            "DatabaseMemoryUsagePercentage",
+            80.0,
+            v("DatabaseMemoryUsagePercentage", &redis) > 80.0,
+        ));
+        defs.push((
+            "rds-connections-high",
+            "AWS/RDS",
+            "DatabaseConnections",
+            1440.0,
+            v("DatabaseConnections", &rds) > 1440.0,
+        ));
+    }
     let mut out: Vec<Alarm> = defs
         .iter()
         .map(|(name, ns, metric, threshold, firing)| Alarm {
@@ -360,7 +378,7 @@ pub fn scanned_bytes(profile: &EnvProfile, groups: usize, seconds: Epoch) -> f64
 /// up to 20 rows, newest first.
 pub fn recent_errors(
     seed: u64,
-    clock: IncidentClock,
+    clock: &IncidentClock,
     profile: &EnvProfile,
     log_groups: &[String],
     start: Epoch,
@@ -379,16 +397,25 @@ pub fn recent_errors(
         rows.push((t - (k % 600) as i64, CALM_ERRORS[(k % 2) as usize]));
         t -= calm_step;
     }
-    if env == "prod" {
-        let mut t = clock.start + 150;
-        while t < clock.start + 900 {
-            if t >= start && t <= end && clock.badness(env, t) > 0.05 {
+    if let Some(deploy) = clock.deploy_at {
+        // A line every 7 s while the bad deployment hurts.
+        let first = clock.start + deploy + 30;
+        let mut t = first + (start - first).max(0).div_euclid(7) * 7;
+        while t <= end {
+            if clock.badness(env, t) > 0.05 {
                 let k = rng::key(seed, &[env, "incident", &t.to_string()]);
                 rows.push((t, INCIDENT_ERRORS[(k % 4) as usize]));
+            } else if t > first + 900 && clock.badness(env, t) == 0.0 {
+                break;
             }
             t += 7;
         }
     }
+    rows.extend(
+        super::fault_logs::rows(seed, clock, env, start, end)
+            .into_iter()
+            .filter(|(_, m)| m.starts_with("ERROR")),
+    );
     rows.retain(|(t, _)| *t >= start && *t <= end);
     rows.sort_by_key(|r| std::cmp::Reverse(r.0));
     rows.truncate(20);
@@ -434,7 +461,7 @@ mod tests {
     fn staging_is_short_of_storage() {
         let v = value(
             1,
-            IncidentClock::scripted(0),
+            &IncidentClock::scripted(0),
             "staging",
             "FreeStorageSpace",
             &[],
@@ -461,7 +488,7 @@ mod tests {
         let p = EnvProfile::for_env("prod");
         let rows = recent_errors(
             1,
-            IncidentClock::scripted(0),
+            &IncidentClock::scripted(0),
             &p,
             &["/ecs/prod/fastapi".into()],
             -3600,
@@ -469,6 +496,6 @@ mod tests {
         );
         assert_eq!(rows.len(), 20);
         assert!(rows.windows(2).all(|w| w[0].timestamp >= w[1].timestamp));
-        assert!(recent_errors(1, IncidentClock::scripted(0), &p, &[], 0, 600).is_empty());
+        assert!(recent_errors(1, &IncidentClock::scripted(0), &p, &[], 0, 600).is_empty());
     }
 }

@@ -22,10 +22,15 @@ mod clock;
 mod cost;
 mod data;
 mod db_events;
+mod drill_profile;
 mod ecs;
 mod events;
 mod exec;
+mod fault_events;
+mod fault_logs;
+mod faults;
 mod history;
+mod incident_clock;
 mod incident_runbooks;
 mod insights;
 mod log_events;
@@ -37,6 +42,7 @@ mod profile;
 mod rng;
 mod rotation;
 mod scaling;
+pub mod scenario;
 mod secret_versions;
 mod security;
 mod security_history;
@@ -61,10 +67,12 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 pub use clock::{SimClock, wall_clock_now};
+pub use faults::{FaultClock, Played};
 pub use incident_runbooks::{
     IncidentLedger, ROTATION_SECS, SIM_ACCESS_KEY, demo_incident_settings,
 };
 pub use profile::{ENVIRONMENTS, PROJECT, REGION};
+pub use scenario::{Escalation, FaultKind, Scenario, SimFault};
 pub use source::SimSource;
 pub use timeline::{CIRCUIT_BREAKER_AFTER, DEPLOY_SETTLE, ROLLBACK_SETTLE};
 pub use world::SimWorld;
@@ -101,9 +109,13 @@ pub struct SimCloud {
 impl SimCloud {
     /// The environment `env` of `world` (unknown names get a calm dev-like account).
     pub fn new(world: Arc<SimWorld>, env: &str) -> Self {
+        let mut profile = EnvProfile::for_env(env);
+        if let Some(scenario) = world.scenario() {
+            drill_profile::apply(&mut profile, scenario);
+        }
         Self {
             world,
-            profile: EnvProfile::for_env(env),
+            profile,
             logs: logs::SimLogs::default(),
             identity: None,
             errors_window: Default::default(),
@@ -157,30 +169,117 @@ impl SimCloud {
         }
     }
 
-    /// The incident's clock: the world's start and when an operator's rollback (or stop of
-    /// the deployment) took the API service off a bad revision, which ends the errors early.
+    /// The incident's clock: the world's start, the bad deployment's timing and when an
+    /// operator's rollback (or stop of the deployment) took the API service off a bad
+    /// revision, which ends the errors early; in a drill, every fault resolved against
+    /// the writes so far.
     fn incident_clock(&self) -> metrics::IncidentClock {
-        let (_, ops) = self.world.snapshot(&self.profile.name);
+        let (now, ops) = self.world.snapshot(&self.profile.name);
         let start = self.world.start();
         let api = self.profile.services.first().map(|s| s.name.as_str());
-        let recovered = ops
-            .iter()
-            .filter(|op| Some(op.service.as_str()) == api)
-            .filter_map(|op| match &op.change {
-                timeline::Change::Deploy {
-                    target: Some((family, revision)),
-                    ..
-                } => {
-                    let bad = self.profile.family(family).is_some_and(|f| {
-                        f.revisions.iter().any(|r| r.number == *revision && r.bad)
-                    });
-                    (!bad).then_some(op.at - start)
-                }
-                _ => None,
-            })
-            .filter(|e| *e >= incident::DEPLOY_STARTS)
-            .min();
-        metrics::IncidentClock { start, recovered }
+        let Some(scenario) = self.world.scenario() else {
+            let recovered = ops
+                .iter()
+                .filter(|op| Some(op.service.as_str()) == api)
+                .filter_map(|op| match &op.change {
+                    timeline::Change::Deploy {
+                        target: Some((family, revision)),
+                        ..
+                    } => {
+                        let bad = self.profile.family(family).is_some_and(|f| {
+                            f.revisions.iter().any(|r| r.number == *revision && r.bad)
+                        });
+                        (!bad).then_some(op.at - start)
+                    }
+                    _ => None,
+                })
+                .filter(|e| *e >= incident::DEPLOY_STARTS)
+                .min();
+            return metrics::IncidentClock::built_in(start, &self.profile.name, recovered);
+        };
+        let writes: Vec<(u64, Epoch, String)> = self
+            .world
+            .logged_writes(&self.profile.name)
+            .into_iter()
+            .map(|w| (w.seq, w.at, w.line))
+            .collect();
+        let mitigated = self.world.mitigated();
+        let miner_eni = scenario
+            .first(&self.profile.name, FaultKind::CryptoMiner)
+            .and_then(|f| self.miner_task(start.saturating_add(f.at)))
+            .and_then(|t| t.eni_id);
+        let faults = FaultClock::resolve(
+            Some(scenario),
+            &faults::Facts {
+                start,
+                now,
+                profile: &self.profile,
+                ops: &ops,
+                writes: &writes,
+                mitigated: &mitigated,
+                miner_eni: miner_eni.as_deref(),
+            },
+        );
+        let deploy = faults.of(FaultKind::BadDeploy).next().cloned();
+        let base = self
+            .profile
+            .services
+            .first()
+            .and_then(|s| s.script.iter().find_map(|d| d.desired))
+            .unwrap_or(1);
+        let mut api_desired = vec![(start, base)];
+        api_desired.extend(
+            ops.iter()
+                .filter(|op| Some(op.service.as_str()) == api)
+                .filter_map(|op| match op.change {
+                    timeline::Change::Scale { desired }
+                    | timeline::Change::Deploy {
+                        desired: Some(desired),
+                        ..
+                    } => Some((op.at, desired)),
+                    timeline::Change::Deploy { .. } => None,
+                }),
+        );
+        metrics::IncidentClock {
+            start,
+            recovered: deploy.as_ref().and_then(|p| p.resolved).map(|r| r - start),
+            deploy_at: deploy.as_ref().map(|p| p.onset - start),
+            breaker: false,
+            faults,
+            drill: true,
+            api_desired,
+        }
+    }
+
+    /// A drill's faults' service events, merged into the API service's (newest first,
+    /// at most as many as ECS keeps for the console).
+    fn add_fault_events(&self, services: &mut [EcsService], now: Epoch) {
+        let Some(api) = self.profile.services.first().map(|s| s.name.clone()) else {
+            return;
+        };
+        let clock = self.fault_clock();
+        let extra = fault_events::events(self.world.seed(), &clock, &self.profile, &api, now);
+        if let Some(svc) = services.iter_mut().find(|s| s.name == api) {
+            svc.events.extend(extra);
+            svc.events.sort_by_key(|e| std::cmp::Reverse(e.created_at));
+            svc.events.truncate(events::MAX_EVENTS);
+        }
+    }
+
+    /// The API task a miner that starts at `at` runs in: the first running one then (as
+    /// GuardDuty's finding names it).
+    fn miner_task(&self, at: Epoch) -> Option<EcsTask> {
+        let spec = self.profile.services.first()?;
+        ServiceView::new(self.ctx(), spec, &[], at)?
+            .tasks()
+            .into_iter()
+            .map(|(_, t)| t)
+            .find(|t| t.last_status == "RUNNING")
+    }
+
+    /// A drill's faults in this environment as played up to now (empty outside drills).
+    pub fn fault_clock(&self) -> FaultClock {
+        self.incident_clock().faults
     }
 
     fn check_cluster(&self, cluster: &str) -> CloudResult<()> {
@@ -249,6 +348,9 @@ impl EcsRead for SimCloud {
             .map(|view| view.service())
             .collect();
         services.sort_by(|a, b| a.name.cmp(&b.name));
+        if self.world.scenario().is_some() {
+            self.add_fault_events(&mut services, now);
+        }
         Ok(services)
     }
 
@@ -305,7 +407,13 @@ impl crate::cloud::CostRead for SimCloud {
     ) -> CloudResult<crate::cloud::CostUsage> {
         self.check(SimSource::CostUsage)?;
         let now = self.world.now();
-        Ok(cost::usage(self.world.seed(), &self.profile, now, request))
+        Ok(cost::usage(
+            self.world.seed(),
+            &self.profile,
+            &self.fault_clock(),
+            now,
+            request,
+        ))
     }
 
     async fn cost_forecast(
@@ -331,6 +439,7 @@ impl crate::cloud::CostRead for SimCloud {
         Ok(cost::anomalies(
             self.world.seed(),
             &self.profile,
+            &self.fault_clock(),
             now,
             request,
         ))
@@ -350,7 +459,7 @@ impl crate::cloud::MetricsRead for SimCloud {
         self.check(SimSource::Metrics)?;
         Ok(metrics::get_metric_data(
             self.world.seed(),
-            self.incident_clock(),
+            &self.incident_clock(),
             &self.profile,
             request,
         ))
@@ -360,7 +469,7 @@ impl crate::cloud::MetricsRead for SimCloud {
         self.check(SimSource::Alarms)?;
         let mut alarms = metrics::alarms(
             self.world.seed(),
-            self.incident_clock(),
+            &self.incident_clock(),
             &self.profile,
             self.world.now(),
         );
@@ -386,7 +495,7 @@ impl crate::cloud::MetricsRead for SimCloud {
         let plan = kept.plan(log_groups, start, end);
         let fresh = metrics::recent_errors(
             self.world.seed(),
-            self.incident_clock(),
+            &self.incident_clock(),
             &self.profile,
             log_groups,
             plan.from,
@@ -424,6 +533,7 @@ impl SimCloud {
             ctx: self.ctx(),
             now: self.world.now(),
             ledger,
+            drill: self.world.scenario().map(|_| self.fault_clock()),
         }
     }
 }

@@ -76,6 +76,8 @@ pub struct EnvProfile {
     pub octet: u8,
     pub families: Vec<Family>,
     pub services: Vec<ServiceSpec>,
+    /// ECS's deployment circuit breaker rolls crash-looping deployments back (off in drills).
+    pub circuit_breaker: bool,
 }
 
 /// A compact table row: revision, image tag, registered at (offset), deployed at (offset).
@@ -250,6 +252,7 @@ impl EnvProfile {
                     script: script(shape.worker, shape.worker_desired),
                 },
             ],
+            circuit_breaker: true,
         }
     }
 
@@ -344,6 +347,11 @@ impl EnvProfile {
             .pick(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 17);
         format!("AROA{id}:oncall@example.com")
     }
+}
+
+/// The id of the environment's security group for `what` (`ecs-tasks`, `quarantine`).
+pub fn security_group(env: &str, what: &str) -> String {
+    format!("sg-{}", rng::rng(0, &[env, what]).hex(17))
 }
 
 #[cfg(test)]

@@ -10,8 +10,10 @@
 //! (ELB.5) that is muted.
 
 use super::ecs::ServiceView;
+use super::faults::FaultClock;
 use super::profile::{EnvProfile, REGION};
 use super::rng;
+use super::scenario::FaultKind;
 use super::security_ledger::Ledger;
 use super::timeline::Ctx;
 use crate::cloud::{
@@ -273,6 +275,9 @@ pub struct SecurityView<'a> {
     pub ctx: Ctx<'a>,
     pub now: Epoch,
     pub ledger: &'a Ledger,
+    /// In a drill: its faults, which decide when the miner and the leaked key show up
+    /// and when the operator's response stopped them.
+    pub drill: Option<FaultClock>,
 }
 
 impl SecurityView<'_> {
@@ -331,19 +336,42 @@ impl SecurityView<'_> {
             .unwrap_or_else(|| profile.task_arn("0000000000000000"))
     }
 
+    /// When a threat is first seen, until when it repeats, and for how many seconds it
+    /// has been active (its sightings). In a drill the miner and the CI key's misuse are
+    /// its faults' (absent without one; they stop once the operator's response resolved
+    /// them).
+    fn window(&self, t: &Threat) -> Option<(Epoch, Epoch, i64)> {
+        let plain = |first: Epoch| Some((first, Epoch::MAX, (self.now - first).max(0)));
+        let kind = match t.key {
+            "miner" => FaultKind::CryptoMiner,
+            "ci-key" => FaultKind::LeakedKey,
+            _ => return plain(self.at(t.since)),
+        };
+        match &self.drill {
+            None => plain(self.at(t.since)),
+            // Seen as often as the fault is active: faster once it escalated, never again
+            // once the operator's response resolved it.
+            Some(faults) => faults.of(kind).next().map(|p| {
+                let exposure = (p.accumulated_minutes(self.now) * 60.0) as i64;
+                (p.onset, p.resolved.unwrap_or(Epoch::MAX), exposure)
+            }),
+        }
+    }
+
     /// GuardDuty findings that exist now (archived ones included, flagged).
     pub fn threats(&self) -> Vec<ThreatFinding> {
         let detector = self.detector().id;
         let mut out: Vec<ThreatFinding> = THREATS
             .iter()
-            .filter(|t| t.envs.contains(&self.env()) && self.at(t.since) <= self.now)
-            .map(|t| {
-                let first = self.at(t.since);
-                let repeats = if t.every > 0 {
-                    (self.now - first) / t.every
-                } else {
-                    0
-                };
+            .filter(|t| {
+                t.envs.contains(&self.env())
+                    || (self.drill.is_some() && matches!(t.key, "miner" | "ci-key"))
+            })
+            .filter_map(|t| self.window(t).map(|w| (t, w)))
+            .filter(|(_, (first, _, _))| *first <= self.now)
+            .map(|(t, (first, until, exposure))| {
+                let repeats = if t.every > 0 { exposure / t.every } else { 0 };
+                let last = (first + repeats * t.every).min(until.min(self.now));
                 let id = rng::rng(self.ctx.seed, &[self.env(), "gd", t.key]).hex(32);
                 let resource = match t.resource {
                     ThreatSpec::ApiTask => ThreatResource::EcsTask {
@@ -373,7 +401,7 @@ impl SecurityView<'_> {
                     account: self.ctx.profile.account.clone(),
                     region: REGION.into(),
                     first_seen: Some(first),
-                    last_seen: Some(first + repeats * t.every),
+                    last_seen: Some(last.max(first)),
                 }
             })
             .collect();

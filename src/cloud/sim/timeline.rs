@@ -152,11 +152,16 @@ pub fn resolve(ctx: Ctx<'_>, svc: &ServiceSpec, writes: &[WriteOp], t: Epoch) ->
     steps.sort_by_key(|s| (s.at, s.rank));
 
     let mut plans: Vec<Plan> = Vec::new();
+    let breaker = ctx.profile.circuit_breaker;
     for step in steps {
-        circuit_breaker(&mut plans, step.at);
+        if breaker {
+            circuit_breaker(&mut plans, step.at);
+        }
         apply(ctx, &mut plans, step);
     }
-    circuit_breaker(&mut plans, t);
+    if breaker {
+        circuit_breaker(&mut plans, t);
+    }
     plans
 }
 

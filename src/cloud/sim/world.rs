@@ -9,6 +9,7 @@ use super::clock::SimClock;
 use super::data::DataLedger;
 use super::incident_runbooks::IncidentLedger;
 use super::rng;
+use super::scenario::Scenario;
 use super::security_ledger::Ledger;
 use super::source::SimSource;
 use super::timeline::{Change, WriteOp};
@@ -42,6 +43,10 @@ struct State {
     security: Ledger,
     data: DataLedger,
     incident: IncidentLedger,
+    /// Faults the drill's referee marked mitigated (checklist responses), by id.
+    mitigated: BTreeMap<String, Epoch>,
+    /// The speed to resume with while paused.
+    paused: Option<f64>,
 }
 
 /// One deterministic simulated AWS estate (dev, staging, prod), shared by every
@@ -50,15 +55,28 @@ struct State {
 pub struct SimWorld {
     seed: u64,
     start: Epoch,
+    /// A drill's faults, played instead of the built-in prod incident.
+    scenario: Option<Arc<Scenario>>,
     state: Mutex<State>,
 }
 
 impl SimWorld {
     /// A world for `seed` whose incident starts at the clock's start instant.
     pub fn new(seed: u64, clock: SimClock) -> Arc<Self> {
+        Self::build(seed, clock, None)
+    }
+
+    /// A world for `seed` playing `scenario`'s faults (a drill) instead of the built-in
+    /// prod incident.
+    pub fn with_scenario(seed: u64, clock: SimClock, scenario: Scenario) -> Arc<Self> {
+        Self::build(seed, clock, Some(Arc::new(scenario)))
+    }
+
+    fn build(seed: u64, clock: SimClock, scenario: Option<Arc<Scenario>>) -> Arc<Self> {
         Arc::new(Self {
             seed,
             start: clock.start(),
+            scenario,
             state: Mutex::new(State {
                 clock,
                 ops: Vec::new(),
@@ -69,6 +87,8 @@ impl SimWorld {
                 security: Ledger::default(),
                 data: DataLedger::default(),
                 incident: IncidentLedger::default(),
+                mitigated: BTreeMap::new(),
+                paused: None,
             }),
         })
     }
@@ -121,6 +141,56 @@ impl SimWorld {
     pub fn advance(&self, secs: i64) {
         let mut state = self.lock();
         state.clock = state.clock.shifted(secs);
+    }
+
+    /// The drill's faults, if the world plays a drill.
+    pub fn scenario(&self) -> Option<&Arc<Scenario>> {
+        self.scenario.as_ref()
+    }
+
+    /// Marks the fault `id` mitigated now (a checklist response the referee saw verified).
+    pub fn mitigate(&self, id: &str) {
+        let mut state = self.lock();
+        let now = state.clock.now();
+        state.mitigated.entry(id.to_string()).or_insert(now);
+    }
+
+    /// The faults marked mitigated, with when.
+    pub fn mitigated(&self) -> BTreeMap<String, Epoch> {
+        self.lock().mitigated.clone()
+    }
+
+    /// Stops a running clock where it is (a live clock's speed is kept for `resume`).
+    pub fn pause(&self) {
+        let mut state = self.lock();
+        if state.paused.is_some() {
+            return;
+        }
+        let speed = match state.clock {
+            SimClock::Live { speed, .. } => speed,
+            SimClock::Fixed(_) => 0.0,
+        };
+        state.paused = Some(speed);
+        state.clock = SimClock::Fixed(state.clock.now());
+    }
+
+    /// Lets a paused clock run again from where it stopped.
+    pub fn resume(&self) {
+        let mut state = self.lock();
+        if let Some(speed) = state.paused.take()
+            && speed > 0.0
+        {
+            state.clock = SimClock::Live {
+                start: state.clock.now(),
+                started: std::time::Instant::now(),
+                speed,
+            };
+        }
+    }
+
+    /// True while paused.
+    pub fn is_paused(&self) -> bool {
+        self.lock().paused.is_some()
     }
 
     /// Every write applied so far, oldest first, e.g.
