@@ -62,8 +62,11 @@ pub struct TailRequest {
     pub start_ms: i64,
 }
 
-/// One line of the tail, kept small: group and stream names are shared between lines,
-/// the event id is kept only as a hash (for skipping an event seen twice).
+/// Events at most this much older than the newest one are remembered (as hashes of their
+/// ids) to skip them when the next poll, which starts at the newest, returns them again.
+const DEDUPE_WINDOW_MS: i64 = 10_000;
+
+/// One line of the tail, kept small: group and stream names are shared between lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TailLine {
     /// Unix milliseconds.
@@ -71,7 +74,6 @@ pub struct TailLine {
     pub log_group: Arc<str>,
     pub log_stream: Arc<str>,
     pub message: Box<str>,
-    key: u64,
 }
 
 /// The tail's state.
@@ -87,7 +89,10 @@ pub struct TailState {
     shown: VecDeque<u64>,
     /// The filter `shown` was computed with.
     shown_for: String,
-    seen: HashSet<u64>,
+    /// The newest events' id hashes (within [`DEDUPE_WINDOW_MS`] of the newest), oldest
+    /// first, and the same as a set.
+    recent: VecDeque<(i64, u64)>,
+    recent_keys: HashSet<u64>,
     names: HashMap<Arc<str>, ()>,
     /// The next poll asks from here (ms).
     pub since_ms: i64,
@@ -289,20 +294,20 @@ impl TailState {
                 let mut fresh: Vec<(u64, LogEvent)> = events
                     .into_iter()
                     .map(|e| (key(&e), e))
-                    .filter(|(k, _)| !self.seen.contains(k))
+                    .filter(|(k, _)| !self.recent_keys.contains(k))
                     .collect();
                 fresh.sort_by_key(|(_, e)| e.timestamp_ms);
                 for (k, e) in fresh {
-                    if !self.seen.insert(k) {
+                    if !self.recent_keys.insert(k) {
                         continue;
                     }
+                    self.recent.push_back((e.timestamp_ms, k));
                     self.since_ms = self.since_ms.max(e.timestamp_ms);
                     let line = TailLine {
                         timestamp_ms: e.timestamp_ms,
                         log_group: self.intern(e.log_group),
                         log_stream: self.intern(e.log_stream),
                         message: e.message.into_boxed_str(),
-                        key: k,
                     };
                     if passes(&self.list, &line) {
                         self.shown
@@ -313,14 +318,21 @@ impl TailState {
                 while self.events.len() > TAIL_LIMIT {
                     self.drop_front();
                 }
+                let floor = self.since_ms.saturating_sub(DEDUPE_WINDOW_MS);
+                while let Some(&(at, k)) = self.recent.front() {
+                    if at >= floor {
+                        break;
+                    }
+                    self.recent.pop_front();
+                    self.recent_keys.remove(&k);
+                }
             }
             Err(e) => self.error = Some(e),
         }
     }
 
     fn drop_front(&mut self) {
-        if let Some(old) = self.events.pop_front() {
-            self.seen.remove(&old.key);
+        if self.events.pop_front().is_some() {
             if self.shown.front() == Some(&self.front_seq) {
                 self.shown.pop_front();
             }
