@@ -21,8 +21,8 @@ use super::state::AppState;
 use super::update::{due_fetches, update};
 use crate::audit::AuditLog;
 use crate::cloud::mfa::MfaRequest;
-use crate::exec::flow::ExecReady;
 use crate::drill::session::Session;
+use crate::exec::flow::ExecReady;
 use crate::level::Level;
 
 /// Shortest time between two frames (~60 fps cap).

@@ -10,6 +10,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 use crate::cloud::{EcsDeployment, EcsService, EcsTask, ServiceDeploymentRecord, last_segment};
 use crate::panes::ecs::state::EcsFocus;
 use crate::panes::kit::loadable::format_age;
+use crate::panes::kit::row_window::row_window;
 use crate::ui::view::View;
 
 /// Names without the `{project}-{env}-` prefix every resource shares (seed Appendix A);
@@ -101,6 +102,13 @@ fn draw_services(frame: &mut Frame, area: Rect, state: &View, services: &[&EcsSe
         return;
     }
     let names = Names::new(state);
+    // Only the rows that fit are built (a cluster may hold hundreds of services).
+    let window = row_window(
+        services.len(),
+        ecs.service_list.cursor,
+        usize::from(area.height.saturating_sub(3)),
+    );
+    let services = &services[window.start..window.end];
     // Columns sized to their content; the service name takes what is left, and a cell
     // that does not fit ends in `…`.
     let short_names: Vec<String> = services.iter().map(|s| names.short(&s.name)).collect();
@@ -165,7 +173,7 @@ fn draw_services(frame: &mut Frame, area: Rect, state: &View, services: &[&EcsSe
         ))
         .block(block)
         .row_highlight_style(theme.selected());
-    let mut ts = TableState::default().with_selected(Some(ecs.service_list.cursor));
+    let mut ts = TableState::default().with_selected(window.selected);
     frame.render_stateful_widget(table, area, &mut ts);
 }
 

@@ -245,6 +245,15 @@ mod tests {
         assert_eq!(by_resource[1].counts.total(), 2);
         let by_type = group_findings(&all, Grouping::Type);
         assert_eq!(by_type.len(), 2);
-        assert_eq!(Grouping::None.next().next().next().next(), Grouping::None);
+        assert_eq!(
+            Grouping::None.next().next().next().next(),
+            Grouping::Account
+        );
+        assert_eq!(Grouping::Account.next(), Grouping::None);
+        let by_account = group_findings(&all, Grouping::Account);
+        assert!(
+            by_account.iter().all(|g| g.key.contains(' ')),
+            "account and region"
+        );
     }
 }
