@@ -5,19 +5,7 @@
 mod support;
 
 use support::large::{FINDINGS, TAIL_LINES, inflate, load_logs};
-use support::loaded_state;
-
-/// This process's resident set in kB (Linux `/proc/self/status` `VmRSS`), if readable.
-fn rss_kb() -> Option<u64> {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()?
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()
-}
+use support::{loaded_state, rss_kb};
 
 fn main() {
     let before = rss_kb().unwrap_or(0);

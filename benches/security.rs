@@ -17,19 +17,7 @@ use opsdeck::ui::view::View;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use support::large::{FINDINGS, inflate};
-use support::loaded_state;
-
-/// This process's resident set in kB (Linux `/proc/self/status` `VmRSS`), if readable.
-fn rss_kb() -> Option<u64> {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()?
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()
-}
+use support::{loaded_state, rss_kb};
 
 fn bench(c: &mut Criterion) {
     let before = rss_kb();

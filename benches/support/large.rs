@@ -52,7 +52,11 @@ pub fn inflate(f: Fetched) -> Fetched {
 
 /// A realistic application log line (JSON, ~200 bytes).
 pub fn log_line(i: usize) -> String {
-    let level = if i % 50 == 0 { "ERROR" } else { "INFO" };
+    let level = if i.is_multiple_of(50) {
+        "ERROR"
+    } else {
+        "INFO"
+    };
     format!(
         r#"{{"time": "2026-09-01T00:{:02}:{:02}Z", "level": "{level}", "logger": "app.main", "path": "/api/v1/orders/{}", "status": 200, "duration_ms": {}, "request_id": "{:016x}"}}"#,
         (i / 60) % 60,

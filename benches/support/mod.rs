@@ -48,3 +48,16 @@ pub fn loaded_state(pane: Pane, shape: impl Fn(Fetched) -> Fetched) -> (AppState
     }
     (state, applied)
 }
+
+/// This process's resident set in kB (Linux `/proc/self/status` `VmRSS`), if readable.
+#[allow(dead_code)]
+pub fn rss_kb() -> Option<u64> {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}

@@ -11,29 +11,10 @@ pub async fn group_with_line(group: &str, message: &str, at: i64) {
         .send()
         .await
         .expect("CreateLogGroup");
-    logs.create_log_stream()
-        .log_group_name(group)
-        .log_stream_name("web/1")
-        .send()
-        .await
-        .expect("CreateLogStream");
-    logs.put_log_events()
-        .log_group_name(group)
-        .log_stream_name("web/1")
-        .log_events(
-            aws_sdk_cloudwatchlogs::types::InputLogEvent::builder()
-                .timestamp(at * 1000)
-                .message(message)
-                .build()
-                .expect("event"),
-        )
-        .send()
-        .await
-        .expect("PutLogEvents");
+    stream_with_line(group, "web/1", message, at).await;
 }
 
 /// Add stream `stream` to an existing `group`, holding `message` at Unix second `at`.
-#[allow(dead_code)]
 pub async fn stream_with_line(group: &str, stream: &str, message: &str, at: i64) {
     let logs = aws_sdk_cloudwatchlogs::Client::new(&moto::sdk_config().await);
     logs.create_log_stream()

@@ -135,24 +135,31 @@ impl AwsCloud {
                     AwsClients::from_sdk_config(&sdk_config, settings.endpoint_url.as_deref());
                 // Security Hub from an aggregation region or a delegated administrator;
                 // CloudWatch as a monitoring account.
-                if let Some(elsewhere) = &settings.findings {
-                    let other = elsewhere.settings(&settings);
-                    let config = sdk_loader::load_sdk_config_with(&other, None).await;
-                    clients.securityhub =
-                        AwsClients::from_sdk_config(&config, other.endpoint_url.as_deref())
-                            .securityhub;
+                if let Some(other) = elsewhere_clients(&settings, settings.findings.as_ref()).await
+                {
+                    clients.securityhub = other.securityhub;
                 }
-                if let Some(elsewhere) = &settings.metrics {
-                    let other = elsewhere.settings(&settings);
-                    let config = sdk_loader::load_sdk_config_with(&other, None).await;
-                    clients.cloudwatch =
-                        AwsClients::from_sdk_config(&config, other.endpoint_url.as_deref())
-                            .cloudwatch;
+                if let Some(other) = elsewhere_clients(&settings, settings.metrics.as_ref()).await {
+                    clients.cloudwatch = other.cloudwatch;
                 }
                 clients
             })
             .await
     }
+}
+
+/// Clients for `base` read from another region or as another profile, when `elsewhere`
+/// says so.
+async fn elsewhere_clients(
+    base: &AwsSettings,
+    elsewhere: Option<&ReadElsewhere>,
+) -> Option<AwsClients> {
+    let other = elsewhere?.settings(base);
+    let config = sdk_loader::load_sdk_config_with(&other, None).await;
+    Some(AwsClients::from_sdk_config(
+        &config,
+        other.endpoint_url.as_deref(),
+    ))
 }
 
 /// The console's cloud: a reader always, an actor only when `read_only` is false. In

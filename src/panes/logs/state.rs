@@ -619,9 +619,9 @@ impl LogsState {
         }
         paths.push(PathBuf::from(&name));
         let contents = if json {
-            table.to_json(&rows)
+            table.to_json(rows)
         } else {
-            table.to_csv(&rows)
+            table.to_csv(rows)
         };
         Ok(Request::WriteFile {
             paths,
