@@ -666,13 +666,23 @@ mod mocked {
                 .findings(GdFinding::builder().id("g0").severity(5.0).build())
                 .build()
         });
+        let told = std::sync::Mutex::new(Vec::new());
+        let sink = |found: &[opsdeck::cloud::ThreatFinding]| {
+            told.lock()
+                .expect("lock")
+                .push((found.len(), list.num_calls()));
+        };
         let found = guardduty(&[&list, &get])
-            .guardduty_findings("det")
+            .guardduty_findings_paged("det", &sink)
             .await
             .expect("findings");
         assert_eq!(list.num_calls(), 12, "every page of ListFindings");
         assert_eq!(get.num_calls(), 12, "551 ids in batches of 50");
         assert!(found.complete);
+        // The first batch is told after the first page, then at each doubling, all
+        // before the last page is listed (each mocked batch holds one finding).
+        let told = told.into_inner().expect("lock");
+        assert_eq!(told, vec![(1, 1), (2, 2), (4, 4), (8, 8)], "{told:?}");
         let endless = mock!(Client::list_findings)
             .sequence()
             .output(|| {

@@ -42,6 +42,16 @@ pub trait SecurityRead: Send + Sync {
     /// `guardduty:ListFindings` (not archived, sorted by severity, most severe first) +
     /// `GetFindings` in batches, in that order, every page (`complete` as above).
     async fn guardduty_findings(&self, detector_id: &str) -> CloudResult<Listing<ThreatFinding>>;
+    /// As [`SecurityRead::guardduty_findings`], telling `sink` what has been read (most
+    /// severe first) while pages are still coming.
+    async fn guardduty_findings_paged(
+        &self,
+        detector_id: &str,
+        sink: PageSink<'_, ThreatFinding>,
+    ) -> CloudResult<Listing<ThreatFinding>> {
+        let _ = sink;
+        self.guardduty_findings(detector_id).await
+    }
 }
 
 /// Triage writes to Security Hub and GuardDuty. Absent in read-only mode.

@@ -15,7 +15,8 @@ use super::error_map::map_sdk_error;
 use super::paging::{MAX_PAGES, endless, next_token as next};
 use super::securityhub_map::iso_epoch;
 use crate::cloud::{
-    CloudError, CloudResult, Detector, Listing, ThreatFinding, ThreatResource, WriteReceipt,
+    CloudError, CloudResult, Detector, Listing, PageSink, ThreatFinding, ThreatResource,
+    WriteReceipt,
 };
 
 /// `ListFindings` returns at most 50 ids per page; `GetFindings` takes at most 50.
@@ -72,10 +73,15 @@ fn severity_desc() -> SortCriteria {
 }
 
 /// Findings of `detector_id` that are not archived, most severe first: every page of
-/// `ListFindings`, then `GetFindings` in batches of 50. Should `ListFindings` still offer
-/// a next page after `MAX_PAGES` pages (100 000 findings), the findings read so far come
-/// back marked incomplete.
-pub async fn findings(client: &Client, detector_id: &str) -> CloudResult<Listing<ThreatFinding>> {
+/// `ListFindings`, with `GetFindings` in batches of 50 as the ids come. Should
+/// `ListFindings` still offer a next page after `MAX_PAGES` pages (100 000 findings), the
+/// findings read so far come back marked incomplete. `sink` is told the findings read so
+/// far (most severe first) after the first batch and whenever the count has doubled.
+pub async fn findings(
+    client: &Client,
+    detector_id: &str,
+    sink: Option<PageSink<'_, ThreatFinding>>,
+) -> CloudResult<Listing<ThreatFinding>> {
     let not_archived = FindingCriteria::builder()
         .criterion(
             "service.archived",
@@ -83,6 +89,10 @@ pub async fn findings(client: &Client, detector_id: &str) -> CloudResult<Listing
         )
         .build();
     let mut ids: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    // Ids listed but not yet read with GetFindings.
+    let mut unread = 0usize;
+    let mut told = 0usize;
     let mut token: Option<String> = None;
     for _ in 0..MAX_PAGES {
         let page = client
@@ -96,30 +106,33 @@ pub async fn findings(client: &Client, detector_id: &str) -> CloudResult<Listing
             .await
             .map_err(|e| map_sdk_error("ListFindings", e))?;
         ids.extend(page.finding_ids().iter().cloned());
+        unread += page.finding_ids().len();
         token = next(page.next_token());
+        while unread >= PAGE_SIZE as usize || (token.is_none() && unread > 0) {
+            let take = unread.min(PAGE_SIZE as usize);
+            let batch = &ids[ids.len() - unread..ids.len() - unread + take];
+            out.extend(get_batch(client, detector_id, batch).await?);
+            unread -= take;
+        }
         if token.is_none() {
             break;
         }
+        if let Some(sink) = sink
+            && !out.is_empty()
+            && out.len() >= told.saturating_mul(2)
+        {
+            told = out.len();
+            sort_as_listed(&mut out, &ids);
+            sink(&out);
+        }
     }
-    let mut out = Vec::with_capacity(ids.len());
-    for batch in ids.chunks(PAGE_SIZE as usize) {
-        let page = client
-            .get_findings()
-            .detector_id(detector_id)
-            .set_finding_ids(Some(batch.to_vec()))
-            .sort_criteria(severity_desc())
-            .send()
-            .await
-            .map_err(|e| map_sdk_error("GetFindings", e))?;
-        out.extend(page.findings().iter().map(|f| finding(f, detector_id)));
+    if unread > 0 {
+        let rest = ids[ids.len() - unread..].to_vec();
+        for batch in rest.chunks(PAGE_SIZE as usize) {
+            out.extend(get_batch(client, detector_id, batch).await?);
+        }
     }
-    // Keep ListFindings' order (severity, most severe first) whatever GetFindings returned.
-    let rank: HashMap<&str, usize> = ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| (id.as_str(), i))
-        .collect();
-    out.sort_by_key(|f| rank.get(f.id.as_str()).copied().unwrap_or(usize::MAX));
+    sort_as_listed(&mut out, &ids);
     if token.is_some() {
         tracing::warn!(
             pages = MAX_PAGES,
@@ -129,6 +142,37 @@ pub async fn findings(client: &Client, detector_id: &str) -> CloudResult<Listing
         return Ok(Listing::partial(out));
     }
     Ok(Listing::complete(out))
+}
+
+/// `GetFindings` of one batch of ids.
+async fn get_batch(
+    client: &Client,
+    detector_id: &str,
+    batch: &[String],
+) -> CloudResult<Vec<ThreatFinding>> {
+    let page = client
+        .get_findings()
+        .detector_id(detector_id)
+        .set_finding_ids(Some(batch.to_vec()))
+        .sort_criteria(severity_desc())
+        .send()
+        .await
+        .map_err(|e| map_sdk_error("GetFindings", e))?;
+    Ok(page
+        .findings()
+        .iter()
+        .map(|f| finding(f, detector_id))
+        .collect())
+}
+
+/// Keep ListFindings' order (severity, most severe first) whatever GetFindings returned.
+fn sort_as_listed(out: &mut [ThreatFinding], ids: &[String]) {
+    let rank: HashMap<&str, usize> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i))
+        .collect();
+    out.sort_by_key(|f| rank.get(f.id.as_str()).copied().unwrap_or(usize::MAX));
 }
 
 /// `ArchiveFindings` for `finding_ids` (at most 50 per call).

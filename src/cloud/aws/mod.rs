@@ -387,7 +387,15 @@ impl crate::cloud::SecurityRead for AwsCloud {
         &self,
         detector_id: &str,
     ) -> CloudResult<crate::cloud::Listing<crate::cloud::ThreatFinding>> {
-        guardduty::findings(&self.clients().await.guardduty, detector_id).await
+        guardduty::findings(&self.clients().await.guardduty, detector_id, None).await
+    }
+
+    async fn guardduty_findings_paged(
+        &self,
+        detector_id: &str,
+        sink: crate::cloud::PageSink<'_, crate::cloud::ThreatFinding>,
+    ) -> CloudResult<crate::cloud::Listing<crate::cloud::ThreatFinding>> {
+        guardduty::findings(&self.clients().await.guardduty, detector_id, Some(sink)).await
     }
 }
 

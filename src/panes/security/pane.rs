@@ -111,7 +111,19 @@ impl SecurityState {
             }
             SecurityFetched::Compliance(r) => self.compliance.set(r, now),
             SecurityFetched::Detectors(r) => self.detectors.set(r, now),
-            SecurityFetched::GuardDuty(_, r) => self.threats.set(r, now),
+            SecurityFetched::GuardDuty(_, r) => {
+                self.threats_paging = false;
+                self.threats.set(r, now);
+            }
+            // As for Security Hub: only while no whole answer is held.
+            SecurityFetched::GuardDutyPage(_, found) => {
+                if self.threats.data.is_some() && !self.threats_paging {
+                    return;
+                }
+                self.threats_paging = true;
+                self.threats.data = Some(Listing::partial(found));
+                self.threats.fetched_at = Some(now);
+            }
             SecurityFetched::History(finding, r) => self.history.apply(finding, r, now),
         }
         self.refresh_rows();
@@ -342,5 +354,28 @@ mod tests {
         };
         s.store(SecurityFetched::FindingsPage(other, findings(5)), 71);
         assert_eq!(s.rows.findings.len(), 250);
+    }
+
+    #[test]
+    fn guardduty_pages_show_until_the_whole_answer_and_never_replace_it() {
+        let threat = |i: usize| crate::cloud::ThreatFinding {
+            id: format!("t-{i}"),
+            ..Default::default()
+        };
+        let mut s = SecurityState::default();
+        s.store(
+            SecurityFetched::GuardDutyPage("det".into(), vec![threat(0)]),
+            1,
+        );
+        assert!(s.threats_paging && !s.threats_complete());
+        assert_eq!(s.threats.data.as_ref().map(|l| l.len()), Some(1));
+        let whole = Listing::complete((0..3).map(threat).collect());
+        s.store(SecurityFetched::GuardDuty("det".into(), Ok(whole)), 2);
+        assert!(!s.threats_paging && s.threats_complete());
+        s.store(
+            SecurityFetched::GuardDutyPage("det".into(), vec![threat(9)]),
+            60,
+        );
+        assert_eq!(s.threats.data.as_ref().map(|l| l.len()), Some(3), "kept");
     }
 }

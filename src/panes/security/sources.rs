@@ -33,6 +33,8 @@ pub enum SecurityFetched {
     /// The findings read so far while more pages are coming (the whole answer follows
     /// as `Findings`).
     FindingsPage(FindingFilters, Vec<Finding>),
+    /// The same for GuardDuty (the whole answer follows as `GuardDuty`).
+    GuardDutyPage(String, Vec<ThreatFinding>),
     Compliance(CloudResult<Listing<StandardScore>>),
     Detectors(CloudResult<Vec<Detector>>),
     GuardDuty(String, CloudResult<Listing<ThreatFinding>>),
@@ -55,6 +57,16 @@ pub async fn fetch_streamed(
             };
             let r = read.security_findings_paged(&filters, &sink).await;
             SecurityFetched::Findings(filters, r)
+        }
+        SecuritySource::GuardDuty(detector) => {
+            let sink = |found: &[ThreatFinding]| {
+                progress(SecurityFetched::GuardDutyPage(
+                    detector.clone(),
+                    found.to_vec(),
+                ));
+            };
+            let r = read.guardduty_findings_paged(&detector, &sink).await;
+            SecurityFetched::GuardDuty(detector, r)
         }
         other => fetch(read, other).await,
     }

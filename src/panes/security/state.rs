@@ -91,6 +91,8 @@ pub struct SecurityState {
     pub unfiltered: Option<(HubCounts, bool)>,
     /// Pages of the findings shown are still arriving (the list fills as they come).
     pub paging: bool,
+    /// The same for the GuardDuty findings.
+    pub threats_paging: bool,
     /// The filters `findings` was fetched with (`None` before any answer).
     pub findings_for: Option<FindingFilters>,
     /// The rows shown, derived from the above.

@@ -406,11 +406,18 @@ fn draw_threats(frame: &mut Frame, area: Rect, state: &View) {
     let sec = &state.security;
     let threats = sec.visible_threats();
     let focused = sec.focus == SecurityFocus::GuardDuty;
-    let mut title = format!(
-        "GuardDuty findings ({}){}",
-        count(threats.len(), sec.threats_complete()),
-        cut_short_note(sec.threats_complete())
-    );
+    let mut title = if sec.threats_paging {
+        format!(
+            "GuardDuty findings ({}) · reading more pages…",
+            count(threats.len(), false)
+        )
+    } else {
+        format!(
+            "GuardDuty findings ({}){}",
+            count(threats.len(), sec.threats_complete()),
+            cut_short_note(sec.threats_complete())
+        )
+    };
     if let Some(d) = sec.detector() {
         title.push_str(&format!(
             " · detector {}",
