@@ -35,6 +35,16 @@ pub enum RecordKind {
     Verified,
 }
 
+/// What a write's audited plan adds when it was confirmed by typing the environment's
+/// name (protected environments), else nothing.
+pub fn confirmation_note(confirmed: bool) -> &'static str {
+    if confirmed {
+        " (confirmed by typing the environment's name)"
+    } else {
+        ""
+    }
+}
+
 /// The fields a caller supplies for a record.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {

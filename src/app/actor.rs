@@ -267,11 +267,7 @@ async fn save_query(
                 .as_deref()
                 .map(|id| format!(", replacing {id}"))
                 .unwrap_or_default(),
-            if confirmed {
-                " (confirmed by typing the environment's name)"
-            } else {
-                ""
-            }
+            crate::audit::confirmation_note(confirmed)
         )],
         caller: cloud.read.caller_identity().await.ok().map(|c| c.arn),
         ..Default::default()

@@ -111,11 +111,7 @@ pub async fn start_exec(
         request.command,
         request.cluster,
         request.container,
-        if confirmed {
-            " (confirmed by typing the environment's name)"
-        } else {
-            ""
-        }
+        crate::audit::confirmation_note(confirmed)
     )];
     let entry = base_entry("ecs-exec", env, "ecs:ExecuteCommand", params, plan, caller);
     let session = audited(audit, entry.clone(), act.execute_command(request), |s| {
@@ -168,11 +164,7 @@ pub async fn start_forward(
         request.host,
         request.remote_port,
         request.local_port,
-        if confirmed {
-            " (confirmed by typing the environment's name)"
-        } else {
-            ""
-        }
+        crate::audit::confirmation_note(confirmed)
     )];
     let entry = base_entry("ecs-forward", env, "ssm:StartSession", params, plan, caller);
     let session = audited(audit, entry.clone(), act.start_port_forward(request), |s| {
